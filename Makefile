@@ -1,0 +1,84 @@
+# sbx — setuid-free per-application sandbox launcher.
+#   make            build build/sbx
+#   make deps       install the Debian build/test dependencies (as root), or print the apt-get line
+#   make check      unit + integration + escape tests (SANITIZE=1 for ASan/UBSan)
+#   make bench      startup and filter benchmarks against bubblewrap and firejail
+#   make install    PREFIX=/usr/local DESTDIR=  (never sets a setuid or setgid bit)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+VERSION := 0.1.0
+
+CC ?= cc
+PKGS := libseccomp libcap libbpf libapparmor
+BUILD := build
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wvla
+HARDEN := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection -fPIE
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu17 $(WARN) $(HARDEN) $(CFLAGS) -D_GNU_SOURCE \
+	-DSBX_VERSION='"$(VERSION)"' -DSBX_DATADIR='"$(DATADIR)"' -DSBX_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lbpf -lapparmor)
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ALL_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS))
+LDFLAGS_ALL += -fsanitize=address,undefined
+endif
+
+SRCS := $(sort $(wildcard launcher/*.c))
+LIB_SRCS := $(filter-out launcher/main.c,$(SRCS))
+OBJS := $(SRCS:launcher/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS := $(LIB_SRCS:launcher/%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all deps check check-unit check-integration bench install uninstall clean lint fuzz check-vm
+
+all: $(BUILD)/sbx
+
+# Rebuild everything when the flags change (e.g. between a plain and a SANITIZE=1 build).
+$(BUILD)/flags: FORCE
+	@mkdir -p $(BUILD)/obj
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL)' > $@
+FORCE:
+
+$(BUILD)/obj/%.o: launcher/%.c $(wildcard launcher/*.h) $(BUILD)/flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/sbx: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(BUILD)/libsbx.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+deps:
+	@sh tests/lib/deps.sh
+
+include tests/tests.mk
+-include tests/vm/vm.mk
+-include tests/bench/bench.mk
+-include fuzz/fuzz.mk
+
+install: $(BUILD)/sbx
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(BUILD)/sbx $(DESTDIR)$(BINDIR)/sbx
+	for f in profiles/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/sbx/profiles/; done; true
+	for f in man/*.1; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
+	for f in man/*.5; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man5/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sbx
+	rm -rf $(DESTDIR)$(DATADIR)/sbx
+
+lint:
+	clang-tidy --quiet $(SRCS) -- $(filter-out -fstack-clash-protection,$(ALL_CFLAGS))
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE launcher/
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,62 @@
+/* cgroup v2 limits for the sandbox: a leaf cgroup per sandbox, obtained from a delegated subtree,
+ * a systemd transient scope (sd-bus), or direct creation as root — in that order. */
+#ifndef SBX_CGROUP_H
+#define SBX_CGROUP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "policy.h"
+
+struct sandbox_cgroup {
+	int dirfd;        /* the leaf cgroup directory, for CLONE_INTO_CGROUP; -1 when none */
+	char *path;       /* its path, for messages and cleanup */
+	const char *how;  /* "delegated", "systemd", "root" */
+	/* private state for teardown */
+	char *home;          /* cgroup sbx was in before setup (delegated/systemd); moved back there */
+	char *launcher_leaf; /* sibling leaf sbx moved itself into (no internal processes rule) */
+	char *base;          /* directory the leaf was created in */
+	char *enabled;       /* controllers sbx enabled in base's subtree_control, e.g. "+memory +pids" */
+	bool remove_base;    /* "root" way: rmdir the shared sbx parent when it is left empty */
+	char *note;          /* with REQ_OPTIONAL and no cgroup: why, for --explain and the warning */
+};
+
+/* What happened to the sandbox, for the final report. */
+struct sandbox_outcome {
+	int exit_code;        /* what sbx exits with */
+	int signal;           /* COMMAND's terminating signal, or 0 */
+	bool oom_killed;      /* memory.events oom_kill > 0 */
+	bool pids_max_hit;    /* pids.events max > 0 */
+	bool timed_out;
+	unsigned long long oom_kills;        /* memory.events oom_kill */
+	unsigned long long pids_max_events;  /* pids.events max: forks refused */
+};
+
+/* Parent side, before the sandbox is created. When the policy asks for no cgroup limit, sets
+ * cg->dirfd = -1 and returns 0 without touching anything. Otherwise tries the three ways in
+ * order, writes the limits, and returns 0 — or, when none works and the limits are required,
+ * -errno with err saying which ways were tried and why each failed (with REQ_OPTIONAL it
+ * returns 0 with dirfd -1 and a note for --explain). */
+int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_error *err);
+/* After the sandbox ended: reads memory.events / pids.events into outcome. */
+void cgroup_collect(const struct sandbox_cgroup *cg, struct sandbox_outcome *outcome);
+/* Kills whatever is left (cgroup.kill) and removes the cgroup. Safe to call when dirfd is -1. */
+void cgroup_teardown(struct sandbox_cgroup *cg);
+
+/* True when p asks for any cgroup limit (so cgroup_setup will try to get a cgroup). */
+bool cgroup_limits_wanted(const struct cgroup_limits *l);
+
+void cgroup_explain(const struct policy *p, FILE *out);
+void cgroup_explain_json(const struct policy *p, FILE *out);
+
+/* How the sandbox ended, on stderr: nothing for a normal exit; otherwise one line such as
+ * "sbx: COMMAND was killed: out of memory (memory.max 64M)", "sbx: timed out after 30s: COMMAND was
+ * stopped with SIGTERM", "sbx: pids limit reached (pids.max 32): 5 forks were refused",
+ * "sbx: COMMAND was killed by signal 11 (SIGSEGV)" (the last one not under --quiet). */
+void outcome_report(const struct policy *p, const struct sandbox_outcome *o, FILE *out);
+/* The same as one JSON object (no newline): {"exit_code":..,"signal":..,"signal_name":..,
+ * "oom_killed":..,"oom_kills":..,"pids_limit_reached":..,"pids_max_events":..,"timed_out":..,
+ * "timeout_ms":..}. */
+void outcome_report_json(const struct policy *p, const struct sandbox_outcome *o, FILE *out);
+
+#endif

@@ -1,0 +1,339 @@
+#include "cli.h"
+
+#include <fcntl.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "rlimits.h"
+
+enum opt_id {
+	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_TMPFS,
+	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV, OPT_CLEARENV, OPT_PASS_FD,
+	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK,
+	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
+	OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+};
+
+struct opt {
+	const char *name;
+	enum opt_id id;
+	bool has_arg;
+	const char *arg_name;
+	const char *help;
+};
+
+static const struct opt options[] = {
+	{ "--bind", OPT_BIND, true, "SRC[:DST]", "grant a host path read-write" },
+	{ "--ro-bind", OPT_RO_BIND, true, "SRC[:DST]", "grant a host path read-only" },
+	{ "--bind-try", OPT_BIND_TRY, true, "SRC[:DST]", "like --bind, skipped when SRC is missing" },
+	{ "--ro-bind-try", OPT_RO_BIND_TRY, true, "SRC[:DST]", "like --ro-bind, skipped when SRC is missing" },
+	{ "--dev-bind", OPT_DEV_BIND, true, "SRC[:DST]", "grant a host device node" },
+	{ "--tmpfs", OPT_TMPFS, true, "DST", "mount a private empty tmpfs at DST" },
+	{ "--net", OPT_NET, true, "none|host", "network: own namespace with lo only (default), or the host's" },
+	{ "--hostname", OPT_HOSTNAME, true, "NAME", "hostname inside (default: sbx)" },
+	{ "--setenv", OPT_SETENV, true, "NAME=VALUE", "set an environment variable" },
+	{ "--unsetenv", OPT_UNSETENV, true, "NAME", "remove an environment variable" },
+	{ "--clearenv", OPT_CLEARENV, false, NULL, "start from an empty environment" },
+	{ "--pass-fd", OPT_PASS_FD, true, "N", "keep file descriptor N open in the sandbox" },
+	{ "--profile", OPT_PROFILE, true, "NAME|PATH", "use this profile instead of COMMAND's" },
+	{ "--allow", OPT_ALLOW, true, "devel|userns|multiarch", "relax an always-on protection (visible in --explain)" },
+	{ "--rlimit", OPT_RLIMIT, true, "NAME=VALUE", "set a resource limit, e.g. nofile=1024, as=2G, cpu=30s" },
+	{ "--timeout", OPT_TIMEOUT, true, "DURATION", "SIGTERM after DURATION, SIGKILL 5 s later" },
+	{ "--landlock", OPT_LANDLOCK, true, "required|optional", "refuse to run without Landlock (default), or best effort" },
+	{ "--memory-max", OPT_MEMORY_MAX, true, "SIZE", "cgroup memory.max" },
+	{ "--memory-high", OPT_MEMORY_HIGH, true, "SIZE", "cgroup memory.high" },
+	{ "--pids-max", OPT_PIDS_MAX, true, "N", "cgroup pids.max" },
+	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
+	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
+	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
+	{ "--json", OPT_JSON, false, NULL, "with --explain: print JSON" },
+	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors are still printed)" },
+	{ "-q", OPT_QUIET, false, NULL, NULL },
+	{ "--version", OPT_VERSION, false, NULL, "print the version" },
+	{ "--help", OPT_HELP, false, NULL, "print this help" },
+	{ "-h", OPT_HELP, false, NULL, NULL },
+};
+
+void cli_usage(FILE *out)
+{
+	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       sbx profile check FILE... | profile show APP [--json]\n"
+	      "       sbx seccomp export APP [PFC-FILE [BPF-FILE]]\n"
+	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
+	      out);
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct opt *o = &options[i];
+		if (!o->help)
+			continue;
+		char left[64];
+		snprintf(left, sizeof(left), "%s%s%s", o->name, o->has_arg ? " " : "",
+			 o->has_arg ? o->arg_name : "");
+		fprintf(out, "  %-30s %s\n", left, o->help);
+	}
+}
+
+bool path_is_clean_absolute(const char *path)
+{
+	if (!path || path[0] != '/')
+		return false;
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *end = strchrnul(p, '/');
+		size_t len = (size_t)(end - p);
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (*end == '/' && end[1] == '/')
+			return false;
+		p = end;
+	}
+	return strlen(path) < 4096;
+}
+
+/* Finds the option for argv[i]; supports "--opt=value". */
+static const struct opt *find_option(const char *arg, const char **inline_value)
+{
+	*inline_value = NULL;
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		if (strlen(options[i].name) == len && strncmp(options[i].name, arg, len) == 0) {
+			if (eq)
+				*inline_value = eq + 1;
+			return &options[i];
+		}
+	}
+	return NULL;
+}
+
+/* Walks the options, calling `each` for every one with its value; stops at COMMAND. */
+typedef int (*opt_fn)(const struct opt *o, const char *value, void *ctx, struct sbx_error *err);
+
+static int walk_options(int argc, char **argv, opt_fn each, void *ctx, int *command_index,
+			struct sbx_error *err)
+{
+	int i = 1;
+	while (i < argc) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0')
+			break;
+		const char *value;
+		const struct opt *o = find_option(arg, &value);
+		if (!o)
+			return sbx_fail(err, 0, "unknown option '%s' (see sbx --help)", arg);
+		if (o->has_arg && !value) {
+			if (i + 1 >= argc)
+				return sbx_fail(err, 0, "option %s needs an argument %s", o->name, o->arg_name);
+			value = argv[++i];
+		} else if (!o->has_arg && value) {
+			return sbx_fail(err, 0, "option %s takes no argument", o->name);
+		}
+		int r = each(o, value, ctx, err);
+		if (r < 0)
+			return r;
+		i++;
+	}
+	*command_index = i;
+	return 0;
+}
+
+static int scan_one(const struct opt *o, const char *value, void *ctx, struct sbx_error *err)
+{
+	struct cli *cli = ctx;
+	switch (o->id) {
+	case OPT_PROFILE: cli->profile = value; break;
+	case OPT_EXPLAIN: cli->explain = true; break;
+	case OPT_JSON: cli->json = true; break;
+	case OPT_QUIET: cli->quiet = true; break;
+	case OPT_VERSION: if (cli->action == CLI_RUN) cli->action = CLI_VERSION; break;
+	case OPT_HELP: cli->action = CLI_HELP; break;
+	default: break;
+	}
+	return 0;
+}
+
+int cli_scan(int argc, char **argv, struct cli *cli, struct sbx_error *err)
+{
+	memset(cli, 0, sizeof(*cli));
+	return walk_options(argc, argv, scan_one, cli, &cli->command_index, err);
+}
+
+struct apply_ctx {
+	struct policy *p;
+	const char *cwd;
+};
+
+static int add_bind(struct apply_ctx *c, const struct opt *o, const char *value, struct sbx_error *err)
+{
+	enum mount_kind kind = MOUNT_BIND;
+	bool optional = false;
+	switch (o->id) {
+	case OPT_RO_BIND: kind = MOUNT_RO_BIND; break;
+	case OPT_BIND_TRY: optional = true; break;
+	case OPT_RO_BIND_TRY: kind = MOUNT_RO_BIND; optional = true; break;
+	case OPT_DEV_BIND: kind = MOUNT_DEV_BIND; break;
+	default: break;
+	}
+	_cleanup_free_ char *src = NULL;
+	const char *colon = strchr(value, ':');
+	src = colon ? strndup(value, (size_t)(colon - value)) : xstrdup(value);
+	if (!src || !*src)
+		return sbx_fail(err, 0, "%s '%s': empty source path", o->name, value);
+	if (src[0] != '/') {
+		char *abs = xasprintf("%s/%s", c->cwd, src);
+		free(src);
+		src = abs;
+	}
+	const char *dst = colon ? colon + 1 : src;
+	if (!path_is_clean_absolute(dst))
+		return sbx_fail(err, 0, "%s '%s': destination must be an absolute path without '.' or '..'",
+				o->name, value);
+	policy_add_mount(c->p, kind, src, dst, optional, "command line");
+	return 0;
+}
+
+static int parse_size_option(const char *name, const char *value, unsigned long long *out,
+			     struct sbx_error *err)
+{
+	if (size_parse(value, out) < 0)
+		return sbx_fail(err, 0, "%s '%s': expected a size such as 512M or 2G", name, value);
+	return 0;
+}
+
+static int apply_one(const struct opt *o, const char *value, void *ctx, struct sbx_error *err)
+{
+	struct apply_ctx *c = ctx;
+	struct policy *p = c->p;
+	long long n;
+	switch (o->id) {
+	case OPT_BIND: case OPT_RO_BIND: case OPT_BIND_TRY: case OPT_RO_BIND_TRY: case OPT_DEV_BIND:
+		return add_bind(c, o, value, err);
+	case OPT_TMPFS:
+		if (!path_is_clean_absolute(value))
+			return sbx_fail(err, 0, "--tmpfs '%s': expected an absolute path without '.' or '..'", value);
+		policy_add_mount(p, MOUNT_TMPFS, NULL, value, false, "command line");
+		return 0;
+	case OPT_NET:
+		if (strcmp(value, "host") == 0)
+			p->net = NET_HOST;
+		else if (strcmp(value, "none") == 0)
+			p->net = NET_NONE;
+		else
+			return sbx_fail(err, 0, "--net '%s': expected 'none' or 'host'", value);
+		return 0;
+	case OPT_HOSTNAME:
+		if (!*value || strlen(value) > 64 || strchr(value, '/'))
+			return sbx_fail(err, 0, "--hostname '%s': expected 1 to 64 characters", value);
+		free(p->hostname);
+		p->hostname = xstrdup(value);
+		return 0;
+	case OPT_SETENV: {
+		const char *eq = strchr(value, '=');
+		if (!eq || eq == value)
+			return sbx_fail(err, 0, "--setenv '%s': expected NAME=VALUE", value);
+		_cleanup_free_ char *name = strndup(value, (size_t)(eq - value));
+		policy_add_env(p, ENV_SET, name, eq + 1, "command line");
+		return 0;
+	}
+	case OPT_UNSETENV:
+		if (!*value || strchr(value, '='))
+			return sbx_fail(err, 0, "--unsetenv '%s': expected a variable name", value);
+		policy_add_env(p, ENV_UNSET, value, NULL, "command line");
+		return 0;
+	case OPT_CLEARENV:
+		p->clearenv = true;
+		/* Variables set earlier (by the profile) survive; the host's do not. */
+		return 0;
+	case OPT_PASS_FD:
+		if (!parse_int(value, 0, 65535, &n))
+			return sbx_fail(err, 0, "--pass-fd '%s': expected a file descriptor number", value);
+		if (fcntl((int)n, F_GETFD) < 0)
+			return sbx_fail(err, errno, "--pass-fd %lld", n);
+		policy_add_pass_fd(p, (int)n);
+		return 0;
+	case OPT_ALLOW:
+		if (strcmp(value, "devel") == 0)
+			p->relax |= RELAX_DEVEL;
+		else if (strcmp(value, "userns") == 0)
+			p->relax |= RELAX_USERNS;
+		else if (strcmp(value, "multiarch") == 0)
+			p->relax |= RELAX_MULTIARCH;
+		else
+			return sbx_fail(err, 0, "--allow '%s': expected devel, userns or multiarch", value);
+		return 0;
+	case OPT_RLIMIT: {
+		const char *eq = strchr(value, '=');
+		if (!eq)
+			return sbx_fail(err, 0, "--rlimit '%s': expected NAME=VALUE", value);
+		_cleanup_free_ char *name = strndup(value, (size_t)(eq - value));
+		int resource;
+		rlim_t lim;
+		int r = rlimit_parse(name, eq + 1, &resource, &lim, err);
+		if (r < 0)
+			return r;
+		struct rlimit_setting *s = &p->rlimits[resource];
+		free(s->origin);
+		*s = (struct rlimit_setting){ .set = true, .soft = lim, .hard = lim,
+					      .origin = xstrdup("command line") };
+		return 0;
+	}
+	case OPT_TIMEOUT:
+		if (duration_parse(value, &p->timeout_ms) < 0 || p->timeout_ms == 0)
+			return sbx_fail(err, 0, "--timeout '%s': expected a duration such as 30s, 5m or 1500ms", value);
+		return 0;
+	case OPT_LANDLOCK:
+		if (strcmp(value, "required") == 0)
+			p->landlock = REQ_REQUIRED;
+		else if (strcmp(value, "optional") == 0)
+			p->landlock = REQ_OPTIONAL;
+		else
+			return sbx_fail(err, 0, "--landlock '%s': expected 'required' or 'optional'", value);
+		return 0;
+	case OPT_MEMORY_MAX:
+		return parse_size_option(o->name, value, &p->cgroup.memory_max, err);
+	case OPT_MEMORY_HIGH:
+		return parse_size_option(o->name, value, &p->cgroup.memory_high, err);
+	case OPT_PIDS_MAX:
+		if (!parse_int(value, 1, 4194304, &n))
+			return sbx_fail(err, 0, "--pids-max '%s': expected a number of processes", value);
+		p->cgroup.pids_max = (unsigned long long)n;
+		return 0;
+	case OPT_CPU_MAX:
+		if (cpu_max_parse(value, &p->cgroup) < 0)
+			return sbx_fail(err, 0, "--cpu-max '%s': expected QUOTA[/PERIOD] in microseconds or N%%", value);
+		return 0;
+	case OPT_LIMITS_OPTIONAL:
+		p->cgroup.requirement = REQ_OPTIONAL;
+		return 0;
+	case OPT_QUIET:
+		p->quiet = true;
+		return 0;
+	case OPT_PROFILE: case OPT_EXPLAIN: case OPT_JSON: case OPT_VERSION: case OPT_HELP:
+		return 0;  /* handled in cli_scan */
+	}
+	return 0;
+}
+
+int cli_apply(int argc, char **argv, const struct cli *cli, const char *cwd, struct policy *p,
+	      struct sbx_error *err)
+{
+	struct apply_ctx c = { .p = p, .cwd = cwd };
+	int command_index;
+	int r = walk_options(argc, argv, apply_one, &c, &command_index, err);
+	if (r < 0)
+		return r;
+	if (p->cgroup.memory_max || p->cgroup.memory_high || p->cgroup.pids_max || p->cgroup.cpu_quota_us) {
+		if (!p->cgroup.origin)
+			p->cgroup.origin = xstrdup("command line");
+	}
+	p->argc = (size_t)(argc - command_index);
+	p->argv = xcalloc(p->argc + 1, sizeof(char *));
+	for (size_t i = 0; i < p->argc; i++)
+		p->argv[i] = xstrdup(argv[command_index + (int)i]);
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* Command-line parsing: `sbx [OPTIONS] [--] COMMAND [ARG...]`. Parsing happens in two passes so that
+ * command-line options are applied after (and so win over) the profile. */
+#ifndef SBX_CLI_H
+#define SBX_CLI_H
+
+#include "policy.h"
+
+enum cli_action { CLI_RUN, CLI_HELP, CLI_VERSION };
+
+struct cli {
+	enum cli_action action;
+	const char *profile;  /* --profile NAME|PATH, or NULL */
+	bool explain;
+	bool json;
+	bool quiet;
+	int command_index;  /* argv index of COMMAND; argc when there is none */
+};
+
+/* Pass 1: checks the syntax of every option, finds COMMAND and the front-end flags. No policy
+ * changes. Returns 0 or -EINVAL with err naming the offending argument. */
+int cli_scan(int argc, char **argv, struct cli *cli, struct sbx_error *err);
+
+/* Pass 2: applies the sandbox options to p (after the profile was loaded) and copies COMMAND and
+ * its arguments into p->argv. cwd makes relative bind sources absolute. */
+int cli_apply(int argc, char **argv, const struct cli *cli, const char *cwd, struct policy *p,
+	      struct sbx_error *err);
+
+void cli_usage(FILE *out);
+
+/* Validates an absolute sandbox path: starts with '/', no "." or ".." components, no empty
+ * components except a trailing slash. Shared with the profile parser. */
+bool path_is_clean_absolute(const char *path);
+
+#endif

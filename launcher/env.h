@@ -1,0 +1,27 @@
+/* The command's environment: the caller's, minus variables that change how programs load or where
+ * they look for code, plus the policy's changes. */
+#ifndef SBX_ENV_H
+#define SBX_ENV_H
+
+#include <stdbool.h>
+
+#include "policy.h"
+
+struct sandbox_env {
+	char **vars;  /* NULL-terminated "NAME=VALUE" strings */
+	size_t n;
+};
+
+/* True for variables scrubbed by default (LD_PRELOAD, PYTHONPATH, GST_*, ...). */
+bool env_is_unsafe(const char *name, size_t len);
+
+/* Builds the environment from `host` (environ) and the policy. home and runtime_dir are the
+ * values inside the sandbox. */
+void env_build(struct sandbox_env *e, char *const *host, const struct policy *p, const char *home,
+	       const char *runtime_dir);
+/* Sets (replaces) NAME to VALUE. */
+void env_set(struct sandbox_env *e, const char *name, const char *value);
+const char *env_get(const struct sandbox_env *e, const char *name);
+void env_free(struct sandbox_env *e);
+
+#endif

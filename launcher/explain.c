@@ -1,0 +1,122 @@
+#include "explain.h"
+
+#include <string.h>
+
+#include "cgroup.h"
+#include "landlock.h"
+#include "rlimits.h"
+#include "seccomp.h"
+
+static void explain_view(const struct mount_plan *plan, struct view *v)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->steps[i].in_view)
+			view_add(v, plan->steps[i].dst, plan->steps[i].access, plan->steps[i].label);
+}
+
+static const char *namespaces_text(const struct policy *p)
+{
+	return p->net == NET_HOST ? "user mount pid ipc uts cgroup (network: the host's)"
+				  : "user mount pid ipc uts cgroup net (network: own, lo only)";
+}
+
+void explain_text(const struct policy *p, const struct identity *id, const struct mount_plan *plan,
+		  FILE *out)
+{
+	fprintf(out, "sandbox for: ");
+	for (size_t i = 0; i < p->argc; i++)
+		fprintf(out, "%s%s", i ? " " : "", p->argv[i]);
+	fprintf(out, "\nprofile: %s%s%s\n", p->profile_name ? p->profile_name : "(none)",
+		p->profile_path ? " from " : "", p->profile_path ? p->profile_path : "");
+	fprintf(out, "identity: uid %u gid %u inside and on the host%s; setgroups denied; "
+		     "no capabilities (all sets empty, securebits locked); no_new_privs\n",
+		(unsigned)id->uid, (unsigned)id->gid,
+		id->outer_uid == 0 ? " (started by root: runs as nobody)" : "");
+	fprintf(out, "namespaces: %s\n", namespaces_text(p));
+	fprintf(out, "hostname: %s\n", p->hostname ? p->hostname : "sbx");
+	fprintf(out, "nested user namespaces: %s\n",
+		p->relax & RELAX_USERNS ? "ALLOWED (relaxation 'userns')"
+					: "blocked (limit of one, already used; seccomp refuses namespace flags)");
+	fputs("filesystem, in order (the root itself is a read-only tmpfs; every mount nosuid, "
+	      "and nodev except device nodes):\n", out);
+	mount_plan_explain(plan, out);
+	fputs("environment: caller's, minus loader and search-path variables (LD_*, PYTHONPATH, GST_*, ...)",
+	      out);
+	if (p->clearenv)
+		fputs("; cleared (--clearenv)", out);
+	fputc('\n', out);
+	for (size_t i = 0; i < p->n_env; i++)
+		fprintf(out, "  %s %s%s%s  [%s]\n", p->env[i].kind == ENV_SET ? "set" : "unset", p->env[i].name,
+			p->env[i].kind == ENV_SET ? "=" : "", p->env[i].kind == ENV_SET ? p->env[i].value : "",
+			p->env[i].origin ? p->env[i].origin : "");
+	fputs("file descriptors: 0 1 2", out);
+	for (size_t i = 0; i < p->n_pass_fds; i++)
+		fprintf(out, " %d", p->pass_fds[i]);
+	fputs(" (all others closed)\n", out);
+	struct view v = { 0 };
+	explain_view(plan, &v);
+	fputs("landlock:\n", out);
+	landlock_explain(p, &v, out);
+	view_free(&v);
+	fputs("seccomp:\n", out);
+	seccomp_explain(p, out);
+	fputs("resource limits:\n", out);
+	rlimits_explain(p, out);
+	cgroup_explain(p, out);
+	if (p->timeout_ms)
+		fprintf(out, "  timeout: %llu ms, then SIGTERM and SIGKILL 5 s later\n", p->timeout_ms);
+}
+
+void explain_json(const struct policy *p, const struct identity *id, const struct mount_plan *plan,
+		  FILE *out)
+{
+	fputs("{\"command\":[", out);
+	for (size_t i = 0; i < p->argc; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, p->argv[i]);
+	}
+	fputs("],\"profile\":", out);
+	json_string(out, p->profile_name ? p->profile_name : "");
+	fputs(",\"profile_path\":", out);
+	if (p->profile_path)
+		json_string(out, p->profile_path);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"uid\":%u,\"gid\":%u,\"started_by_root\":%s", (unsigned)id->uid, (unsigned)id->gid,
+		id->outer_uid == 0 ? "true" : "false");
+	fprintf(out, ",\"namespaces\":[\"user\",\"mount\",\"pid\",\"ipc\",\"uts\",\"cgroup\"%s]",
+		p->net == NET_NONE ? ",\"net\"" : "");
+	fprintf(out, ",\"network\":\"%s\",\"hostname\":", p->net == NET_HOST ? "host" : "none");
+	json_string(out, p->hostname ? p->hostname : "sbx");
+	fprintf(out, ",\"relaxations\":{\"devel\":%s,\"userns\":%s,\"multiarch\":%s}",
+		p->relax & RELAX_DEVEL ? "true" : "false", p->relax & RELAX_USERNS ? "true" : "false",
+		p->relax & RELAX_MULTIARCH ? "true" : "false");
+	fputs(",\"mounts\":", out);
+	mount_plan_explain_json(plan, out);
+	fprintf(out, ",\"clearenv\":%s,\"env\":[", p->clearenv ? "true" : "false");
+	for (size_t i = 0; i < p->n_env; i++) {
+		fprintf(out, "%s{\"op\":\"%s\",\"name\":", i ? "," : "", p->env[i].kind == ENV_SET ? "set" : "unset");
+		json_string(out, p->env[i].name);
+		if (p->env[i].kind == ENV_SET) {
+			fputs(",\"value\":", out);
+			json_string(out, p->env[i].value);
+		}
+		fputc('}', out);
+	}
+	fputs("],\"pass_fds\":[", out);
+	for (size_t i = 0; i < p->n_pass_fds; i++)
+		fprintf(out, "%s%d", i ? "," : "", p->pass_fds[i]);
+	fputs("],\"landlock\":", out);
+	struct view v = { 0 };
+	explain_view(plan, &v);
+	landlock_explain_json(p, &v, out);
+	view_free(&v);
+	fputs(",\"seccomp\":", out);
+	seccomp_explain_json(p, out);
+	fputs(",\"rlimits\":", out);
+	rlimits_explain_json(p, out);
+	fputs(",\"cgroup\":", out);
+	cgroup_explain_json(p, out);
+	fprintf(out, ",\"timeout_ms\":%llu}\n", p->timeout_ms);
+}

@@ -1,0 +1,18 @@
+/* The sandbox's pid 1: reaps every orphan, forwards the signals sbx passes on to COMMAND, and exits
+ * with COMMAND's status (which ends the whole pid namespace). */
+#ifndef SBX_INIT_H
+#define SBX_INIT_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+/* The signals forwarded from sbx to init and from init to COMMAND. */
+void init_forwarded_signals(sigset_t *set);
+
+/* Turns a wait status into sbx's exit code: the exit status, or 128+N for signal N. */
+int init_exit_code(int status);
+
+/* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. */
+_Noreturn void init_run(pid_t command);
+
+#endif

@@ -1,0 +1,285 @@
+#include "launch.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "caps.h"
+#include "cgroup.h"
+#include "env.h"
+#include "init.h"
+#include "landlock.h"
+#include "rlimits.h"
+#include "net.h"
+#include "seccomp.h"
+
+#define TIMEOUT_GRACE_MS 5000
+
+extern char **environ;
+
+/* ---- child side ---- */
+
+/* Closes every descriptor above 2 except those passed with --pass-fd. */
+static int close_inherited_fds(const struct policy *p, struct sbx_error *err)
+{
+	unsigned from = 3;
+	for (;;) {
+		unsigned next = ~0u;  /* the next passed fd at or after `from` */
+		for (size_t i = 0; i < p->n_pass_fds; i++)
+			if ((unsigned)p->pass_fds[i] >= from && (unsigned)p->pass_fds[i] < next)
+				next = (unsigned)p->pass_fds[i];
+		if (next > from && syscall(SYS_close_range, from, next == ~0u ? ~0u : next - 1, 0) < 0)
+			return sbx_fail(err, errno, "cannot close inherited file descriptors");
+		if (next == ~0u)
+			return 0;
+		/* A passed fd must survive exec. */
+		int flags = fcntl((int)next, F_GETFD);
+		if (flags >= 0)
+			fcntl((int)next, F_SETFD, flags & ~FD_CLOEXEC);
+		from = next + 1;
+	}
+}
+
+/* Keeps the caller's directory when the sandbox shows it, else the home directory, else /. */
+static void enter_workdir(const struct identity *id, struct sandbox_env *env)
+{
+	const char *dir = "/";
+	if (id->cwd && chdir(id->cwd) == 0)
+		dir = id->cwd;
+	else if (chdir(id->home) == 0)
+		dir = id->home;
+	else if (chdir("/") < 0)
+		_exit(SBX_EXIT_FAILURE);
+	env_set(env, "PWD", dir);
+}
+
+_Noreturn static void exec_command(const struct policy *p, struct sandbox_env *env)
+{
+	struct sbx_error err = { 0 };
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* seccomp comes last so the filter does not have to allow more than the exec itself. */
+	if (seccomp_apply(p, &err) < 0) {
+		sbx_report(&err);
+		_exit(SBX_EXIT_FAILURE);
+	}
+	environ = env->vars;
+	execvp(p->argv[0], p->argv);
+	int e = errno;
+	fprintf(stderr, "sbx: %s: %s\n", p->argv[0], e == ENOENT ? "command not found in the sandbox" : strerror(e));
+	_exit(e == ENOENT ? SBX_EXIT_NOT_FOUND : SBX_EXIT_CANNOT_EXEC);
+}
+
+/* Everything the sandbox's pid 1 does before it forks COMMAND, in the fixed order. */
+static int child_setup(const struct policy *p, const struct identity *id, struct mount_plan *plan,
+		       struct sandbox_env *env, struct sbx_error *err)
+{
+	int r = userns_become(id, err);
+	if (r < 0)
+		return r;
+	struct view view = { 0 };
+	r = mount_plan_apply(plan, id, &view, err);
+	if (r == 0 && p->net == NET_NONE)
+		r = net_setup_loopback(err);
+	const char *hostname = p->hostname ? p->hostname : "sbx";
+	if (r == 0 && sethostname(hostname, strlen(hostname)) < 0)
+		r = sbx_fail(err, errno, "cannot set the hostname");
+	if (r == 0 && plan->limit_nesting)
+		r = userns_lock_nesting(id, err);
+	if (r == 0) {
+		enter_workdir(id, env);
+		r = rlimits_apply(p, err);
+	}
+	if (r == 0)
+		r = close_inherited_fds(p, err);
+	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = sbx_fail(err, errno, "cannot set no_new_privs");
+	if (r == 0)
+		r = landlock_apply(p, &view, err);
+	view_free(&view);
+	if (r == 0)
+		r = caps_drop_all(err);
+	return r;
+}
+
+_Noreturn static void child_main(const struct policy *p, const struct identity *id,
+				 struct mount_plan *plan, struct sandbox_env *env, int sync_fd)
+{
+	struct sbx_error err = { 0 };
+	/* sbx's death, even by SIGKILL, takes pid 1 and so the whole pid namespace with it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(SBX_EXIT_FAILURE);
+	char go;
+	if (read(sync_fd, &go, 1) != 1)
+		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
+	close(sync_fd);
+
+	if (child_setup(p, id, plan, env, &err) < 0) {
+		sbx_report(&err);
+		_exit(SBX_EXIT_FAILURE);
+	}
+	pid_t command = fork();
+	if (command < 0) {
+		perror("sbx: fork");
+		_exit(SBX_EXIT_FAILURE);
+	}
+	if (command == 0)
+		exec_command(p, env);
+	init_run(command);
+}
+
+/* ---- parent side ---- */
+
+static int clone_error(int e, struct sbx_error *err)
+{
+	sbx_fail(err, e, "cannot create the sandbox's namespaces");
+	if (e == EPERM)
+		sbx_hint(err, "unprivileged user namespaces are disabled: check user.max_user_namespaces, "
+			      "kernel.unprivileged_userns_clone (Debian) and, on Ubuntu, "
+			      "kernel.apparmor_restrict_unprivileged_userns with sbx's AppArmor profile");
+	else if (e == ENOSPC || e == EUSERS)
+		sbx_hint(err, "the user namespace limit is reached: user.max_user_namespaces is too low, or sbx "
+			      "runs inside a sandbox that forbids nested namespaces");
+	return -e;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void send_signal(int pidfd, int sig)
+{
+	syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+/* Waits for pid 1, forwarding signals sent to sbx and enforcing the timeout. */
+static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct sandbox_outcome *out)
+{
+	sigset_t set;
+	init_forwarded_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	long long deadline = p->timeout_ms ? now_ms() + (long long)p->timeout_ms : 0;
+	for (;;) {
+		int status;
+		pid_t r = waitpid(child, &status, WNOHANG);
+		if (r == child) {
+			out->exit_code = init_exit_code(status);
+			if (out->exit_code > 128 && out->exit_code < 128 + 65)
+				out->signal = out->exit_code - 128;
+			return out->exit_code;
+		}
+		siginfo_t si;
+		struct timespec ts = { .tv_sec = 3600 };
+		if (deadline) {
+			long long left = deadline - now_ms();
+			if (left < 0)
+				left = 0;
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = (left % 1000) * 1000000;
+		}
+		int sig = sigtimedwait(&set, &si, &ts);
+		if (sig < 0 && errno == EAGAIN && deadline && now_ms() >= deadline) {
+			if (!out->timed_out) {
+				out->timed_out = true;
+				send_signal(pidfd, SIGTERM);
+				deadline = now_ms() + TIMEOUT_GRACE_MS;
+			} else {
+				send_signal(pidfd, SIGKILL);
+				deadline = 0;
+			}
+			continue;
+		}
+		if (sig > 0 && sig != SIGCHLD && si.si_code != SI_KERNEL)
+			send_signal(pidfd, sig);
+	}
+}
+
+static void report_outcome(const struct policy *p, const struct sandbox_outcome *o)
+{
+	if (o->timed_out)
+		fprintf(stderr, "sbx: %s timed out after %llu ms and was stopped\n", p->argv[0], p->timeout_ms);
+	if (o->oom_killed)
+		fprintf(stderr, "sbx: %s was killed: out of memory (memory.max)\n", p->argv[0]);
+	if (o->pids_max_hit)
+		fprintf(stderr, "sbx: %s reached its process limit (pids.max)\n", p->argv[0]);
+}
+
+int sandbox_run(const struct policy *p, const struct identity *id, struct mount_plan *plan,
+		struct sbx_error *err)
+{
+	/* Root's supplementary groups would follow the command into the sandbox. */
+	if (id->outer_uid == 0 && setgroups(0, NULL) < 0)
+		return sbx_fail(err, errno, "cannot drop supplementary groups");
+
+	struct sandbox_cgroup cg = { .dirfd = -1 };
+	int r = cgroup_setup(p, &cg, err);
+	if (r < 0)
+		return r;
+
+	struct sandbox_env env = { 0 };
+	env_build(&env, environ, p, id->home, id->runtime_dir);
+
+	sigset_t blocked, saved;
+	init_forwarded_signals(&blocked);
+	sigaddset(&blocked, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &blocked, &saved);
+
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0) {
+		r = sbx_fail(err, errno, "pipe");
+		goto out;
+	}
+	int pidfd = -1;
+	struct clone_args args = {
+		.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
+			 CLONE_NEWCGROUP | CLONE_PIDFD | (p->net == NET_NONE ? CLONE_NEWNET : 0) |
+			 (cg.dirfd >= 0 ? CLONE_INTO_CGROUP : 0),
+		.pidfd = (unsigned long long)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+		.cgroup = cg.dirfd >= 0 ? (unsigned long long)cg.dirfd : 0,
+	};
+	pid_t child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (child < 0) {
+		r = clone_error(errno, err);
+		close(sync[0]);
+		close(sync[1]);
+		goto out;
+	}
+	if (child == 0) {
+		close(sync[1]);
+		child_main(p, id, plan, &env, sync[0]);
+	}
+	close(sync[0]);
+	r = userns_write_maps(child, id, err);
+	if (r == 0 && write(sync[1], "x", 1) != 1)
+		r = sbx_fail(err, errno, "cannot start the sandbox");
+	close(sync[1]);
+	if (r < 0) {
+		send_signal(pidfd, SIGKILL);
+		waitpid(child, NULL, 0);
+	} else {
+		struct sandbox_outcome outcome = { 0 };
+		r = wait_sandbox(p, child, pidfd, &outcome);
+		cgroup_collect(&cg, &outcome);
+		report_outcome(p, &outcome);
+	}
+	close(pidfd);
+out:
+	cgroup_teardown(&cg);
+	env_free(&env);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return r;
+}

@@ -1,0 +1,184 @@
+/* sbx: run a command in a setuid-free sandbox built from its profile. */
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "explain.h"
+#include "launch.h"
+#include "mount.h"
+#include "policy.h"
+#include "profile.h"
+#include "seccomp.h"
+#include "userns.h"
+
+/* The command as PATH resolves it on the host; its basename names the profile. */
+static char *resolve_command(const char *name)
+{
+	if (strchr(name, '/'))
+		return xstrdup(name);
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *save = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = xasprintf("%s/%s", dir, name);
+		struct stat st;
+		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0)
+			return candidate;
+		free(candidate);
+	}
+	return xstrdup(name);
+}
+
+static void profile_env_from(const struct identity *id, struct profile_env *env)
+{
+	*env = (struct profile_env){
+		.home = id->home,
+		.config_home = id->config_home,
+		.runtime_dir = id->runtime_dir,
+		.uid = id->uid,
+		.gid = id->gid,
+	};
+}
+
+static int fail(const struct sbx_error *err)
+{
+	sbx_report(err);
+	return SBX_EXIT_FAILURE;
+}
+
+/* Loads the profile for `app` (or `requested`) and builds the mount plan: everything up to, but
+ * not including, touching the kernel. */
+static int prepare(struct policy *p, const struct identity *id, const char *app, const char *requested,
+		   struct sbx_error *err)
+{
+	struct profile_env penv;
+	profile_env_from(id, &penv);
+	_cleanup_free_ char *resolved = resolve_command(app);
+	return profile_load(p, resolved, requested, &penv, err);
+}
+
+static int build_plan(struct policy *p, const struct identity *id, struct mount_plan *plan,
+		      struct sbx_error *err)
+{
+	int r = seccomp_validate(p, err);
+	if (r < 0)
+		return r;
+	struct profile_env penv;
+	profile_env_from(id, &penv);
+	char *dirs[4] = { NULL };
+	profile_search_dirs(&penv, dirs);
+	/* The sbx configuration directory as a whole, so that no new profile directory can be made. */
+	char *protect[5] = { xasprintf("%s/sbx", id->config_home), dirs[0], dirs[1], dirs[2], NULL };
+	r = mount_plan_build(p, id, protect, plan, err);
+	for (size_t i = 0; i < 4; i++)
+		free(protect[i]);
+	return r;
+}
+
+static int seccomp_export_main(int argc, char **argv)
+{
+	struct sbx_error err = { 0 };
+	if (argc < 3 || argc > 5 || strcmp(argv[1], "export") != 0) {
+		fputs("usage: sbx seccomp export APP [PFC-FILE [BPF-FILE]]\n", stderr);
+		return SBX_EXIT_FAILURE;
+	}
+	struct identity id;
+	if (identity_init(&id, &err) < 0)
+		return fail(&err);
+	struct policy p;
+	policy_init(&p);
+	p.quiet = true;
+	int r = prepare(&p, &id, argv[2], NULL, &err);
+	if (r == 0)
+		r = seccomp_validate(&p, &err);
+	FILE *pfc = stdout;
+	_cleanup_close_ int bpf_fd = -1;
+	if (r == 0 && argc >= 4 && strcmp(argv[3], "-") != 0 && !(pfc = fopen(argv[3], "we")))
+		r = sbx_fail(&err, errno, "%s", argv[3]);
+	if (r == 0 && argc == 5 && (bpf_fd = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		r = sbx_fail(&err, errno, "%s", argv[4]);
+	if (r == 0)
+		r = seccomp_export(&p, pfc, bpf_fd, &err);
+	if (pfc && pfc != stdout)
+		fclose(pfc);
+	policy_free(&p);
+	identity_free(&id);
+	return r < 0 ? fail(&err) : 0;
+}
+
+static int profile_subcommand(int argc, char **argv)
+{
+	struct sbx_error err = { 0 };
+	struct identity id;
+	if (identity_init(&id, &err) < 0)
+		return fail(&err);
+	struct profile_env penv;
+	profile_env_from(&id, &penv);
+	int code = profile_main(argc, argv, &penv);
+	identity_free(&id);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	/* A parent that ignores SIGCHLD (Erlang does) would make children vanish unwaited. */
+	signal(SIGCHLD, SIG_DFL);
+	if (argc >= 2 && strcmp(argv[1], "profile") == 0)
+		return profile_subcommand(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "seccomp") == 0)
+		return seccomp_export_main(argc - 1, argv + 1);
+
+	struct sbx_error err = { 0 };
+	struct cli cli;
+	if (cli_scan(argc, argv, &cli, &err) < 0)
+		return fail(&err);
+	if (cli.action == CLI_HELP) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (cli.action == CLI_VERSION) {
+		printf("sbx %s\n", SBX_VERSION);
+		return 0;
+	}
+	if (cli.command_index >= argc) {
+		sbx_fail(&err, 0, "no command given (usage: sbx [OPTIONS] [--] COMMAND [ARG...])");
+		return fail(&err);
+	}
+
+	struct identity id;
+	if (identity_init(&id, &err) < 0)
+		return fail(&err);
+	struct policy p;
+	policy_init(&p);
+	p.quiet = cli.quiet;
+	struct mount_plan plan = { 0 };
+	int r = prepare(&p, &id, argv[cli.command_index], cli.profile, &err);
+	if (r == 0)
+		r = cli_apply(argc, argv, &cli, id.cwd ? id.cwd : "/", &p, &err);
+	if (r == 0)
+		r = build_plan(&p, &id, &plan, &err);
+	int code;
+	if (r < 0) {
+		code = fail(&err);
+	} else if (cli.explain) {
+		if (cli.json)
+			explain_json(&p, &id, &plan, stdout);
+		else
+			explain_text(&p, &id, &plan, stdout);
+		code = 0;
+	} else {
+		code = sandbox_run(&p, &id, &plan, &err);
+		if (code < 0)
+			code = fail(&err);
+	}
+	mount_plan_free(&plan);
+	policy_free(&p);
+	identity_free(&id);
+	return code;
+}

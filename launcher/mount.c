@@ -1,0 +1,527 @@
+#include "mount.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+/* ---- planning (pure data) ---- */
+
+static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind, const char *src,
+				   const char *dst, const char *label)
+{
+	struct mount_step *s = ARRAY_PUSH(plan->steps, plan->n);
+	s->kind = kind;
+	s->src = src ? xstrdup(src) : NULL;
+	s->dst = xstrdup(dst);
+	s->label = label;
+	s->tree_fd = -1;
+	return s;
+}
+
+static void plan_tmpfs(struct mount_plan *plan, const char *dst, mode_t mode, bool owned,
+		       const char *label)
+{
+	struct mount_step *s = plan_add(plan, STEP_TMPFS, NULL, dst, label);
+	s->mode = mode;
+	s->owned = owned;
+	s->access = VIEW_WRITE;
+	s->in_view = true;
+}
+
+static void plan_bind(struct mount_plan *plan, const char *src, const char *dst, bool ro,
+		      enum view_access access, const char *label)
+{
+	struct mount_step *s = plan_add(plan, STEP_BIND, src, dst, label);
+	s->read_only = ro;
+	s->access = access;
+	s->in_view = true;
+}
+
+/* /bin, /lib... are symlinks into /usr on merged-/usr systems (recreated as symlinks), real
+ * directories elsewhere (bound read-only). */
+static void plan_usr_links(struct mount_plan *plan)
+{
+	static const char *const dirs[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		char path[32], target[256];
+		snprintf(path, sizeof(path), "/%s", dirs[i]);
+		struct stat st;
+		if (lstat(path, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t n = readlink(path, target, sizeof(target) - 1);
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			plan_add(plan, STEP_SYMLINK, target, path, "system");
+		} else if (S_ISDIR(st.st_mode)) {
+			plan_bind(plan, path, path, true, VIEW_READ_EXEC, "system");
+		}
+	}
+}
+
+static void plan_dev(struct mount_plan *plan)
+{
+	struct mount_step *s = plan_add(plan, STEP_TMPFS, NULL, "/dev", "device");
+	s->mode = 0755;
+	s->noexec = true;
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/dev/%s", nodes[i]);
+		s = plan_add(plan, STEP_BIND, path, path, "device");
+		s->device = true;
+		s->noexec = true;
+		s->access = VIEW_DEVICE;
+		s->in_view = true;
+	}
+	s = plan_add(plan, STEP_DEVPTS, NULL, "/dev/pts", "device");
+	s->access = VIEW_DEVICE;
+	s->in_view = true;
+	plan_add(plan, STEP_SYMLINK, "pts/ptmx", "/dev/ptmx", "device");
+	plan_tmpfs(plan, "/dev/shm", 01777, false, "private");
+	plan_add(plan, STEP_SYMLINK, "/proc/self/fd", "/dev/fd", "device");
+	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/0", "/dev/stdin", "device");
+	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/1", "/dev/stdout", "device");
+	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/2", "/dev/stderr", "device");
+}
+
+static bool path_has_prefix(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (n == 1 && prefix[0] == '/')
+		return true;
+	return strncmp(path, prefix, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
+		     struct mount_plan *plan, struct sbx_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->limit_nesting = !(p->relax & RELAX_USERNS);
+
+	plan_bind(plan, "/usr", "/usr", true, VIEW_READ_EXEC, "system");
+	plan_usr_links(plan);
+	plan_bind(plan, "/etc", "/etc", true, VIEW_READ, "system");
+	plan_tmpfs(plan, "/tmp", 01777, false, "private");
+	plan_tmpfs(plan, "/var/tmp", 01777, false, "private");
+	struct stat st;
+	if (lstat("/var/run", &st) == 0 && S_ISLNK(st.st_mode))
+		plan_add(plan, STEP_SYMLINK, "../run", "/var/run", "system");
+
+	struct mount_step *s = plan_add(plan, STEP_PROC, NULL, "/proc", "system");
+	s->access = VIEW_PROC;
+	s->in_view = true;
+	/* Kernel knobs stay read-only even where namespace ownership would allow a write. */
+	static const char *const proc_ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
+	for (size_t i = 0; i < ARRAY_SIZE(proc_ro); i++) {
+		s = plan_add(plan, STEP_PROTECT, NULL, proc_ro[i], "protect");
+		s->optional = true;
+	}
+	plan_dev(plan);
+	plan_tmpfs(plan, id->runtime_dir, 0700, true, "private");
+	if (strcmp(id->home, "/") != 0)
+		plan_tmpfs(plan, id->home, 0700, true, "private");
+
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_entry *m = &p->mounts[i];
+		if (strcmp(m->dst, "/") == 0)
+			return sbx_fail(err, 0, "%s %s: cannot mount over the sandbox's root", mount_kind_name(m->kind),
+					m->src ? m->src : m->dst);
+		if (m->kind == MOUNT_TMPFS) {
+			plan_tmpfs(plan, m->dst, 0755, true, "grant");
+		} else {
+			s = plan_add(plan, STEP_BIND, m->src, m->dst, "grant");
+			s->read_only = m->kind == MOUNT_RO_BIND;
+			s->device = m->kind == MOUNT_DEV_BIND;
+			s->optional = m->optional;
+			s->access = m->kind == MOUNT_RO_BIND ? VIEW_READ_EXEC
+				  : m->kind == MOUNT_DEV_BIND ? VIEW_DEVICE : VIEW_WRITE_EXEC;
+			s->in_view = true;
+		}
+		plan->steps[plan->n - 1].origin = m->origin;
+	}
+
+	/* A directory the sandbox must never write (profile dirs) is made read-only when a writable
+	 * host bind contains it; read-only system dirs and private tmpfs cover the others. */
+	for (char *const *dir = protect; dir && *dir; dir++) {
+		bool exposed = false;
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct mount_step *g = &plan->steps[i];
+			if (g->kind == STEP_BIND && !g->read_only && path_has_prefix(*dir, g->dst))
+				exposed = true;
+		}
+		if (exposed)
+			plan_add(plan, STEP_PROTECT, NULL, *dir, "protect");
+	}
+	return 0;
+}
+
+void mount_plan_free(struct mount_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		free(plan->steps[i].src);
+		free(plan->steps[i].dst);
+		if (plan->steps[i].tree_fd >= 0)
+			close(plan->steps[i].tree_fd);
+	}
+	free(plan->steps);
+	memset(plan, 0, sizeof(*plan));
+}
+
+/* ---- applying (child side) ---- */
+
+/* Opens a path below dirfd without following any symlink or leaving the tree: a destination can
+ * never land outside the new root, whatever a bound host directory contains. */
+static int open_beneath(int dirfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/* Creates the directories of `rel` below rootfd as needed and returns an O_PATH fd of the last
+ * one. */
+static int make_dirs(int rootfd, const char *rel, struct sbx_error *err, const char *dst)
+{
+	int fd = (int)fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return sbx_fail(err, errno, "dup");
+	_cleanup_free_ char *copy = xstrdup(rel);
+	char *save = NULL;
+	for (char *comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+			close(fd);
+			return sbx_fail(err, e, "cannot create mount point %s", dst);
+		}
+		int next = open_beneath(fd, comp, O_PATH | O_DIRECTORY);
+		close(fd);
+		if (next < 0)
+			return sbx_fail(err, -next, "cannot open mount point %s%s", dst,
+					next == -ELOOP ? " (a symlink is in the way)" : "");
+		fd = next;
+	}
+	return fd;
+}
+
+/* Returns an O_PATH fd for dst (absolute path inside the new root), creating it as a directory or
+ * an empty file. */
+static int prepare_target(int rootfd, const char *dst, bool is_dir, struct sbx_error *err)
+{
+	_cleanup_free_ char *parent = xstrdup(dst + 1);
+	char *slash = strrchr(parent, '/');
+	const char *name = slash ? slash + 1 : parent;
+	if (slash)
+		*slash = '\0';
+	_cleanup_close_ int pfd = slash ? make_dirs(rootfd, parent, err, dst)
+					: (int)fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	if (pfd < 0)
+		return slash ? pfd : sbx_fail(err, errno, "dup");
+	if (is_dir) {
+		if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+			return sbx_fail(err, errno, "cannot create mount point %s", dst);
+	} else {
+		int fd = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EEXIST)
+			return sbx_fail(err, errno, "cannot create mount point %s", dst);
+	}
+	int fd = open_beneath(pfd, name, O_PATH | (is_dir ? O_DIRECTORY : 0));
+	if (fd < 0)
+		return sbx_fail(err, -fd, "cannot open mount point %s%s", dst,
+				fd == -ELOOP ? " (it is a symlink)" : fd == -ENOTDIR ? " (not a directory)" : "");
+	return fd;
+}
+
+static int attach(int mount_fd, int target_fd, const char *dst, struct sbx_error *err)
+{
+	if (move_mount(mount_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return sbx_fail(err, errno, "cannot mount %s", dst);
+	return 0;
+}
+
+static int set_attrs(int tree_fd, unsigned long long attrs, bool recursive, const char *what,
+		     struct sbx_error *err)
+{
+	struct mount_attr attr = { .attr_set = attrs };
+	if (mount_setattr(tree_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return sbx_fail(err, errno, "cannot set mount flags on %s", what);
+	return 0;
+}
+
+/* Opens a bind source once, clones its mount tree from that fd, and sets the flags on the detached
+ * tree: a symlink swapped in afterwards cannot redirect the mount. Runs before anything is mounted,
+ * while the host paths are still where the user named them. */
+static int open_source(struct mount_step *s, struct sbx_error *err)
+{
+	_cleanup_close_ int src = open(s->src, O_PATH | O_CLOEXEC);
+	if (src < 0) {
+		if (errno == ENOENT && s->optional) {
+			s->skipped = true;
+			return 0;
+		}
+		return sbx_fail(err, errno, "bind source %s", s->src);
+	}
+	struct stat st;
+	if (fstat(src, &st) < 0)
+		return sbx_fail(err, errno, "bind source %s", s->src);
+	s->is_dir = S_ISDIR(st.st_mode);
+	s->tree_fd = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (s->tree_fd < 0)
+		return sbx_fail(err, errno, "cannot clone mount of %s", s->src);
+	unsigned long long attrs = MOUNT_ATTR_NOSUID | (s->device ? 0 : MOUNT_ATTR_NODEV) |
+				   (s->read_only ? MOUNT_ATTR_RDONLY : 0) | (s->noexec ? MOUNT_ATTR_NOEXEC : 0);
+	return set_attrs(s->tree_fd, attrs, true, s->src, err);
+}
+
+static int new_fs(const char *type, const char *const *options, unsigned attrs, const char *dst,
+		  struct sbx_error *err)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return sbx_fail(err, errno, "cannot create %s for %s", type, dst);
+	for (const char *const *o = options; o && o[0]; o += 2)
+		if (fsconfig(fs, FSCONFIG_SET_STRING, o[0], o[1], 0) < 0)
+			return sbx_fail(err, errno, "%s option %s=%s for %s", type, o[0], o[1], dst);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return sbx_fail(err, errno, "cannot create %s for %s", type, dst);
+	int mfd = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (mfd < 0)
+		return sbx_fail(err, errno, "cannot mount %s for %s", type, dst);
+	return mfd;
+}
+
+static int apply_tmpfs(int rootfd, const struct mount_step *s, const struct identity *id,
+		       struct sbx_error *err)
+{
+	char mode[16], uid[16], gid[16];
+	snprintf(mode, sizeof(mode), "%o", (unsigned)s->mode);
+	snprintf(uid, sizeof(uid), "%u", (unsigned)id->uid);
+	snprintf(gid, sizeof(gid), "%u", (unsigned)id->gid);
+	const char *const owned[] = { "mode", mode, "uid", uid, "gid", gid, NULL, NULL };
+	const char *const plain[] = { "mode", mode, NULL, NULL };
+	_cleanup_close_ int mfd = new_fs("tmpfs", s->owned ? owned : plain,
+					 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+						 (s->noexec ? MOUNT_ATTR_NOEXEC : 0) |
+						 (s->read_only ? MOUNT_ATTR_RDONLY : 0),
+					 s->dst, err);
+	if (mfd < 0)
+		return mfd;
+	_cleanup_close_ int target = prepare_target(rootfd, s->dst, true, err);
+	if (target < 0)
+		return target;
+	return attach(mfd, target, s->dst, err);
+}
+
+static int apply_symlink(int rootfd, const struct mount_step *s, struct sbx_error *err)
+{
+	_cleanup_free_ char *parent = xstrdup(s->dst + 1);
+	char *slash = strrchr(parent, '/');
+	_cleanup_close_ int pfd = -1;
+	const char *name = parent;
+	if (slash) {
+		*slash = '\0';
+		name = slash + 1;
+		pfd = make_dirs(rootfd, parent, err, s->dst);
+		if (pfd < 0)
+			return pfd;
+	}
+	if (symlinkat(s->src, slash ? pfd : rootfd, name) < 0 && errno != EEXIST)
+		return sbx_fail(err, errno, "cannot create symlink %s", s->dst);
+	return 0;
+}
+
+/* Makes an existing path read-only by binding it onto itself; a missing one becomes an empty
+ * read-only tmpfs, so nothing can be created there either. */
+static int apply_protect(int rootfd, const struct mount_step *s, const struct identity *id,
+			 struct sbx_error *err)
+{
+	_cleanup_close_ int fd = open_beneath(rootfd, s->dst + 1, O_PATH);
+	if (fd == -ENOENT) {
+		if (s->optional)
+			return 0;
+		struct mount_step ro = *s;
+		ro.kind = STEP_TMPFS;
+		ro.mode = 0555;
+		ro.read_only = true;
+		return apply_tmpfs(rootfd, &ro, id, err);
+	}
+	if (fd < 0)
+		return sbx_fail(err, -fd, "cannot open %s to make it read-only", s->dst);
+	_cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return sbx_fail(err, errno, "cannot clone %s to make it read-only", s->dst);
+	int r = set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true, s->dst, err);
+	if (r < 0)
+		return r;
+	return attach(tree, fd, s->dst, err);
+}
+
+static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan *plan,
+		      const struct identity *id, struct sbx_error *err)
+{
+	switch (s->kind) {
+	case STEP_BIND: {
+		if (s->skipped)
+			return 0;
+		_cleanup_close_ int target = prepare_target(rootfd, s->dst, s->is_dir, err);
+		if (target < 0)
+			return target;
+		int r = attach(s->tree_fd, target, s->dst, err);
+		close(s->tree_fd);
+		s->tree_fd = -1;
+		return r;
+	}
+	case STEP_TMPFS:
+		return apply_tmpfs(rootfd, s, id, err);
+	case STEP_SYMLINK:
+		return apply_symlink(rootfd, s, err);
+	case STEP_PROTECT:
+		return apply_protect(rootfd, s, id, err);
+	case STEP_PROC: {
+		_cleanup_close_ int mfd = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+						 s->dst, err);
+		if (mfd < 0) {
+			if (err->code == EPERM)
+				sbx_hint(err, "the kernel refuses a new /proc when the host's /proc is partly hidden "
+					      "(e.g. inside an unprivileged container)");
+			return mfd;
+		}
+		_cleanup_close_ int target = prepare_target(rootfd, s->dst, true, err);
+		if (target < 0)
+			return target;
+		int r = attach(mfd, target, s->dst, err);
+		if (r == 0 && plan->limit_nesting) {
+			_cleanup_close_ int proc = open_beneath(rootfd, "proc", O_DIRECTORY | O_RDONLY);
+			if (proc < 0)
+				return sbx_fail(err, -proc, "cannot open the new /proc");
+			r = userns_limit_nesting(proc, err);
+		}
+		return r;
+	}
+	case STEP_DEVPTS: {
+		const char *const opts[] = { "ptmxmode", "0666", "mode", "0620", NULL, NULL };
+		_cleanup_close_ int mfd = new_fs("devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, s->dst, err);
+		if (mfd < 0)
+			return mfd;
+		_cleanup_close_ int target = prepare_target(rootfd, s->dst, true, err);
+		if (target < 0)
+			return target;
+		return attach(mfd, target, s->dst, err);
+	}
+	}
+	return 0;
+}
+
+int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct view *view,
+		     struct sbx_error *err)
+{
+	/* Nothing done here may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return sbx_fail(err, errno, "cannot make the mount namespace private");
+	for (size_t i = 0; i < plan->n; i++) {
+		if (plan->steps[i].kind != STEP_BIND)
+			continue;
+		int r = open_source(&plan->steps[i], err);
+		if (r < 0)
+			return r;
+	}
+
+	/* The new root is a tmpfs over /tmp of this private namespace; after pivot_root neither it
+	 * nor the old root is reachable. */
+	_cleanup_close_ int root_mnt = new_fs("tmpfs", (const char *const[]){ "mode", "0755", NULL, NULL },
+					      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/", err);
+	if (root_mnt < 0)
+		return root_mnt;
+	if (move_mount(root_mnt, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return sbx_fail(err, errno, "cannot mount the sandbox root");
+	_cleanup_close_ int rootfd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return sbx_fail(err, errno, "cannot open the sandbox root");
+
+	for (size_t i = 0; i < plan->n; i++) {
+		struct mount_step *s = &plan->steps[i];
+		int r = apply_step(rootfd, s, plan, id, err);
+		if (r < 0)
+			return r;
+		if (s->in_view && !s->skipped)
+			view_add(view, s->dst, s->access, s->label);
+	}
+	/* Nothing outside the granted mounts is writable, not even the root directory itself. */
+	int r = set_attrs(rootfd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false, "/", err);
+	if (r < 0)
+		return r;
+
+	if (fchdir(rootfd) < 0)
+		return sbx_fail(err, errno, "cannot enter the sandbox root");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return sbx_fail(err, errno, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return sbx_fail(err, errno, "cannot detach the old root");
+	if (chdir("/") < 0)
+		return sbx_fail(err, errno, "chdir /");
+	return 0;
+}
+
+/* ---- explaining ---- */
+
+static const char *step_name(const struct mount_step *s)
+{
+	switch (s->kind) {
+	case STEP_BIND: return s->device ? "dev-bind" : s->read_only ? "ro-bind" : "bind";
+	case STEP_TMPFS: return "tmpfs";
+	case STEP_SYMLINK: return "symlink";
+	case STEP_PROC: return "proc";
+	case STEP_DEVPTS: return "devpts";
+	case STEP_PROTECT: return "read-only";
+	}
+	return "?";
+}
+
+void mount_plan_explain(const struct mount_plan *plan, FILE *out)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct mount_step *s = &plan->steps[i];
+		fprintf(out, "  %-10s %-28s", step_name(s), s->dst);
+		if (s->kind == STEP_BIND || s->kind == STEP_SYMLINK)
+			fprintf(out, " %s %s", s->kind == STEP_SYMLINK ? "->" : "<-", s->src);
+		if (s->kind == STEP_TMPFS)
+			fprintf(out, " mode %04o%s", (unsigned)s->mode, s->owned ? ", owned by the user" : "");
+		if (s->optional && s->kind == STEP_BIND)
+			fputs(" (optional)", out);
+		if (s->origin)
+			fprintf(out, "  [%s]", s->origin);
+		fputc('\n', out);
+	}
+}
+
+void mount_plan_explain_json(const struct mount_plan *plan, FILE *out)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct mount_step *s = &plan->steps[i];
+		fprintf(out, "%s{\"type\":\"%s\",\"dst\":", i ? "," : "", step_name(s));
+		json_string(out, s->dst);
+		if (s->src) {
+			fputs(",\"src\":", out);
+			json_string(out, s->src);
+		}
+		fprintf(out, ",\"label\":\"%s\",\"optional\":%s", s->label, s->optional ? "true" : "false");
+		if (s->in_view)
+			fprintf(out, ",\"landlock\":\"%s\"", view_access_name(s->access));
+		if (s->origin) {
+			fputs(",\"origin\":", out);
+			json_string(out, s->origin);
+		}
+		fputc('}', out);
+	}
+	fputc(']', out);
+}

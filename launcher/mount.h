@@ -1,0 +1,62 @@
+/* The filesystem view: a plan of mount steps (pure data, printed by --explain), and its application
+ * in the sandbox's mount namespace: a tmpfs root built with fd-based mounts, entered by pivot_root. */
+#ifndef SBX_MOUNT_H
+#define SBX_MOUNT_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "userns.h"
+#include "view.h"
+
+enum step_kind {
+	STEP_BIND,     /* bind a host path (recursive), from an fd opened once */
+	STEP_TMPFS,    /* fresh tmpfs */
+	STEP_SYMLINK,  /* symlink dst -> src */
+	STEP_PROC,     /* fresh proc for the sandbox's pid namespace */
+	STEP_DEVPTS,   /* new devpts instance */
+	STEP_PROTECT,  /* make an existing sandbox path read-only (or an empty read-only tmpfs) */
+};
+
+struct mount_step {
+	enum step_kind kind;
+	char *src;  /* STEP_BIND: host path; STEP_SYMLINK: link target */
+	char *dst;  /* absolute path inside the sandbox */
+	bool read_only;
+	bool device;    /* STEP_BIND: keep device access (no nodev) */
+	bool noexec;
+	bool optional;  /* STEP_BIND: skip when the source is missing */
+	mode_t mode;    /* STEP_TMPFS: root directory mode */
+	bool owned;     /* STEP_TMPFS: owned by the sandbox user rather than the mounter */
+	enum view_access access;
+	bool in_view;   /* Landlock grants this path */
+	const char *label;    /* "system", "private", "grant", "device", "protect" */
+	const char *origin;   /* borrowed from the policy, or NULL for the fixed skeleton */
+	/* Filled while applying. */
+	int tree_fd;
+	bool skipped;
+	bool is_dir;
+};
+
+struct mount_plan {
+	struct mount_step *steps;
+	size_t n;
+	bool limit_nesting;  /* cap nested user namespaces once /proc exists (see userns.h) */
+};
+
+/* Builds the plan: the fixed skeleton, the policy's grants in order, then read-only protection of
+ * `protect` (NULL-terminated list of directories the sandbox must never write, e.g. profile dirs). */
+int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
+		     struct mount_plan *plan, struct sbx_error *err);
+void mount_plan_free(struct mount_plan *plan);
+
+/* Child side, in the new user and mount namespaces with full capabilities there: builds the root
+ * and pivots into it. Fills `view` with what Landlock should allow. 0 or -errno. */
+int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct view *view,
+		     struct sbx_error *err);
+
+void mount_plan_explain(const struct mount_plan *plan, FILE *out);
+void mount_plan_explain_json(const struct mount_plan *plan, FILE *out);
+
+#endif

@@ -1,0 +1,93 @@
+#include "policy.h"
+
+#include <string.h>
+
+void policy_init(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->net = NET_NONE;
+	p->landlock = REQ_REQUIRED;
+	p->scope_abstract_unix = true;
+	p->scope_signals = true;
+	p->cgroup.requirement = REQ_REQUIRED;
+	/* Core dumps can leak a sandboxed app's memory to wherever the host writes them. */
+	p->rlimits[RLIMIT_CORE] = (struct rlimit_setting){ .set = true, .soft = 0, .hard = 0 };
+}
+
+void policy_free(struct policy *p)
+{
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		free(p->mounts[i].src);
+		free(p->mounts[i].dst);
+		free(p->mounts[i].origin);
+	}
+	free(p->mounts);
+	for (size_t i = 0; i < p->n_env; i++) {
+		free(p->env[i].name);
+		free(p->env[i].value);
+		free(p->env[i].origin);
+	}
+	free(p->env);
+	for (size_t i = 0; i < p->n_syscalls; i++) {
+		free(p->syscalls[i].name);
+		free(p->syscalls[i].origin);
+	}
+	free(p->syscalls);
+	for (size_t i = 0; i < p->n_ports; i++)
+		free(p->ports[i].origin);
+	free(p->ports);
+	for (size_t i = 0; i < RLIM_NLIMITS; i++)
+		free(p->rlimits[i].origin);
+	free(p->cgroup.origin);
+	free(p->pass_fds);
+	free(p->hostname);
+	free(p->profile_name);
+	free(p->profile_path);
+	for (size_t i = 0; i < p->argc; i++)
+		free(p->argv[i]);
+	free(p->argv);
+	memset(p, 0, sizeof(*p));
+}
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+struct mount_entry *policy_add_mount(struct policy *p, enum mount_kind kind, const char *src,
+				     const char *dst, bool optional, const char *origin)
+{
+	struct mount_entry *m = ARRAY_PUSH(p->mounts, p->n_mounts);
+	m->kind = kind;
+	m->src = dup_or_null(src);
+	m->dst = xstrdup(dst);
+	m->optional = optional;
+	m->origin = dup_or_null(origin);
+	return m;
+}
+
+void policy_add_env(struct policy *p, enum env_op_kind kind, const char *name, const char *value,
+		    const char *origin)
+{
+	struct env_op *e = ARRAY_PUSH(p->env, p->n_env);
+	e->kind = kind;
+	e->name = xstrdup(name);
+	e->value = dup_or_null(value);
+	e->origin = dup_or_null(origin);
+}
+
+void policy_add_pass_fd(struct policy *p, int fd)
+{
+	for (size_t i = 0; i < p->n_pass_fds; i++)
+		if (p->pass_fds[i] == fd)
+			return;
+	*ARRAY_PUSH(p->pass_fds, p->n_pass_fds) = fd;
+}
+
+const char *mount_kind_name(enum mount_kind kind)
+{
+	switch (kind) {
+	case MOUNT_BIND: return "bind";
+	case MOUNT_RO_BIND: return "ro-bind";
+	case MOUNT_DEV_BIND: return "dev-bind";
+	case MOUNT_TMPFS: return "tmpfs";
+	}
+	return "?";
+}

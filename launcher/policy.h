@@ -1,0 +1,164 @@
+/* struct policy: the single in-memory description of a sandbox. The command line and the profile
+ * parser fill it; the launcher applies it; --explain prints it. Pure data: no syscalls here. */
+#ifndef SBX_POLICY_H
+#define SBX_POLICY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "util.h"
+
+/* Where a setting came from, for `profile show`, --explain and error messages: "cli" or
+ * "file:line". Owned by the policy. */
+typedef char *origin_t;
+
+enum mount_kind {
+	MOUNT_BIND,      /* read-write bind of a host path */
+	MOUNT_RO_BIND,   /* read-only bind of a host path */
+	MOUNT_DEV_BIND,  /* bind of a host device node (keeps device access; read-write) */
+	MOUNT_TMPFS,     /* fresh private tmpfs */
+};
+
+struct mount_entry {
+	enum mount_kind kind;
+	char *src;      /* host path (absolute) for binds; NULL for tmpfs */
+	char *dst;      /* absolute path inside the sandbox */
+	bool optional;  /* a missing source is skipped (and reported by --explain) instead of an error */
+	origin_t origin;
+};
+
+enum net_mode {
+	NET_NONE,  /* new network namespace with only lo, up */
+	NET_HOST,  /* the host's network namespace */
+};
+
+enum env_op_kind { ENV_SET, ENV_UNSET };
+struct env_op {
+	enum env_op_kind kind;
+	char *name;
+	char *value;  /* ENV_SET only */
+	origin_t origin;
+};
+
+/* Named relaxations of the always-on protections; each one is visible in --explain. */
+enum relax {
+	RELAX_DEVEL = 1u << 0,      /* ptrace, perf_event_open, personality: debuggers and profilers */
+	RELAX_USERNS = 1u << 1,     /* nested user namespaces (Chromium-style browser sandboxes) */
+	RELAX_MULTIARCH = 1u << 2,  /* i386/x32 ABIs and modify_ldt (Wine, old binaries) */
+};
+
+enum seccomp_action {
+	SC_ALLOW,
+	SC_ERRNO,  /* fail with errno_value */
+	SC_KILL,   /* kill the process */
+	SC_LOG,    /* allow and log */
+};
+
+enum seccomp_cmp { SC_CMP_EQ, SC_CMP_NE, SC_CMP_LT, SC_CMP_LE, SC_CMP_GT, SC_CMP_GE, SC_CMP_MASKED_EQ };
+struct seccomp_arg_cond {
+	unsigned arg;  /* 0..5 */
+	enum seccomp_cmp op;
+	unsigned long long value;
+	unsigned long long mask;  /* SC_CMP_MASKED_EQ only */
+};
+
+/* One `syscalls` rule: a syscall name or an @group, with an action and argument conditions. */
+struct seccomp_rule {
+	char *name;
+	enum seccomp_action action;
+	int errno_value;
+	struct seccomp_arg_cond conds[6];
+	unsigned n_conds;
+	origin_t origin;
+};
+
+/* How hard a layer is required. REQUIRED: refuse to run if it cannot be applied. OPTIONAL: apply
+ * what the kernel supports and say so in --explain. */
+enum requirement { REQ_REQUIRED, REQ_OPTIONAL };
+
+struct rlimit_setting {
+	bool set;
+	rlim_t soft, hard;
+	origin_t origin;
+};
+
+/* cgroup v2 limits; 0 / unset means "no limit asked for". */
+struct cgroup_limits {
+	unsigned long long memory_max, memory_high, memory_swap_max;
+	unsigned long long pids_max;
+	unsigned long long cpu_quota_us, cpu_period_us;  /* cpu.max */
+	unsigned long long cpu_weight, io_weight;
+	bool memory_swap_max_set;
+	enum requirement requirement;
+	origin_t origin;
+};
+
+/* A port rule for TCP (Landlock ABI 4), from profile network rules. */
+struct port_rule {
+	bool bind;  /* true: bind; false: connect */
+	unsigned short port;
+	origin_t origin;
+};
+
+struct policy {
+	/* Identity of the run. */
+	char *profile_name;  /* e.g. "curl", "default" */
+	char *profile_path;  /* file the profile was read from, or NULL */
+
+	/* Filesystem view, in order. The fixed skeleton (usr, etc, tmp, proc, dev, home...) is added
+	 * by the mount module; these are the grants on top. */
+	struct mount_entry *mounts;
+	size_t n_mounts;
+
+	enum net_mode net;
+	char *hostname;  /* NULL: "sbx" */
+
+	/* Environment. */
+	bool clearenv;
+	struct env_op *env;
+	size_t n_env;
+
+	int *pass_fds;
+	size_t n_pass_fds;
+
+	/* Syscalls. */
+	unsigned relax;  /* enum relax bits */
+	struct seccomp_rule *syscalls;
+	size_t n_syscalls;
+	bool syscall_allowlist;  /* default action denies; rules list what is allowed */
+
+	/* Landlock. */
+	enum requirement landlock;
+	struct port_rule *ports;
+	size_t n_ports;
+	bool scope_abstract_unix;  /* ABI 6: default true */
+	bool scope_signals;        /* ABI 6: default true */
+
+	/* Resources. */
+	struct rlimit_setting rlimits[RLIM_NLIMITS];
+	struct cgroup_limits cgroup;
+	unsigned long long timeout_ms;  /* 0: none */
+
+	/* The command, NULL-terminated. argv[0] as typed. */
+	char **argv;
+	size_t argc;
+
+	/* Behaviour of the front end. */
+	bool quiet;
+};
+
+/* Initialises a policy with sbx's defaults (strict). */
+void policy_init(struct policy *p);
+void policy_free(struct policy *p);
+
+/* Builders used by the CLI and the profile parser; they copy their strings. */
+struct mount_entry *policy_add_mount(struct policy *p, enum mount_kind kind, const char *src,
+				     const char *dst, bool optional, const char *origin);
+void policy_add_env(struct policy *p, enum env_op_kind kind, const char *name, const char *value,
+		    const char *origin);
+void policy_add_pass_fd(struct policy *p, int fd);
+
+const char *mount_kind_name(enum mount_kind kind);
+
+#endif

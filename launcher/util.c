@@ -1,0 +1,174 @@
+#include "util.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = code;
+	err->hint[0] = '\0';
+	return code > 0 ? -code : -EINVAL;
+}
+
+void sbx_hint(struct sbx_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
+}
+
+void sbx_report(const struct sbx_error *err)
+{
+	if (err->code > 0)
+		fprintf(stderr, "sbx: %s: %s\n", err->msg, strerror(err->code));
+	else
+		fprintf(stderr, "sbx: %s\n", err->msg);
+	if (err->hint[0])
+		fprintf(stderr, "sbx: hint: %s\n", err->hint);
+}
+
+void sbx_warn(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("sbx: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void oom(void)
+{
+	fputs("sbx: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	va_start(ap, fmt);
+	int r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return p;
+}
+
+void *array_push(void *arrayp, size_t *count, size_t elem)
+{
+	char **array = arrayp;
+	if (*count >= SIZE_MAX / elem - 1)
+		oom();
+	char *grown = realloc(*array, (*count + 1) * elem);
+	if (!grown)
+		oom();
+	*array = grown;
+	memset(grown + *count * elem, 0, elem);
+	return grown + (*count)++ * elem;
+}
+
+int write_file(const char *path, const char *buf)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = strlen(buf);
+	ssize_t n = write(fd, buf, len);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t cap = 4096, used = 0;
+	_cleanup_free_ char *buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n = read(fd, buf + used, cap - used);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used == cap) {
+			if (cap > (1u << 24))
+				return -EFBIG;
+			cap *= 2;
+			char *grown = realloc(buf, cap + 1);
+			if (!grown)
+				oom();
+			buf = grown;
+		}
+	}
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	*out = TAKE_PTR(buf);
+	return 0;
+}
+
+bool parse_int(const char *s, long long min, long long max, long long *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}

@@ -1,0 +1,75 @@
+/* Small helpers shared by every module: cleanup attributes, the error object, growable arrays. */
+#ifndef SBX_UTIL_H
+#define SBX_UTIL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Exit codes, as env(1) and bubblewrap use them. */
+enum {
+	SBX_EXIT_FAILURE = 125,  /* sbx itself failed */
+	SBX_EXIT_CANNOT_EXEC = 126,
+	SBX_EXIT_NOT_FOUND = 127,
+};
+
+/* An error carries one human-readable message; modules fill it and return -errno, and the top
+ * level prints it once ("sbx: <msg>: <strerror>"), followed by an optional hint line. */
+struct sbx_error {
+	int code;        /* positive errno, or 0 when the message says it all */
+	char msg[512];
+	char hint[512];  /* optional second line, e.g. what to check */
+};
+
+/* Fills err and returns -code (or -EINVAL when code is 0), so callers can `return sbx_fail(...)`. */
+int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sbx_hint(struct sbx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "sbx: msg[: strerror]" and the hint to stderr. */
+void sbx_report(const struct sbx_error *err);
+/* Prints "sbx: warning: ..." unless quiet. */
+void sbx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+
+/* Takes ownership: returns the value and leaves the variable empty, so cleanup skips it. */
+#define TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
+#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Grows a heap array of `elem` bytes by one zeroed element; returns it, aborts on OOM. */
+void *array_push(void *arrayp, size_t *count, size_t elem);
+#define ARRAY_PUSH(arr, count) ((__typeof__(*(arr)) *)array_push(&(arr), &(count), sizeof(*(arr))))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes all of buf to a file path (e.g. /proc/PID/uid_map). Returns 0 or -errno. */
+int write_file(const char *path, const char *buf);
+/* Reads a whole small file into a NUL-terminated heap buffer. Returns 0 or -errno. */
+int read_file(const char *path, char **out, size_t *len);
+
+/* Prints s as a JSON string literal (quoted, escaped). */
+#include <stdio.h>
+void json_string(FILE *out, const char *s);
+
+/* Parses a decimal int in [min, max]; false on garbage or overflow. */
+bool parse_int(const char *s, long long min, long long max, long long *out);
+
+#endif

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages sbx needs to build and test, when run as root; otherwise prints the
+# exact apt-get line. Extra packages may be passed as arguments.
+set -eu
+pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev libcmocka-dev bats
+python3 iproute2 util-linux procps clang llvm libclang-rt-14-dev bpftool $*"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "sbx: missing build dependencies; run as root:" >&2
+	echo "  apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "sbx: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
