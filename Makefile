@@ -37,7 +37,7 @@ LIB_SRCS := $(filter-out launcher/main.c,$(SRCS))
 OBJS := $(SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all deps check check-unit check-integration bench install uninstall clean lint fuzz check-vm
+.PHONY: all demo deps check check-unit check-integration bench install uninstall clean lint fuzz check-vm
 
 all: $(BUILD)/sbx
 
@@ -58,6 +58,11 @@ $(BUILD)/libsbx.a: $(LIB_OBJS)
 
 deps:
 	@sh tests/lib/deps.sh
+
+# Builds sbx and shows what a command sees inside it, as an unprivileged user.
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/sbx
+	@sh tests/lib/demo.sh $(BUILD)/sbx
 
 include tests/tests.mk
 -include tests/vm/vm.mk
