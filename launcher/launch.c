@@ -64,15 +64,9 @@ static void enter_workdir(const struct identity *id, struct sandbox_env *env)
 
 _Noreturn static void exec_command(const struct policy *p, struct sandbox_env *env)
 {
-	struct sbx_error err = { 0 };
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* seccomp comes last so the filter does not have to allow more than the exec itself. */
-	if (seccomp_apply(p, &err) < 0) {
-		sbx_report(&err);
-		_exit(SBX_EXIT_FAILURE);
-	}
 	environ = env->vars;
 	execvp(p->argv[0], p->argv);
 	int e = errno;
@@ -109,6 +103,10 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	view_free(&view);
 	if (r == 0)
 		r = caps_drop_all(err);
+	/* seccomp comes last, in pid 1 so that init runs under it too: after it only fork, the init
+	 * loop and the exec of COMMAND remain. */
+	if (r == 0)
+		r = seccomp_apply(p, err);
 	return r;
 }
 

@@ -1,20 +1,43 @@
 /* The seccomp layer: always-on protections plus the profile's syscall rules, built with libseccomp
- * and loaded last, just before the command is executed. */
+ * and loaded last, just before the command is executed.
+ *
+ * Two stacked filters: layer 1 holds the always-on protections (the same for every profile, minus
+ * the named relaxations); layer 2 holds the profile's rules and exists only when the profile has
+ * syscall rules or asks for an allowlist. The kernel applies the stricter answer of the two, so a
+ * profile can never loosen layer 1. Semantics of the rules: see the top of seccomp.c. */
 #ifndef SBX_SECCOMP_H
 #define SBX_SECCOMP_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "policy.h"
 
+enum seccomp_layer {
+	SECCOMP_LAYER_ALWAYS_ON = 0,
+	SECCOMP_LAYER_PROFILE = 1,
+};
+
 /* Builds and loads the filter for the calling thread (and its future children). Needs
- * no_new_privs set first. Returns 0 or -errno with err filled. */
+ * no_new_privs set first. Returns 0 or -errno with err filled. Both layers are built before
+ * either is loaded; on error the caller must not exec anything. */
 int seccomp_apply(const struct policy *p, struct sbx_error *err);
 
-/* Writes the filter as PFC text to pfc (may be NULL) and raw BPF to bpf_fd (-1 to skip). */
+/* Writes the filter as PFC text to pfc (may be NULL) and raw BPF to bpf_fd (-1 to skip). With two
+ * layers the PFC has one section per layer and bpf_fd receives the two programs back to back, in
+ * load order; use seccomp_export_layer to get one loadable program per file. */
 int seccomp_export(const struct policy *p, FILE *pfc, int bpf_fd, struct sbx_error *err);
 
-/* Checks the profile's syscall rules (unknown names, unknown groups) without loading anything. */
+/* Writes one layer (PFC and/or raw BPF). Returns -ENOENT (err untouched) when the policy has no
+ * such layer, i.e. SECCOMP_LAYER_PROFILE for a profile without syscall rules. */
+int seccomp_export_layer(const struct policy *p, enum seccomp_layer layer, FILE *pfc, int bpf_fd,
+			 struct sbx_error *err);
+
+/* How many filters seccomp_apply would load (1 or 2); 0 if the policy does not build. */
+size_t seccomp_layer_count(const struct policy *p);
+
+/* Checks the profile's syscall rules (unknown names, unknown groups, bad conditions, allows that
+ * conflict with the always-on protections) by building both layers without loading anything. */
 int seccomp_validate(const struct policy *p, struct sbx_error *err);
 
 /* Human-readable and JSON summaries for --explain. json prints one JSON object (no newline). */

@@ -1,0 +1,1027 @@
+/* The seccomp layer, built with libseccomp. Two stacked filters:
+ *
+ *   1. always-on: the same for every profile (arch check, namespaces, mount API, TIOCSTI, kernel
+ *      attack surface, socket families), minus the named relaxations (devel, userns, multiarch).
+ *   2. profile:   the profile's `syscalls` rules, as a denylist (default allow) or an allowlist
+ *      (default ENOSYS). Only built when the profile has rules or asks for an allowlist.
+ *
+ * The kernel runs every filter of the stack and the most restrictive action wins, so nothing in a
+ * profile can loosen layer 1: that guarantee comes from the kernel, not from rule ordering in
+ * libseccomp (which silently lets an unconditional rule swallow conditional ones on the same
+ * syscall, e.g. "allow ioctl" would erase the masked TIOCSTI check). When both layers answer with
+ * an errno, the profile's (loaded last) is the one the program sees.
+ *
+ * Decisions on the always-on set:
+ *   - Foreign ABIs (i386 int 0x80, x32) kill the process (SIGSYS; sbx exits 159): no legitimate
+ *     native program makes them, and an errno would let an exploit probe. 'multiarch' adds i386
+ *     and x32 to both layers with the same rules, and allows modify_ldt. Limit: i386 socketcall()
+ *     hides the family behind a pointer, so 32-bit programs using it escape the family check.
+ *   - clone3 is ENOSYS always (glibc falls back to clone, whose flags are checked); clone and
+ *     unshare with CLONE_NEW* are EPERM unless 'userns', which also allows chroot (Chromium's
+ *     namespace sandbox chroots into an empty directory). setns and the mount API stay denied
+ *     even then: a nested sandbox gets namespaces, never the host's or a rearranged view.
+ *   - personality: only PER_LINUX passes (the query 0xffffffff too is refused, as in Flatpak);
+ *     'devel' allows all, with ptrace, perf_event_open, process_vm_* and kcmp.
+ *   - Syscalls newer than libseccomp's tables (open_tree_attr...) are matched by number in the
+ *     native ABI.
+ *
+ * Profile semantics, in order of the rules:
+ *   - A rule names one syscall or an @group; a later unconditional rule for a syscall replaces
+ *     earlier ones; rules with argument conditions are collected (identical conditions: last wins).
+ *   - `allow` of a syscall that layer 1 always denies is an error when the syscall is named
+ *     directly (the message names the relaxation that would lift it, if any); when it only comes
+ *     in through a group (@system-service contains unshare, setns, kcmp...) it stays denied and
+ *     --explain counts it. Denying more is always fine.
+ *   - Argument conditions need a single syscall, not a group, and cannot be combined with an
+ *     unconditional rule of another action (libseccomp cannot say "else"); a conditional rule
+ *     with the same action as the unconditional one is subsumed.
+ *   - An allowlist always also allows @sbx-launch (@default plus what the launcher needs to reach
+ *     execve), as systemd adds @default to every allow-list.
+ *
+ * Failure is never partial: both filters are fully built before either is loaded, and any
+ * libseccomp error is returned (the launcher then exits without running COMMAND). */
+#include "seccomp.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include "syscall_groups.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+/* Allowlist default: ENOSYS, because libc and runtimes treat it as "kernel too old" and fall back
+ * (faccessat2 -> faccessat, statx -> fstatat, clone3 -> clone); EPERM would break them. */
+#define ALLOWLIST_DEFAULT_ERRNO ENOSYS
+/* libseccomp's binary tree pays off beyond a handful of syscalls; runc uses 8. Never with zero
+ * rules (libseccomp#370: the default action was lost, fixed in 2.5.4, guarded here anyway). */
+#define OPTIMIZE_MIN_SYSCALLS 16
+
+/* ---- layer 1: the always-on table ------------------------------------------------------------ */
+
+/* Unconditional denials. names: space-separated syscalls and @groups from syscall_groups.def. */
+struct always_on {
+	const char *names;
+	int errno_value;
+	unsigned lifted_by;  /* enum relax bits that remove the rule; 0: no relaxation does */
+	const char *why;
+};
+
+static const struct always_on always_on_denied[] = {
+	{ "mount umount umount2 pivot_root", EPERM, 0, "mount API: the sandbox cannot rearrange its view" },
+	{ "chroot", EPERM, RELAX_USERNS, "chroot (Chromium's userns sandbox needs it)" },
+	{ "fsopen fsconfig fsmount fspick open_tree move_mount mount_setattr open_tree_attr", ENOSYS, 0,
+	  "new mount API (ENOSYS as in Flatpak, CVE-2021-41133)" },
+	{ "setns", EPERM, 0, "joining other namespaces" },
+	{ "clone3", ENOSYS, 0, "clone3 flags are in memory and cannot be checked; libc falls back to clone" },
+	{ "@keyring", EPERM, 0, "kernel keyrings are not namespaced" },
+	{ "bpf", EPERM, 0, "eBPF" },
+	{ "perf_event_open", EPERM, RELAX_DEVEL, "perf events (profilers)" },
+	{ "ptrace", EPERM, RELAX_DEVEL, "ptrace (debuggers)" },
+	{ "process_vm_readv process_vm_writev", EPERM, RELAX_DEVEL, "cross-process memory access" },
+	{ "kcmp", EPERM, RELAX_DEVEL, "kernel object comparison (checkpoint/restore, debuggers)" },
+	{ "kexec_load kexec_file_load reboot", EPERM, 0, "reboot and kexec" },
+	{ "@module", EPERM, 0, "kernel modules" },
+	{ "syslog", EPERM, 0, "kernel log" },
+	{ "acct", EPERM, 0, "process accounting" },
+	{ "quotactl quotactl_fd", EPERM, 0, "disk quotas" },
+	{ "userfaultfd", EPERM, 0, "userfaultfd (exploit primitive)" },
+	{ "io_uring_setup io_uring_enter io_uring_register", EPERM, 0,
+	  "io_uring (EPERM, as with the kernel's io_uring_disabled)" },
+	{ "open_by_handle_at name_to_handle_at", EPERM, 0, "file handles bypass path checks" },
+	{ "@swap", EPERM, 0, "swap devices" },
+	{ "@clock", EPERM, 0, "setting the clock" },
+	{ "set_mempolicy mbind move_pages migrate_pages get_mempolicy set_mempolicy_home_node", EPERM, 0,
+	  "NUMA memory policy" },
+	{ "@obsolete", EPERM, 0, "obsolete syscalls" },
+	{ "modify_ldt", EPERM, RELAX_MULTIARCH, "LDT changes (16-bit code, Wine)" },
+};
+
+/* Namespace flags checked on clone and unshare. CLONE_NEWTIME shares its bit with clone()'s
+ * exit-signal byte and clone() never accepts it, so it is only checked on unshare. */
+static const struct { unsigned long flag; const char *name; } ns_flags[] = {
+	{ CLONE_NEWUSER, "CLONE_NEWUSER" }, { CLONE_NEWNS, "CLONE_NEWNS" },
+	{ CLONE_NEWPID, "CLONE_NEWPID" },   { CLONE_NEWNET, "CLONE_NEWNET" },
+	{ CLONE_NEWUTS, "CLONE_NEWUTS" },   { CLONE_NEWIPC, "CLONE_NEWIPC" },
+	{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" }, { CLONE_NEWTIME, "CLONE_NEWTIME" },
+};
+
+/* socket() families that stay available; everything else is EAFNOSUPPORT. */
+static const int allowed_families[] = { AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6, AF_NETLINK };
+
+/* Syscalls newer than Debian 12's libseccomp (2.5.4 knows up to 453), by x86_64 number. Only the
+ * native context carries them: libseccomp cannot translate an unknown number to another ABI, so
+ * for i386/x32 under multiarch they are left to the kernel (--explain says so). */
+static const struct { const char *name; int nr; } newer_syscalls_x86_64[] = {
+	{ "uretprobe", 335 },         { "statmount", 457 },         { "listmount", 458 },
+	{ "lsm_get_self_attr", 459 }, { "lsm_set_self_attr", 460 }, { "lsm_list_modules", 461 },
+	{ "mseal", 462 },             { "setxattrat", 463 },        { "getxattrat", 464 },
+	{ "listxattrat", 465 },       { "removexattrat", 466 },     { "open_tree_attr", 467 },
+	{ "file_getattr", 468 },      { "file_setattr", 469 },
+};
+
+/* ---- small helpers --------------------------------------------------------------------------- */
+
+static inline void seccomp_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+#define _cleanup_seccomp_ __attribute__((cleanup(seccomp_releasep)))
+
+static const char *origin_or(const char *origin)
+{
+	return origin ? origin : "?";
+}
+
+static const char *errno_name(int e)
+{
+	const char *n = e > 0 ? strerrorname_np(e) : NULL;
+	return n ? n : "?";
+}
+
+static bool multiarch_extra(const struct policy *p)
+{
+	return p->relax & RELAX_MULTIARCH;
+}
+
+/* Resolves a syscall name to the number libseccomp wants (native, or a negative pseudo number
+ * for syscalls that only exist on other ABIs). Returns __NR_SCMP_ERROR when nobody knows it. */
+static int resolve_syscall(const char *name, bool native_only)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	if (nr != __NR_SCMP_ERROR)
+		/* Negative: a pseudo number for a syscall that only other ABIs have (umount, stime,
+		 * socketcall on x86_64). A native-only filter would carry dead comparisons for it. */
+		return nr < 0 && native_only ? __NR_SCMP_ERROR : nr;
+	if (native_only && seccomp_arch_native() == SCMP_ARCH_X86_64)
+		for (size_t i = 0; i < ARRAY_SIZE(newer_syscalls_x86_64); i++)
+			if (strcmp(newer_syscalls_x86_64[i].name, name) == 0)
+				return newer_syscalls_x86_64[i].nr;
+	return __NR_SCMP_ERROR;
+}
+
+/* True if name (a syscall) is known to libseccomp or to our table of newer syscalls. */
+static bool syscall_known(const char *name)
+{
+	if (seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(newer_syscalls_x86_64); i++)
+		if (strcmp(newer_syscalls_x86_64[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Calls fn for each syscall in a space-separated list of syscalls and @groups. */
+static int for_each_name(const char *names, int (*fn)(const char *, void *), void *userdata)
+{
+	return syscall_list_expand(names, fn, userdata);
+}
+
+static int match_name(const char *syscall, void *userdata)
+{
+	return strcmp(syscall, (const char *)userdata) == 0 ? -EEXIST : 0;
+}
+
+/* The always-on entry that unconditionally denies syscall under p's relaxations, or NULL. With
+ * lifted non-NULL, also reports an entry that a relaxation has lifted. */
+static const struct always_on *always_on_entry(const struct policy *p, const char *syscall,
+					       bool *lifted)
+{
+	if (lifted)
+		*lifted = false;
+	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
+		const struct always_on *a = &always_on_denied[i];
+		if (for_each_name(a->names, match_name, (void *)syscall) != -EEXIST)
+			continue;
+		if (!(a->lifted_by & p->relax))
+			return a;
+		if (lifted) {
+			*lifted = true;
+			return a;
+		}
+	}
+	return NULL;
+}
+
+static const char *relax_name(unsigned bit)
+{
+	switch (bit) {
+	case RELAX_DEVEL:
+		return "devel";
+	case RELAX_USERNS:
+		return "userns";
+	case RELAX_MULTIARCH:
+		return "multiarch";
+	}
+	return "?";
+}
+
+static uint32_t action_of(enum seccomp_action action, int errno_value)
+{
+	switch (action) {
+	case SC_ALLOW:
+		return SCMP_ACT_ALLOW;
+	case SC_ERRNO:
+		return SCMP_ACT_ERRNO((uint16_t)errno_value);
+	case SC_KILL:
+		return SCMP_ACT_KILL_PROCESS;
+	case SC_LOG:
+		return SCMP_ACT_LOG;
+	}
+	return SCMP_ACT_KILL_PROCESS;  /* unreachable for validated rules; fail closed */
+}
+
+static const char *action_name(enum seccomp_action action)
+{
+	switch (action) {
+	case SC_ALLOW:
+		return "allow";
+	case SC_ERRNO:
+		return "errno";
+	case SC_KILL:
+		return "kill";
+	case SC_LOG:
+		return "log";
+	}
+	return "?";
+}
+
+static const char *cmp_name(enum seccomp_cmp op)
+{
+	static const char *const names[] = { "==", "!=", "<", "<=", ">", ">=", "&=" };
+	return (unsigned)op < ARRAY_SIZE(names) ? names[op] : "?";
+}
+
+/* ---- building a context ---------------------------------------------------------------------- */
+
+/* Each layer is built per ABI set and merged: the native context can carry rules by raw number
+ * for syscalls newer than libseccomp, which a context with several ABIs refuses (it cannot
+ * translate an unknown number). */
+enum abi_set { ABI_NATIVE, ABI_COMPAT };
+
+/* The secondary ABIs multiarch adds on this machine; 0-terminated, empty if there are none. */
+static const uint32_t *compat_arches(void)
+{
+	static const uint32_t x86_64[] = { SCMP_ARCH_X86, SCMP_ARCH_X32, 0 };
+	static const uint32_t aarch64[] = { SCMP_ARCH_ARM, 0 };
+	static const uint32_t none[] = { 0 };
+	switch (seccomp_arch_native()) {
+	case SCMP_ARCH_X86_64:
+		return x86_64;
+	case SCMP_ARCH_AARCH64:
+		return aarch64;
+	}
+	return none;
+}
+
+static bool has_compat_set(const struct policy *p)
+{
+	return multiarch_extra(p) && compat_arches()[0] != 0;
+}
+
+/* A filter context with sbx's attributes: foreign ABIs kill the whole process, raw kernel error
+ * codes; ABI_NATIVE holds the native ABI, ABI_COMPAT the ones multiarch adds. */
+static int new_context(uint32_t def_action, enum abi_set set, scmp_filter_ctx *out,
+		       struct sbx_error *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(def_action);
+	if (!ctx)
+		return sbx_fail(err, ENOMEM, "seccomp: cannot create a filter");
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if (set == ABI_COMPAT) {
+		for (const uint32_t *arch = compat_arches(); r == 0 && *arch; arch++)
+			r = seccomp_arch_add(ctx, *arch);
+		if (r == 0)
+			r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+	}
+	if (r < 0) {
+		seccomp_release(ctx);
+		return sbx_fail(err, -r, "seccomp: cannot set up the filter architecture");
+	}
+	*out = ctx;
+	return 0;
+}
+
+/* Only worth it above a few syscalls, and never with none (libseccomp#370). */
+static int maybe_optimize(scmp_filter_ctx ctx, size_t n_syscalls, struct sbx_error *err)
+{
+	if (n_syscalls < OPTIMIZE_MIN_SYSCALLS)
+		return 0;
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	return r < 0 ? sbx_fail(err, -r, "seccomp: cannot enable the binary-tree filter layout") : 0;
+}
+
+struct add_ctx {
+	scmp_filter_ctx ctx;
+	uint32_t action;
+	bool native_only;
+	size_t added;  /* syscalls given a rule */
+	const char *what;  /* for error messages */
+	struct sbx_error *err;
+};
+
+static int add_unconditional(const char *name, void *userdata)
+{
+	struct add_ctx *a = userdata;
+	int nr = resolve_syscall(name, a->native_only);
+	if (nr == __NR_SCMP_ERROR)
+		return 0;  /* too new for libseccomp, or another ABI's name: nothing to filter */
+	int r = seccomp_rule_add(a->ctx, a->action, nr, 0);
+	if (r == -EACCES)
+		return 0;  /* same as the default action: nothing to add */
+	if (r < 0)
+		return sbx_fail(a->err, -r, "seccomp: cannot add the rule for %s (%s)", name, a->what);
+	a->added++;
+	return 0;
+}
+
+static int add_cond(scmp_filter_ctx ctx, uint32_t action, const char *name, struct scmp_arg_cmp cmp,
+		    struct sbx_error *err)
+{
+	int r = seccomp_rule_add(ctx, action, seccomp_syscall_resolve_name(name), 1, cmp);
+	return r < 0 ? sbx_fail(err, -r, "seccomp: cannot add the argument rule for %s", name) : 0;
+}
+
+static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter_ctx *out,
+			   size_t *n_syscalls, struct sbx_error *err)
+{
+	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
+	int r = new_context(SCMP_ACT_ALLOW, set, &ctx, err);
+	if (r < 0)
+		return r;
+
+	struct add_ctx a = { .ctx = ctx, .native_only = set == ABI_NATIVE, .err = err };
+	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
+		const struct always_on *e = &always_on_denied[i];
+		if (e->lifted_by & p->relax)
+			continue;
+		a.action = SCMP_ACT_ERRNO((uint16_t)e->errno_value);
+		a.what = e->why;
+		r = for_each_name(e->names, add_unconditional, &a);
+		if (r < 0)
+			return r == -ENOENT ? sbx_fail(err, ENOENT, "seccomp: bad always-on table entry '%s'",
+						       e->names) : r;
+	}
+
+	/* Namespaces: any CLONE_NEW* bit makes clone/unshare fail, one masked rule per bit. */
+	if (!(p->relax & RELAX_USERNS)) {
+		for (size_t i = 0; i < ARRAY_SIZE(ns_flags); i++) {
+			unsigned long f = ns_flags[i].flag;
+			if (f != CLONE_NEWTIME) {
+				r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "clone",
+					     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f), err);
+				if (r < 0)
+					return r;
+			}
+			r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "unshare", SCMP_A0(SCMP_CMP_MASKED_EQ, f, f),
+				     err);
+			if (r < 0)
+				return r;
+		}
+	}
+
+	/* The kernel only looks at the low 32 bits of the request (CVE-2019-10063). */
+	static const unsigned long tty_inject[] = { TIOCSTI, TIOCLINUX };
+	for (size_t i = 0; i < ARRAY_SIZE(tty_inject); i++) {
+		r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl",
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, tty_inject[i]), err);
+		if (r < 0)
+			return r;
+	}
+
+	/* personality: only PER_LINUX (0), which is what every personality() call that does not
+	 * change anything passes; ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC etc. are > 0. */
+	if (!(p->relax & RELAX_DEVEL)) {
+		r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "personality", SCMP_A0(SCMP_CMP_GT, PER_LINUX), err);
+		if (r < 0)
+			return r;
+	}
+
+	/* socket(): deny every gap between the allowed families, then everything above the last
+	 * (which, compared on 64 bits, also catches high bits and negative ints). */
+	int lo = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(allowed_families); i++) {
+		for (int fam = lo; fam < allowed_families[i]; fam++) {
+			r = add_cond(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket",
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fam), err);
+			if (r < 0)
+				return r;
+		}
+		lo = allowed_families[i] + 1;
+	}
+	r = add_cond(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket", SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)lo),
+		     err);
+	if (r < 0)
+		return r;
+
+	*n_syscalls = a.added + 5;  /* + clone, unshare, ioctl, personality, socket */
+	*out = TAKE_PTR(ctx);
+	return 0;
+}
+
+/* ---- layer 2: the profile -------------------------------------------------------------------- */
+
+struct decision {
+	char name[64];
+	const struct seccomp_rule *uncond;  /* last unconditional rule, or NULL */
+	bool uncond_from_group;
+	const struct seccomp_rule **conds;  /* conditional rules, in order */
+	size_t n_conds;
+};
+
+struct resolution {
+	const struct policy *p;
+	struct decision *d;
+	size_t n;
+	size_t kept_denied;  /* group-derived allows that layer 1 keeps denied */
+	const struct seccomp_rule *rule;  /* the rule being expanded */
+	bool from_group;
+	struct sbx_error *err;
+};
+
+static void resolution_free(struct resolution *res)
+{
+	for (size_t i = 0; i < res->n; i++)
+		free(res->d[i].conds);
+	free(res->d);
+	res->d = NULL;
+	res->n = 0;
+}
+
+static struct decision *decision_for(struct resolution *res, const char *name)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (strcmp(res->d[i].name, name) == 0)
+			return &res->d[i];
+	struct decision *d = ARRAY_PUSH(res->d, res->n);
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return d;
+}
+
+static bool same_conds(const struct seccomp_rule *a, const struct seccomp_rule *b)
+{
+	if (a->n_conds != b->n_conds)
+		return false;
+	for (unsigned i = 0; i < a->n_conds; i++) {
+		const struct seccomp_arg_cond *x = &a->conds[i], *y = &b->conds[i];
+		if (x->arg != y->arg || x->op != y->op || x->value != y->value ||
+		    (x->op == SC_CMP_MASKED_EQ && x->mask != y->mask))
+			return false;
+	}
+	return true;
+}
+
+static bool is_allowing(enum seccomp_action action)
+{
+	return action == SC_ALLOW || action == SC_LOG;
+}
+
+static int resolve_one(const char *name, void *userdata)
+{
+	struct resolution *res = userdata;
+	const struct seccomp_rule *rule = res->rule;
+
+	if (!syscall_known(name)) {
+		if (res->from_group)
+			return 0;  /* another ABI's or a future syscall in a systemd group */
+		return sbx_fail(res->err, 0, "%s: unknown syscall '%s' in the syscalls rules",
+				origin_or(rule->origin), name);
+	}
+	if (is_allowing(rule->action)) {
+		bool lifted;
+		const struct always_on *a = always_on_entry(res->p, name, &lifted);
+		if (a && !lifted) {
+			if (res->from_group) {
+				/* Layer 1 keeps it denied. Still allowed here, so that layer 1's errno
+				 * (not the allowlist default) is what the program sees. */
+				res->kept_denied++;
+				goto record;
+			}
+			sbx_fail(res->err, 0, "%s: '%s %s' conflicts with sbx's always-on protections (%s)",
+				 origin_or(rule->origin), action_name(rule->action), name, a->why);
+			if (a->lifted_by)
+				sbx_hint(res->err, "the relaxation '%s' lifts it: --allow %s, or 'allow %s' in "
+					 "the profile", relax_name(a->lifted_by), relax_name(a->lifted_by),
+					 relax_name(a->lifted_by));
+			else
+				sbx_hint(res->err, "no relaxation lifts it; remove the rule");
+			return -EPERM;
+		}
+	}
+
+record:;
+	struct decision *d = decision_for(res, name);
+	if (rule->n_conds == 0) {
+		d->uncond = rule;
+		d->uncond_from_group = res->from_group;
+		d->n_conds = 0;  /* a later unconditional rule replaces earlier conditional ones */
+		return 0;
+	}
+	for (size_t i = 0; i < d->n_conds; i++)
+		if (same_conds(d->conds[i], rule)) {
+			d->conds[i] = rule;
+			return 0;
+		}
+	*ARRAY_PUSH(d->conds, d->n_conds) = rule;
+	return 0;
+}
+
+static int validate_rule(const struct seccomp_rule *rule, struct sbx_error *err)
+{
+	const char *origin = origin_or(rule->origin);
+	if (!rule->name || !rule->name[0])
+		return sbx_fail(err, 0, "%s: syscalls rule without a name", origin);
+	if (rule->action > SC_LOG)
+		return sbx_fail(err, 0, "%s: %s: unknown action", origin, rule->name);
+	if (rule->action == SC_ERRNO && (rule->errno_value < 1 || rule->errno_value > 4095))
+		return sbx_fail(err, 0, "%s: %s: errno %d is out of range (1-4095)", origin, rule->name,
+				rule->errno_value);
+	if (rule->n_conds > ARRAY_SIZE(rule->conds))
+		return sbx_fail(err, 0, "%s: %s: more than %zu argument conditions", origin, rule->name,
+				ARRAY_SIZE(rule->conds));
+	if (rule->n_conds && rule->name[0] == '@')
+		return sbx_fail(err, 0, "%s: %s: argument conditions need a single syscall, not a group",
+				origin, rule->name);
+	for (unsigned i = 0; i < rule->n_conds; i++) {
+		if (rule->conds[i].arg > 5)
+			return sbx_fail(err, 0, "%s: %s: argument %u does not exist (0-5)", origin,
+					rule->name, rule->conds[i].arg);
+		if (rule->conds[i].op > SC_CMP_MASKED_EQ)
+			return sbx_fail(err, 0, "%s: %s: unknown comparison", origin, rule->name);
+		/* libseccomp refuses two comparisons of one argument in a rule (EINVAL). */
+		for (unsigned j = 0; j < i; j++)
+			if (rule->conds[j].arg == rule->conds[i].arg)
+				return sbx_fail(err, 0, "%s: %s: argument %u is compared twice in one rule; "
+						"write two rules", origin, rule->name, rule->conds[i].arg);
+	}
+	return 0;
+}
+
+static int resolve_profile(const struct policy *p, struct resolution *res, struct sbx_error *err)
+{
+	*res = (struct resolution){ .p = p, .err = err };
+	static const struct seccomp_rule launch_base = {
+		.name = (char *)"@sbx-launch", .action = SC_ALLOW, .origin = (char *)"sbx: allowlist base",
+	};
+	int r = 0;
+	if (p->syscall_allowlist) {
+		res->rule = &launch_base;
+		res->from_group = true;
+		r = syscall_group_expand(launch_base.name, resolve_one, res);
+	}
+	for (size_t i = 0; r == 0 && i < p->n_syscalls; i++) {
+		const struct seccomp_rule *rule = &p->syscalls[i];
+		r = validate_rule(rule, err);
+		if (r < 0)
+			break;
+		res->rule = rule;
+		res->from_group = rule->name[0] == '@';
+		if (res->from_group) {
+			if (!syscall_group_find(rule->name)) {
+				r = sbx_fail(err, 0, "%s: unknown syscall group '%s'", origin_or(rule->origin),
+					     rule->name);
+				sbx_hint(err, "groups are systemd's (systemd-analyze syscall-filter) plus "
+					 "@sandbox and @sbx-launch");
+				break;
+			}
+			r = syscall_group_expand(rule->name, resolve_one, res);
+		} else {
+			r = resolve_one(rule->name, res);
+		}
+	}
+	if (r < 0) {
+		resolution_free(res);
+		return r;
+	}
+	return 0;
+}
+
+static bool profile_layer_needed(const struct policy *p)
+{
+	return p->syscall_allowlist || p->n_syscalls > 0;
+}
+
+static uint32_t profile_default_action(const struct policy *p)
+{
+	return p->syscall_allowlist ? SCMP_ACT_ERRNO(ALLOWLIST_DEFAULT_ERRNO) : SCMP_ACT_ALLOW;
+}
+
+static int add_profile_decision(const struct policy *p, scmp_filter_ctx ctx, enum abi_set set,
+				const struct decision *d, size_t *added, struct sbx_error *err)
+{
+	uint32_t def = profile_default_action(p);
+	int nr = resolve_syscall(d->name, set == ABI_NATIVE);
+	if (nr == __NR_SCMP_ERROR)
+		return 0;  /* not on these ABIs (another ABI's name, or too new for libseccomp's tables) */
+
+	uint32_t uncond_act = d->uncond ? action_of(d->uncond->action, d->uncond->errno_value) : def;
+	if (uncond_act != def) {
+		/* libseccomp lets an unconditional rule swallow conditional ones on the same syscall,
+		 * so a conditional rule with another action cannot be honoured: refuse it. */
+		for (size_t i = 0; i < d->n_conds; i++)
+			if (action_of(d->conds[i]->action, d->conds[i]->errno_value) != uncond_act)
+				return sbx_fail(err, 0, "%s: %s: the argument rule cannot be combined with "
+						"the unconditional '%s' at %s (libseccomp would drop the "
+						"argument rule)", origin_or(d->conds[i]->origin), d->name,
+						action_name(d->uncond->action), origin_or(d->uncond->origin));
+		int r = seccomp_rule_add(ctx, uncond_act, nr, 0);
+		if (r < 0)
+			return sbx_fail(err, -r, "%s: cannot add the rule for %s", origin_or(d->uncond->origin),
+					d->name);
+		(*added)++;
+		return 0;  /* same-action conditional rules are subsumed */
+	}
+	for (size_t i = 0; i < d->n_conds; i++) {
+		const struct seccomp_rule *rule = d->conds[i];
+		uint32_t act = action_of(rule->action, rule->errno_value);
+		if (act == def)
+			continue;  /* e.g. a conditional allow in a denylist: already allowed */
+		struct scmp_arg_cmp cmp[6];
+		static const enum scmp_compare ops[] = {
+			[SC_CMP_EQ] = SCMP_CMP_EQ, [SC_CMP_NE] = SCMP_CMP_NE, [SC_CMP_LT] = SCMP_CMP_LT,
+			[SC_CMP_LE] = SCMP_CMP_LE, [SC_CMP_GT] = SCMP_CMP_GT, [SC_CMP_GE] = SCMP_CMP_GE,
+			[SC_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+		};
+		for (unsigned c = 0; c < rule->n_conds; c++) {
+			const struct seccomp_arg_cond *ac = &rule->conds[c];
+			cmp[c] = (struct scmp_arg_cmp){
+				.arg = ac->arg,
+				.op = ops[ac->op],
+				.datum_a = ac->op == SC_CMP_MASKED_EQ ? ac->mask : ac->value,
+				.datum_b = ac->op == SC_CMP_MASKED_EQ ? ac->value : 0,
+			};
+		}
+		int r = seccomp_rule_add_array(ctx, act, nr, rule->n_conds, cmp);
+		if (r < 0)
+			return sbx_fail(err, -r, "%s: cannot add the argument rule for %s",
+					origin_or(rule->origin), d->name);
+		(*added)++;
+	}
+	return 0;
+}
+
+/* *out stays NULL when the profile adds nothing to layer 1. */
+static int build_profile(const struct policy *p, enum abi_set set, scmp_filter_ctx *out,
+			 size_t *n_syscalls, struct sbx_error *err)
+{
+	*out = NULL;
+	if (!profile_layer_needed(p))
+		return 0;
+	struct resolution res;
+	int r = resolve_profile(p, &res, err);
+	if (r < 0)
+		return r;
+
+	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
+	r = new_context(profile_default_action(p), set, &ctx, err);
+	size_t added = 0;
+	for (size_t i = 0; r == 0 && i < res.n; i++)
+		r = add_profile_decision(p, ctx, set, &res.d[i], &added, err);
+	resolution_free(&res);
+	if (r < 0)
+		return r;
+	if (added == 0 && !p->syscall_allowlist)
+		return 0;  /* every rule was a no-op in a denylist */
+	*n_syscalls = added;
+	*out = TAKE_PTR(ctx);
+	return 0;
+}
+
+typedef int (*layer_builder)(const struct policy *, enum abi_set, scmp_filter_ctx *, size_t *,
+			     struct sbx_error *);
+
+/* One layer: the native context, merged with the compat one under multiarch, then optimised. */
+static int build_layer(const struct policy *p, layer_builder build, scmp_filter_ctx *out,
+		       struct sbx_error *err)
+{
+	_cleanup_seccomp_ scmp_filter_ctx native = NULL;
+	size_t n_native = 0, n_compat = 0;
+	*out = NULL;
+	int r = build(p, ABI_NATIVE, &native, &n_native, err);
+	if (r < 0 || !native)
+		return r;
+	if (has_compat_set(p)) {
+		scmp_filter_ctx compat = NULL;
+		r = build(p, ABI_COMPAT, &compat, &n_compat, err);
+		if (r < 0)
+			return r;
+		if (compat) {
+			r = seccomp_merge(native, compat);  /* consumes compat on success */
+			if (r < 0) {
+				seccomp_release(compat);
+				return sbx_fail(err, -r, "seccomp: cannot merge the multiarch filters");
+			}
+		}
+	}
+	r = maybe_optimize(native, n_native > n_compat ? n_native : n_compat, err);
+	if (r < 0)
+		return r;
+	*out = TAKE_PTR(native);
+	return 0;
+}
+
+static int build_layers(const struct policy *p, scmp_filter_ctx layers[2], struct sbx_error *err)
+{
+	layers[0] = layers[1] = NULL;
+	int r = build_layer(p, build_always_on, &layers[0], err);
+	if (r == 0)
+		r = build_layer(p, build_profile, &layers[1], err);
+	if (r < 0) {
+		seccomp_releasep(&layers[0]);
+		layers[0] = NULL;
+	}
+	return r;
+}
+
+/* ---- public API ------------------------------------------------------------------------------ */
+
+int seccomp_apply(const struct policy *p, struct sbx_error *err)
+{
+	scmp_filter_ctx layers[2];
+	int r = build_layers(p, layers, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; r == 0 && i < 2; i++) {
+		if (!layers[i])
+			continue;
+		r = seccomp_load(layers[i]);
+		if (r < 0)
+			r = sbx_fail(err, -r, "cannot load the seccomp filter (%s)",
+				     i == 0 ? "always-on protections" : "profile rules");
+	}
+	for (size_t i = 0; i < 2; i++)
+		seccomp_releasep(&layers[i]);
+	return r;
+}
+
+int seccomp_validate(const struct policy *p, struct sbx_error *err)
+{
+	scmp_filter_ctx layers[2];
+	int r = build_layers(p, layers, err);
+	if (r == 0)
+		for (size_t i = 0; i < 2; i++)
+			seccomp_releasep(&layers[i]);
+	return r;
+}
+
+static int export_one(scmp_filter_ctx ctx, const char *title, FILE *pfc, int bpf_fd,
+		      struct sbx_error *err)
+{
+	if (pfc) {
+		fprintf(pfc, "#\n# sbx seccomp filter: %s\n", title);
+		if (fflush(pfc) != 0)
+			return sbx_fail(err, errno, "cannot write the PFC text");
+		int r = seccomp_export_pfc(ctx, fileno(pfc));
+		if (r < 0)
+			return sbx_fail(err, -r, "cannot write the PFC text");
+	}
+	if (bpf_fd >= 0) {
+		int r = seccomp_export_bpf(ctx, bpf_fd);
+		if (r < 0)
+			return sbx_fail(err, -r, "cannot write the BPF program");
+	}
+	return 0;
+}
+
+static const char *const layer_titles[] = {
+	"1/2 always-on protections (every sandbox)",
+	"2/2 profile rules (stacked: the kernel applies the stricter answer of both)",
+};
+
+int seccomp_export_layer(const struct policy *p, enum seccomp_layer layer, FILE *pfc, int bpf_fd,
+			 struct sbx_error *err)
+{
+	if (layer != SECCOMP_LAYER_ALWAYS_ON && layer != SECCOMP_LAYER_PROFILE)
+		return sbx_fail(err, EINVAL, "no such seccomp layer");
+	scmp_filter_ctx layers[2];
+	int r = build_layers(p, layers, err);
+	if (r < 0)
+		return r;
+	if (!layers[layer])
+		r = -ENOENT;
+	else
+		r = export_one(layers[layer], layer_titles[layer], pfc, bpf_fd, err);
+	for (size_t i = 0; i < 2; i++)
+		seccomp_releasep(&layers[i]);
+	return r;
+}
+
+int seccomp_export(const struct policy *p, FILE *pfc, int bpf_fd, struct sbx_error *err)
+{
+	scmp_filter_ctx layers[2];
+	int r = build_layers(p, layers, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; r == 0 && i < 2; i++)
+		if (layers[i])
+			r = export_one(layers[i], layers[1] ? layer_titles[i] : "always-on protections",
+				       pfc, bpf_fd, err);
+	if (r == 0 && pfc && fflush(pfc) != 0)
+		r = sbx_fail(err, errno, "cannot write the PFC text");
+	for (size_t i = 0; i < 2; i++)
+		seccomp_releasep(&layers[i]);
+	return r;
+}
+
+size_t seccomp_layer_count(const struct policy *p)
+{
+	scmp_filter_ctx layers[2];
+	struct sbx_error ignored;
+	if (build_layers(p, layers, &ignored) < 0)
+		return 0;
+	size_t n = 0;
+	for (size_t i = 0; i < 2; i++)
+		if (layers[i]) {
+			n++;
+			seccomp_releasep(&layers[i]);
+		}
+	return n;
+}
+
+/* ---- explain --------------------------------------------------------------------------------- */
+
+static const char *arch_text(const struct policy *p)
+{
+	if (!multiarch_extra(p))
+		return "native only; other ABIs (i386 int 0x80, x32) kill the process";
+	switch (seccomp_arch_native()) {
+	case SCMP_ARCH_X86_64:
+		return "x86_64 + i386 + x32 (relaxation 'multiarch'); i386 socketcall() cannot be "
+		       "argument-filtered, so 32-bit programs using it are not held to the socket families";
+	case SCMP_ARCH_AARCH64:
+		return "aarch64 + arm (relaxation 'multiarch')";
+	}
+	return "native only (multiarch has no second ABI here)";
+}
+
+struct name_printer {
+	FILE *out;
+	bool json;
+	bool native_only;  /* leave out names only other ABIs have (umount, stime on x86_64) */
+	size_t n;
+};
+
+static int print_name(const char *name, void *userdata)
+{
+	struct name_printer *np = userdata;
+	if (!syscall_known(name) || resolve_syscall(name, np->native_only) == __NR_SCMP_ERROR)
+		return 0;
+	if (np->json)
+		fprintf(np->out, "%s\"%s\"", np->n ? "," : "", name);
+	else
+		fprintf(np->out, "%s%s", np->n ? " " : "", name);
+	np->n++;
+	return 0;
+}
+
+static void relax_list(const struct policy *p, FILE *out, bool json)
+{
+	size_t n = 0;
+	for (unsigned bit = RELAX_DEVEL; bit <= RELAX_MULTIARCH; bit <<= 1)
+		if (p->relax & bit)
+			fprintf(out, json ? "%s\"%s\"" : "%s%s", n++ ? (json ? "," : " ") : "", relax_name(bit));
+	if (!n && !json)
+		fputs("none", out);
+}
+
+static size_t kept_denied_count(const struct policy *p)
+{
+	if (!profile_layer_needed(p))
+		return 0;
+	struct resolution res;
+	struct sbx_error ignored;
+	if (resolve_profile(p, &res, &ignored) < 0)
+		return 0;
+	size_t n = res.kept_denied;
+	resolution_free(&res);
+	return n;
+}
+
+static void print_rule_text(const struct seccomp_rule *r, FILE *out)
+{
+	fprintf(out, "    %s", action_name(r->action));
+	if (r->action == SC_ERRNO)
+		fprintf(out, " %s", errno_name(r->errno_value));
+	fprintf(out, " %s", r->name);
+	for (unsigned c = 0; c < r->n_conds && c < ARRAY_SIZE(r->conds); c++) {
+		const struct seccomp_arg_cond *ac = &r->conds[c];
+		if (ac->op == SC_CMP_MASKED_EQ)
+			fprintf(out, " arg%u&%#llx==%#llx", ac->arg, ac->mask, ac->value);
+		else
+			fprintf(out, " arg%u%s%#llx", ac->arg, cmp_name(ac->op), ac->value);
+	}
+	fprintf(out, "  [%s]\n", origin_or(r->origin));
+}
+
+void seccomp_explain(const struct policy *p, FILE *out)
+{
+	bool has_profile = profile_layer_needed(p);
+	fprintf(out, "  loaded just before exec of COMMAND; %s\n",
+		seccomp_layer_count(p) == 2 ? "two stacked filters (always-on, then the profile's rules)"
+					    : "one filter (always-on protections)");
+	fprintf(out, "  architectures: %s\n", arch_text(p));
+	fputs("  relaxations: ", out);
+	relax_list(p, out, false);
+	fputc('\n', out);
+	fputs("  always-on denials:\n", out);
+	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
+		const struct always_on *a = &always_on_denied[i];
+		bool lifted = a->lifted_by & p->relax;
+		fprintf(out, "    %s %s: ", lifted ? "LIFTED" : errno_name(a->errno_value), a->why);
+		struct name_printer np = { .out = out, .native_only = !has_compat_set(p) };
+		for_each_name(a->names, print_name, &np);
+		if (lifted)
+			fprintf(out, " (by '%s')", relax_name(a->lifted_by));
+		fputc('\n', out);
+	}
+	fprintf(out, "    %s clone/unshare with CLONE_NEW* flags (nested namespaces)%s\n",
+		p->relax & RELAX_USERNS ? "LIFTED" : "EPERM",
+		p->relax & RELAX_USERNS ? " (by 'userns')" : "");
+	fputs("    EPERM ioctl TIOCSTI and TIOCLINUX, low 32 bits compared (terminal input injection)\n", out);
+	fprintf(out, "    %s personality other than PER_LINUX%s\n", p->relax & RELAX_DEVEL ? "LIFTED" : "EPERM",
+		p->relax & RELAX_DEVEL ? " (by 'devel')" : "");
+	fputs("    EAFNOSUPPORT socket families other than AF_UNSPEC AF_UNIX AF_INET AF_INET6 AF_NETLINK\n",
+	      out);
+	if (has_compat_set(p))
+		fputs("    (32-bit ABIs: syscalls newer than libseccomp, e.g. open_tree_attr, are left to the "
+		      "kernel)\n", out);
+	if (!has_profile) {
+		fputs("  profile rules: none\n", out);
+		return;
+	}
+	fprintf(out, "  profile rules: %s, default %s\n", p->syscall_allowlist ? "allowlist" : "denylist",
+		p->syscall_allowlist ? "ENOSYS (plus @sbx-launch, which the launcher needs)" : "allow");
+	for (size_t i = 0; i < p->n_syscalls; i++)
+		print_rule_text(&p->syscalls[i], out);
+	size_t kept = kept_denied_count(p);
+	if (kept)
+		fprintf(out, "    (%zu syscalls allowed through groups stay denied by the always-on "
+			     "protections)\n", kept);
+}
+
+void seccomp_explain_json(const struct policy *p, FILE *out)
+{
+	bool has_profile = profile_layer_needed(p);
+	fprintf(out, "{\"filters\":%zu,\"multiarch\":%s,\"bad_arch\":\"kill-process\",\"relax\":[",
+		seccomp_layer_count(p), multiarch_extra(p) ? "true" : "false");
+	relax_list(p, out, true);
+	fputs("],\"always_on\":[", out);
+	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
+		const struct always_on *a = &always_on_denied[i];
+		fprintf(out, "%s{\"why\":", i ? "," : "");
+		json_string(out, a->why);
+		fprintf(out, ",\"errno\":\"%s\",\"lifted\":%s,\"syscalls\":[", errno_name(a->errno_value),
+			a->lifted_by & p->relax ? "true" : "false");
+		struct name_printer np = { .out = out, .json = true, .native_only = !has_compat_set(p) };
+		for_each_name(a->names, print_name, &np);
+		fputs("]}", out);
+	}
+	fprintf(out, ",{\"why\":\"nested namespaces\",\"errno\":\"EPERM\",\"lifted\":%s,"
+		     "\"syscalls\":[\"clone\",\"unshare\"],\"args\":\"CLONE_NEW*\"}",
+		p->relax & RELAX_USERNS ? "true" : "false");
+	fputs(",{\"why\":\"terminal input injection\",\"errno\":\"EPERM\",\"lifted\":false,"
+	      "\"syscalls\":[\"ioctl\"],\"args\":\"TIOCSTI TIOCLINUX (low 32 bits)\"}", out);
+	fprintf(out, ",{\"why\":\"personality\",\"errno\":\"EPERM\",\"lifted\":%s,"
+		     "\"syscalls\":[\"personality\"],\"args\":\"!= PER_LINUX\"}",
+		p->relax & RELAX_DEVEL ? "true" : "false");
+	fputs(",{\"why\":\"socket families\",\"errno\":\"EAFNOSUPPORT\",\"lifted\":false,"
+	      "\"syscalls\":[\"socket\"],\"args\":\"family not in AF_UNSPEC AF_UNIX AF_INET AF_INET6 "
+	      "AF_NETLINK\"}]", out);
+	if (!has_profile) {
+		fputs(",\"profile\":null}", out);
+		return;
+	}
+	fprintf(out, ",\"profile\":{\"mode\":\"%s\",\"default\":\"%s\",\"kept_denied\":%zu,\"rules\":[",
+		p->syscall_allowlist ? "allowlist" : "denylist", p->syscall_allowlist ? "ENOSYS" : "allow",
+		kept_denied_count(p));
+	for (size_t i = 0; i < p->n_syscalls; i++) {
+		const struct seccomp_rule *r = &p->syscalls[i];
+		fprintf(out, "%s{\"name\":", i ? "," : "");
+		json_string(out, r->name);
+		fprintf(out, ",\"action\":\"%s\"", action_name(r->action));
+		if (r->action == SC_ERRNO)
+			fprintf(out, ",\"errno\":%d", r->errno_value);
+		fputs(",\"conditions\":[", out);
+		for (unsigned c = 0; c < r->n_conds && c < ARRAY_SIZE(r->conds); c++)
+			fprintf(out, "%s{\"arg\":%u,\"op\":\"%s\",\"value\":%llu,\"mask\":%llu}", c ? "," : "",
+				r->conds[c].arg, cmp_name(r->conds[c].op), r->conds[c].value, r->conds[c].mask);
+		fputs("],\"origin\":", out);
+		json_string(out, origin_or(r->origin));
+		fputc('}', out);
+	}
+	fputs("]}}", out);
+}
