@@ -37,7 +37,7 @@ static const struct opt options[] = {
 	{ "--pass-fd", OPT_PASS_FD, true, "N", "keep file descriptor N open in the sandbox" },
 	{ "--profile", OPT_PROFILE, true, "NAME|PATH", "use this profile instead of COMMAND's" },
 	{ "--allow", OPT_ALLOW, true, "devel|userns|multiarch", "relax an always-on protection (visible in --explain)" },
-	{ "--rlimit", OPT_RLIMIT, true, "NAME=VALUE", "set a resource limit, e.g. nofile=1024, as=2G, cpu=30s" },
+	{ "--rlimit", OPT_RLIMIT, true, "NAME=SOFT[:HARD]", "set a resource limit, e.g. nofile=1024, as=2G, cpu=30s:40s" },
 	{ "--timeout", OPT_TIMEOUT, true, "DURATION", "SIGTERM after DURATION, SIGKILL 5 s later" },
 	{ "--landlock", OPT_LANDLOCK, true, "required|optional", "refuse to run without Landlock (default), or best effort" },
 	{ "--memory-max", OPT_MEMORY_MAX, true, "SIZE", "cgroup memory.max" },
@@ -272,13 +272,13 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 			return sbx_fail(err, 0, "--rlimit '%s': expected NAME=VALUE", value);
 		_cleanup_free_ char *name = strndup(value, (size_t)(eq - value));
 		int resource;
-		rlim_t lim;
-		int r = rlimit_parse(name, eq + 1, &resource, &lim, err);
+		rlim_t soft, hard;
+		int r = rlimit_parse_pair(name, eq + 1, &resource, &soft, &hard, err);
 		if (r < 0)
 			return r;
 		struct rlimit_setting *s = &p->rlimits[resource];
 		free(s->origin);
-		*s = (struct rlimit_setting){ .set = true, .soft = lim, .hard = lim,
+		*s = (struct rlimit_setting){ .set = true, .soft = soft, .hard = hard,
 					      .origin = xstrdup("command line") };
 		return 0;
 	}

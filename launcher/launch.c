@@ -205,16 +205,6 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 	}
 }
 
-static void report_outcome(const struct policy *p, const struct sandbox_outcome *o)
-{
-	if (o->timed_out)
-		fprintf(stderr, "sbx: %s timed out after %llu ms and was stopped\n", p->argv[0], p->timeout_ms);
-	if (o->oom_killed)
-		fprintf(stderr, "sbx: %s was killed: out of memory (memory.max)\n", p->argv[0]);
-	if (o->pids_max_hit)
-		fprintf(stderr, "sbx: %s reached its process limit (pids.max)\n", p->argv[0]);
-}
-
 int sandbox_run(const struct policy *p, const struct identity *id, struct mount_plan *plan,
 		struct sbx_error *err)
 {
@@ -272,7 +262,7 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		struct sandbox_outcome outcome = { 0 };
 		r = wait_sandbox(p, child, pidfd, &outcome);
 		cgroup_collect(&cg, &outcome);
-		report_outcome(p, &outcome);
+		outcome_report(p, &outcome, stderr);
 	}
 	close(pidfd);
 out:

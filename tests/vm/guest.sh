@@ -1,0 +1,50 @@
+#!/bin/sh
+# Runs inside the VM as root (after the initramfs switched into the overlay over the host root):
+# prepares what the host tests also expect (cgroup2 at /sys/fs/cgroup, /tmp, an unprivileged
+# user), then runs every tests/vm/*.bats with bats and leaves TAP, the exit status and dmesg in
+# the out share (build/vm/out on the host). Variables come from the kernel command line.
+out=/run/sbx-vm-out
+repo=${SBX_VM_REPO:?}
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8
+
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t tmpfs -o mode=1777 tmp /tmp
+# devtmpfs lacks the /dev/fd links bash process substitution (and bats) need.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs -o mode=1777 shm /dev/shm
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+hostname sbx-vm
+
+# The unprivileged user the harness drives (as on the host; the overlay makes /etc writable).
+export TEST_USER=${TEST_USER:-sbxtest}
+id "$TEST_USER" >/dev/null 2>&1 || useradd -m -U -s /bin/sh "$TEST_USER"
+mkdir -p "/home/$TEST_USER" && chown "$TEST_USER:" "/home/$TEST_USER"
+
+export SBX="$SBX_VM_BUILD/sbx" BUILD="$SBX_VM_BUILD" HELPERS="$SBX_VM_BUILD/helpers"
+export VM_HELPERS="$SBX_VM_BUILD/vm/helpers" SBX_IN_VM=1
+
+{
+	echo "kernel: $(uname -r)"
+	echo "cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+	echo "lsm: $(cat /sys/kernel/security/lsm 2>/dev/null)"
+	echo "sbx: $("$SBX" --version 2>&1)"
+} > "$out/guest-info.txt"
+
+cd "$repo" || exit 1
+set -- ${SBX_VM_TESTS:-tests/vm/*.bats}
+if [ ! -e "$1" ]; then
+	echo "1..0" > "$out/results.tap"
+	echo 0 > "$out/rc"
+else
+	bats --tap "$@" > "$out/results.tap" 2> "$out/bats-stderr.txt"
+	echo $? > "$out/rc"
+fi
+dmesg > "$out/dmesg.txt" 2>/dev/null
+sync
