@@ -23,7 +23,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu17 $(WARN) $(HARDEN) $(CFLAGS) -D_GNU_SOURCE \
 	-DSBX_VERSION='"$(VERSION)"' -DSBX_DATADIR='"$(DATADIR)"' -DSBX_SYSCONFDIR='"$(SYSCONFDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed -Wl,-O1 $(LDFLAGS)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lbpf -lapparmor)
 
 ifeq ($(SANITIZE),1)

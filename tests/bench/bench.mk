@@ -1,0 +1,17 @@
+# `make bench`: startup against bubblewrap and firejail, and the seccomp filter's cost (see
+# tests/bench/run.sh). Prints tables; never fails on a timing.
+BENCH_DIR := $(BUILD)/bench
+BENCH_WARN := -std=gnu17 -O2 -Wall -Wextra -Werror -Wshadow -D_GNU_SOURCE
+
+# Runs inside the sandbox, so static: it must not depend on what the view contains.
+$(BENCH_DIR)/benchrun: tests/bench/benchrun.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_WARN) -static -o $@ $<
+
+# Preloaded into build/sbx to swap the filter layout (or skip the filter) and nothing else.
+$(BENCH_DIR)/filter_shim.so: tests/bench/filter_shim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_WARN) -fPIC -shared -o $@ $< $(shell pkg-config --cflags --libs libseccomp 2>/dev/null || echo -lseccomp) -ldl
+
+bench: $(BUILD)/sbx $(BENCH_DIR)/benchrun $(BENCH_DIR)/filter_shim.so
+	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/run.sh

@@ -1,0 +1,342 @@
+#!/bin/bash
+# `make bench`: prints tables, never asserts on a timing (a build or setup failure still fails).
+#
+#  1. Startup: `sbx -- /bin/true` against bubblewrap with the same namespaces and a comparable view,
+#     and against firejail's default profile, as an unprivileged user, same machine, same run.
+#     Medians (hyperfine -N, in alternating rounds so that drift hits every command alike) and
+#     ratios; peak RSS of each process tree.
+#  2. Seccomp: inside the real sbx sandbox started without its filter (an LD_PRELOAD shim on
+#     libseccomp's seccomp_load, which also hands over the exact programs sbx loads: see
+#     filter_shim.c), benchrun times no filter, a 1-instruction filter, sbx's programs, and the
+#     same rules as a linear filter, interleaved: per-syscall cost on tight loops, and tar/find
+#     over a tree of a few thousand files. Then, computed from the programs: which syscalls the
+#     kernel's action cache lets skip the filter, and how long each path is (bpf_paths.py).
+#
+# Needs SBX (build/sbx) and BENCH_BIN (build/bench). Run as root, it installs hyperfine, bubblewrap
+# and firejail if missing and runs everything as a temporary user it creates and removes; run as
+# another user, it runs as that user. Tunables (environment): STARTUP_RUNS (200), FIREJAIL_RUNS
+# (30), RSS_RUNS (15), FILTER_ROUNDS (4: sandboxes per measurement), LOOP_N (20000 calls per
+# child), LOOP_BURSTS (10 children per variant and sandbox), JOB_REPS (8 runs per variant and
+# sandbox), TREE_FILES (5000), BENCH_USER (an existing unprivileged user to use instead of a
+# temporary one), BENCH_PROFILE=1 (print the syscall profile of sbx even when it is not slower
+# than bwrap).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+: "${SBX:?SBX must point to build/sbx}" "${BENCH_BIN:?BENCH_BIN must point to build/bench}"
+STARTUP_RUNS=${STARTUP_RUNS:-200}
+FIREJAIL_RUNS=${FIREJAIL_RUNS:-30}
+RSS_RUNS=${RSS_RUNS:-15}
+FILTER_ROUNDS=${FILTER_ROUNDS:-4}
+LOOP_N=${LOOP_N:-20000}
+LOOP_BURSTS=${LOOP_BURSTS:-10}
+JOB_REPS=${JOB_REPS:-8}
+TREE_FILES=${TREE_FILES:-5000}
+TEMP_USER="sbx-bench"
+TEMP_USER_GECOS="sbx make bench (temporary)"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# --- tools ------------------------------------------------------------------------------------
+need_pkgs=()
+command -v hyperfine >/dev/null || need_pkgs+=(hyperfine)
+command -v bwrap >/dev/null || need_pkgs+=(bubblewrap)
+command -v firejail >/dev/null || need_pkgs+=(firejail)
+command -v python3 >/dev/null || need_pkgs+=(python3)
+if ((${#need_pkgs[@]})); then
+	[[ $(id -u) -eq 0 ]] || die "missing tools; as root run: apt-get install -y ${need_pkgs[*]}"
+	say "bench: installing ${need_pkgs[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# --- a private work dir and the user ----------------------------------------------------------
+work=$(mktemp -d /tmp/sbx-bench.XXXXXX)
+chmod 0755 "$work"
+created_user=""
+cleanup() {
+	# Only the user this run created, and only after every process of it has ended.
+	if [[ -n $created_user ]]; then
+		# Every process of it was waited for; userdel refuses if one were left.
+		userdel -r "$created_user" 2>/dev/null ||
+			echo "bench: could not remove user $created_user (userdel -r $created_user)" >&2
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$work/bin"
+cp "$SBX" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$work/bin/"
+chmod -R a+rX "$work/bin"
+
+if [[ $(id -u) -eq 0 ]]; then
+	if [[ -n ${BENCH_USER:-} ]]; then
+		user=$BENCH_USER
+		id "$user" >/dev/null 2>&1 || die "BENCH_USER=$user does not exist"
+	else
+		user=$TEMP_USER
+		if id "$user" >/dev/null 2>&1; then
+			# A leftover of an interrupted run is reused and removed; anyone else's is not touched.
+			[[ $(getent passwd "$user" | cut -d: -f5) == "$TEMP_USER_GECOS" ]] ||
+				die "user $user exists and was not made by make bench; set BENCH_USER"
+		else
+			useradd --create-home --shell /bin/sh --comment "$TEMP_USER_GECOS" "$user"
+		fi
+		created_user=$user
+	fi
+	[[ $(id -u "$user") -ne 0 ]] || die "the benchmark user must not be root"
+	home=$(getent passwd "$user" | cut -d: -f6)
+	as_user() {
+		(cd "$work" && setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups \
+			env -i HOME="$home" USER="$user" LOGNAME="$user" PATH=/usr/bin:/bin LANG=C.UTF-8 "$@")
+	}
+else
+	user=$(id -un)
+	home=$HOME
+	as_user() { (cd "$work" && "$@"); }
+fi
+uid=$(id -u "$user")
+out=$work/out
+mkdir -p "$out"
+chown "$user" "$out"
+
+# --- 1. startup -------------------------------------------------------------------------------
+sbx=$work/bin/sbx
+host_true="/bin/true"
+sbx_true="$sbx -- /bin/true"
+# bubblewrap with sbx's default isolation, as far as bwrap expresses it: the same seven
+# namespaces (net: lo only), read-only /usr with the usr-merge symlinks, read-only /etc, fresh
+# /proc and minimal /dev, private /tmp /var/tmp /run/user/UID and $HOME, no nested user namespaces,
+# killed with its parent, new session. bwrap adds no seccomp filter, no Landlock, no read-only root.
+bwrap_true="bwrap --unshare-user --unshare-pid --unshare-ipc --unshare-uts --unshare-net"
+bwrap_true+=" --unshare-cgroup --hostname sbx --ro-bind /usr /usr"
+for link in /bin /sbin /lib /lib32 /lib64 /libx32; do
+	[[ -L $link ]] && bwrap_true+=" --symlink $(readlink "$link") $link"
+done
+bwrap_true+=" --ro-bind /etc /etc --proc /proc --dev /dev --tmpfs /tmp --tmpfs /var/tmp"
+bwrap_true+=" --symlink ../run /var/run --tmpfs /run/user/$uid --tmpfs $home"
+bwrap_true+=" --die-with-parent --disable-userns --new-session /bin/true"
+firejail_true="firejail --quiet /bin/true"
+
+for c in "$host_true" "$sbx_true" "$bwrap_true"; do
+	# shellcheck disable=SC2086
+	as_user $c || die "this does not run as $user: $c"
+done
+# firejail (setuid root) can be unusable in some containers; the rest still means something.
+firejail_ok=1
+# shellcheck disable=SC2086
+as_user $firejail_true 2>"$out/firejail.err" || firejail_ok=0
+
+say "sbx benchmarks - $(uname -sr), $(nproc) CPUs, $(bwrap --version), $(firejail --version | head -1)"
+say "running as user $user (uid $uid); sbx $("$sbx" --version 2>/dev/null | head -1)"
+say ""
+say "== startup: COMMAND /bin/true, wall time =="
+say "   ($STARTUP_RUNS runs each for /bin/true, sbx and bwrap, $FIREJAIL_RUNS for firejail; hyperfine -N,"
+say "    two rounds in alternating order, medians of all runs)"
+((firejail_ok)) || say "   firejail does not run here, left out: $(head -c 300 "$out/firejail.err")"
+
+hyperfine_json() {  # hyperfine_json FILE WARMUP RUNS COMMAND...
+	local json=$1 warmup=$2 runs=$3
+	shift 3
+	as_user hyperfine -N --style none --warmup "$warmup" --runs "$runs" --export-json "$json" \
+		"$@" >/dev/null 2>"$out/hyperfine.err" || { cat "$out/hyperfine.err" >&2; die "hyperfine failed"; }
+}
+half=$((STARTUP_RUNS / 2))
+fj_half=$(((FIREJAIL_RUNS + 1) / 2))
+hyperfine_json "$out/s1.json" 20 "$half" "$host_true" "$sbx_true" "$bwrap_true"
+((firejail_ok)) && hyperfine_json "$out/f1.json" 3 "$fj_half" "$firejail_true"
+hyperfine_json "$out/s2.json" 20 "$half" "$bwrap_true" "$sbx_true" "$host_true"
+((firejail_ok)) && hyperfine_json "$out/f2.json" 3 "$fj_half" "$firejail_true"
+
+# Peak RSS: wait4's ru_maxrss of each command, i.e. its largest single process.
+names=(host sbx bwrap)
+((firejail_ok)) && names+=(firejail)
+for name in "${names[@]}"; do
+	var=${name}_true
+	# shellcheck disable=SC2086
+	as_user "$work/bin/benchrun" rss "$RSS_RUNS" ${!var} >"$out/rss.$name"
+done
+
+python3 - "$out" "$host_true" "$sbx_true" "$bwrap_true" "$firejail_true" <<'PY'
+import json, os, statistics, sys
+out = sys.argv[1]
+cmds = dict(zip(["host", "sbx", "bwrap", "firejail"], sys.argv[2:]))
+if not os.path.exists(f"{out}/rss.firejail"):
+    del cmds["firejail"]
+times = {k: [] for k in cmds}
+for f in ["s1", "s2", "f1", "f2"]:
+    if not os.path.exists(f"{out}/{f}.json"):
+        continue
+    for r in json.load(open(f"{out}/{f}.json"))["results"]:
+        for k, c in cmds.items():
+            if r["command"] == c:
+                times[k] += r["times"]
+rss = {k: statistics.median(int(l.split()[1]) for l in open(f"{out}/rss.{k}")) for k in cmds}
+med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+labels = {"host": "/bin/true (no sandbox)", "sbx": "sbx -- /bin/true",
+          "bwrap": "bwrap (same namespaces/view)", "firejail": "firejail (default profile)"}
+print(f"  {'command':<30} {'runs':>5} {'median ms':>10} {'min ms':>8} {'p90 ms':>8} {'peak RSS KiB':>13}")
+for k in cmds:
+    v = sorted(times[k])
+    p90 = v[min(len(v) - 1, int(0.9 * len(v)))] * 1e3
+    print(f"  {labels[k]:<30} {len(v):>5} {med[k]:>10.2f} {v[0]*1e3:>8.2f} {p90:>8.2f} {rss[k]:>13.0f}")
+print()
+print(f"  sbx / bwrap    = {med['sbx']/med['bwrap']:.2f}  (target <= 1.00)")
+if "firejail" in med:
+    print(f"  sbx / firejail = {med['sbx']/med['firejail']:.3f} (target <= 0.10)")
+print("  sandbox overhead over /bin/true: "
+      + ", ".join(f"{k} {med[k]-med['host']:.2f} ms" for k in cmds if k != "host"))
+print("  peak RSS = the largest single process of each command's tree (wait4 ru_maxrss), median")
+open(f"{out}/slower", "w").write("1" if med["sbx"] > med["bwrap"] else "0")
+PY
+
+if [[ $(cat "$out/slower") == 1 || ${BENCH_PROFILE:-0} == 1 ]]; then
+	say ""
+	if command -v strace >/dev/null; then
+		say "  where sbx spends its time: strace -f -c -w over 20 runs (wall time per syscall, all"
+		say "  processes, inflated by strace; waits are the parent waiting for its children):"
+		as_user strace -f -c -w -o "$out/strace.txt" sh -c \
+			"for i in \$(seq 20); do $sbx_true; done" || true
+		head -n 22 "$out/strace.txt" | sed 's/^/    /'
+	else
+		say "  (install strace for a per-syscall profile of sbx's startup)"
+	fi
+fi
+
+# --- 2. seccomp filter cost -------------------------------------------------------------------
+say ""
+say "== seccomp filter cost: sbx's filter vs no filter vs the same rules as a linear filter =="
+tree=$work/tree
+per_dir=100
+for ((d = 0; d < (TREE_FILES + per_dir - 1) / per_dir; d++)); do
+	mkdir -p "$tree/d$d"
+	for ((f = 0; f < per_dir && d * per_dir + f < TREE_FILES; f++)); do
+		printf '%01024d' "$f" >"$tree/d$d/f$f"
+	done
+done
+chmod -R a+rX "$tree"
+
+in_sbx() {  # in_sbx ARGS...: the real sbx, through the shim (see filter_shim.c for its variables)
+	as_user env LD_PRELOAD="$work/bin/filter_shim.so" SBX_BENCH_LAYOUT="${shim_layout:-sbx}" \
+		SBX_BENCH_SKIP_LOAD="${shim_skip:-0}" SBX_BENCH_SHIM_INFO="${shim_info:-0}" \
+		"$sbx" --ro-bind "$work/bin:/bench/bin" --ro-bind "$tree:/bench/tree" -- "$@"
+}
+
+# The programs sbx loads for /bin/true, as sbx lays them out and as a linear list, one file per
+# layer, for benchrun to load itself.
+for layout in sbx linear; do
+	shim_layout=$layout shim_skip=1 shim_info=1 in_sbx /bin/true 2>"$out/layout.$layout"
+	python3 - "$out/layout.$layout" "$work/bin/$layout" <<'PY'
+import sys
+for line in open(sys.argv[1]):
+    if line.startswith("shim bpf "):
+        _, _, n, hexprog = line.split()
+        open(f"{sys.argv[2]}.{n}.bpf", "wb").write(bytes.fromhex(hexprog))
+PY
+done
+chmod a+r "$work"/bin/*.bpf 2>/dev/null || true
+bpf_list() {  # bpf_list LAYOUT: its programs as seen inside the sandbox, in load order
+	local n=1 list=""
+	while [[ -f $work/bin/$1.$n.bpf ]]; do
+		list+="${list:+,}/bench/bin/$1.$n.bpf"
+		n=$((n + 1))
+	done
+	printf '%s' "$list"
+}
+sbx_bpf=$(bpf_list sbx)
+lin_bpf=$(bpf_list linear)
+[[ -n $sbx_bpf && -n $lin_bpf ]] ||
+	die "the shim did not see sbx load a filter (is sbx still using libseccomp's seccomp_load?)"
+
+# One sandbox per measurement kind and round, started without a filter; inside, benchrun's
+# children load the variants and take turns (see benchrun.c).
+variants=("none=" "allowall=allowall" "sbx=$sbx_bpf" "linear=$lin_bpf")
+jobs_tar=(tar -cf /tmp/out.tar -C /bench/tree .)
+jobs_find=(find /bench/tree -type f -size -2k -newer /bench/bin/benchrun)
+for ((round = 0; round < FILTER_ROUNDS; round++)); do
+	shim_skip=1 in_sbx /bench/bin/benchrun loop "$LOOP_N" "$LOOP_BURSTS" "${variants[@]}" \
+		>"$out/loop.$round"
+	shim_skip=1 in_sbx /bench/bin/benchrun job "$JOB_REPS" "${variants[@]}" -- "${jobs_tar[@]}" \
+		>"$out/tar.$round"
+	shim_skip=1 in_sbx /bench/bin/benchrun job "$JOB_REPS" "${variants[@]}" -- "${jobs_find[@]}" \
+		>"$out/find.$round"
+done
+
+python3 - "$out" "$TREE_FILES" "$FILTER_ROUNDS" "$LOOP_N" "$LOOP_BURSTS" "$JOB_REPS" <<'PY'
+import glob, statistics, sys
+out, nfiles, rounds, loop_n, bursts, reps = sys.argv[1:7]
+V = ["none", "allowall", "sbx", "linear"]
+med = statistics.median
+
+def layout(v):
+    """[(layer, layout sbx chose, BPF instructions)] from the shim's lines."""
+    chosen, insns = {}, {}
+    for l in open(f"{out}/layout.{v}"):
+        f = l.split()
+        if l.startswith("shim layer"):
+            chosen[f[2]] = f[4]
+        elif l.startswith("shim bpf"):
+            insns[f[2]] = len(f[3]) // 16
+    return [(k, chosen[k], insns[k]) for k in sorted(chosen)]
+
+d, lin = layout("sbx"), layout("linear")
+desc = "; ".join(f"layer {a[0]}: {a[2]} BPF instructions as sbx lays it out ({a[1]}), {b[2]} as a linear list"
+                 for a, b in zip(d, lin))
+print(f"  filters sbx loads for /bin/true: {len(d)} ({desc})")
+print("  method: inside the real sbx sandbox (namespaces, view, Landlock; its own filter load skipped),")
+print("  each measurement is a fresh child that loads one variant, the variants taking turns:")
+print("  'no filter'; 'allow-all' = a 1-instruction RET ALLOW filter, the fixed price of any filter;")
+print("  'sbx' = the programs sbx loads, byte for byte; 'linear' = sbx's rules, SCMP_FLTATR_CTL_OPTIMIZE=1.")
+
+want = {"none": 0, "allowall": 1, "sbx": len(d), "linear": len(d)}
+data = {}  # kind -> label -> metric -> [values]
+for path in sorted(glob.glob(f"{out}/loop.*") + glob.glob(f"{out}/tar.*") + glob.glob(f"{out}/find.*")):
+    kind = path.rsplit("/", 1)[1].split(".")[0]
+    for l in open(path):
+        f = l.split()
+        if f[0] == "check" and int(f[3]) != want[f[1]]:
+            sys.exit(f"bench: {path}: variant {f[1]} ran with Seccomp_filters {f[3]}, expected {want[f[1]]}")
+        elif f[0] == "loop":
+            data.setdefault(kind, {}).setdefault(f[1], {}).setdefault(f[2], []).append(float(f[3]))
+        elif f[0] == "job":
+            data.setdefault(kind, {}).setdefault(f[1], {}).setdefault("ms", []).append(float(f[2]))
+print("  checked in each child (Seccomp_filters in /proc/self/status): "
+      + ", ".join(f"{k} {v}" for k, v in want.items()))
+print()
+
+hdr = (f"  {{:<32}} {'no filter':>9} {'allow-all':>9} {'sbx':>9} {'linear':>9}"
+       f" {'allow/none':>10} {'sbx/none':>9} {'lin/none':>9} {'sbx +':>8}")
+
+def table(kind, metrics, fmt):
+    for metric, text in metrics:
+        m = {v: med(data[kind][v][metric]) for v in V}
+        print(f"  {text:<32} " + " ".join(f"{m[v]:>9{fmt}}" for v in V)
+              + f" {m['allowall']/m['none']:>10.3f} {m['sbx']/m['none']:>9.3f} {m['linear']/m['none']:>9.3f}"
+              + f" {m['sbx']-m['none']:>8{fmt}}")
+
+n_bursts = int(rounds) * int(bursts)
+print(f"  syscall loops, ns per call: median of {n_bursts} children per variant, each timing {loop_n} calls")
+print(f"  (openat {int(loop_n)//10}) after a warm-up")
+print(hdr.format("syscall"))
+table("loop", [("getppid", "getppid()"), ("read1", "read(/dev/zero, 1 byte)"),
+               ("ioctl", "ioctl(pipe, FIONREAD)"), ("openat", "openat+close(/dev/null)")], ".1f")
+print()
+print(f"  real jobs inside the sandbox, wall ms: median of {int(rounds) * int(reps)} runs per variant")
+print(hdr.format("job"))
+table("tar", [("ms", f"tar -c, {nfiles} files of 1 KiB")], ".2f")
+table("find", [("ms", f"find -size -newer, {nfiles} files")], ".2f")
+print()
+print("  target: sbx/none < 1.05 on the real jobs. A syscall that the filter allows whatever its")
+print("  arguments skips the BPF program (the kernel's seccomp action cache, Linux >= 5.11) but still")
+print("  takes the slower syscall entry that any filter imposes (the allow-all column); syscalls with")
+print("  argument checks (ioctl here) also run the program, where the layout (tree or linear) matters.")
+PY
+
+if [[ $(uname -m) == x86_64 ]]; then
+	say ""
+	say "  path through sbx's filter per syscall (computed from the loaded programs, not timed):"
+	python3 "$here/bpf_paths.py" "sbx=$out/layout.sbx" "linear=$out/layout.linear"
+fi
