@@ -46,7 +46,7 @@ static const struct opt options[] = {
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
-	{ "--json", OPT_JSON, false, NULL, "with --explain: print JSON" },
+	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
 	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors are still printed)" },
 	{ "-q", OPT_QUIET, false, NULL, NULL },
 	{ "--version", OPT_VERSION, false, NULL, "print the version" },

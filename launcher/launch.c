@@ -263,6 +263,11 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		r = wait_sandbox(p, child, pidfd, &outcome);
 		cgroup_collect(&cg, &outcome);
 		outcome_report(p, &outcome, stderr);
+		if (p->json_status) {
+			fputs("sbx-status: ", stderr);
+			outcome_report_json(p, &outcome, stderr);
+			fputc('\n', stderr);
+		}
 	}
 	close(pidfd);
 out:

@@ -157,6 +157,7 @@ int main(int argc, char **argv)
 	struct policy p;
 	policy_init(&p);
 	p.quiet = cli.quiet;
+	p.json_status = cli.json && !cli.explain;
 	struct mount_plan plan = { 0 };
 	int r = prepare(&p, &id, argv[cli.command_index], cli.profile, &err);
 	if (r == 0)

@@ -146,6 +146,14 @@ struct policy {
 
 	/* Behaviour of the front end. */
 	bool quiet;
+	bool json_status;  /* --json without --explain: how the sandbox ended, as JSON on stderr */
+
+	/* Network address/port rules (bpf.h): eBPF cgroup programs enforce them where sbx has the
+	 * privilege; otherwise port-only rules become Landlock port rules (bpf_plan) and address
+	 * rules refuse to run unless REQ_OPTIONAL. struct net_addr_rule is defined in bpf.h. */
+	struct net_addr_rule *net_rules;
+	size_t n_net_rules;
+	enum requirement net_rules_requirement;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */
