@@ -1,0 +1,721 @@
+/* eBPF policies: network rule parsing (pure), the Landlock fallback, and the libbpf loader for the
+ * cgroup programs in bpf/. See bpf.h for the order of calls. */
+#include "bpf.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/types.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../bpf/sbx_bpf.h"
+
+/* The skeletons come from bpf/bpf.mk; a build without them still links and says why eBPF is off. */
+#if __has_include(<net.skel.h>) && __has_include(<dev.skel.h>) && __has_include(<lsm_probe.skel.h>)
+#define SBX_HAVE_SKELETONS 1
+#include <dev.skel.h>
+#include <lsm_probe.skel.h>
+#include <net.skel.h>
+#else
+#define SBX_HAVE_SKELETONS 0
+#endif
+
+/* ---- parsing ---- */
+
+static int parse_ports(const char *s, const char *text, struct net_addr_rule *r, struct sbx_error *err)
+{
+	if (strcmp(s, "*") == 0) {
+		r->port_lo = 0;
+		r->port_hi = 65535;
+		return 0;
+	}
+	char lo[16] = "", hi[16] = "";
+	const char *dash = strchr(s, '-');
+	size_t n = dash ? (size_t)(dash - s) : strlen(s);
+	if (n == 0 || n >= sizeof(lo) || (dash && strlen(dash + 1) >= sizeof(hi)))
+		return sbx_fail(err, 0, "network rule '%s': bad port '%s' (want N, N-M or *)", text, s);
+	memcpy(lo, s, n);
+	snprintf(hi, sizeof(hi), "%s", dash ? dash + 1 : lo);
+	long long a, b;
+	if (!parse_int(lo, 1, 65535, &a) || !parse_int(hi, 1, 65535, &b))
+		return sbx_fail(err, 0, "network rule '%s': bad port '%s' (ports are 1-65535, or *)", text, s);
+	if (a > b)
+		return sbx_fail(err, 0, "network rule '%s': port range %s is backwards", text, s);
+	r->port_lo = (unsigned short)a;
+	r->port_hi = (unsigned short)b;
+	return 0;
+}
+
+/* addr is "A.B.C.D", an IPv6 address (brackets already removed) or "*"; prefix_s may be NULL. */
+static int parse_address(const char *addr, const char *prefix_s, const char *text,
+			 struct net_addr_rule *r, struct sbx_error *err)
+{
+	if (strcmp(addr, "*") == 0) {
+		if (prefix_s)
+			return sbx_fail(err, 0, "network rule '%s': '*' takes no prefix length", text);
+		r->family = 0;
+		r->prefix = 0;
+		return 0;
+	}
+	if (inet_pton(AF_INET, addr, r->addr) == 1)
+		r->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, r->addr) == 1)
+		r->family = AF_INET6;
+	else
+		return sbx_fail(err, 0, "network rule '%s': '%s' is not an IPv4 or IPv6 address "
+				"(host names are not resolved in rules)", text, addr);
+	unsigned bits = r->family == AF_INET ? 32 : 128;
+	r->prefix = bits;
+	if (prefix_s) {
+		long long n;
+		if (!parse_int(prefix_s, 0, bits, &n))
+			return sbx_fail(err, 0, "network rule '%s': prefix length '/%s' is not 0-%u", text,
+					prefix_s, bits);
+		r->prefix = (unsigned)n;
+	}
+	for (unsigned bit = r->prefix; bit < bits; bit++)
+		if (r->addr[bit / 8] & (0x80 >> (bit % 8)))
+			return sbx_fail(err, 0, "network rule '%s': address has bits set beyond /%u", text,
+					r->prefix);
+	return 0;
+}
+
+int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, struct sbx_error *err)
+{
+	struct net_addr_rule r = { .bind = bind };
+	if (!text || !*text || strlen(text) > 128)
+		return sbx_fail(err, 0, "network rule '%s': empty or too long", text ? text : "");
+	char buf[132];
+	snprintf(buf, sizeof(buf), "%s", text);
+	char *addr = NULL, *prefix = NULL, *ports;
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+		if (!close)
+			return sbx_fail(err, 0, "network rule '%s': missing ']'", text);
+		*close = '\0';
+		addr = buf + 1;
+		char *rest = close + 1;
+		if (*rest == '/') {  /* [fd00::]/8:443 */
+			prefix = rest + 1;
+			rest = strchr(prefix, ':');
+			if (!rest)
+				return sbx_fail(err, 0, "network rule '%s': missing ':PORT'", text);
+			*rest = '\0';
+		} else if (*rest != ':') {
+			return sbx_fail(err, 0, "network rule '%s': missing ':PORT' after ']'", text);
+		}
+		ports = rest + 1;
+		char *slash = strchr(addr, '/');  /* [fd00::/8]:443 */
+		if (slash) {
+			if (prefix)
+				return sbx_fail(err, 0, "network rule '%s': two prefix lengths", text);
+			*slash = '\0';
+			prefix = slash + 1;
+		}
+	} else {
+		char *colon = strrchr(buf, ':');
+		if (colon) {
+			*colon = '\0';
+			addr = buf;
+			ports = colon + 1;
+			if (strchr(addr, ':'))
+				return sbx_fail(err, 0, "network rule '%s': write IPv6 addresses in brackets, "
+						"e.g. [::1]:8080", text);
+			char *slash = strchr(addr, '/');
+			if (slash) {
+				*slash = '\0';
+				prefix = slash + 1;
+			}
+		} else {
+			ports = buf;  /* port only: any address */
+		}
+	}
+	int ret = parse_address(addr ? addr : "*", prefix, text, &r, err);
+	if (ret == 0)
+		ret = parse_ports(ports, text, &r, err);
+	if (ret < 0)
+		return ret;
+	*out = r;
+	return 0;
+}
+
+int net_rule_parse(const char *text, bool bind, struct policy *p, const char *origin,
+		   struct sbx_error *err)
+{
+	struct net_addr_rule r;
+	int ret = net_rule_parse_one(text, bind, &r, err);
+	if (ret < 0)
+		return ret;
+	if (p->n_net_rules >= SBX_NET_MAX_RULES)
+		return sbx_fail(err, 0, "network rule '%s': more than %d network rules", text,
+				SBX_NET_MAX_RULES);
+	struct net_addr_rule *slot = ARRAY_PUSH(p->net_rules, p->n_net_rules);
+	*slot = r;
+	slot->origin = origin ? xstrdup(origin) : NULL;
+	return 0;
+}
+
+bool net_rule_needs_address(const struct net_addr_rule *r) { return r->family != 0; }
+
+void net_rule_format(const struct net_addr_rule *r, char *buf, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN + 8] = "*", ports[16];
+	if (r->family == AF_INET || r->family == AF_INET6) {
+		char a[INET6_ADDRSTRLEN] = "";
+		inet_ntop(r->family, r->addr, a, sizeof(a));
+		unsigned bits = r->family == AF_INET ? 32 : 128;
+		char pfx[8] = "";
+		if (r->prefix != bits)
+			snprintf(pfx, sizeof(pfx), "/%u", r->prefix);
+		snprintf(addr, sizeof(addr), r->family == AF_INET6 ? "[%s%s]" : "%s%s", a, pfx);
+	}
+	if (r->port_lo == 0 && r->port_hi == 65535)
+		snprintf(ports, sizeof(ports), "*");
+	else if (r->port_lo == r->port_hi)
+		snprintf(ports, sizeof(ports), "%u", r->port_lo);
+	else
+		snprintf(ports, sizeof(ports), "%u-%u", r->port_lo, r->port_hi);
+	snprintf(buf, size, "%s:%s", addr, ports);
+}
+
+bool net_rule_matches(const struct net_addr_rule *r, int family, const unsigned char *addr,
+		      unsigned short port)
+{
+	if (port < r->port_lo || port > r->port_hi)
+		return false;
+	if (r->family == 0)
+		return true;
+	if (r->family != family)
+		return false;
+	for (unsigned bit = 0; bit < r->prefix; bit++) {
+		unsigned char m = 0x80 >> (bit % 8);
+		if ((addr[bit / 8] & m) != (r->addr[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+void net_rules_free(struct policy *p)
+{
+	for (size_t i = 0; i < p->n_net_rules; i++)
+		free(p->net_rules[i].origin);
+	free(p->net_rules);
+	p->net_rules = NULL;
+	p->n_net_rules = 0;
+}
+
+int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error *err)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < p->n_net_rules; i++) {
+		const struct net_addr_rule *r = &p->net_rules[i];
+		char text[96];
+		net_rule_format(r, text, sizeof(text));
+		if (net_rule_needs_address(r) && !widen_addresses) {
+			sbx_fail(err, EPERM, "network rule %s %s%s%s names an address, which only eBPF cgroup "
+				 "programs can enforce, and those need root (CAP_BPF and CAP_NET_ADMIN)",
+				 r->bind ? "bind" : "connect", text, r->origin ? " from " : "",
+				 r->origin ? r->origin : "");
+			sbx_hint(err, "run sbx as root, write the rule without an address (*:%u) so Landlock "
+				      "enforces its TCP port, or make network rules optional (ports only, any "
+				      "address)", r->port_lo);
+			return -EPERM;
+		}
+		total += (size_t)r->port_hi - r->port_lo + 1;
+		if (r->port_lo == 0)
+			total--;  /* port 0 is never a real destination */
+		if (total > NET_RULES_MAX_FALLBACK_PORTS)
+			return sbx_fail(err, E2BIG, "network rule %s: without eBPF each port becomes one "
+					"Landlock rule, and the rules add up to more than %d ports", text,
+					NET_RULES_MAX_FALLBACK_PORTS);
+	}
+	for (size_t i = 0; i < p->n_net_rules; i++) {
+		const struct net_addr_rule *r = &p->net_rules[i];
+		char text[96];
+		net_rule_format(r, text, sizeof(text));
+		for (unsigned port = r->port_lo ? r->port_lo : 1; port <= r->port_hi; port++) {
+			struct port_rule *pr = ARRAY_PUSH(p->ports, p->n_ports);
+			pr->bind = r->bind;
+			pr->port = (unsigned short)port;
+			pr->origin = xasprintf("%s (%s %s, Landlock fallback)", r->origin ? r->origin : "cli",
+					       r->bind ? "bind" : "connect", text);
+		}
+	}
+	return 0;
+}
+
+/* ---- privilege and probes ---- */
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) { return 0; }
+
+static const char *who_is_missing(void)
+{
+	return geteuid() == 0 ? "root without CAP_BPF and CAP_NET_ADMIN in the initial user namespace"
+			      : "sbx is not root";
+}
+
+int bpf_probe_cgroup(char *why, size_t size)
+{
+	/* A two-instruction cgroup/connect4 program ("return 1"): the cheapest honest test. */
+	static const struct bpf_insn allow[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_CGROUP_INET4_CONNECT);
+	libbpf_set_print(silent_print);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, "sbx_probe", "GPL", allow,
+			       ARRAY_SIZE(allow), &opts);
+	if (fd >= 0) {
+		close(fd);
+		if (!SBX_HAVE_SKELETONS) {
+			snprintf(why, size, "sbx was built without its BPF programs (bpf/bpf.mk)");
+			return -ENOSYS;
+		}
+		snprintf(why, size, "cgroup programs load");
+		return 0;
+	}
+	int e = errno;
+	if (e == EPERM || e == EACCES)
+		snprintf(why, size, "%s (uid %u): cgroup programs need CAP_BPF and CAP_NET_ADMIN",
+			 who_is_missing(), (unsigned)geteuid());
+	else
+		snprintf(why, size, "loading a cgroup program fails: %s", strerror(e));
+	return -e;
+}
+
+int bpf_probe_lsm(char *why, size_t size)
+{
+#if SBX_HAVE_SKELETONS
+	libbpf_set_print(silent_print);
+	struct sbx_lsm_probe *s = sbx_lsm_probe__open();
+	if (!s) {
+		int e = errno;
+		snprintf(why, size, "cannot open the probe program: %s", strerror(e));
+		return -e;
+	}
+	int r = sbx_lsm_probe__load(s);
+	sbx_lsm_probe__destroy(s);
+	if (r == 0) {
+		snprintf(why, size, "lsm_cgroup programs load");
+		return 0;
+	}
+	int e = -r;
+	if (e == EPERM && geteuid() != 0)
+		snprintf(why, size, "%s (uid %u): BPF-LSM programs need CAP_BPF and CAP_PERFMON",
+			 who_is_missing(), (unsigned)geteuid());
+	else if (e == EPERM || e == EINVAL || e == EOPNOTSUPP || e == 524 /* ENOTSUPP */)
+		snprintf(why, size, "this kernel refuses BPF-LSM programs even to root (%s): it needs "
+			 "CONFIG_BPF_LSM, \"bpf\" in the lsm= boot parameter, and no lockdown forbidding it",
+			 strerror(e));
+	else
+		snprintf(why, size, "loading a lsm_cgroup program fails: %s", strerror(e));
+	return -e;
+#else
+	snprintf(why, size, "sbx was built without its BPF programs (bpf/bpf.mk)");
+	return -ENOSYS;
+#endif
+}
+
+bool bpf_wants_cgroup(const struct policy *p)
+{
+	char why[160];
+	return p->n_net_rules > 0 && bpf_probe_cgroup(why, sizeof(why)) == 0;
+}
+
+int bpf_plan(struct policy *p, struct sbx_error *err)
+{
+	if (p->n_net_rules == 0)
+		return 0;
+	char why[200];
+	if (bpf_probe_cgroup(why, sizeof(why)) == 0)
+		return 0;
+	bool optional = p->net_rules_requirement == REQ_OPTIONAL;
+	int r = net_rules_to_ports(p, optional, err);
+	if (r < 0) {
+		if (r == -EPERM)
+			sbx_hint(err, "eBPF is unavailable: %s. Run sbx as root, write the rule as *:PORT "
+				      "(Landlock then enforces the TCP port), or make network rules optional",
+				 why);
+		return r;
+	}
+	for (size_t i = 0; optional && !p->quiet && i < p->n_net_rules; i++) {
+		const struct net_addr_rule *nr = &p->net_rules[i];
+		if (!net_rule_needs_address(nr))
+			continue;
+		char text[96];
+		net_rule_format(nr, text, sizeof(text));
+		sbx_warn("network rule %s %s is enforced as its port(s) on any address, TCP only "
+			 "(Landlock): %s", nr->bind ? "bind" : "connect", text, why);
+	}
+	return 0;
+}
+
+/* ---- device rules ---- */
+
+struct dev_grant {
+	unsigned type;  /* 1 block, 2 char */
+	unsigned major, minor_lo, minor_hi;
+	const char *name;
+};
+
+/* The nodes sbx's own /dev shows (mount.c): null zero full random urandom tty, and the
+ * sandbox's devpts (ptmx 5:2, Unix98 ptys on majors 136-143). */
+static const struct dev_grant default_devices[] = {
+	{ 2, 1, 3, 3, "null" },     { 2, 1, 5, 5, "zero" },      { 2, 1, 7, 7, "full" },
+	{ 2, 1, 8, 8, "random" },   { 2, 1, 9, 9, "urandom" },   { 2, 5, 0, 0, "tty" },
+	{ 2, 5, 2, 2, "ptmx" },     { 2, 136, 0, 0xfffff, "pts" }, { 2, 137, 0, 0xfffff, "pts" },
+	{ 2, 138, 0, 0xfffff, "pts" }, { 2, 139, 0, 0xfffff, "pts" }, { 2, 140, 0, 0xfffff, "pts" },
+	{ 2, 141, 0, 0xfffff, "pts" }, { 2, 142, 0, 0xfffff, "pts" }, { 2, 143, 0, 0xfffff, "pts" },
+};
+
+struct dev_list {
+	struct sbx_dev_rule rules[SBX_DEV_MAX_RULES];
+	unsigned n;
+	bool overflow;
+};
+
+static void dev_list_add(struct dev_list *l, unsigned type, unsigned major, unsigned lo, unsigned hi)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->rules[i].type == type && l->rules[i].major == major && l->rules[i].minor_lo <= lo &&
+		    l->rules[i].minor_hi >= hi)
+			return;
+	if (l->n >= SBX_DEV_MAX_RULES) {
+		l->overflow = true;
+		return;
+	}
+	l->rules[l->n++] = (struct sbx_dev_rule){ .type = (__u16)type, .major = major, .minor_lo = lo,
+						  .minor_hi = hi,
+						  .access = SBX_DEV_ACC_READ | SBX_DEV_ACC_WRITE };
+}
+
+static void dev_list_add_node(struct dev_list *l, const struct stat *st)
+{
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		dev_list_add(l, S_ISCHR(st->st_mode) ? 2 : 1, major(st->st_rdev), minor(st->st_rdev),
+			     minor(st->st_rdev));
+}
+
+/* A --dev-bind of a directory (e.g. /dev/dri) grants the nodes in it, two levels deep. */
+static void dev_list_add_dir(struct dev_list *l, int dirfd, int depth)
+{
+	DIR *d = fdopendir(dirfd);
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode) && depth > 0) {
+			int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				dev_list_add_dir(l, sub, depth - 1);
+		} else {
+			dev_list_add_node(l, &st);
+		}
+	}
+	closedir(d);
+}
+
+static void dev_list_build(const struct policy *p, struct dev_list *l)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
+		const struct dev_grant *g = &default_devices[i];
+		dev_list_add(l, g->type, g->major, g->minor_lo, g->minor_hi);
+	}
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_entry *m = &p->mounts[i];
+		struct stat st;
+		if (m->kind != MOUNT_DEV_BIND || !m->src || stat(m->src, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int fd = open(m->src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0)
+				dev_list_add_dir(l, fd, 2);
+		} else {
+			dev_list_add_node(l, &st);
+		}
+	}
+}
+
+/* ---- attach ---- */
+
+struct bpf_state {
+#if SBX_HAVE_SKELETONS
+	struct sbx_net *net;
+	struct sbx_dev *dev;
+#endif
+	int unused;
+};
+
+#if SBX_HAVE_SKELETONS
+static void to_bpf_rule(const struct net_addr_rule *r, struct sbx_net_rule *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = r->family == AF_INET ? 4 : r->family == AF_INET6 ? 6 : 0;
+	out->bind = r->bind;
+	out->port_lo = r->port_lo;
+	out->port_hi = r->port_hi;
+	unsigned char mask[16] = { 0 };
+	for (unsigned bit = 0; bit < r->prefix && bit < 128; bit++)
+		mask[bit / 8] |= (unsigned char)(0x80 >> (bit % 8));
+	unsigned char addr[16];
+	for (int i = 0; i < 16; i++)
+		addr[i] = r->addr[i] & mask[i];
+	memcpy(out->addr, addr, sizeof(out->addr));
+	memcpy(out->mask, mask, sizeof(out->mask));
+}
+
+static int attach_net(const struct policy *p, int cgroup_fd, struct bpf_state *s, struct sbx_error *err)
+{
+	s->net = sbx_net__open();
+	if (!s->net)
+		return sbx_fail(err, errno, "eBPF: cannot open the network programs");
+	for (size_t i = 0; i < p->n_net_rules; i++)
+		to_bpf_rule(&p->net_rules[i], &s->net->rodata->rules[i]);
+	s->net->rodata->n_rules = (__u32)p->n_net_rules;
+	int r = sbx_net__load(s->net);
+	if (r < 0)
+		return sbx_fail(err, -r, "eBPF: cannot load the network programs (cgroup/connect4 ...)");
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} progs[] = {
+		{ s->net->progs.sbx_connect4, &s->net->links.sbx_connect4 },
+		{ s->net->progs.sbx_connect6, &s->net->links.sbx_connect6 },
+		{ s->net->progs.sbx_sendmsg4, &s->net->links.sbx_sendmsg4 },
+		{ s->net->progs.sbx_sendmsg6, &s->net->links.sbx_sendmsg6 },
+		{ s->net->progs.sbx_bind4, &s->net->links.sbx_bind4 },
+		{ s->net->progs.sbx_bind6, &s->net->links.sbx_bind6 },
+		{ s->net->progs.sbx_sock_create, &s->net->links.sbx_sock_create },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		/* Links go away with their fd (bpf_policy_detach) or with the cgroup. */
+		struct bpf_link *link = bpf_program__attach_cgroup(progs[i].prog, cgroup_fd);
+		if (!link)
+			return sbx_fail(err, errno, "eBPF: cannot attach %s to the sandbox cgroup",
+					bpf_program__section_name(progs[i].prog));
+		*progs[i].link = link;
+	}
+	return 0;
+}
+
+static int attach_dev(const struct policy *p, int cgroup_fd, struct bpf_state *s, struct sbx_error *err)
+{
+	struct dev_list l = { 0 };
+	dev_list_build(p, &l);
+	if (l.overflow)
+		return sbx_fail(err, E2BIG, "eBPF: the granted device nodes need more than %d device rules",
+				SBX_DEV_MAX_RULES);
+	s->dev = sbx_dev__open();
+	if (!s->dev)
+		return sbx_fail(err, errno, "eBPF: cannot open the device program");
+	memcpy((void *)s->dev->rodata->dev_rules, l.rules, sizeof(l.rules));
+	s->dev->rodata->n_dev_rules = l.n;
+	int r = sbx_dev__load(s->dev);
+	if (r < 0)
+		return sbx_fail(err, -r, "eBPF: cannot load the device program (cgroup/dev)");
+	s->dev->links.sbx_dev = bpf_program__attach_cgroup(s->dev->progs.sbx_dev, cgroup_fd);
+	if (!s->dev->links.sbx_dev)
+		return sbx_fail(err, errno, "eBPF: cannot attach cgroup/dev to the sandbox cgroup");
+	return 0;
+}
+#endif
+
+int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **out,
+		      struct sbx_error *err)
+{
+	*out = NULL;
+	char why[200];
+	if (bpf_probe_cgroup(why, sizeof(why)) < 0)
+		return 0;  /* bpf_plan already moved what it could to Landlock, or refused */
+	if (cgroup_fd < 0) {
+		if (p->n_net_rules == 0)
+			return 0;
+		if (p->net_rules_requirement == REQ_OPTIONAL) {
+			if (!p->quiet)
+				sbx_warn("the sandbox has no cgroup, so its %zu network rule(s) are not enforced",
+					 p->n_net_rules);
+			return 0;
+		}
+		return sbx_fail(err, 0, "eBPF network rules need the sandbox's own cgroup, and there is none");
+	}
+#if SBX_HAVE_SKELETONS
+	libbpf_set_print(silent_print);
+	struct bpf_state *s = xcalloc(1, sizeof(*s));
+	int r = p->n_net_rules > 0 ? attach_net(p, cgroup_fd, s, err) : 0;
+	if (r == 0)
+		r = attach_dev(p, cgroup_fd, s, err);
+	if (r < 0) {
+		bpf_policy_detach(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+#else
+	return sbx_fail(err, ENOSYS, "eBPF: %s", why);
+#endif
+}
+
+void bpf_policy_detach(struct bpf_state *s)
+{
+	if (!s)
+		return;
+#if SBX_HAVE_SKELETONS
+	sbx_net__destroy(s->net);
+	sbx_dev__destroy(s->dev);
+#endif
+	free(s);
+}
+
+void bpf_policy_denials(const struct bpf_state *s, struct bpf_denials *out)
+{
+	memset(out, 0, sizeof(*out));
+#if SBX_HAVE_SKELETONS
+	if (s && s->net && s->net->bss) {
+		out->connect = s->net->bss->denied[0] + s->net->bss->denied[1];
+		out->bind = s->net->bss->denied[2];
+		out->sock_create = s->net->bss->denied[3];
+	}
+	if (s && s->dev && s->dev->bss)
+		out->device = s->dev->bss->dev_denied;
+#endif
+}
+
+/* ---- explain ---- */
+
+static void print_rule_list(const struct policy *p, FILE *out, const char *how)
+{
+	for (size_t i = 0; i < p->n_net_rules; i++) {
+		const struct net_addr_rule *r = &p->net_rules[i];
+		char text[96];
+		net_rule_format(r, text, sizeof(text));
+		fprintf(out, "    %-7s %-32s %s  [%s]\n", r->bind ? "bind" : "connect", text,
+			how ? how : (net_rule_needs_address(r) ? "widened to its ports on any address"
+							       : "as Landlock TCP port rules"),
+			r->origin ? r->origin : "cli");
+	}
+}
+
+static void print_devices(const struct policy *p, FILE *out)
+{
+	struct dev_list l = { 0 };
+	dev_list_build(p, &l);
+	fputs("  devices: cgroup/dev allows read/write on", out);
+	for (unsigned i = 0; i < l.n; i++) {
+		const struct sbx_dev_rule *r = &l.rules[i];
+		if (r->minor_lo == r->minor_hi)
+			fprintf(out, " %c%u:%u", r->type == 2 ? 'c' : 'b', r->major, r->minor_lo);
+		else
+			fprintf(out, " %c%u:*", r->type == 2 ? 'c' : 'b', r->major);
+	}
+	fprintf(out, "%s; every other device node and mknod fail with EPERM\n",
+		l.overflow ? " (too many: the run will fail)" : "");
+}
+
+void bpf_explain(const struct policy *p, FILE *out)
+{
+	char why[200], lsm_why[240];
+	int cg = bpf_probe_cgroup(why, sizeof(why));
+	int lsm = bpf_probe_lsm(lsm_why, sizeof(lsm_why));
+	fprintf(out, "ebpf: %s\n", cg == 0 ? "used (cgroup programs load here)" : "not used");
+	if (cg < 0)
+		fprintf(out, "  why: %s\n", why);
+	if (p->n_net_rules == 0) {
+		fputs("  network rules: none (no connect/sendmsg/bind programs)\n", out);
+	} else if (cg == 0) {
+		fputs("  network: cgroup/connect4, connect6, sendmsg4, sendmsg6, bind4, bind6 allow only "
+		      "these (TCP and UDP; a bind to port 0 picks an ephemeral port and is allowed); "
+		      "cgroup/sock_create allows only TCP and UDP sockets; needs the sandbox cgroup:\n",
+		      out);
+		print_rule_list(p, out, "attached");
+	} else if (p->net_rules_requirement == REQ_OPTIONAL) {
+		fputs("  network: skipped eBPF; rules enforced as Landlock TCP port rules on any address "
+		      "(UDP and addresses are not restricted):\n", out);
+		print_rule_list(p, out, NULL);
+	} else {
+		bool refused = false;
+		for (size_t i = 0; i < p->n_net_rules; i++)
+			refused |= net_rule_needs_address(&p->net_rules[i]);
+		fprintf(out, "  network: skipped eBPF; %s\n",
+			refused ? "rules name addresses, so sbx refuses to run (make them optional to widen "
+				  "them to ports)"
+				: "rules enforced as Landlock TCP port rules (UDP is not restricted):");
+		for (size_t i = 0; i < p->n_net_rules; i++) {
+			const struct net_addr_rule *r = &p->net_rules[i];
+			char text[96];
+			net_rule_format(r, text, sizeof(text));
+			fprintf(out, "    %-7s %-32s %s  [%s]\n", r->bind ? "bind" : "connect", text,
+				net_rule_needs_address(r) ? "REFUSED: needs eBPF" : "Landlock TCP port",
+				r->origin ? r->origin : "cli");
+		}
+	}
+	if (cg == 0)
+		print_devices(p, out);
+	else
+		fputs("  devices: no cgroup/dev program (needs root); the sandbox's /dev holds only the "
+		      "default nodes and --dev-bind grants\n", out);
+	fprintf(out, "  bpf-lsm (file open/exec rules): %s: %s\n", lsm == 0 ? "available" : "not used",
+		lsm_why);
+}
+
+void bpf_explain_json(const struct policy *p, FILE *out)
+{
+	char why[200], lsm_why[240];
+	int cg = bpf_probe_cgroup(why, sizeof(why));
+	int lsm = bpf_probe_lsm(lsm_why, sizeof(lsm_why));
+	fprintf(out, "{\"cgroup_programs\":%s,\"why\":", cg == 0 ? "true" : "false");
+	json_string(out, why);
+	bool refused = false;
+	for (size_t i = 0; cg < 0 && p->net_rules_requirement != REQ_OPTIONAL && i < p->n_net_rules; i++)
+		refused |= net_rule_needs_address(&p->net_rules[i]);
+	fprintf(out, ",\"network\":{\"enforced_by\":\"%s\",\"requirement\":\"%s\",\"refused\":%s,\"rules\":[",
+		p->n_net_rules == 0 ? "none" : cg == 0 ? "ebpf" : "landlock",
+		p->net_rules_requirement == REQ_OPTIONAL ? "optional" : "required",
+		refused ? "true" : "false");
+	for (size_t i = 0; i < p->n_net_rules; i++) {
+		const struct net_addr_rule *r = &p->net_rules[i];
+		char text[96];
+		net_rule_format(r, text, sizeof(text));
+		const char *status = cg == 0 ? "attached"
+				     : !net_rule_needs_address(r) ? "landlock"
+				     : p->net_rules_requirement == REQ_OPTIONAL ? "widened"
+										: "refused";
+		fprintf(out, "%s{\"kind\":\"%s\",\"rule\":", i ? "," : "", r->bind ? "bind" : "connect");
+		json_string(out, text);
+		fprintf(out, ",\"status\":\"%s\",\"origin\":", status);
+		json_string(out, r->origin ? r->origin : "cli");
+		fputc('}', out);
+	}
+	fputs("]},\"devices\":{\"enforced\":", out);
+	if (cg == 0) {
+		struct dev_list l = { 0 };
+		dev_list_build(p, &l);
+		fputs("true,\"allow\":[", out);
+		for (unsigned i = 0; i < l.n; i++) {
+			const struct sbx_dev_rule *r = &l.rules[i];
+			char buf[48];
+			if (r->minor_lo == r->minor_hi)
+				snprintf(buf, sizeof(buf), "%c%u:%u", r->type == 2 ? 'c' : 'b', r->major, r->minor_lo);
+			else
+				snprintf(buf, sizeof(buf), "%c%u:*", r->type == 2 ? 'c' : 'b', r->major);
+			fprintf(out, "%s\"%s\"", i ? "," : "", buf);
+		}
+		fputc(']', out);
+	} else {
+		fputs("false", out);
+	}
+	fprintf(out, "},\"lsm\":{\"available\":%s,\"why\":", lsm == 0 ? "true" : "false");
+	json_string(out, lsm_why);
+	fputs("}}", out);
+}

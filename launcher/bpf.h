@@ -1,0 +1,94 @@
+/* eBPF policies, used where sbx legitimately has the privilege (root, or CAP_BPF + CAP_NET_ADMIN in
+ * the initial user namespace): cgroup programs on the sandbox's own cgroup for network rules
+ * (connect/sendmsg/bind allow-lists, TCP/UDP only) and device nodes. Without the privilege,
+ * port-only network rules fall back to Landlock TCP port rules and rules that name addresses make
+ * sbx refuse to run (or, with net_rules_requirement == REQ_OPTIONAL, are widened to their ports).
+ *
+ * Order of calls in a run: net_rule_parse (CLI / profile) -> bpf_plan -> cgroup_setup (a leaf
+ * also when bpf_wants_cgroup) -> bpf_policy_attach -> sandbox runs -> bpf_policy_detach ->
+ * cgroup_teardown. */
+#ifndef SBX_BPF_H
+#define SBX_BPF_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "policy.h"
+
+/* One network rule: `[ADDR[/PREFIX]:]PORTS`. ADDR is an IPv4 address, an IPv6 address in brackets,
+ * or `*` (any address, both families; also what an omitted ADDR means). PORTS is `N`, `N-M` or `*`.
+ * Examples: "10.0.0.0/8:443", "[::1]:8000-8080", "127.0.0.1:*", "443", "*:53". */
+struct net_addr_rule {
+	bool bind;                /* true: a local port a server may bind; false: a remote to connect/send to */
+	int family;               /* 0 (any address), AF_INET or AF_INET6 */
+	unsigned char addr[16];   /* network order; IPv4 in the first 4 bytes */
+	unsigned prefix;          /* significant bits of addr (0..32 or 0..128) */
+	unsigned short port_lo, port_hi;
+	origin_t origin;
+};
+
+/* Most ports a rule set may expand to in the Landlock fallback (one Landlock rule per port). */
+#define NET_RULES_MAX_FALLBACK_PORTS 1024
+
+/* ---- Pure parts (no syscalls), unit-tested. ---- */
+
+/* Parses text into *out (origin left NULL). Returns 0 or -EINVAL with err saying what is wrong. */
+int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, struct sbx_error *err);
+/* Parses text and appends the rule to p->net_rules with a copy of origin. */
+int net_rule_parse(const char *text, bool bind, struct policy *p, const char *origin,
+		   struct sbx_error *err);
+/* True when the rule names addresses (so only eBPF can enforce it exactly). */
+bool net_rule_needs_address(const struct net_addr_rule *r);
+/* The rule in the syntax net_rule_parse reads ("10.0.0.0/8:443", "[::1]:80", "*:1000-2000"). */
+void net_rule_format(const struct net_addr_rule *r, char *buf, size_t size);
+/* True when addr (family AF_INET/AF_INET6, network order) and port fall under the rule. */
+bool net_rule_matches(const struct net_addr_rule *r, int family, const unsigned char *addr,
+		      unsigned short port);
+/* Frees p->net_rules (policy_free calls it). */
+void net_rules_free(struct policy *p);
+
+/* The Landlock fallback: appends one p->ports entry per port of every rule. A rule that names
+ * addresses fails with err (what is missing, how to get it) unless widen_addresses, which turns
+ * it into its ports on any address. Fails when the ports exceed NET_RULES_MAX_FALLBACK_PORTS. */
+int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error *err);
+
+/* ---- Privileged parts. ---- */
+
+/* Whether cgroup programs load here: 0, or -errno with why filled ("sbx is not root (uid 1000)"). */
+int bpf_probe_cgroup(char *why, size_t size);
+/* Whether per-cgroup BPF-LSM programs load here: 0, or -errno with why filled. */
+int bpf_probe_lsm(char *why, size_t size);
+
+/* Before the launch (and before --explain): decides how the network rules are enforced. With
+ * the privilege nothing changes (eBPF enforces them after bpf_policy_attach); without it the
+ * rules become Landlock port rules (net_rules_to_ports), and address rules fail unless
+ * p->net_rules_requirement is REQ_OPTIONAL (then they are widened and a warning says so, unless
+ * p->quiet). Call once per policy. */
+int bpf_plan(struct policy *p, struct sbx_error *err);
+
+/* True when the sandbox needs its own cgroup for eBPF: network rules and the privilege. */
+bool bpf_wants_cgroup(const struct policy *p);
+
+struct bpf_state;
+
+/* Parent side, after cgroup_setup and before the sandbox is created, so the rules hold from the
+ * sandbox's first instruction. Loads and attaches (BPF links) the network programs when p has
+ * rules and the device program, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network
+ * rules: *out = NULL and 0. Network rules with the privilege but no cgroup: an error. */
+int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **out,
+		      struct sbx_error *err);
+/* After the sandbox ended (before cgroup_teardown): destroys the links, detaching the programs.
+ * NULL is fine. */
+void bpf_policy_detach(struct bpf_state *s);
+/* Refusals counted by the programs so far (connect+sendmsg, bind, sock_create, device). */
+struct bpf_denials {
+	unsigned long long connect, bind, sock_create, device;
+};
+void bpf_policy_denials(const struct bpf_state *s, struct bpf_denials *out);
+
+/* --explain: which eBPF rules are attached or skipped, and why. The text form prints an "ebpf:"
+ * heading and indented lines; the JSON form one object without a newline. */
+void bpf_explain(const struct policy *p, FILE *out);
+void bpf_explain_json(const struct policy *p, FILE *out);
+
+#endif
