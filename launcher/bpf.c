@@ -217,13 +217,12 @@ int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error 
 		char text[96];
 		net_rule_format(r, text, sizeof(text));
 		if (net_rule_needs_address(r) && !widen_addresses) {
-			sbx_fail(err, EPERM, "network rule %s %s%s%s names an address, which only eBPF cgroup "
-				 "programs can enforce, and those need root (CAP_BPF and CAP_NET_ADMIN)",
-				 r->bind ? "bind" : "connect", text, r->origin ? " from " : "",
-				 r->origin ? r->origin : "");
-			sbx_hint(err, "run sbx as root, write the rule without an address (*:%u) so Landlock "
-				      "enforces its TCP port, or make network rules optional (ports only, any "
-				      "address)", r->port_lo);
+			sbx_fail(err, 0, "network rule %s %s (%s) names an address: only eBPF cgroup programs "
+				 "can enforce that, and they need privilege", r->bind ? "bind" : "connect", text,
+				 r->origin ? r->origin : "command line");
+			sbx_hint(err, "write it as *:%s so that Landlock enforces its TCP port, run sbx as root, "
+				      "or make network rules optional (--net-rules optional) to widen it",
+				 strchr(text, ':') + 1);
 			return -EPERM;
 		}
 		total += (size_t)r->port_hi - r->port_lo + 1;
@@ -324,7 +323,12 @@ int bpf_probe_lsm(char *why, size_t size)
 bool bpf_wants_cgroup(const struct policy *p)
 {
 	char why[160];
-	return p->n_net_rules > 0 && bpf_probe_cgroup(why, sizeof(why)) == 0;
+	return bpf_probe_cgroup(why, sizeof(why)) == 0;
+}
+
+bool bpf_needs_cgroup(const struct policy *p)
+{
+	return p->n_net_rules > 0 && bpf_wants_cgroup(p);
 }
 
 int bpf_plan(struct policy *p, struct sbx_error *err)
@@ -336,13 +340,13 @@ int bpf_plan(struct policy *p, struct sbx_error *err)
 		return 0;
 	bool optional = p->net_rules_requirement == REQ_OPTIONAL;
 	int r = net_rules_to_ports(p, optional, err);
-	if (r < 0) {
-		if (r == -EPERM)
-			sbx_hint(err, "eBPF is unavailable: %s. Run sbx as root, write the rule as *:PORT "
-				      "(Landlock then enforces the TCP port), or make network rules optional",
-				 why);
-		return r;
+	if (r == -EPERM) {
+		char alternatives[sizeof(err->hint)];
+		snprintf(alternatives, sizeof(alternatives), "%s", err->hint);
+		sbx_hint(err, "eBPF is unavailable: %s.\n  Instead: %s", why, alternatives);
 	}
+	if (r < 0)
+		return r;
 	for (size_t i = 0; optional && !p->quiet && i < p->n_net_rules; i++) {
 		const struct net_addr_rule *nr = &p->net_rules[i];
 		if (!net_rule_needs_address(nr))
@@ -638,7 +642,7 @@ void bpf_explain(const struct policy *p, FILE *out)
 		      "these (TCP and UDP; a bind to port 0 picks an ephemeral port and is allowed); "
 		      "cgroup/sock_create allows only TCP and UDP sockets; needs the sandbox cgroup:\n",
 		      out);
-		print_rule_list(p, out, "attached");
+		print_rule_list(p, out, "enforced by eBPF");
 	} else if (p->net_rules_requirement == REQ_OPTIONAL) {
 		fputs("  network: skipped eBPF; rules enforced as Landlock TCP port rules on any address "
 		      "(UDP and addresses are not restricted):\n", out);

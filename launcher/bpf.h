@@ -66,8 +66,12 @@ int bpf_probe_lsm(char *why, size_t size);
  * p->quiet). Call once per policy. */
 int bpf_plan(struct policy *p, struct sbx_error *err);
 
-/* True when the sandbox needs its own cgroup for eBPF: network rules and the privilege. */
+/* True when sbx has the privilege, so a cgroup of its own would carry the device program (and
+ * the network programs): cgroup_setup then creates one even without limits, best effort. */
 bool bpf_wants_cgroup(const struct policy *p);
+/* True when the policy's network rules need that cgroup: without it bpf_policy_attach fails
+ * (unless network rules are optional). */
+bool bpf_needs_cgroup(const struct policy *p);
 
 struct bpf_state;
 

@@ -1,25 +1,1961 @@
-/* TEMPORARY stub by the lead so the tree links before the profile parser lands; the profile
- * helper owns this file and replaces it entirely. */
+/* Profiles: the language of sbx-profile(5) and its lookup.
+ *
+ * A profile is a list of lines, one directive each, applied in order to a struct policy that
+ * starts strict (policy_init). Design rules, each one a lesson from firejail:
+ *   - Everything is a grant on top of a strict default; there is nothing to blacklist, so there
+ *     is no first-wins `ignore`/`noblacklist` ordering puzzle. Later lines win.
+ *   - An include (*.inc) may grant, but never loosen what an earlier line set (net none -> host,
+ *     a larger limit, rw over ro, allow over deny) and never relax an always-on protection
+ *     (`allow`, `landlock optional`, `limits-optional`). A profile or a .local file loosens only
+ *     with an explicit `override` prefix, and sbx prints a note when it does.
+ *   - Everything unknown or not built yet is an error with file:line:column; nothing is ignored.
+ *   - Bounded everything: line length, file size, words per line, include depth, files read.
+ *     No global state: all of it lives in struct parser. */
 #include "profile.h"
 
-#include <stdio.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
 
-int profile_load(struct policy *p, const char *command, const char *requested,
-		 const struct profile_env *env, struct sbx_error *err)
+#include "cli.h"
+#include "rlimits.h"
+#include "seccomp.h"
+#include "syscall_groups.h"
+#include "userdirs.h"
+
+#define PROFILE_MAX_WORD 4096  /* bytes in one word after expansion (PATH_MAX) */
+#define PROFILE_MAX_NAME 128   /* profile and include names */
+
+/* ---- parser state ------------------------------------------------------------------------- */
+
+struct lint_error {
+	char *file;
+	unsigned line, column;
+	char *message;
+	char *text;  /* the offending text, or NULL */
+	char *hint;  /* what to do about it, or NULL */
+};
+
+/* One applied line, for `sbx profile show`. */
+struct shown_line {
+	char *file;
+	unsigned line;
+	char *text;  /* the directive with its variables expanded */
+	bool override;
+	char *note;  /* e.g. why a -try grant was skipped; NULL */
+};
+
+struct frame {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+	char *from;  /* "file:line" of the include line, or NULL */
+};
+
+/* cgroup settings that can be loosened, each with the line that set it. */
+enum cg_key { CG_MEMORY_MAX, CG_MEMORY_HIGH, CG_MEMORY_SWAP_MAX, CG_PIDS_MAX, CG_CPU_MAX, CG_KEYS };
+
+struct parser {
+	struct policy *p;
+	const struct profile_env *env;
+	char *const *dirs;  /* 3 search directories, entries may be NULL */
+	const char *app;
+
+	/* Variables. */
+	char *home, *config_home, *runtime_dir, *cache_home, *data_home, *state_home;
+	char uid[24], gid[24];
+	char *cwd;            /* NULL: ${CWD} is undefined, cwd_why says why */
+	char *cwd_why;
+	struct userdirs userdirs;
+	bool userdirs_loaded;
+	char *userdirs_error; /* reading user-dirs.dirs failed */
+	bool lint;            /* undefined variables expand to placeholders (profile check) */
+
+	/* Includes. */
+	struct frame stack[PROFILE_MAX_DEPTH + 2];
+	size_t depth;
+	unsigned files;
+
+	/* Lines that set something an include must not loosen. */
+	char *net_origin;
+	char *timeout_origin;
+	char *cgroup_origin[CG_KEYS];
+
+	/* Output. */
+	bool quiet;
+	bool keep_going;  /* collect every error instead of stopping at the first */
+	struct lint_error *errors;
+	size_t n_errors;
+	bool record;
+	struct shown_line *shown;
+	size_t n_shown;
+	struct sbx_error *err;
+};
+
+struct token {
+	char *text;              /* after expansion */
+	unsigned col;            /* 1-based byte column of the word */
+	const char *undefined;   /* name of an undefined variable the word uses, or NULL */
+	const char *why;         /* why it is undefined */
+};
+
+struct line {
+	const char *file;
+	unsigned lineno;
+	enum profile_kind kind;
+	struct token *tok;
+	size_t n;         /* words after the keyword */
+	struct token *kw; /* the directive's keyword */
+	bool override;
+	char *origin;     /* "file:line" */
+	char *note;       /* set by a directive for `profile show` */
+	bool skipped;
+	char *text;       /* the directive without comments, as messages quote it */
+};
+
+/* ---- errors and notes --------------------------------------------------------------------- */
+
+/* Copies text for a message: control bytes escaped, cut at 120 bytes. */
+static char *printable(const char *text)
 {
-	p->profile_name = xstrdup("default");
+	size_t len = strlen(text), cap = 4 * (len < 120 ? len : 120) + 4, o = 0;
+	char *out = xmalloc(cap + 1);
+	for (size_t i = 0; i < len && i < 120; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, cap + 1 - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	if (len > 120)
+		o += (size_t)snprintf(out + o, cap + 1 - o, "...");
+	out[o] = '\0';
+	return out;
+}
+
+/* Records an error at file:line:column and returns -EINVAL. text may be NULL. */
+static int __attribute__((format(printf, 6, 7)))
+fail_at(struct parser *ps, const char *file, unsigned lineno, unsigned col, const char *text,
+	const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *message;
+	if (vasprintf(&message, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	/* An error inside an include names the line that included it. */
+	if (ps->depth > 0 && ps->stack[ps->depth - 1].from && strcmp(file, ps->stack[ps->depth - 1].path) == 0) {
+		char *longer = xasprintf("%s (included from %s)", message, ps->stack[ps->depth - 1].from);
+		free(message);
+		message = longer;
+	}
+	_cleanup_free_ char *shown = text && lineno ? printable(text) : NULL;
+	if (lineno == 0)
+		sbx_fail(ps->err, 0, "%s: %s", file, message);
+	else if (shown)
+		sbx_fail(ps->err, 0, "%s:%u:%u: %s: '%s'", file, lineno, col, message, shown);
+	else
+		sbx_fail(ps->err, 0, "%s:%u:%u: %s", file, lineno, col, message);
+	if (ps->keep_going) {
+		struct lint_error *e = ARRAY_PUSH(ps->errors, ps->n_errors);
+		e->file = xstrdup(file);
+		e->line = lineno;
+		e->column = col;
+		e->message = message;
+		e->text = shown ? xstrdup(shown) : NULL;
+	} else {
+		free(message);
+		ps->n_errors++;
+	}
+	return -EINVAL;
+}
+
+/* Adds a hint to the error just recorded. */
+static void __attribute__((format(printf, 2, 3))) hint(struct parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ps->err->hint, sizeof(ps->err->hint), fmt, ap);
+	va_end(ap);
+	if (ps->keep_going && ps->n_errors) {
+		free(ps->errors[ps->n_errors - 1].hint);
+		ps->errors[ps->n_errors - 1].hint = xstrdup(ps->err->hint);
+	}
+}
+
+#define FAIL_TOK(ps, ln, t, ...) fail_at((ps), (ln)->file, (ln)->lineno, (t)->col, (t)->text, __VA_ARGS__)
+#define FAIL_LINE(ps, ln, ...) fail_at((ps), (ln)->file, (ln)->lineno, (ln)->kw->col, (ln)->text, __VA_ARGS__)
+
+static void __attribute__((format(printf, 3, 4))) note(struct parser *ps, struct line *ln, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text;
+	if (vasprintf(&text, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (!ps->quiet)
+		fprintf(stderr, "sbx: note: %s: %s\n", ln->origin, text);
+	free(ln->note);
+	ln->note = text;
+}
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* True when path is outer itself or lies below it. */
+static bool path_within(const char *path, const char *outer)
+{
+	size_t n = strlen(outer);
+	while (n > 1 && outer[n - 1] == '/')
+		n--;
+	if (n == 1 && outer[0] == '/')
+		return true;
+	return strncmp(path, outer, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Profile and include names: what a file name in a search directory may be. */
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > PROFILE_MAX_NAME || s[0] == '.' || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+		      c == '-' || c == '.' || c == '+' || c == '@'))
+			return false;
+	}
+	return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+enum profile_kind profile_kind_of(const char *path)
+{
+	if (ends_with(path, ".inc"))
+		return PROFILE_KIND_INCLUDE;
+	if (ends_with(path, ".local"))
+		return PROFILE_KIND_LOCAL;
+	return PROFILE_KIND_PROFILE;
+}
+
+/* The first dir/name that is a regular file, or NULL. */
+static char *find_in_dirs(char *const dirs[3], const char *name)
+{
+	for (int i = 0; i < 3; i++) {
+		if (!dirs[i])
+			continue;
+		char *path = xasprintf("%s/%s", dirs[i], name);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+static char *dirs_list(char *const dirs[3])
+{
+	char *out = xstrdup("");
+	for (int i = 0; i < 3; i++) {
+		if (!dirs[i])
+			continue;
+		char *next = xasprintf("%s%s%s", out, *out ? ", " : "", dirs[i]);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* ---- variables ---------------------------------------------------------------------------- */
+
+static char *strip_slashes(char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	return path;
+}
+
+static char *xdg_dir(const char *var, const char *home, const char *fallback)
+{
+	const char *v = getenv(var);
+	/* The XDG spec: relative values are invalid and ignored. */
+	if (v && v[0] == '/' && path_is_clean_absolute(v))
+		return strip_slashes(xstrdup(v));
+	return xasprintf("%s/%s", strcmp(home, "/") == 0 ? "" : home, fallback);
+}
+
+static void parser_init(struct parser *ps, struct policy *p, const struct profile_env *env,
+			char *const dirs[3], const char *app, struct sbx_error *err)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->p = p;
+	ps->env = env;
+	ps->dirs = dirs;
+	ps->app = app ? app : "default";
+	ps->err = err;
+	ps->home = strip_slashes(xstrdup(env->home && env->home[0] == '/' ? env->home : "/"));
+	ps->config_home = strip_slashes(env->config_home && env->config_home[0] == '/'
+						? xstrdup(env->config_home)
+						: xasprintf("%s/.config", strcmp(ps->home, "/") == 0 ? "" : ps->home));
+	ps->runtime_dir = strip_slashes(env->runtime_dir && env->runtime_dir[0] == '/'
+						? xstrdup(env->runtime_dir)
+						: xasprintf("/run/user/%u", (unsigned)env->uid));
+	ps->cache_home = xdg_dir("XDG_CACHE_HOME", ps->home, ".cache");
+	ps->data_home = xdg_dir("XDG_DATA_HOME", ps->home, ".local/share");
+	ps->state_home = xdg_dir("XDG_STATE_HOME", ps->home, ".local/state");
+	snprintf(ps->uid, sizeof(ps->uid), "%u", (unsigned)env->uid);
+	snprintf(ps->gid, sizeof(ps->gid), "%u", (unsigned)env->gid);
+
+	/* ${CWD} is an implicit grant that changes with every launch: it must never silently
+	 * become the whole home, or / . */
+	char *cwd = NULL;
+	if (env->cwd)
+		cwd = xstrdup(env->cwd);
+	else
+		cwd = getcwd(NULL, 0);
+	if (!cwd || !path_is_clean_absolute(cwd)) {
+		ps->cwd_why = xstrdup("the working directory is unknown");
+		free(cwd);
+	} else if (strcmp(cwd, ps->home) == 0) {
+		ps->cwd_why = xasprintf("the working directory %s is your home directory", cwd);
+		free(cwd);
+	} else if (path_within(ps->home, cwd)) {
+		ps->cwd_why = xasprintf("the working directory %s contains your home directory", cwd);
+		free(cwd);
+	} else {
+		ps->cwd = strip_slashes(cwd);
+	}
+}
+
+static void parser_free(struct parser *ps)
+{
+	free(ps->home);
+	free(ps->config_home);
+	free(ps->runtime_dir);
+	free(ps->cache_home);
+	free(ps->data_home);
+	free(ps->state_home);
+	free(ps->cwd);
+	free(ps->cwd_why);
+	userdirs_free(&ps->userdirs);
+	free(ps->userdirs_error);
+	for (size_t i = 0; i < ps->depth; i++) {
+		free(ps->stack[i].path);
+		free(ps->stack[i].from);
+	}
+	free(ps->net_origin);
+	free(ps->timeout_origin);
+	for (int i = 0; i < CG_KEYS; i++)
+		free(ps->cgroup_origin[i]);
+	for (size_t i = 0; i < ps->n_errors && ps->errors; i++) {
+		free(ps->errors[i].file);
+		free(ps->errors[i].message);
+		free(ps->errors[i].text);
+		free(ps->errors[i].hint);
+	}
+	free(ps->errors);
+	for (size_t i = 0; i < ps->n_shown; i++) {
+		free(ps->shown[i].file);
+		free(ps->shown[i].text);
+		free(ps->shown[i].note);
+	}
+	free(ps->shown);
+	memset(ps, 0, sizeof(*ps));
+}
+
+static const char *const variable_names[] = {
+	"HOME", "UID", "GID", "APP", "CWD", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME",
+	"XDG_DATA_HOME", "XDG_STATE_HOME", "DESKTOP", "DOCUMENTS", "DOWNLOADS", "MUSIC", "PICTURES",
+	"PUBLICSHARE", "TEMPLATES", "VIDEOS",
+};
+
+enum var_result { VAR_UNKNOWN, VAR_DEFINED, VAR_UNDEFINED, VAR_FAILED };
+
+/* Looks a variable up: its value, or why it has none. */
+static enum var_result variable(struct parser *ps, const char *name, const char **value, const char **why)
+{
+	const struct {
+		const char *name;
+		const char *value;
+	} fixed[] = {
+		{ "HOME", ps->home }, { "UID", ps->uid }, { "GID", ps->gid }, { "APP", ps->app },
+		{ "XDG_CONFIG_HOME", ps->config_home }, { "XDG_RUNTIME_DIR", ps->runtime_dir },
+		{ "XDG_CACHE_HOME", ps->cache_home }, { "XDG_DATA_HOME", ps->data_home },
+		{ "XDG_STATE_HOME", ps->state_home },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
+		if (strcmp(name, fixed[i].name) == 0) {
+			*value = fixed[i].value;
+			return VAR_DEFINED;
+		}
+	}
+	if (strcmp(name, "CWD") == 0) {
+		*value = ps->cwd;
+		*why = ps->cwd_why;
+		return ps->cwd ? VAR_DEFINED : VAR_UNDEFINED;
+	}
+	for (int d = 0; d < USERDIR_COUNT; d++) {
+		if (strcmp(name, userdir_variable((enum userdir)d)) != 0)
+			continue;
+		if (!ps->userdirs_loaded && !ps->userdirs_error) {
+			struct sbx_error e = { 0 };
+			if (userdirs_load(ps->config_home, ps->home, &ps->userdirs, &e) < 0)
+				ps->userdirs_error = e.code ? xasprintf("%s: %s", e.msg, strerror(e.code))
+							    : xstrdup(e.msg);
+			else
+				ps->userdirs_loaded = true;
+		}
+		if (ps->userdirs_error) {
+			*why = ps->userdirs_error;
+			return VAR_FAILED;
+		}
+		*value = ps->userdirs.path[d];
+		*why = ps->userdirs.why[d];
+		return *value ? VAR_DEFINED : VAR_UNDEFINED;
+	}
+	return VAR_UNKNOWN;
+}
+
+/* ---- words -------------------------------------------------------------------------------- */
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+/* Appends n bytes; false when the word would exceed PROFILE_MAX_WORD. */
+static bool buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n > PROFILE_MAX_WORD)
+		return false;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *grown = realloc(b->s, cap);
+		if (!grown)
+			abort();
+		b->s = grown;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return true;
+}
+
+/* Expands ${NAME} at *pp (pointing at '$'), within the word that ends at `end` (exclusive). */
+static int expand_variable(struct parser *ps, const char *file, unsigned lineno, const char *line,
+			   const char **pp, const char *end, struct buf *b, struct token *t)
+{
+	const char *s = *pp;
+	unsigned col = (unsigned)(s - line) + 1;
+	if (s + 1 < end && s[1] == '$') {
+		*pp = s + 2;
+		return buf_add(b, "$", 1) ? 0 : fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
+	}
+	if (s + 1 >= end || s[1] != '{') {
+		_cleanup_free_ char *text = strndup(s, (size_t)(end - s));
+		return fail_at(ps, file, lineno, col, text, "'$' starts a variable: write ${NAME} (or $$ for a dollar sign)");
+	}
+	const char *close = memchr(s + 2, '}', (size_t)(end - s - 2));
+	if (!close) {
+		_cleanup_free_ char *text = strndup(s, (size_t)(end - s));
+		return fail_at(ps, file, lineno, col, text, "unterminated variable (missing '}')");
+	}
+	_cleanup_free_ char *name = strndup(s + 2, (size_t)(close - s - 2));
+	_cleanup_free_ char *text = strndup(s, (size_t)(close - s + 1));
+	if (!name || !text)
+		abort();
+	const char *value = NULL, *why = NULL;
+	enum var_result r = variable(ps, name, &value, &why);
+	if (r == VAR_UNKNOWN) {
+		int ret = fail_at(ps, file, lineno, col, text, "unknown variable");
+		hint(ps, "variables: ${HOME} ${UID} ${GID} ${APP} ${CWD} ${XDG_CONFIG_HOME} "
+				  "${XDG_RUNTIME_DIR} ${XDG_CACHE_HOME} ${XDG_DATA_HOME} ${XDG_STATE_HOME} "
+				  "${DESKTOP} ${DOCUMENTS} ${DOWNLOADS} ${MUSIC} ${PICTURES} ${PUBLICSHARE} "
+				  "${TEMPLATES} ${VIDEOS}");
+		return ret;
+	}
+	if (r == VAR_FAILED)
+		return fail_at(ps, file, lineno, col, text, "cannot read %s", why);
+	*pp = close + 1;
+	if (r == VAR_UNDEFINED) {
+		for (size_t i = 0; i < ARRAY_SIZE(variable_names); i++)
+			if (strcmp(variable_names[i], name) == 0 && !t->undefined)
+				t->undefined = variable_names[i];
+		if (!t->why)
+			t->why = why;
+		if (ps->lint) {
+			/* `profile check` validates the rest of the line with a stand-in path. */
+			value = "/sbx-undefined";
+		} else {
+			value = text;
+		}
+	}
+	bool ok = buf_add(b, value, strlen(value));
+	return ok ? 0 : fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes after expansion", PROFILE_MAX_WORD);
+}
+
+/* Splits a line into words, the way a shell would without its surprises: blanks separate words,
+ * "double quotes" keep blanks (escapes inside: \" \\ \$) and may be part of a word
+ * (NAME="a b"), # at the start of a word begins a comment, ~ or ~/ at the start of a word is
+ * ${HOME}, and ${NAME} expands everywhere except in the directive's keyword. */
+static int tokenize(struct parser *ps, const char *file, unsigned lineno, const char *line,
+		    struct token **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	const char *s = line;
+	for (;;) {
+		while (is_blank(*s))
+			s++;
+		if (*s == '\0' || *s == '#')
+			return 0;
+		if (*count >= PROFILE_MAX_ARGS)
+			return fail_at(ps, file, lineno, (unsigned)(s - line) + 1, NULL, "more than %d words on one line",
+				       PROFILE_MAX_ARGS);
+		struct token *t = ARRAY_PUSH(*out, *count);
+		t->col = (unsigned)(s - line) + 1;
+		struct buf b = { 0 };
+		buf_add(&b, "", 0);
+		/* The keyword (the first word, or the second after `override`) is taken literally. */
+		bool keyword = *count == 1 || (*count == 2 && strcmp((*out)[0].text, "override") == 0);
+		int r = 0;
+		if (!keyword && *s == '~' && (s[1] == '/' || s[1] == '\0' || is_blank(s[1]))) {
+			buf_add(&b, ps->home, strlen(ps->home));
+			s++;
+			if (strcmp(ps->home, "/") == 0 && *s == '/')
+				s++;
+		}
+		bool quoted = false;
+		const char *quote_start = NULL;
+		while (r == 0 && *s && (quoted || !is_blank(*s))) {
+			if (*s == '"') {
+				quoted = !quoted;
+				quote_start = s++;
+			} else if (quoted && *s == '\\') {
+				if (s[1] != '"' && s[1] != '\\' && s[1] != '$')
+					r = fail_at(ps, file, lineno, (unsigned)(s - line) + 1, s,
+						    "unknown escape inside quotes (only \\\" \\\\ \\$)");
+				else if (!buf_add(&b, s + 1, 1))
+					r = fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
+				else
+					s += 2;
+			} else if (*s == '$' && !keyword) {
+				const char *end = s;
+				while (*end && *end != '"' && (quoted || !is_blank(*end)))
+					end++;
+				r = expand_variable(ps, file, lineno, line, &s, end, &b, t);
+			} else if (!buf_add(&b, s, 1)) {
+				r = fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
+			} else {
+				s++;
+			}
+		}
+		if (r == 0 && quoted)
+			r = fail_at(ps, file, lineno, (unsigned)(quote_start - line) + 1, quote_start, "unterminated quote");
+		t->text = b.s;
+		if (r < 0)
+			return r;
+	}
+}
+
+static void tokens_free(struct token *tok, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(tok[i].text);
+	free(tok);
+}
+
+static char *quote_word(const char *w);
+
+/* The keyword and its words, quoted where needed: "net host", "setenv A \"b c\"". */
+static char *join_words(const struct token *tok, size_t n)
+{
+	size_t len = 1;
+	char **words = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		words[i] = quote_word(tok[i].text);
+		len += strlen(words[i]) + 1;
+	}
+	char *text = xmalloc(len), *o = text;
+	for (size_t i = 0; i < n; i++) {
+		size_t wl = strlen(words[i]);
+		if (i)
+			*o++ = ' ';
+		memcpy(o, words[i], wl);
+		o += wl;
+		free(words[i]);
+	}
+	*o = '\0';
+	free(words);
+	return text;
+}
+
+/* ---- loosening ---------------------------------------------------------------------------- */
+
+/* Called when the line loosens what `earlier` (file:line) set. Includes never may; profiles and
+ * .local files may with `override`, and then sbx says so. */
+static int loosens(struct parser *ps, struct line *ln, const char *what, const char *earlier)
+{
+	if (ln->kind == PROFILE_KIND_INCLUDE) {
+		int r = FAIL_LINE(ps, ln, "loosens %s set at %s; an include may add grants but never loosen what came before it",
+				  what, earlier);
+		hint(ps, "put the line, with 'override' in front, in the profile or a .local file");
+		return r;
+	}
+	if (!ln->override) {
+		int r = FAIL_LINE(ps, ln, "loosens %s set at %s", what, earlier);
+		hint(ps, "write 'override %s' to loosen it on purpose", ln->text);
+		return r;
+	}
+	note(ps, ln, "override loosens %s set at %s", what, earlier);
 	return 0;
 }
 
-int profile_main(int argc, char **argv, const struct profile_env *env)
+/* A relaxation of an always-on protection: only profiles and .local files may say it. */
+static int relaxation_allowed(struct parser *ps, struct line *ln, const struct token *t)
 {
-	fputs("sbx: profile: not implemented yet\n", stderr);
-	return 125;
+	if (ln->kind != PROFILE_KIND_INCLUDE)
+		return 0;
+	int r = FAIL_TOK(ps, ln, t, "relaxes an always-on protection, which only a profile or a .local file may do, not an include");
+	return r;
+}
+
+/* ---- directives --------------------------------------------------------------------------- */
+
+static int parse_file(struct parser *ps, const char *path, enum profile_kind kind, struct line *from);
+
+static struct token *arg(struct line *ln, size_t i) { return &ln->kw[1 + i]; }
+
+/* A path argument: absolute, no '.'/'..', no glob, trailing '/' dropped. 1: it uses an undefined
+ * variable (the caller decides). */
+static int path_arg(struct parser *ps, struct line *ln, struct token *t)
+{
+	if (t->undefined && !ps->lint)
+		return 1;
+	size_t n = strlen(t->text);
+	while (n > 1 && t->text[n - 1] == '/')
+		t->text[--n] = '\0';
+	if (strpbrk(t->text, "*?["))
+		return FAIL_TOK(ps, ln, t, "globs are not supported yet; name the path");
+	if (!path_is_clean_absolute(t->text))
+		return FAIL_TOK(ps, ln, t, "expected an absolute path without '.' or '..' components");
+	return 0;
+}
+
+static int undefined_word(struct parser *ps, struct line *ln, struct token *t)
+{
+	int r = FAIL_TOK(ps, ln, t, "${%s} is not defined: %s", t->undefined, t->why ? t->why : "no value");
+	if (strcmp(t->undefined, "CWD") == 0)
+		hint(ps, "cd into the directory the app should work on, or grant one with --bind; "
+				  "a -try line would skip the grant instead");
+	return r;
+}
+
+static int mount_rank(enum mount_kind k)
+{
+	switch (k) {
+	case MOUNT_TMPFS: return 0;
+	case MOUNT_RO_BIND: return 1;
+	case MOUNT_BIND: return 2;
+	case MOUNT_DEV_BIND: return 3;
+	}
+	return 3;
+}
+
+static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bool optional)
+{
+	struct token *src = kind == MOUNT_TMPFS ? NULL : arg(ln, 0);
+	struct token *dst = kind == MOUNT_TMPFS ? arg(ln, 0) : ln->n > 1 ? arg(ln, 1) : src;
+	struct token *words[2] = { src, dst == src ? NULL : dst };
+	for (int i = 0; i < 2; i++) {
+		if (!words[i])
+			continue;
+		int r = path_arg(ps, ln, words[i]);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			if (!optional)
+				return undefined_word(ps, ln, words[i]);
+			note(ps, ln, "skipped: ${%s} is not defined: %s", words[i]->undefined,
+			     words[i]->why ? words[i]->why : "no value");
+			ln->skipped = true;
+			return 0;
+		}
+	}
+	/* A writable grant of the home itself or of a directory above it throws away most of
+	 * what the sandbox is for; it is never written by accident. */
+	if ((kind == MOUNT_BIND || kind == MOUNT_DEV_BIND) && path_within(ps->home, src->text)) {
+		if (ln->kind == PROFILE_KIND_INCLUDE || !ln->override) {
+			int r = FAIL_TOK(ps, ln, src, "grants %s read-write",
+					 strcmp(src->text, ps->home) == 0 ? "your whole home" : "a directory that contains your home");
+			hint(ps, ln->kind == PROFILE_KIND_INCLUDE
+						  ? "an include cannot do that; grant the directories the app needs"
+						  : "grant the directories the app needs, or write 'override' in front to mean it");
+			return r;
+		}
+		note(ps, ln, "override grants %s read-write", src->text);
+	}
+	const struct policy *p = ps->p;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_entry *m = &p->mounts[i];
+		if (mount_rank(kind) > mount_rank(m->kind) && path_within(m->dst, dst->text)) {
+			_cleanup_free_ char *what = xasprintf("'%s %s'", mount_kind_name(m->kind), m->dst);
+			int r = loosens(ps, ln, what, m->origin ? m->origin : "?");
+			if (r < 0)
+				return r;
+			break;
+		}
+	}
+	policy_add_mount(ps->p, kind, src ? src->text : NULL, dst->text, optional, ln->origin);
+	return 0;
+}
+
+static int d_bind(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_BIND, false); }
+static int d_bind_try(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_BIND, true); }
+static int d_ro_bind(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_RO_BIND, false); }
+static int d_ro_bind_try(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_RO_BIND, true); }
+static int d_dev_bind(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_DEV_BIND, false); }
+static int d_dev_bind_try(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_DEV_BIND, true); }
+static int d_tmpfs(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_TMPFS, false); }
+
+static int no_undefined(struct parser *ps, struct line *ln)
+{
+	for (size_t i = 0; i < ln->n; i++)
+		if (arg(ln, i)->undefined && !ps->lint)
+			return undefined_word(ps, ln, arg(ln, i));
+	return 0;
+}
+
+static int do_include(struct parser *ps, struct line *ln, bool optional)
+{
+	struct token *t = arg(ln, 0);
+	int r = no_undefined(ps, ln);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *name = xstrdup(t->text);
+	if (ends_with(name, ".inc"))
+		name[strlen(name) - 4] = '\0';
+	if (!valid_name(name))
+		return FAIL_TOK(ps, ln, t, "expected an include name (letters, digits, '-', '_', '.'; no '/')");
+	_cleanup_free_ char *file = xasprintf("%s.inc", name);
+	_cleanup_free_ char *path = find_in_dirs(ps->dirs, file);
+	if (!path) {
+		if (optional) {
+			note(ps, ln, "no %s; nothing included", file);
+			ln->skipped = true;
+			return 0;
+		}
+		_cleanup_free_ char *where = dirs_list(ps->dirs);
+		return FAIL_TOK(ps, ln, t, "include not found (looked for %s in %s)", file, *where ? where : "no directory");
+	}
+	return parse_file(ps, path, PROFILE_KIND_INCLUDE, ln);
+}
+
+static int d_include(struct parser *ps, struct line *ln) { return do_include(ps, ln, false); }
+static int d_include_try(struct parser *ps, struct line *ln) { return do_include(ps, ln, true); }
+
+static int d_net(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	if (strcmp(t->text, "none") == 0) {
+		ps->p->net = NET_NONE;
+	} else if (strcmp(t->text, "host") == 0) {
+		if (ps->p->net == NET_NONE && ps->net_origin) {
+			int r = loosens(ps, ln, "'net none'", ps->net_origin);
+			if (r < 0)
+				return r;
+		}
+		ps->p->net = NET_HOST;
+	} else {
+		return FAIL_TOK(ps, ln, t, "expected 'none' or 'host'");
+	}
+	free(ps->net_origin);
+	ps->net_origin = xstrdup(ln->origin);
+	return 0;
+}
+
+static bool parse_port(const char *s, const char *end, unsigned *out)
+{
+	if (s == end || end - s > 5)
+		return false;
+	unsigned v = 0;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	if (v < 1 || v > 65535)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int do_ports(struct parser *ps, struct line *ln, bool bind)
+{
+	int r = no_undefined(ps, ln);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		const char *s = t->text, *dash = strchr(s, '-'), *end = s + strlen(s);
+		unsigned lo = 0, hi = 0;
+		bool ok = dash ? parse_port(s, dash, &lo) && parse_port(dash + 1, end, &hi) && lo <= hi
+			       : parse_port(s, end, &lo);
+		if (!dash)
+			hi = ok ? lo : 0;
+		if (!ok) {
+			if (strpbrk(s, ":.[]/*") || strspn(s, "0123456789-") != strlen(s))
+				return FAIL_TOK(ps, ln, t, "address rules are not supported yet; list TCP ports (N or N-M)");
+			return FAIL_TOK(ps, ln, t, "expected a TCP port 1-65535 or a range N-M");
+		}
+		if (ps->p->n_ports + (hi - lo + 1) > PROFILE_MAX_PORTS)
+			return FAIL_TOK(ps, ln, t, "more than %d TCP port rules", PROFILE_MAX_PORTS);
+		for (unsigned port = lo; port <= hi; port++) {
+			bool dup = false;
+			for (size_t k = 0; k < ps->p->n_ports && !dup; k++)
+				dup = ps->p->ports[k].port == port && ps->p->ports[k].bind == bind;
+			if (dup)
+				continue;
+			struct port_rule *pr = ARRAY_PUSH(ps->p->ports, ps->p->n_ports);
+			pr->bind = bind;
+			pr->port = (unsigned short)port;
+			pr->origin = xstrdup(ln->origin);
+		}
+	}
+	return 0;
+}
+
+static int d_net_connect(struct parser *ps, struct line *ln) { return do_ports(ps, ln, false); }
+static int d_net_bind(struct parser *ps, struct line *ln) { return do_ports(ps, ln, true); }
+
+static int d_hostname(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	int r = no_undefined(ps, ln);
+	if (r < 0)
+		return r;
+	size_t n = strlen(t->text);
+	bool ok = n >= 1 && n <= 64 && t->text[0] != '-' && t->text[0] != '.';
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = t->text[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+	}
+	if (!ok)
+		return FAIL_TOK(ps, ln, t, "expected a host name of 1 to 64 letters, digits, '-' and '.'");
+	free(ps->p->hostname);
+	ps->p->hostname = xstrdup(t->text);
+	return 0;
+}
+
+static bool valid_env_name(const char *s, size_t n)
+{
+	if (n == 0 || n > 255 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static int d_setenv(struct parser *ps, struct line *ln)
+{
+	int r = no_undefined(ps, ln);
+	if (r < 0)
+		return r;
+	struct token *t = arg(ln, 0);
+	const char *eq = strchr(t->text, '=');
+	_cleanup_free_ char *name = NULL;
+	const char *value;
+	if (ln->n == 1) {
+		if (!eq)
+			return FAIL_TOK(ps, ln, t, "expected NAME=VALUE or NAME VALUE");
+		name = strndup(t->text, (size_t)(eq - t->text));
+		value = eq + 1;
+	} else {
+		if (eq)
+			return FAIL_TOK(ps, ln, t, "expected NAME VALUE (the name has no '=')");
+		name = xstrdup(t->text);
+		value = arg(ln, 1)->text;
+	}
+	if (!name)
+		abort();
+	if (!valid_env_name(name, strlen(name)))
+		return FAIL_TOK(ps, ln, t, "expected a variable name (letters, digits, '_')");
+	policy_add_env(ps->p, ENV_SET, name, value, ln->origin);
+	return 0;
+}
+
+static int d_unsetenv(struct parser *ps, struct line *ln)
+{
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		if (!valid_env_name(t->text, strlen(t->text)))
+			return FAIL_TOK(ps, ln, t, "expected a variable name (letters, digits, '_')");
+	}
+	for (size_t i = 0; i < ln->n; i++)
+		policy_add_env(ps->p, ENV_UNSET, arg(ln, i)->text, NULL, ln->origin);
+	return 0;
+}
+
+static int d_clearenv(struct parser *ps, struct line *ln)
+{
+	ps->p->clearenv = true;
+	return 0;
+}
+
+static int d_allow(struct parser *ps, struct line *ln)
+{
+	int r = relaxation_allowed(ps, ln, ln->kw);
+	if (r < 0)
+		return r;
+	unsigned relax = 0;
+	bool abstract = false, signals = false;
+	for (size_t i = 0; i < ln->n; i++) {
+		const char *v = arg(ln, i)->text;
+		if (strcmp(v, "devel") == 0)
+			relax |= RELAX_DEVEL;
+		else if (strcmp(v, "userns") == 0)
+			relax |= RELAX_USERNS;
+		else if (strcmp(v, "multiarch") == 0)
+			relax |= RELAX_MULTIARCH;
+		else if (strcmp(v, "abstract-unix") == 0)
+			abstract = true;
+		else if (strcmp(v, "signals") == 0)
+			signals = true;
+		else
+			return FAIL_TOK(ps, ln, arg(ln, i), "expected devel, userns, multiarch, abstract-unix or signals");
+	}
+	ps->p->relax |= relax;
+	if (abstract)
+		ps->p->scope_abstract_unix = false;
+	if (signals)
+		ps->p->scope_signals = false;
+	return 0;
+}
+
+static int d_landlock(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	if (strcmp(t->text, "required") == 0) {
+		ps->p->landlock = REQ_REQUIRED;
+		return 0;
+	}
+	if (strcmp(t->text, "optional") != 0)
+		return FAIL_TOK(ps, ln, t, "expected 'required' or 'optional'");
+	int r = relaxation_allowed(ps, ln, t);
+	if (r < 0)
+		return r;
+	ps->p->landlock = REQ_OPTIONAL;
+	return 0;
+}
+
+static int d_limits_optional(struct parser *ps, struct line *ln)
+{
+	int r = relaxation_allowed(ps, ln, ln->kw);
+	if (r < 0)
+		return r;
+	ps->p->cgroup.requirement = REQ_OPTIONAL;
+	return 0;
+}
+
+/* --- syscalls --- */
+
+static const struct {
+	const char *name;
+	int value;
+} errno_names[] = {
+	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "ESRCH", ESRCH }, { "EINTR", EINTR }, { "EIO", EIO },
+	{ "ENXIO", ENXIO }, { "E2BIG", E2BIG }, { "ENOEXEC", ENOEXEC }, { "EBADF", EBADF },
+	{ "ECHILD", ECHILD }, { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EACCES", EACCES },
+	{ "EFAULT", EFAULT }, { "EBUSY", EBUSY }, { "EEXIST", EEXIST }, { "EXDEV", EXDEV },
+	{ "ENODEV", ENODEV }, { "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
+	{ "ENFILE", ENFILE }, { "EMFILE", EMFILE }, { "ENOTTY", ENOTTY }, { "ETXTBSY", ETXTBSY },
+	{ "EFBIG", EFBIG }, { "ENOSPC", ENOSPC }, { "ESPIPE", ESPIPE }, { "EROFS", EROFS },
+	{ "EMLINK", EMLINK }, { "EPIPE", EPIPE }, { "ENOSYS", ENOSYS }, { "ENOTSUP", ENOTSUP },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "EAFNOSUPPORT", EAFNOSUPPORT },
+	{ "EPROTONOSUPPORT", EPROTONOSUPPORT }, { "ENETUNREACH", ENETUNREACH },
+	{ "ECONNREFUSED", ECONNREFUSED },
+};
+
+static bool parse_errno(const char *s, int *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(errno_names); i++) {
+		if (strcmp(s, errno_names[i].name) == 0) {
+			*out = errno_names[i].value;
+			return true;
+		}
+	}
+	long long v;
+	if (strspn(s, "0123456789") == strlen(s) && parse_int(s, 1, 4095, &v)) {
+		*out = (int)v;
+		return true;
+	}
+	return false;
+}
+
+static bool valid_syscall_name(const char *s)
+{
+	bool group = s[0] == '@';
+	size_t n = strlen(s + group);
+	if (n == 0 || n > 64)
+		return false;
+	for (const char *c = s + group; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || (group && *c == '-')))
+			return false;
+	return true;
+}
+
+static bool parse_u64(const char *s, unsigned long long *out)
+{
+	if (!*s || *s == '-' || *s == '+' || is_blank(*s))
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* argN==V, argN!=V, argN<V, argN<=V, argN>V, argN>=V, argN&MASK==V */
+static bool parse_condition(const char *s, struct seccomp_arg_cond *c)
+{
+	if (strncmp(s, "arg", 3) != 0 || s[3] < '0' || s[3] > '5')
+		return false;
+	memset(c, 0, sizeof(*c));
+	c->arg = (unsigned)(s[3] - '0');
+	s += 4;
+	_cleanup_free_ char *copy = NULL;
+	if (*s == '&') {
+		const char *eq = strstr(s, "==");
+		if (!eq)
+			return false;
+		copy = strndup(s + 1, (size_t)(eq - s - 1));
+		if (!copy || !parse_u64(copy, &c->mask))
+			return false;
+		c->op = SC_CMP_MASKED_EQ;
+		return parse_u64(eq + 2, &c->value);
+	}
+	static const struct {
+		const char *op;
+		enum seccomp_cmp cmp;
+	} ops[] = { { "==", SC_CMP_EQ }, { "!=", SC_CMP_NE }, { "<=", SC_CMP_LE },
+		    { ">=", SC_CMP_GE }, { "<", SC_CMP_LT }, { ">", SC_CMP_GT } };
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+		size_t n = strlen(ops[i].op);
+		if (strncmp(s, ops[i].op, n) == 0) {
+			c->op = ops[i].cmp;
+			return parse_u64(s + n, &c->value);
+		}
+	}
+	return false;
+}
+
+struct overlap_ctx {
+	const char *other;
+};
+
+static int overlap_member(const char *syscall, void *userdata)
+{
+	const struct overlap_ctx *o = userdata;
+	bool hit = o->other[0] == '@' ? syscall_group_contains(o->other, syscall) : strcmp(o->other, syscall) == 0;
+	return hit ? -EEXIST : 0;
+}
+
+/* True when the two rule names (syscalls or @groups) share a syscall. */
+static bool rules_overlap(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return true;
+	if (a[0] != '@' && b[0] != '@')
+		return false;
+	if (a[0] == '@' && b[0] != '@')
+		return syscall_group_contains(a, b);
+	if (b[0] == '@' && a[0] != '@')
+		return syscall_group_contains(b, a);
+	struct overlap_ctx o = { .other = a };
+	return syscall_group_expand(b, overlap_member, &o) == -EEXIST;
+}
+
+static int d_syscalls(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	if (strcmp(t->text, "allowlist") == 0) {
+		if (ln->n != 1)
+			return FAIL_TOK(ps, ln, arg(ln, 1), "'syscalls allowlist' takes no names");
+		ps->p->syscall_allowlist = true;
+		return 0;
+	}
+	enum seccomp_action action;
+	int errno_value = 0;
+	size_t first = 1;
+	if (strcmp(t->text, "allow") == 0) {
+		action = SC_ALLOW;
+	} else if (strcmp(t->text, "log") == 0) {
+		action = SC_LOG;
+	} else if (strcmp(t->text, "kill") == 0) {
+		action = SC_KILL;
+	} else if (strcmp(t->text, "deny") == 0) {
+		action = SC_ERRNO;
+		errno_value = EPERM;
+	} else if (strcmp(t->text, "errno") == 0) {
+		action = SC_ERRNO;
+		if (ln->n < 2 || !parse_errno(arg(ln, 1)->text, &errno_value))
+			return FAIL_TOK(ps, ln, ln->n < 2 ? t : arg(ln, 1),
+					"expected an errno name (EPERM, EACCES, ENOSYS...) or number 1-4095");
+		first = 2;
+	} else {
+		return FAIL_TOK(ps, ln, t, "expected allow, deny, errno ERRNO, kill, log or allowlist");
+	}
+	size_t n_names = 0, n_conds = 0;
+	struct seccomp_arg_cond conds[6];
+	for (size_t i = first; i < ln->n; i++) {
+		struct token *w = arg(ln, i);
+		if (strncmp(w->text, "arg", 3) == 0 && w->text[3] >= '0' && w->text[3] <= '9') {
+			if (n_conds >= ARRAY_SIZE(conds))
+				return FAIL_TOK(ps, ln, w, "more than 6 argument conditions");
+			if (!parse_condition(w->text, &conds[n_conds]))
+				return FAIL_TOK(ps, ln, w, "expected a condition such as arg1==0x5401, arg0!=0, "
+							   "arg2&0x3==1 (arguments 0-5)");
+			n_conds++;
+		} else {
+			if (n_conds)
+				return FAIL_TOK(ps, ln, w, "argument conditions come after the syscall name");
+			if (!valid_syscall_name(w->text))
+				return FAIL_TOK(ps, ln, w, "expected a syscall name or an @group");
+			n_names++;
+		}
+	}
+	if (n_names == 0)
+		return FAIL_LINE(ps, ln, "no syscall named");
+	if (n_conds && (n_names != 1 || arg(ln, first)->text[0] == '@'))
+		return FAIL_TOK(ps, ln, arg(ln, first), "argument conditions need exactly one syscall, not a group or a list");
+	if (action == SC_ALLOW || action == SC_LOG) {
+		bool checked = false;
+		for (size_t i = first; i < first + n_names && !checked; i++) {
+			for (size_t k = 0; k < ps->p->n_syscalls; k++) {
+				const struct seccomp_rule *old = &ps->p->syscalls[k];
+				if ((old->action == SC_ERRNO || old->action == SC_KILL) &&
+				    rules_overlap(old->name, arg(ln, i)->text)) {
+					_cleanup_free_ char *what = xasprintf("the rule denying %s", old->name);
+					int r = loosens(ps, ln, what, old->origin ? old->origin : "?");
+					if (r < 0)
+						return r;
+					checked = true;
+					break;
+				}
+			}
+		}
+	}
+	for (size_t i = first; i < first + n_names; i++) {
+		struct seccomp_rule *rule = ARRAY_PUSH(ps->p->syscalls, ps->p->n_syscalls);
+		rule->name = xstrdup(arg(ln, i)->text);
+		rule->action = action;
+		rule->errno_value = errno_value;
+		memcpy(rule->conds, conds, sizeof(conds[0]) * n_conds);
+		rule->n_conds = (unsigned)n_conds;
+		rule->origin = xstrdup(ln->origin);
+	}
+	return 0;
+}
+
+/* --- limits --- */
+
+static int d_rlimit(struct parser *ps, struct line *ln)
+{
+	int r = no_undefined(ps, ln);
+	if (r < 0)
+		return r;
+	struct token *t = arg(ln, 0);
+	_cleanup_free_ char *name = NULL;
+	const char *value;
+	if (ln->n == 1) {
+		const char *eq = strchr(t->text, '=');
+		if (!eq)
+			return FAIL_TOK(ps, ln, t, "expected NAME VALUE or NAME=VALUE, e.g. nofile 1024");
+		name = strndup(t->text, (size_t)(eq - t->text));
+		value = eq + 1;
+	} else {
+		name = xstrdup(t->text);
+		value = arg(ln, 1)->text;
+	}
+	if (!name)
+		abort();
+	struct sbx_error e = { 0 };
+	int resource;
+	rlim_t soft, hard;
+	if (rlimit_parse_pair(name, value, &resource, &soft, &hard, &e) < 0)
+		return FAIL_TOK(ps, ln, ln->n == 1 ? t : arg(ln, 1), "%s", e.msg);
+	if (resource < 0 || resource >= RLIM_NLIMITS)
+		return FAIL_TOK(ps, ln, t, "unknown resource limit");
+	struct rlimit_setting *s = &ps->p->rlimits[resource];
+	if (s->set && s->origin && (soft > s->soft || hard > s->hard)) {
+		_cleanup_free_ char *what = xasprintf("the %s limit", name);
+		r = loosens(ps, ln, what, s->origin);
+		if (r < 0)
+			return r;
+	}
+	free(s->origin);
+	*s = (struct rlimit_setting){ .set = true, .soft = soft, .hard = hard, .origin = xstrdup(ln->origin) };
+	return 0;
+}
+
+static int d_timeout(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	unsigned long long ms;
+	if (duration_parse(t->text, &ms) < 0 || ms == 0)
+		return FAIL_TOK(ps, ln, t, "expected a duration such as 30s, 5m, 1h or 1500ms");
+	if (ps->timeout_origin && ms > ps->p->timeout_ms) {
+		int r = loosens(ps, ln, "the timeout", ps->timeout_origin);
+		if (r < 0)
+			return r;
+	}
+	ps->p->timeout_ms = ms;
+	free(ps->timeout_origin);
+	ps->timeout_origin = xstrdup(ln->origin);
+	return 0;
+}
+
+/* "No limit" is the largest value, whether written max (ULLONG_MAX) or left at 0. */
+static unsigned long long limit_value(unsigned long long v) { return v == 0 ? ULLONG_MAX : v; }
+
+static int d_cgroup(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	const char *key = ln->kw->text;
+	struct cgroup_limits next = ps->p->cgroup;
+	struct sbx_error e = { 0 };
+	if (cgroup_limit_parse(key, t->text, &next, &e) < 0)
+		return FAIL_TOK(ps, ln, t, "%s", e.msg);
+	const struct cgroup_limits *old = &ps->p->cgroup;
+	int which = -1;
+	bool looser = false;
+	if (strcmp(key, "memory-max") == 0) {
+		which = CG_MEMORY_MAX;
+		looser = limit_value(next.memory_max) > limit_value(old->memory_max);
+	} else if (strcmp(key, "memory-high") == 0) {
+		which = CG_MEMORY_HIGH;
+		looser = limit_value(next.memory_high) > limit_value(old->memory_high);
+	} else if (strcmp(key, "memory-swap-max") == 0) {
+		which = CG_MEMORY_SWAP_MAX;
+		/* swap 0 is a real limit (no swap) once set */
+		looser = next.memory_swap_max > old->memory_swap_max;
+	} else if (strcmp(key, "pids-max") == 0) {
+		which = CG_PIDS_MAX;
+		looser = limit_value(next.pids_max) > limit_value(old->pids_max);
+	} else if (strcmp(key, "cpu-max") == 0) {
+		which = CG_CPU_MAX;
+		long double a = old->cpu_quota_us ? (long double)old->cpu_quota_us / (long double)(old->cpu_period_us ? old->cpu_period_us : 100000) : 1e30L;
+		long double b = next.cpu_quota_us ? (long double)next.cpu_quota_us / (long double)(next.cpu_period_us ? next.cpu_period_us : 100000) : 1e30L;
+		looser = b > a;
+	}
+	if (which >= 0 && looser && ps->cgroup_origin[which]) {
+		_cleanup_free_ char *what = xasprintf("the %s limit", key);
+		int r = loosens(ps, ln, what, ps->cgroup_origin[which]);
+		if (r < 0)
+			return r;
+	}
+	if (which >= 0) {
+		free(ps->cgroup_origin[which]);
+		ps->cgroup_origin[which] = xstrdup(ln->origin);
+	}
+	char *old_origin = ps->p->cgroup.origin;
+	ps->p->cgroup = next;
+	free(old_origin);
+	ps->p->cgroup.origin = xstrdup(ln->origin);
+	return 0;
+}
+
+/* --- the table --- */
+
+typedef int (*directive_fn)(struct parser *ps, struct line *ln);
+
+struct directive {
+	const char *name;
+	directive_fn fn;
+	unsigned min, max;  /* words after the keyword */
+	const char *usage;
+};
+
+static const struct directive directives[] = {
+	{ "include", d_include, 1, 1, "include NAME" },
+	{ "include-try", d_include_try, 1, 1, "include-try NAME" },
+	{ "bind", d_bind, 1, 2, "bind SRC [DST]" },
+	{ "bind-try", d_bind_try, 1, 2, "bind-try SRC [DST]" },
+	{ "ro-bind", d_ro_bind, 1, 2, "ro-bind SRC [DST]" },
+	{ "ro-bind-try", d_ro_bind_try, 1, 2, "ro-bind-try SRC [DST]" },
+	{ "dev-bind", d_dev_bind, 1, 2, "dev-bind SRC [DST]" },
+	{ "dev-bind-try", d_dev_bind_try, 1, 2, "dev-bind-try SRC [DST]" },
+	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
+	{ "net", d_net, 1, 1, "net none|host" },
+	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect PORT[-PORT]..." },
+	{ "net-bind", d_net_bind, 1, PROFILE_MAX_ARGS, "net-bind PORT[-PORT]..." },
+	{ "hostname", d_hostname, 1, 1, "hostname NAME" },
+	{ "setenv", d_setenv, 1, 2, "setenv NAME VALUE" },
+	{ "unsetenv", d_unsetenv, 1, PROFILE_MAX_ARGS, "unsetenv NAME..." },
+	{ "clearenv", d_clearenv, 0, 0, "clearenv" },
+	{ "allow", d_allow, 1, 5, "allow devel|userns|multiarch|abstract-unix|signals..." },
+	{ "syscalls", d_syscalls, 1, PROFILE_MAX_ARGS, "syscalls allow|deny|errno E|kill|log NAME... | syscalls allowlist" },
+	{ "landlock", d_landlock, 1, 1, "landlock required|optional" },
+	{ "limits-optional", d_limits_optional, 0, 0, "limits-optional" },
+	{ "rlimit", d_rlimit, 1, 2, "rlimit NAME VALUE" },
+	{ "timeout", d_timeout, 1, 1, "timeout DURATION" },
+	{ "memory-max", d_cgroup, 1, 1, "memory-max SIZE" },
+	{ "memory-high", d_cgroup, 1, 1, "memory-high SIZE" },
+	{ "memory-swap-max", d_cgroup, 1, 1, "memory-swap-max SIZE" },
+	{ "pids-max", d_cgroup, 1, 1, "pids-max N" },
+	{ "cpu-max", d_cgroup, 1, 1, "cpu-max N%|QUOTA[/PERIOD]" },
+	{ "cpu-weight", d_cgroup, 1, 1, "cpu-weight N" },
+	{ "io-weight", d_cgroup, 1, 1, "io-weight N" },
+};
+
+/* Recognised, and refused until the mechanism exists. */
+static const struct {
+	const char *name;
+	const char *what;
+} unsupported[] = {
+	{ "device", "device classes; grant a node with dev-bind" },
+	{ "wayland", "display sockets" },
+	{ "x11", "display sockets" },
+	{ "pulseaudio", "audio sockets" },
+	{ "pipewire", "audio sockets" },
+	{ "dbus-user", "D-Bus filtering" },
+	{ "dbus-system", "D-Bus filtering" },
+	{ "dbus-talk", "D-Bus filtering" },
+	{ "dbus-own", "D-Bus filtering" },
+	{ "dbus-see", "D-Bus filtering" },
+	{ "dbus-call", "D-Bus filtering" },
+	{ "apparmor", "per-app AppArmor confinement" },
+	{ "mask", "hiding a path inside a grant" },
+};
+
+/* firejail habits, answered. */
+static const struct {
+	const char *name;
+	const char *hint;
+} firejail_hints[] = {
+	{ "whitelist", "nothing is visible unless granted: use bind or ro-bind" },
+	{ "whitelist-ro", "use ro-bind" },
+	{ "read-only", "use ro-bind" },
+	{ "blacklist", "nothing is visible unless granted; drop the line" },
+	{ "noblacklist", "nothing is hidden that needs un-hiding; grant what the app needs" },
+	{ "private", "the home is always private (an empty tmpfs)" },
+	{ "private-tmp", "/tmp is always private" },
+	{ "private-dev", "/dev is always minimal" },
+	{ "nonewprivs", "always on" },
+	{ "noroot", "always on" },
+	{ "caps.drop", "capabilities are always dropped" },
+	{ "seccomp", "the always-on filter is built in; add rules with 'syscalls'" },
+	{ "env", "use setenv NAME VALUE" },
+	{ "rmenv", "use unsetenv NAME" },
+	{ "ignore", "a later line wins; to loosen on purpose write 'override' in front of it" },
+	{ "quiet", "use sbx --quiet" },
+};
+
+/* ---- lines and files ---------------------------------------------------------------------- */
+
+/* Quotes a word for `profile show` when it needs it. */
+static char *quote_word(const char *w)
+{
+	if (*w && !strpbrk(w, " \t\"#\\$"))
+		return xstrdup(w);
+	size_t n = strlen(w);
+	char *out = xmalloc(2 * n + 3), *o = out;
+	*o++ = '"';
+	for (const char *c = w; *c; c++) {
+		if (*c == '"' || *c == '\\' || *c == '$')
+			*o++ = '\\';
+		*o++ = *c;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
+/* Fills the `profile show` entry reserved at index slot (before an include's own lines). */
+static void record_line(struct parser *ps, struct line *ln, size_t slot)
+{
+	if (!ps->record || slot >= ps->n_shown)
+		return;
+	struct shown_line *s = &ps->shown[slot];
+	s->file = xstrdup(ln->file);
+	s->line = ln->lineno;
+	s->text = ln->override ? xasprintf("override %s", ln->text) : xstrdup(ln->text);
+	s->override = ln->override;
+	s->note = ln->note ? xstrdup(ln->note) : NULL;
+}
+
+static int run_line(struct parser *ps, struct line *ln, struct token *tok, size_t n)
+{
+	size_t k = 0;
+	if (strcmp(tok[0].text, "override") == 0) {
+		if (ln->kind == PROFILE_KIND_INCLUDE)
+			return fail_at(ps, ln->file, ln->lineno, tok[0].col, "override",
+				       "'override' is allowed in a profile or a .local file, not in an include");
+		if (n < 2)
+			return fail_at(ps, ln->file, ln->lineno, tok[0].col, "override", "'override' needs a directive after it");
+		ln->override = true;
+		k = 1;
+	}
+	ln->kw = &tok[k];
+	ln->n = n - k - 1;
+	ln->text = join_words(ln->kw, ln->n + 1);
+	const char *name = ln->kw->text;
+	if (ln->override && (strcmp(name, "include") == 0 || strcmp(name, "include-try") == 0))
+		return FAIL_TOK(ps, ln, ln->kw, "'override' does not apply to include; an included file cannot loosen anything");
+	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
+		if (strcmp(name, unsupported[i].name) == 0)
+			return FAIL_TOK(ps, ln, ln->kw, "not supported yet (%s)", unsupported[i].what);
+	for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
+		const struct directive *d = &directives[i];
+		if (strcmp(name, d->name) != 0)
+			continue;
+		if (ln->n < d->min || ln->n > d->max) {
+			struct token *at = ln->n > d->max ? arg(ln, d->max) : ln->kw;
+			return fail_at(ps, ln->file, ln->lineno, at->col, ln->text, "%s: usage: %s", ln->n > d->max ? "too many words" : "missing words", d->usage);
+		}
+		size_t slot = ps->n_shown;
+		if (ps->record)
+			ARRAY_PUSH(ps->shown, ps->n_shown);
+		int r = d->fn(ps, ln);
+		record_line(ps, ln, slot);
+		return r;
+	}
+	int r = FAIL_TOK(ps, ln, ln->kw, "unknown directive");
+	for (size_t i = 0; i < ARRAY_SIZE(firejail_hints); i++)
+		if (strcmp(name, firejail_hints[i].name) == 0)
+			hint(ps, "%s", firejail_hints[i].hint);
+	return r;
+}
+
+static int parse_line(struct parser *ps, const char *file, unsigned lineno, const char *text, enum profile_kind kind)
+{
+	struct token *tok = NULL;
+	size_t n = 0;
+	int r = tokenize(ps, file, lineno, text, &tok, &n);
+	if (r == 0 && n > 0) {
+		struct line ln = {
+			.file = file,
+			.lineno = lineno,
+			.kind = kind,
+			.origin = xasprintf("%s:%u", file, lineno),
+		};
+		r = run_line(ps, &ln, tok, n);
+		free(ln.origin);
+		free(ln.note);
+		free(ln.text);
+	}
+	tokens_free(tok, n);
+	return r;
+}
+
+static int parse_buffer(struct parser *ps, const char *text, size_t len, const char *file, enum profile_kind kind)
+{
+	const char *s = text, *end = text + len;
+	unsigned lineno = 0;
+	int first_error = 0;
+	while (s < end) {
+		lineno++;
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *line_end = nl ? nl : end;
+		size_t n = (size_t)(line_end - s);
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		int r = 0;
+		if (n > PROFILE_MAX_LINE) {
+			_cleanup_free_ char *head = strndup(s, 40);
+			r = fail_at(ps, file, lineno, PROFILE_MAX_LINE + 1, head, "line longer than %d bytes", PROFILE_MAX_LINE);
+		} else if (memchr(s, '\0', n)) {
+			r = fail_at(ps, file, lineno, (unsigned)((const char *)memchr(s, '\0', n) - s) + 1, NULL,
+				    "NUL byte in the line");
+		} else {
+			_cleanup_free_ char *copy = strndup(s, n);
+			if (!copy)
+				abort();
+			r = parse_line(ps, file, lineno, copy, kind);
+		}
+		if (r < 0) {
+			if (!first_error)
+				first_error = r;
+			if (!ps->keep_going)
+				return r;
+		}
+		s = nl ? nl + 1 : end;
+	}
+	return first_error;
+}
+
+/* Reads a profile file with bounds: a regular file of at most PROFILE_MAX_FILE bytes. */
+static int read_profile(struct parser *ps, const char *path, struct line *from, char **out, size_t *len,
+			struct stat *st)
+{
+	const char *file = from ? from->file : path;
+	unsigned lineno = from ? from->lineno : 0, col = from ? arg(from, 0)->col : 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fail_at(ps, file, lineno, col, path, "cannot open: %s", strerror(errno));
+	if (fstat(fd, st) < 0)
+		return fail_at(ps, file, lineno, col, path, "cannot stat: %s", strerror(errno));
+	if (!S_ISREG(st->st_mode))
+		return fail_at(ps, file, lineno, col, path, "not a regular file");
+	if (st->st_size > PROFILE_MAX_FILE)
+		return fail_at(ps, file, lineno, col, path, "larger than %d bytes", PROFILE_MAX_FILE);
+	/* st_size is a hint (the file may change while read); the bound is what matters. */
+	size_t cap = (size_t)st->st_size + 1, used = 0;
+	_cleanup_free_ char *buf = xmalloc(cap + 1);
+	for (;;) {
+		if (used == cap) {
+			if (cap > PROFILE_MAX_FILE)
+				return fail_at(ps, file, lineno, col, path, "larger than %d bytes", PROFILE_MAX_FILE);
+			cap = cap * 2 > PROFILE_MAX_FILE + 1 ? PROFILE_MAX_FILE + 1 : cap * 2;
+			char *grown = realloc(buf, cap + 1);
+			if (!grown)
+				abort();
+			buf = grown;
+		}
+		ssize_t n = read(fd, buf + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail_at(ps, file, lineno, col, path, "cannot read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > PROFILE_MAX_FILE)
+			return fail_at(ps, file, lineno, col, path, "larger than %d bytes", PROFILE_MAX_FILE);
+	}
+	buf[used] = '\0';
+	*out = TAKE_PTR(buf);
+	*len = used;
+	return 0;
+}
+
+/* Parses a file; `from` is the include line that named it (NULL for a top-level file). */
+static int parse_file(struct parser *ps, const char *path, enum profile_kind kind, struct line *from)
+{
+	const char *file = from ? from->file : path;
+	unsigned lineno = from ? from->lineno : 0, col = from ? arg(from, 0)->col : 0;
+	if (ps->depth > PROFILE_MAX_DEPTH)
+		return fail_at(ps, file, lineno, col, path, "includes nested deeper than %d", PROFILE_MAX_DEPTH);
+	if (ps->files >= PROFILE_MAX_FILES)
+		return fail_at(ps, file, lineno, col, path, "more than %d files read for one profile", PROFILE_MAX_FILES);
+	ps->files++;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	struct stat st = { 0 };
+	int r = read_profile(ps, path, from, &text, &len, &st);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ps->depth; i++)
+		if (ps->stack[i].dev == st.st_dev && ps->stack[i].ino == st.st_ino)
+			return fail_at(ps, file, lineno, col, path, "include cycle: %s is already being read",
+				       ps->stack[i].path);
+	ps->stack[ps->depth++] = (struct frame){ .dev = st.st_dev, .ino = st.st_ino, .path = xstrdup(path),
+						 .from = from ? xstrdup(from->origin) : NULL };
+	r = parse_buffer(ps, text, len, path, kind);
+	ps->depth--;
+	free(ps->stack[ps->depth].path);
+	free(ps->stack[ps->depth].from);
+	return r;
+}
+
+/* ---- entry points ------------------------------------------------------------------------- */
+
+static void print_errors(const struct parser *ps, FILE *out)
+{
+	for (size_t i = 0; i < ps->n_errors && ps->errors; i++) {
+		const struct lint_error *e = &ps->errors[i];
+		if (e->line == 0)
+			fprintf(out, "%s: %s", e->file, e->message);
+		else if (e->text)
+			fprintf(out, "%s:%u:%u: %s: '%s'", e->file, e->line, e->column, e->message, e->text);
+		else
+			fprintf(out, "%s:%u:%u: %s", e->file, e->line, e->column, e->message);
+		if (e->hint)
+			fprintf(out, " (hint: %s)", e->hint);
+		fputc('\n', out);
+	}
+}
+
+int profile_parse_text(struct policy *p, const char *text, size_t len, const char *filename,
+		       enum profile_kind kind, const struct profile_env *env, char *const dirs[3],
+		       bool quiet, FILE *errors, struct sbx_error *err)
+{
+	struct parser ps;
+	parser_init(&ps, p, env, dirs, NULL, err);
+	ps.quiet = quiet;
+	ps.keep_going = errors != NULL;
+	int r = parse_buffer(&ps, text, len, filename, kind);
+	if (errors)
+		print_errors(&ps, errors);
+	if (ps.n_errors && r == 0)
+		r = -EINVAL;
+	parser_free(&ps);
+	return r;
 }
 
 void profile_search_dirs(const struct profile_env *env, char *out[3])
 {
-	out[0] = xasprintf("%s/sbx/profiles", env->config_home);
+	const char *home = env->home && env->home[0] == '/' ? env->home : "/";
+	if (env->config_home && env->config_home[0] == '/')
+		out[0] = xasprintf("%s/sbx/profiles", env->config_home);
+	else
+		out[0] = xasprintf("%s/.config/sbx/profiles", strcmp(home, "/") == 0 ? "" : home);
 	out[1] = xstrdup(SBX_SYSCONFDIR "/sbx/profiles");
-	out[2] = xstrdup(SBX_DATADIR "/sbx/profiles");
+	const char *override = getenv("SBX_PROFILES_DIR");
+	if (override && override[0] == '/') {
+		out[2] = xstrdup(override);
+	} else if (override && *override) {
+		_cleanup_free_ char *cwd = getcwd(NULL, 0);
+		out[2] = xasprintf("%s/%s", cwd ? cwd : "", override);
+	} else {
+		out[2] = xstrdup(SBX_DATADIR "/sbx/profiles");
+	}
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(out[i]);
+		while (n > 1 && out[i][n - 1] == '/')
+			out[i][--n] = '\0';
+	}
+}
+
+static void dirs_free(char *dirs[3])
+{
+	for (int i = 0; i < 3; i++) {
+		free(dirs[i]);
+		dirs[i] = NULL;
+	}
+}
+
+/* Where the profile comes from: name and path (NULL path: the built-in default). */
+struct choice {
+	char *name;
+	char *path;
+	bool fallback;  /* the app has no profile; "default" stands in */
+};
+
+static int choose_profile(char *const dirs[3], const char *command, const char *requested,
+			  struct choice *c, struct sbx_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	if (requested && strchr(requested, '/')) {
+		const char *base = strrchr(requested, '/') + 1;
+		c->name = xstrdup(base);
+		if (ends_with(c->name, ".profile"))
+			c->name[strlen(c->name) - 8] = '\0';
+		c->path = xstrdup(requested);
+		return 0;
+	}
+	if (requested) {
+		if (!valid_name(requested))
+			return sbx_fail(err, 0, "--profile '%s': expected a profile name or a path", requested);
+		_cleanup_free_ char *file = xasprintf("%s.profile", requested);
+		c->path = find_in_dirs(dirs, file);
+		if (!c->path) {
+			_cleanup_free_ char *where = dirs_list(dirs);
+			return sbx_fail(err, ENOENT, "profile '%s' (looked for %s in %s)", requested, file, where);
+		}
+		c->name = xstrdup(requested);
+		return 0;
+	}
+	const char *base = command ? strrchr(command, '/') : NULL;
+	base = base ? base + 1 : command;
+	if (base && valid_name(base) && strcmp(base, "default") != 0) {
+		_cleanup_free_ char *file = xasprintf("%s.profile", base);
+		c->path = find_in_dirs(dirs, file);
+		if (c->path) {
+			c->name = xstrdup(base);
+			return 0;
+		}
+	}
+	c->fallback = true;
+	c->name = xstrdup("default");
+	c->path = find_in_dirs(dirs, "default.profile");
+	return 0;
+}
+
+static void choice_free(struct choice *c)
+{
+	free(c->name);
+	free(c->path);
+}
+
+/* Parses the chosen profile and its .local files into p. */
+static int load_into(struct parser *ps, const struct choice *c)
+{
+	int r = 0, first = 0;
+	if (c->path) {
+		r = parse_file(ps, c->path, profile_kind_of(c->path), NULL);
+		if (r < 0) {
+			first = r;
+			if (!ps->keep_going)
+				return r;
+		}
+	}
+	if (!valid_name(c->name))
+		return first;
+	/* Admin overrides first, then the user's, so the user's own choice wins. */
+	_cleanup_free_ char *local = xasprintf("%s.local", c->name);
+	for (int i = 1; i >= 0; i--) {
+		if (!ps->dirs[i])
+			continue;
+		_cleanup_free_ char *path = xasprintf("%s/%s", ps->dirs[i], local);
+		struct stat st;
+		if (stat(path, &st) < 0)
+			continue;
+		r = parse_file(ps, path, PROFILE_KIND_LOCAL, NULL);
+		if (r < 0) {
+			if (!first)
+				first = r;
+			if (!ps->keep_going)
+				return r;
+		}
+	}
+	return first;
+}
+
+int profile_load(struct policy *p, const char *command, const char *requested,
+		 const struct profile_env *env, struct sbx_error *err)
+{
+	char *dirs[3] = { NULL };
+	profile_search_dirs(env, dirs);
+	struct choice c;
+	int r = choose_profile(dirs, command, requested, &c, err);
+	if (r == 0) {
+		const char *base = command ? strrchr(command, '/') : NULL;
+		base = base ? base + 1 : command;
+		if (c.fallback && !p->quiet) {
+			if (c.path)
+				fprintf(stderr, "sbx: no profile for '%s'; using the default profile (%s): no network, "
+						"empty home. Write %s/%s.profile to grant more.\n",
+					base ? base : "?", c.path, dirs[0], base ? base : "APP");
+			else
+				fprintf(stderr, "sbx: no profile for '%s' and no default.profile; using the built-in "
+						"defaults: no network, empty home.\n",
+					base ? base : "?");
+		}
+		free(p->profile_name);
+		free(p->profile_path);
+		p->profile_name = xstrdup(c.name);
+		p->profile_path = c.path ? xstrdup(c.path) : NULL;
+		struct parser ps;
+		parser_init(&ps, p, env, dirs, c.fallback && base ? base : c.name, err);
+		ps.quiet = p->quiet;
+		r = load_into(&ps, &c);
+		parser_free(&ps);
+	}
+	choice_free(&c);
+	dirs_free(dirs);
+	return r;
+}
+
+/* ---- sbx profile check | show ------------------------------------------------------------- */
+
+static void json_error_list(const struct parser *ps, FILE *out, bool *first)
+{
+	for (size_t i = 0; i < ps->n_errors && ps->errors; i++) {
+		const struct lint_error *e = &ps->errors[i];
+		fputs(*first ? "" : ",", out);
+		*first = false;
+		fputs("{\"file\":", out);
+		json_string(out, e->file);
+		fprintf(out, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
+		json_string(out, e->message);
+		fputs(",\"text\":", out);
+		if (e->text)
+			json_string(out, e->text);
+		else
+			fputs("null", out);
+		fputs(",\"hint\":", out);
+		if (e->hint)
+			json_string(out, e->hint);
+		else
+			fputs("null", out);
+		fputc('}', out);
+	}
+}
+
+static int check_main(int n, char **files, bool json, const struct profile_env *env)
+{
+	char *dirs[3] = { NULL };
+	profile_search_dirs(env, dirs);
+	unsigned bad = 0;
+	bool first = true;
+	if (json)
+		fputs("{\"errors\":[", stdout);
+	for (int i = 0; i < n; i++) {
+		struct policy p;
+		policy_init(&p);
+		struct sbx_error err = { 0 };
+		struct parser ps;
+		const char *base = strrchr(files[i], '/');
+		_cleanup_free_ char *app = xstrdup(base ? base + 1 : files[i]);
+		char *dot = strrchr(app, '.');
+		if (dot && dot != app)
+			*dot = '\0';
+		parser_init(&ps, &p, env, dirs, app, &err);
+		ps.quiet = true;
+		ps.keep_going = true;
+		ps.lint = true;
+		int r = parse_file(&ps, files[i], profile_kind_of(files[i]), NULL);
+		if (r == 0 && ps.n_errors == 0) {
+			struct sbx_error se = { 0 };
+			if (seccomp_validate(&p, &se) < 0) {
+				struct lint_error *e = ARRAY_PUSH(ps.errors, ps.n_errors);
+				e->file = xstrdup(files[i]);
+				e->message = xstrdup(se.msg);
+			}
+		}
+		if (ps.n_errors)
+			bad++;
+		if (json) {
+			json_error_list(&ps, stdout, &first);
+		} else if (ps.n_errors) {
+			print_errors(&ps, stdout);
+		} else {
+			printf("%s: ok\n", files[i]);
+		}
+		parser_free(&ps);
+		policy_free(&p);
+	}
+	if (json)
+		printf("],\"ok\":%s}\n", bad ? "false" : "true");
+	dirs_free(dirs);
+	return bad ? 1 : 0;
+}
+
+static int show_main(const char *app, bool json, const struct profile_env *env)
+{
+	char *dirs[3] = { NULL };
+	profile_search_dirs(env, dirs);
+	struct policy p;
+	policy_init(&p);
+	struct sbx_error err = { 0 };
+	struct choice c;
+	bool path_given = strchr(app, '/') != NULL;
+	int r = choose_profile(dirs, path_given ? NULL : app, path_given ? app : NULL, &c, &err);
+	struct parser ps = { 0 };
+	bool ps_ready = false;
+	if (r == 0) {
+		parser_init(&ps, &p, env, dirs, c.fallback ? app : c.name, &err);
+		ps_ready = true;
+		ps.quiet = true;
+		ps.record = true;
+		r = load_into(&ps, &c);
+	}
+	int code = 0;
+	if (r < 0) {
+		sbx_report(&err);
+		code = 1;
+	} else if (json) {
+		fputs("{\"profile\":", stdout);
+		json_string(stdout, c.name);
+		fputs(",\"path\":", stdout);
+		if (c.path)
+			json_string(stdout, c.path);
+		else
+			fputs("null", stdout);
+		printf(",\"default_used\":%s,\"lines\":[", c.fallback ? "true" : "false");
+		for (size_t i = 0; i < ps.n_shown; i++) {
+			const struct shown_line *s = &ps.shown[i];
+			fputs(i ? ",{\"file\":" : "{\"file\":", stdout);
+			json_string(stdout, s->file);
+			printf(",\"line\":%u,\"text\":", s->line);
+			json_string(stdout, s->text);
+			printf(",\"override\":%s,\"note\":", s->override ? "true" : "false");
+			if (s->note)
+				json_string(stdout, s->note);
+			else
+				fputs("null", stdout);
+			fputc('}', stdout);
+		}
+		fputs("]}\n", stdout);
+	} else {
+		if (c.fallback)
+			printf("# no profile for '%s': the default profile applies\n", app);
+		printf("# profile %s: %s\n", c.name, c.path ? c.path : "(built-in defaults)");
+		for (size_t i = 0; i < ps.n_shown; i++) {
+			const struct shown_line *s = &ps.shown[i];
+			printf("%s:%u: %s", s->file, s->line, s->text);
+			if (s->note)
+				printf("  # %s", s->note);
+			putchar('\n');
+		}
+	}
+	if (ps_ready)
+		parser_free(&ps);
+	choice_free(&c);
+	policy_free(&p);
+	dirs_free(dirs);
+	return code;
+}
+
+static void profile_usage(FILE *out)
+{
+	fputs("usage: sbx profile check [--json] FILE...\n"
+	      "       sbx profile show [--json] APP|PATH\n"
+	      "       sbx profile dirs\n",
+	      out);
+}
+
+int profile_main(int argc, char **argv, const struct profile_env *env)
+{
+	if (argc < 2) {
+		profile_usage(stderr);
+		return 2;
+	}
+	const char *sub = argv[1];
+	bool json = false;
+	_cleanup_free_ char **rest = xcalloc((size_t)argc, sizeof(char *));
+	int n = 0;
+	bool options_done = false;
+	for (int i = 2; i < argc; i++) {
+		if (!options_done && strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (!options_done && strcmp(argv[i], "--") == 0)
+			options_done = true;
+		else if (!options_done && argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "sbx profile: unknown option '%s'\n", argv[i]);
+			profile_usage(stderr);
+			return 2;
+		} else
+			rest[n++] = argv[i];
+	}
+	if (strcmp(sub, "check") == 0 && n >= 1)
+		return check_main(n, rest, json, env);
+	if (strcmp(sub, "show") == 0 && n == 1)
+		return show_main(rest[0], json, env);
+	if (strcmp(sub, "dirs") == 0 && n == 0) {
+		char *dirs[3] = { NULL };
+		profile_search_dirs(env, dirs);
+		static const char *const labels[] = { "user", "admin", "distro" };
+		for (int i = 0; i < 3; i++)
+			printf("%s\t%s\n", labels[i], dirs[i]);
+		dirs_free(dirs);
+		return 0;
+	}
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
+		profile_usage(stdout);
+		return 0;
+	}
+	profile_usage(stderr);
+	return 2;
 }

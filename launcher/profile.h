@@ -1,24 +1,64 @@
-/* Profiles: lookup by app name, the profile language, includes and overrides.
- * (TEMPORARY header by the lead with the agreed API, so the tree builds; the profile helper owns
- * this file and replaces it.) */
+/* Profiles: lookup by app name, the profile language (sbx-profile(5)), includes, .local overrides,
+ * and `sbx profile check|show`. Text in, struct policy out; the only syscalls are file reads. */
 #ifndef SBX_PROFILE_H
 #define SBX_PROFILE_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "policy.h"
 
 struct profile_env {
-	const char *home;
-	const char *config_home;
-	const char *runtime_dir;
+	const char *home;         /* the user's home (host path; same path inside the sandbox) */
+	const char *config_home;  /* $XDG_CONFIG_HOME or ~/.config */
+	const char *runtime_dir;  /* /run/user/UID */
 	uid_t uid;
-	gid_t gid;
+	gid_t gid;                /* ids inside the sandbox */
+	const char *cwd;          /* the working directory for ${CWD}; NULL: getcwd() */
 };
 
+/* Loads into p the profile for `command` (the command as resolved through PATH on the host, e.g.
+ * "/usr/bin/curl", or the bare name when not found) — or, when `requested` is non-NULL, that
+ * profile NAME or PATH (contains a '/') — then its .local overrides (admin dir, then user dir).
+ * Sets p->profile_name and p->profile_path. Without a profile for the app, loads "default" and
+ * prints one line on stderr saying so unless p->quiet. Returns 0 or -errno with err naming
+ * file:line:column. */
 int profile_load(struct policy *p, const char *command, const char *requested,
 		 const struct profile_env *env, struct sbx_error *err);
+
+/* Implements `sbx profile check [--json] FILE...` and `sbx profile show [--json] APP`; argv[0] is
+ * "profile". Returns an exit code: 0, 1 when a file has errors, 2 on a usage error. */
 int profile_main(int argc, char **argv, const struct profile_env *env);
+
+/* The profile directories in search order (user, admin, distro), heap strings, for the mount
+ * module to protect from writes inside the sandbox. SBX_PROFILES_DIR replaces the distro dir. */
 void profile_search_dirs(const struct profile_env *env, char *out[3]);
+
+/* ---- Internals shared with the unit tests and fuzzers. ---- */
+
+/* Limits of the language; longer input is an error, never truncated. */
+#define PROFILE_MAX_LINE 4096          /* bytes per line, without the newline */
+#define PROFILE_MAX_FILE (1024 * 1024) /* bytes per file */
+#define PROFILE_MAX_DEPTH 8            /* nested includes */
+#define PROFILE_MAX_FILES 64           /* files read for one profile, includes and overrides */
+#define PROFILE_MAX_ARGS 128           /* words per line */
+#define PROFILE_MAX_PORTS 1024         /* TCP port rules per profile */
+
+enum profile_kind {
+	PROFILE_KIND_PROFILE,  /* NAME.profile: may relax protections and use `override` */
+	PROFILE_KIND_LOCAL,    /* NAME.local: the same rights as a profile */
+	PROFILE_KIND_INCLUDE,  /* NAME.inc: may grant, never relax or override */
+};
+
+/* The kind a file name implies: *.inc, *.local, anything else a profile. */
+enum profile_kind profile_kind_of(const char *path);
+
+/* Parses text (len bytes, named `filename` in messages) as a file of `kind` into p, resolving
+ * includes in dirs (3 directories, entries may be NULL). With errors == NULL it stops at the first
+ * error (returned in err); otherwise it prints every error, one line each, to errors and returns
+ * -EINVAL if there was any. `quiet` silences notes on stderr. */
+int profile_parse_text(struct policy *p, const char *text, size_t len, const char *filename,
+		       enum profile_kind kind, const struct profile_env *env, char *const dirs[3],
+		       bool quiet, FILE *errors, struct sbx_error *err);
 
 #endif

@@ -16,3 +16,10 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 
 check: deps $(BUILD)/sbx $(UNIT_BINS) $(HELPER_BINS)
 	@SBX=$(abspath $(BUILD)/sbx) BUILD=$(abspath $(BUILD)) bash tests/run.sh $(UNIT_BINS)
+
+# The two halves alone; TESTS="tests/integration/core.bats ..." narrows the bats files.
+check-unit: deps $(UNIT_BINS)
+	@SBX=$(abspath $(BUILD)/sbx) BUILD=$(abspath $(BUILD)) SBX_SKIP_BATS=1 bash tests/run.sh $(UNIT_BINS)
+
+check-integration: deps $(BUILD)/sbx $(HELPER_BINS)
+	@SBX=$(abspath $(BUILD)/sbx) BUILD=$(abspath $(BUILD)) SBX_BATS_FILES="$(TESTS)" bash tests/run.sh

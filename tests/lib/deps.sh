@@ -4,7 +4,8 @@
 set -eu
 pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev libcmocka-dev bats
 python3 iproute2 util-linux procps clang llvm libclang-rt-14-dev bpftool
-linux-image-amd64 qemu-system-x86 busybox-static cpio kmod $*"
+linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
+curl wget git sqlite3 tar gzip openssh-client nginx $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

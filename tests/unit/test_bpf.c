@@ -196,7 +196,7 @@ static void test_fallback_refuses_addresses(void **state)
 	assert_int_equal(net_rules_to_ports(&p, false, &err), -EPERM);
 	assert_non_null(strstr(err.msg, "10.0.0.0/8:443"));
 	assert_non_null(strstr(err.msg, "test:1"));
-	assert_non_null(strstr(err.msg, "need root"));
+	assert_non_null(strstr(err.msg, "need privilege"));
 	assert_non_null(strstr(err.hint, "*:443"));
 	assert_int_equal(p.n_ports, 0);  /* nothing half-applied */
 

@@ -1,0 +1,757 @@
+/* sbx learn: a seccomp user-notification supervisor that records and lets every call continue.
+ *
+ * The supervisor forks a child that installs a one-instruction filter (every syscall: USER_NOTIF)
+ * with SECCOMP_FILTER_FLAG_NEW_LISTENER and execs sbx itself with the base options. sbx's own
+ * filters are stacked later; the kernel runs all of them and the most restrictive answer wins, so
+ * a call the base profile denies never reaches the supervisor: a learned profile never allows what
+ * the base forbids. SECCOMP_USER_NOTIF_FLAG_CONTINUE is TOCTOU-unsafe for enforcement, which this
+ * is not: it only records.
+ *
+ * Only the command's calls are recorded, not sbx's setup: a process starts counting at its execve
+ * once it is not the launcher itself (the launcher execs nothing but COMMAND), and processes
+ * inherit the state of their parent (or thread group). Works unprivileged and as root; the eBPF
+ * raw-tracepoint recorder for root is not implemented (this one serves both). */
+#include "learn.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "bpf.h"
+#include "syscall_groups.h"
+#include "util.h"
+
+#define MAX_NR 1024
+
+enum proc_state { PROC_LAUNCHER, PROC_APP };
+
+struct proc {
+	pid_t pid;
+	enum proc_state state;
+};
+
+struct learned_path {
+	char *path;
+	bool write;  /* opened for writing or created */
+	bool exec;
+};
+
+struct learned_net {
+	bool bind;
+	int family;
+	unsigned char addr[16];
+	unsigned short port;
+};
+
+struct learner {
+	pid_t launcher;  /* the child that execs sbx */
+	struct proc *procs;
+	size_t n_procs;
+	bool used[MAX_NR];
+	bool foreign_arch;  /* a call in another ABI (i386, x32) reached us */
+	struct learned_path *paths;
+	size_t n_paths;
+	struct learned_net *nets;
+	size_t n_nets;
+	unsigned long long calls;
+};
+
+/* ---- pure parts ---- */
+
+struct name_set {
+	const char *const *names;
+	size_t n;
+};
+
+static bool name_in(const struct name_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+struct group_check {
+	const struct name_set *used;
+	bool all_used;
+	size_t members;  /* members that exist on this architecture */
+};
+
+static int check_member(const char *syscall, void *userdata)
+{
+	struct group_check *c = userdata;
+	if (seccomp_syscall_resolve_name(syscall) < 0)
+		return 0;  /* not on this architecture (riscv_*, *32...: libseccomp gives < 0) */
+	c->members++;
+	if (!name_in(c->used, syscall))
+		c->all_used = false;
+	return 0;
+}
+
+/* Names collected from syscall_group_expand, which passes a buffer it reuses: copies. */
+struct covered {
+	char **names;
+	size_t n;
+};
+
+static void covered_free(struct covered *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->names[i]);
+	free(c->names);
+}
+
+static int mark_covered(const char *syscall, void *userdata)
+{
+	struct covered *c = userdata;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->names[i], syscall) == 0)
+			return 0;
+	*ARRAY_PUSH(c->names, c->n) = xstrdup(syscall);
+	return 0;
+}
+
+static int count_new(const char *syscall, void *userdata)
+{
+	struct covered *c = userdata;
+	if (seccomp_syscall_resolve_name(syscall) < 0)
+		return 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->names[i], syscall) == 0)
+			return 0;
+	return -1;  /* stops the walk: at least one member is not covered yet */
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t group_size(const char *name)
+{
+	size_t n = 0;
+	struct covered none = { 0 };
+	/* count members by collecting them */
+	syscall_group_expand(name, mark_covered, &none);
+	n = none.n;
+	covered_free(&none);
+	return n;
+}
+
+void learn_collapse(const char *const *names, size_t n,
+		    void (*emit)(const char *item, bool is_group, void *userdata), void *userdata)
+{
+	struct name_set used = { names, n };
+	size_t n_groups;
+	const struct syscall_group *groups = syscall_groups_all(&n_groups);
+	/* Larger groups first, so that a group wholly inside a chosen one is not listed too. */
+	size_t *order = xcalloc(n_groups ? n_groups : 1, sizeof(*order));
+	size_t *sizes = xcalloc(n_groups ? n_groups : 1, sizeof(*sizes));
+	for (size_t i = 0; i < n_groups; i++) {
+		order[i] = i;
+		sizes[i] = group_size(groups[i].name);
+	}
+	for (size_t i = 1; i < n_groups; i++)
+		for (size_t j = i; j > 0 && sizes[order[j]] > sizes[order[j - 1]]; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	struct covered cov = { 0 };
+	for (size_t k = 0; k < n_groups; k++) {
+		const struct syscall_group *g = &groups[order[k]];
+		struct group_check c = { .used = &used, .all_used = true };
+		if (syscall_group_expand(g->name, check_member, &c) < 0 || !c.all_used || c.members == 0)
+			continue;
+		if (syscall_group_expand(g->name, count_new, &cov) == 0)
+			continue;  /* everything in it is already covered */
+		syscall_group_expand(g->name, mark_covered, &cov);
+		emit(g->name, true, userdata);
+	}
+	const char **rest = xcalloc(n ? n : 1, sizeof(*rest));
+	size_t n_rest = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < cov.n && !dup; j++)
+			dup = strcmp(cov.names[j], names[i]) == 0;
+		for (size_t j = 0; j < n_rest && !dup; j++)
+			dup = strcmp(rest[j], names[i]) == 0;
+		if (!dup)
+			rest[n_rest++] = names[i];
+	}
+	qsort(rest, n_rest, sizeof(*rest), cmp_str);
+	for (size_t i = 0; i < n_rest; i++)
+		emit(rest[i], false, userdata);
+	free(rest);
+	covered_free(&cov);
+	free(order);
+	free(sizes);
+}
+
+bool learn_path_worth_granting(const char *path)
+{
+	static const char *const shown[] = { "/usr", "/etc", "/proc", "/dev", "/tmp", "/var/tmp", "/sys",
+					     "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
+	if (!path || path[0] != '/' || strcmp(path, "/") == 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(shown); i++) {
+		size_t n = strlen(shown[i]);
+		if (strncmp(path, shown[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+			return false;
+	}
+	/* /run/user/UID is private in the sandbox; /run itself is not shown. */
+	return strncmp(path, "/run/user/", 10) != 0;
+}
+
+/* ---- the supervisor ---- */
+
+static int read_status_field(pid_t pid, const char *field, pid_t *out)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	if (read_file(path, &buf, &len) < 0)
+		return -ESRCH;
+	size_t fl = strlen(field);
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, field, fl) == 0 && line[fl] == ':') {
+			*out = (pid_t)strtol(line + fl + 1, NULL, 10);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static struct proc *find_proc(struct learner *l, pid_t pid)
+{
+	for (size_t i = 0; i < l->n_procs; i++)
+		if (l->procs[i].pid == pid)
+			return &l->procs[i];
+	return NULL;
+}
+
+/* A thread or process seen for the first time takes its thread group's or parent's state. */
+static struct proc *classify(struct learner *l, pid_t pid)
+{
+	struct proc *p = find_proc(l, pid);
+	if (p)
+		return p;
+	enum proc_state state = PROC_LAUNCHER;
+	pid_t tgid = 0, ppid = 0;
+	struct proc *rel = NULL;
+	if (read_status_field(pid, "Tgid", &tgid) == 0 && tgid != pid)
+		rel = find_proc(l, tgid);
+	if (!rel && read_status_field(tgid && tgid != pid ? tgid : pid, "PPid", &ppid) == 0)
+		rel = find_proc(l, ppid);
+	if (rel)
+		state = rel->state;
+	p = ARRAY_PUSH(l->procs, l->n_procs);
+	p->pid = pid;
+	p->state = state;
+	return p;
+}
+
+/* Reads memory of the stopped task; the caller checks the notification is still valid after. */
+static bool read_mem(int memfd, unsigned long long addr, void *buf, size_t len)
+{
+	return addr && pread(memfd, buf, len, (off_t)addr) == (ssize_t)len;
+}
+
+static bool read_string(int memfd, unsigned long long addr, char *buf, size_t size)
+{
+	size_t got = 0;
+	while (addr && got + 1 < size) {
+		/* Page by page: a string may end right before an unmapped page. */
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		if (chunk > size - 1 - got)
+			chunk = size - 1 - got;
+		ssize_t r = pread(memfd, buf + got, chunk, (off_t)(addr + got));
+		if (r <= 0)
+			return false;
+		void *nul = memchr(buf + got, '\0', (size_t)r);
+		if (nul)
+			return true;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	return false;
+}
+
+static void add_path(struct learner *l, pid_t pid, int dirfd, const char *path, bool write, bool exec)
+{
+	char full[8192 + 2];
+	if (path[0] == '/') {
+		snprintf(full, sizeof(full), "%s", path);
+	} else {
+		/* Relative to the cwd or dirfd, as the host sees it (same paths for sbx's binds). */
+		char link[64], dir[4096];
+		if (dirfd == AT_FDCWD)
+			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
+		else
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, dirfd);
+		ssize_t n = readlink(link, dir, sizeof(dir) - 1);
+		if (n <= 0)
+			return;
+		dir[n] = '\0';
+		if (dir[0] != '/')
+			return;
+		snprintf(full, sizeof(full), "%s/%s", strcmp(dir, "/") ? dir : "", path);
+	}
+	for (size_t i = 0; i < l->n_paths; i++)
+		if (strcmp(l->paths[i].path, full) == 0) {
+			l->paths[i].write |= write;
+			l->paths[i].exec |= exec;
+			return;
+		}
+	struct learned_path *p = ARRAY_PUSH(l->paths, l->n_paths);
+	p->path = xstrdup(full);
+	p->write = write;
+	p->exec = exec;
+}
+
+static void add_sockaddr(struct learner *l, int memfd, unsigned long long addr, unsigned long long len,
+			 bool bind)
+{
+	struct sockaddr_storage ss = { 0 };
+	if (len > sizeof(ss))
+		len = sizeof(ss);
+	if (len < sizeof(sa_family_t) || !read_mem(memfd, addr, &ss, (size_t)len))
+		return;
+	struct learned_net n = { .bind = bind };
+	if (ss.ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+		n.family = AF_INET;
+		memcpy(n.addr, &in->sin_addr, 4);
+		n.port = ntohs(in->sin_port);
+	} else if (ss.ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+		n.family = AF_INET6;
+		memcpy(n.addr, &in6->sin6_addr, 16);
+		n.port = ntohs(in6->sin6_port);
+	} else {
+		return;  /* unix sockets are files; netlink needs no rule */
+	}
+	if (n.port == 0)
+		return;  /* ephemeral bind, or a probe connect (getaddrinfo's AI_ADDRCONFIG) */
+	for (size_t i = 0; i < l->n_nets; i++)
+		if (l->nets[i].bind == n.bind && l->nets[i].family == n.family && l->nets[i].port == n.port &&
+		    (bind || memcmp(l->nets[i].addr, n.addr, 16) == 0))
+			return;
+	*ARRAY_PUSH(l->nets, l->n_nets) = n;
+}
+
+static bool is_write_open(unsigned long long flags)
+{
+	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC));
+}
+
+/* Records the arguments worth a profile rule: opened paths and inet addresses. */
+static void record_args(struct learner *l, const struct seccomp_notif *req, int memfd)
+{
+	const unsigned long long *a = req->data.args;
+	char path[4096];
+	switch (req->data.nr) {
+#ifdef SYS_open
+	case SYS_open:
+		if (read_string(memfd, a[0], path, sizeof(path)))
+			add_path(l, req->pid, AT_FDCWD, path, is_write_open(a[1]), false);
+		break;
+	case SYS_creat:
+		if (read_string(memfd, a[0], path, sizeof(path)))
+			add_path(l, req->pid, AT_FDCWD, path, true, false);
+		break;
+#endif
+	case SYS_openat:
+		if (read_string(memfd, a[1], path, sizeof(path)))
+			add_path(l, req->pid, (int)a[0], path, is_write_open(a[2]), false);
+		break;
+	case SYS_openat2: {
+		unsigned long long how_flags = 0;
+		if (read_string(memfd, a[1], path, sizeof(path)) && read_mem(memfd, a[2], &how_flags, 8))
+			add_path(l, req->pid, (int)a[0], path, is_write_open(how_flags), false);
+		break;
+	}
+	case SYS_execve:
+		if (read_string(memfd, a[0], path, sizeof(path)))
+			add_path(l, req->pid, AT_FDCWD, path, false, true);
+		break;
+	case SYS_connect:
+		add_sockaddr(l, memfd, a[1], a[2], false);
+		break;
+	case SYS_sendto:
+		if (a[4])
+			add_sockaddr(l, memfd, a[4], a[5], false);
+		break;
+	case SYS_sendmsg: {
+		struct msghdr mh;
+		if (read_mem(memfd, a[1], &mh, sizeof(mh)) && mh.msg_name)
+			add_sockaddr(l, memfd, (unsigned long long)(uintptr_t)mh.msg_name, mh.msg_namelen, false);
+		break;
+	}
+	case SYS_bind:
+		add_sockaddr(l, memfd, a[1], a[2], true);
+		break;
+	default:
+		break;
+	}
+}
+
+static void handle(struct learner *l, int listener, struct seccomp_notif *req,
+		   struct seccomp_notif_resp *resp, size_t resp_size)
+{
+	struct proc *p = classify(l, req->pid);
+	if (req->data.arch != seccomp_arch_native()) {
+		l->foreign_arch = true;
+	} else if (p->pid != l->launcher && (p->state == PROC_APP || req->data.nr == SYS_execve ||
+					     req->data.nr == SYS_execveat)) {
+		/* The launcher's only exec is COMMAND's: from it on, this process is the app. */
+		p->state = PROC_APP;
+		if (req->data.nr >= 0 && req->data.nr < MAX_NR)
+			l->used[req->data.nr] = true;
+		l->calls++;
+		char mem[64];
+		snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)req->pid);
+		int memfd = open(mem, O_RDONLY | O_CLOEXEC);
+		if (memfd >= 0) {
+			/* What was read is trusted only if the task is still stopped in this call. */
+			size_t n_paths = l->n_paths, n_nets = l->n_nets;
+			record_args(l, req, memfd);
+			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
+				/* The pid may have been reused: drop what was just read. */
+				while (l->n_paths > n_paths)
+					free(l->paths[--l->n_paths].path);
+				l->n_nets = n_nets;
+			}
+			close(memfd);
+		}
+	}
+	memset(resp, 0, resp_size);
+	resp->id = req->id;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	/* ENOENT: the call was interrupted (a signal) or the task died; nothing to do. */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+}
+
+/* The child: a filter that sends every syscall to the supervisor, then exec sbx. */
+_Noreturn static void learn_child(char **sbx_argv, int report_fd)
+{
+	/* The listener fd will be the lowest free one: tell the parent which, before any filter. */
+	int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (probe < 0)
+		_exit(SBX_EXIT_FAILURE);
+	close(probe);
+	if (write(report_fd, &probe, sizeof(probe)) != sizeof(probe))
+		_exit(SBX_EXIT_FAILURE);
+	close(report_fd);
+	struct sock_filter insns[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF) };
+	struct sock_fprog prog = { .len = ARRAY_SIZE(insns), .filter = insns };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) != probe)
+		_exit(SBX_EXIT_FAILURE);
+	execv("/proc/self/exe", sbx_argv);
+	_exit(SBX_EXIT_CANNOT_EXEC);
+}
+
+static int get_listener(pid_t child, int pidfd, int fdnum, struct sbx_error *err)
+{
+	for (int attempt = 0; attempt < 5000; attempt++) {
+		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, fdnum, 0);
+		if (fd >= 0) {
+			char link[64], target[64] = "";
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+			ssize_t n = readlink(link, target, sizeof(target) - 1);
+			if (n > 0 && strstr(target, "seccomp notify"))
+				return fd;
+			close(fd);
+		} else if (errno != EBADF) {
+			return sbx_fail(err, errno, "learn: cannot take the seccomp listener from pid %d",
+					(int)child);
+		}
+		if (waitpid(child, NULL, WNOHANG) == child)
+			return sbx_fail(err, 0, "learn: the recording child failed before exec");
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	return sbx_fail(err, ETIMEDOUT, "learn: the seccomp listener did not appear");
+}
+
+static int supervise(struct learner *l, int listener, int pidfd, struct sbx_error *err)
+{
+	struct seccomp_notif_sizes sizes;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		return sbx_fail(err, errno, "learn: SECCOMP_GET_NOTIF_SIZES");
+	_cleanup_free_ struct seccomp_notif *req = xcalloc(1, sizes.seccomp_notif > sizeof(*req)
+								 ? sizes.seccomp_notif : sizeof(*req));
+	size_t resp_size = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)
+				   ? sizes.seccomp_notif_resp : sizeof(struct seccomp_notif_resp);
+	_cleanup_free_ struct seccomp_notif_resp *resp = xcalloc(1, resp_size);
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = listener, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return sbx_fail(err, errno, "learn: poll");
+		}
+		if (fds[0].revents & POLLIN) {
+			memset(req, 0, sizes.seccomp_notif);
+			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0)
+				handle(l, listener, req, resp, resp_size);
+			continue;  /* drain before looking at the exit */
+		}
+		if ((fds[0].revents & (POLLHUP | POLLERR)) || (fds[1].revents & POLLIN))
+			return 0;
+	}
+}
+
+/* ---- output ---- */
+
+struct emit_ctx {
+	FILE *out;
+	size_t col;
+	size_t groups, names;
+};
+
+static void emit_item(const char *item, bool is_group, void *userdata)
+{
+	struct emit_ctx *c = userdata;
+	if (c->col == 0 || c->col + strlen(item) + 1 > 96) {
+		fprintf(c->out, "%ssyscall allow", c->col ? "\n" : "");
+		c->col = 13;
+	}
+	fprintf(c->out, " %s", item);
+	c->col += strlen(item) + 1;
+	if (is_group)
+		c->groups++;
+	else
+		c->names++;
+}
+
+static void write_fragment(const struct learner *l, char **cmd, char **base_opts, size_t n_base, FILE *out)
+{
+	fputs("# sbx profile fragment written by `sbx learn` from one run of:\n#  ", out);
+	for (char **a = cmd; *a; a++)
+		fprintf(out, " %s", *a);
+	fputs("\n# under the base:", out);
+	for (size_t i = 0; i < n_base; i++)
+		fprintf(out, " %s", base_opts[i]);
+	if (n_base == 0)
+		fputs(" (the command's own profile)", out);
+	fprintf(out, "\n# %llu calls recorded. It grants what that run did and nothing else: review it.\n\n",
+		l->calls);
+
+	const char *names[MAX_NR];
+	size_t n = 0;
+	char *owned[MAX_NR];
+	for (int nr = 0; nr < MAX_NR; nr++) {
+		if (!l->used[nr])
+			continue;
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (name) {
+			owned[n] = name;
+			names[n++] = name;
+		}
+	}
+	fputs("# Syscalls: everything else fails with ENOSYS (groups are listed when wholly used).\n"
+	      "syscalls allowlist\n", out);
+	struct emit_ctx c = { .out = out };
+	learn_collapse(names, n, emit_item, &c);
+	if (c.col)
+		fputc('\n', out);
+	for (size_t i = 0; i < n; i++)
+		free(owned[i]);
+	if (l->foreign_arch)
+		fputs("# note: the program made calls in a foreign ABI (i386/x32); they need --allow multiarch\n",
+		      out);
+
+	bool any_path = false;
+	for (size_t i = 0; i < l->n_paths; i++) {
+		const struct learned_path *p = &l->paths[i];
+		struct stat st;
+		if (!learn_path_worth_granting(p->path))
+			continue;
+		bool exists = stat(p->path, &st) == 0;
+		if (!exists && !p->write)
+			continue;  /* probed and not there on the host either */
+		if (!any_path)
+			fputs("\n# Host paths it opened that the base view does not show.\n", out);
+		any_path = true;
+		if (!exists) {
+			/* Created by the program: grant the directory it was created in. */
+			_cleanup_free_ char *dir = xstrdup(p->path);
+			char *slash = strrchr(dir, '/');
+			if (slash && slash != dir)
+				*slash = '\0';
+			fprintf(out, "bind-try %s\n", dir);
+		} else {
+			fprintf(out, "%s %s\n", p->write ? "bind-try" : "ro-bind-try", p->path);
+		}
+	}
+
+	if (l->n_nets) {
+		fputs("\n# Network: the addresses it connected or sent to, the ports it bound.\nnet host\n", out);
+		for (size_t i = 0; i < l->n_nets; i++) {
+			const struct learned_net *nn = &l->nets[i];
+			struct net_addr_rule r = { .bind = nn->bind, .family = nn->bind ? 0 : nn->family,
+						   .prefix = nn->family == AF_INET ? 32 : 128,
+						   .port_lo = nn->port, .port_hi = nn->port };
+			memcpy(r.addr, nn->addr, 16);
+			if (nn->bind)
+				r.prefix = 0;
+			char text[96];
+			net_rule_format(&r, text, sizeof(text));
+			fprintf(out, "%s %s\n", nn->bind ? "bind-port" : "connect", text);
+		}
+	}
+}
+
+static void learner_free(struct learner *l)
+{
+	for (size_t i = 0; i < l->n_paths; i++)
+		free(l->paths[i].path);
+	free(l->paths);
+	free(l->nets);
+	free(l->procs);
+}
+
+static void learn_usage(FILE *out)
+{
+	fputs("usage: sbx learn [-o FILE] [SBX-OPTIONS...] -- COMMAND [ARG...]\n"
+	      "Runs COMMAND in the sandbox SBX-OPTIONS describe (e.g. --profile BASE --net host), records\n"
+	      "the syscalls it makes, the host paths it opens and the addresses it connects to, and\n"
+	      "writes a profile fragment to FILE (default: standard output).\n", out);
+}
+
+int learn_main(int argc, char **argv)
+{
+	struct sbx_error err = { 0 };
+	const char *output = NULL;
+	int dashdash = -1;
+	char **base = xcalloc((size_t)argc + 1, sizeof(*base));
+	size_t n_base = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			dashdash = i;
+			break;
+		}
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			learn_usage(stdout);
+			free(base);
+			return 0;
+		}
+		if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+			if (i + 1 >= argc) {
+				learn_usage(stderr);
+				free(base);
+				return SBX_EXIT_FAILURE;
+			}
+			output = argv[++i];
+			continue;
+		}
+		base[n_base++] = argv[i];
+	}
+	if (dashdash < 0 || dashdash + 1 >= argc) {
+		learn_usage(stderr);
+		free(base);
+		return SBX_EXIT_FAILURE;
+	}
+	char **cmd = argv + dashdash + 1;
+	/* sbx [base options] -- COMMAND ARGS */
+	size_t n_cmd = (size_t)(argc - dashdash - 1);
+	char **sbx_argv = xcalloc(n_base + n_cmd + 3, sizeof(*sbx_argv));
+	size_t k = 0;
+	sbx_argv[k++] = "sbx";
+	for (size_t i = 0; i < n_base; i++)
+		sbx_argv[k++] = base[i];
+	sbx_argv[k++] = "--";
+	for (size_t i = 0; i < n_cmd; i++)
+		sbx_argv[k++] = cmd[i];
+
+	FILE *out = stdout;
+	if (output && !(out = fopen(output, "we"))) {
+		sbx_fail(&err, errno, "learn: %s", output);
+		sbx_report(&err);
+		free(sbx_argv);
+		free(base);
+		return SBX_EXIT_FAILURE;
+	}
+
+	struct learner l = { 0 };
+	int code = SBX_EXIT_FAILURE;
+	_cleanup_close_ int pidfd = -1, listener = -1;
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		sbx_fail(&err, errno, "learn: pipe");
+		goto fail;
+	}
+	pid_t child = fork();
+	if (child < 0) {
+		sbx_fail(&err, errno, "learn: fork");
+		close(report[0]);
+		close(report[1]);
+		goto fail;
+	}
+	if (child == 0) {
+		close(report[0]);
+		learn_child(sbx_argv, report[1]);
+	}
+	close(report[1]);
+	l.launcher = child;
+	int fdnum = -1;
+	ssize_t got = read(report[0], &fdnum, sizeof(fdnum));
+	close(report[0]);
+	pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	int r = got == sizeof(fdnum) && pidfd >= 0 ? 0 : sbx_fail(&err, errno, "learn: cannot start the child");
+	if (r == 0)
+		r = listener = get_listener(child, pidfd, fdnum, &err);
+	if (r >= 0) {
+		struct proc *p = ARRAY_PUSH(l.procs, l.n_procs);
+		p->pid = child;
+		p->state = PROC_LAUNCHER;
+		r = supervise(&l, listener, pidfd, &err);
+	}
+	if (r < 0)
+		kill(child, SIGKILL);
+	int status = 0;
+	waitpid(child, &status, 0);
+	if (r < 0)
+		goto fail;
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	write_fragment(&l, cmd, base, n_base, out);
+	if (fflush(out) != 0) {
+		sbx_fail(&err, errno, "learn: writing %s", output ? output : "standard output");
+		goto fail;
+	}
+	{
+		size_t n_used = 0;
+		for (int nr = 0; nr < MAX_NR; nr++)
+			n_used += l.used[nr];
+		fprintf(stderr, "sbx learn: %zu distinct syscalls, %zu paths, %zu network endpoints recorded "
+				"(COMMAND exited with %d)%s%s\n",
+			n_used, l.n_paths, l.n_nets, code, output ? "; wrote " : "", output ? output : "");
+	}
+	goto done;
+fail:
+	sbx_report(&err);
+	code = SBX_EXIT_FAILURE;
+done:
+	if (out != stdout)
+		fclose(out);
+	learner_free(&l);
+	free(sbx_argv);
+	free(base);
+	return code;
+}

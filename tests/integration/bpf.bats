@@ -1,0 +1,312 @@
+#!/usr/bin/env bats
+# eBPF network and device rules (--connect, --bind-port, --net-rules), probed from inside the real
+# sandbox. As root, the cgroup programs are attached to the sandbox's cgroup: every refusal is
+# paired with a control (the same operation allowed by another rule, or allowed without rules) so
+# that a test fails if the programs are not there. Unprivileged, port-only rules fall back to
+# Landlock (EACCES instead of EPERM) and address rules are refused before anything runs.
+
+load ../lib/common
+
+setup() {
+	dir=$(mktemp -d /var/tmp/sbx-bpf.XXXXXX)
+	chmod 755 "$dir"
+	bg_pids=()
+	# probe.py OP... with OP = connect|send|bind,ADDRESS,PORT; prints "OP,ADDRESS,PORT RESULT"
+	# where RESULT is ok or the errno name. IPv6 when ADDRESS has a ':'.
+	cat >"$dir/probe.py" <<'EOF'
+import errno, socket, sys
+for op in sys.argv[1:]:
+    kind, host, port = op.split(",")
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM if kind == "send" else socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        if kind == "connect":
+            s.connect((host, int(port)))
+        elif kind == "send":
+            s.sendto(b"x", (host, int(port)))
+        else:
+            s.bind((host, int(port)))
+        res = "ok"
+    except OSError as e:
+        res = errno.errorcode.get(e.errno, str(e.errno))
+    s.close()
+    print(op, res)
+EOF
+	# server.py ADDRESS: listens on an ephemeral TCP port, prints it, accepts until killed.
+	cat >"$dir/server.py" <<'EOF'
+import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_STREAM)
+s.bind((sys.argv[1], 0))
+s.listen(64)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    c.close()
+EOF
+	chmod 644 "$dir"/*.py
+}
+
+teardown() {
+	for pid in "${bg_pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$dir"
+}
+
+# start_server ADDRESS: a loopback TCP server in the background; sets $port.
+start_server() {
+	local out="$dir/server.$RANDOM"
+	python3 "$dir/server.py" "$1" >"$out" &
+	bg_pids+=($!)
+	for _ in $(seq 50); do
+		[ -s "$out" ] && break
+		sleep 0.1
+	done
+	port=$(cat "$out")
+	[ -n "$port" ]
+}
+
+# A free port nothing listens on (bound and released on the host).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+probe_root() { sbx_root --net host --ro-bind "$dir:/t" "$@"; }
+probe_user() { sbx_user --net host --ro-bind "$dir:/t" "$@"; }
+
+cgroup2_root() { findmnt -n -t cgroup2 -o TARGET | head -1; }
+
+# ---- root: eBPF ----
+
+@test "root: connect inside the allowed set succeeds, outside is refused (IPv4 and IPv6)" {
+	needs_root
+	start_server 127.0.0.1; p4a=$port
+	start_server 127.0.0.1; p4b=$port
+	start_server ::1; p6a=$port
+	start_server ::1; p6b=$port
+	# Control: without rules all four servers are reachable.
+	run probe_root -- python3 /t/probe.py "connect,127.0.0.1,$p4b" "connect,::1,$p6b"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"connect,127.0.0.1,$p4b ok"* ]]
+	[[ "$output" == *"connect,::1,$p6b ok"* ]]
+
+	run probe_root --connect "127.0.0.1:$p4a" --connect "[::1]:$p6a" -- python3 /t/probe.py \
+		"connect,127.0.0.1,$p4a" "connect,::1,$p6a" "connect,127.0.0.1,$p4b" "connect,::1,$p6b" \
+		"connect,::ffff:127.0.0.1,$p4a" "connect,::ffff:127.0.0.1,$p4b" "connect,::1,$p4a"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"connect,127.0.0.1,$p4a ok"* ]]
+	[[ "$output" == *"connect,::1,$p6a ok"* ]]
+	[[ "$output" == *"connect,127.0.0.1,$p4b EPERM"* ]]
+	[[ "$output" == *"connect,::1,$p6b EPERM"* ]]
+	# IPv4-mapped IPv6 addresses are judged by the IPv4 rules.
+	[[ "$output" == *"connect,::ffff:127.0.0.1,$p4a ok"* ]]
+	[[ "$output" == *"connect,::ffff:127.0.0.1,$p4b EPERM"* ]]
+	# An address rule is per family: [::1] on the IPv4 rule's port is not covered.
+	[[ "$output" == *"connect,::1,$p4a EPERM"* ]]
+}
+
+@test "root: CIDR and port-range rules; UDP sends are filtered too" {
+	needs_root
+	start_server 127.0.0.1; p=$port
+	start_server 127.0.0.2; q=$port
+	run probe_root --connect "127.0.0.0/8:$p" --connect "127.0.0.2:$((q - 1))-$((q + 1))" \
+		--connect "[::1]:5353" -- python3 /t/probe.py \
+		"connect,127.0.0.1,$p" "connect,127.0.0.2,$q" "connect,127.0.0.1,$q" \
+		"send,127.0.0.9,$p" "send,127.0.0.9,$((p + 1))" "send,::1,5353" "send,::1,5354"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"connect,127.0.0.1,$p ok"* ]]
+	[[ "$output" == *"connect,127.0.0.2,$q ok"* ]]
+	[[ "$output" == *"connect,127.0.0.1,$q EPERM"* ]]
+	[[ "$output" == *"send,127.0.0.9,$p ok"* ]]
+	[[ "$output" == *"send,127.0.0.9,$((p + 1)) EPERM"* ]]
+	[[ "$output" == *"send,::1,5353 ok"* ]]
+	[[ "$output" == *"send,::1,5354 EPERM"* ]]
+}
+
+@test "root: a bind to a port not granted fails; granted and ephemeral binds work" {
+	needs_root
+	a=$(free_port); b=$(free_port)
+	[ "$a" != "$b" ] || b=$(free_port)
+	# Control: without rules both binds work.
+	run probe_root -- python3 /t/probe.py "bind,127.0.0.1,$b"
+	[[ "$output" == *"bind,127.0.0.1,$b ok"* ]]
+	run probe_root --bind-port "$a" -- python3 /t/probe.py \
+		"bind,127.0.0.1,$a" "bind,::1,$a" "bind,127.0.0.1,$b" "bind,127.0.0.1,0"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"bind,127.0.0.1,$a ok"* ]]
+	[[ "$output" == *"bind,::1,$a ok"* ]]
+	[[ "$output" == *"bind,127.0.0.1,$b EPERM"* ]]
+	[[ "$output" == *"bind,127.0.0.1,0 ok"* ]]
+	# With bind rules but no connect rule, connecting anywhere is refused (deny by default).
+	start_server 127.0.0.1
+	run probe_root --bind-port "$a" -- python3 /t/probe.py "connect,127.0.0.1,$port"
+	[[ "$output" == *"connect,127.0.0.1,$port EPERM"* ]]
+}
+
+@test "root: raw and other non-TCP/UDP inet sockets are refused by cgroup/sock_create" {
+	needs_root
+	# The sandbox's root has CAP_NET_RAW in its own user namespace only, which --net host does
+	# not honour, so use SCTP-less probes: an ICMP-protocol raw socket and a UDP-Lite socket.
+	run probe_root --connect 443 -- python3 -c '
+import socket
+for name, t, proto in (("udplite", socket.SOCK_DGRAM, 136), ("tcp", socket.SOCK_STREAM, 0), ("udp", socket.SOCK_DGRAM, 0)):
+    try:
+        socket.socket(socket.AF_INET, t, proto).close(); print(name, "ok")
+    except OSError as e:
+        print(name, e.errno)'
+	echo "$output"
+	[[ "$output" == *"tcp ok"* ]]
+	[[ "$output" == *"udp ok"* ]]
+	[[ "$output" == *"udplite 1"* ]]  # EPERM from the program
+	run probe_root -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 136); print("udplite ok")'
+	[[ "$output" == *"udplite ok"* ]]  # control: the kernel itself allows UDP-Lite
+}
+
+@test "root: the programs are detached and the cgroup removed when the sandbox ends" {
+	needs_root
+	command -v bpftool >/dev/null || PATH=$PATH:/usr/sbin
+	root=$(cgroup2_root)
+	[ -n "$root" ]
+	sbx_root --net host --connect 127.0.0.1:9 -- sh -c 'sleep 3' &
+	bg_pids+=($!)
+	sbx_pid=$!
+	cg=""
+	for _ in $(seq 50); do
+		cg=$(bpftool cgroup tree "$root" | awk '/^\// { path = $1 } /cgroup_inet4_connect/ && /sbx_connect4/ { print path }' | head -1)
+		[ -n "$cg" ] && break
+		sleep 0.1
+	done
+	echo "cgroup: $cg"
+	[ -n "$cg" ]
+	[ -d "$cg" ]
+	bpftool cgroup show "$cg" >"$dir/during"
+	cat "$dir/during"
+	for hook in connect4 connect6 sendmsg4 sendmsg6 bind4 bind6; do
+		grep -q "sbx_$hook" "$dir/during"
+	done
+	grep -q sbx_sock_create "$dir/during"
+	grep -q sbx_dev "$dir/during"
+	ids=$(awk '$1 ~ /^[0-9]+$/ { print $1 }' "$dir/during")
+	wait "$sbx_pid"
+	[ ! -e "$cg" ]
+	for id in $ids; do
+		run bpftool prog show id "$id"
+		[ "$status" -ne 0 ]
+	done
+}
+
+@test "root: a device node that is not granted cannot be opened although the mount shows it" {
+	needs_root
+	[ -c /dev/fuse ] && [ -c /dev/net/tun ] || skip "needs /dev/fuse and /dev/net/tun to copy"
+	mkdir "$dir/devs"
+	mknod -m 666 "$dir/devs/fuse" c 10 229
+	# Granted at launch: fuse. Created after the launch, in the same bound directory: tun.
+	sbx_root --dev-bind "$dir/devs:/devs" -- sh -c '
+		while [ ! -e /devs/tun ]; do sleep 0.1; done
+		for n in fuse tun; do
+			# (a subshell: a failed redirection on ":" ends a POSIX shell)
+			if (: <>/devs/$n) 2>/dev/null; then echo "$n ok"; else echo "$n denied"; fi
+		done' >"$dir/out" &
+	bg_pids+=($!)
+	sbx_pid=$!
+	sleep 1
+	mknod -m 666 "$dir/devs/tun" c 10 200
+	wait "$sbx_pid"
+	cat "$dir/out"
+	grep -q "fuse ok" "$dir/out"
+	grep -q "tun denied" "$dir/out"
+	# Control: granted at launch, tun opens (so the refusal above was the device program's).
+	run sbx_root --dev-bind "$dir/devs:/devs" -- sh -c ': <>/devs/tun && echo "tun ok"'
+	[[ "$output" == *"tun ok"* ]]
+}
+
+@test "root: --explain lists the eBPF rules as enforced and says whether BPF-LSM loads" {
+	needs_root
+	run sbx_root --net host --connect 10.0.0.0/8:443 --bind-port '[::1]:8000-8080' --explain -- true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ebpf: used"* ]]
+	[[ "$output" == *"10.0.0.0/8:443"*"enforced by eBPF"* ]]
+	[[ "$output" == *"[::1]:8000-8080"* ]]
+	[[ "$output" == *"bpf-lsm"* ]]
+	run sbx_root --net host --connect 10.0.0.0/8:443 --explain --json -- true
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["ebpf"]
+assert e["cgroup_programs"] is True, e
+assert e["network"]["enforced_by"] == "ebpf", e
+assert e["network"]["rules"] == [{"kind": "connect", "rule": "10.0.0.0/8:443", "status": "attached", "origin": "command line"}], e
+assert e["devices"]["enforced"] is True and "c1:3" in e["devices"]["allow"], e
+assert isinstance(e["lsm"]["available"], bool) and e["lsm"]["why"], e'
+}
+
+# ---- unprivileged: Landlock fallback and refusal ----
+
+@test "user: port-only rules fall back to Landlock TCP port rules" {
+	start_server 127.0.0.1; p=$port
+	start_server 127.0.0.1; q=$port
+	a=$(free_port)
+	run probe_user --connect "$p" --bind-port "*:$a" -- python3 /t/probe.py \
+		"connect,127.0.0.1,$p" "connect,127.0.0.1,$q" "bind,127.0.0.1,$a" "bind,127.0.0.1,$((a + 1))"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"connect,127.0.0.1,$p ok"* ]]
+	# EACCES is Landlock's answer (eBPF's would be EPERM).
+	[[ "$output" == *"connect,127.0.0.1,$q EACCES"* ]]
+	[[ "$output" == *"bind,127.0.0.1,$a ok"* ]]
+	[[ "$output" == *"bind,127.0.0.1,$((a + 1)) EACCES"* ]]
+	# Control: without the rule the second server is reachable.
+	run probe_user -- python3 /t/probe.py "connect,127.0.0.1,$q"
+	[[ "$output" == *"connect,127.0.0.1,$q ok"* ]]
+	run sbx_user --net host --connect "$p" --explain -- true
+	[[ "$output" == *"ebpf: not used"* ]]
+	[[ "$output" == *"*:$p"*"Landlock TCP port"* ]]
+}
+
+@test "user: a rule that names an address is refused before anything runs, saying what is missing" {
+	run sbx_user --net host --bind "$dir:/t" --connect 10.0.0.0/8:443 -- touch /t/ran
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[ ! -e "$dir/ran" ]
+	[[ "$output" == *"10.0.0.0/8:443"*"names an address"*"need privilege"* ]]
+	[[ "$output" == *"hint: eBPF is unavailable: sbx is not root"* ]]
+	[[ "$output" == *"*:443"* ]]
+	[[ "$output" == *"--net-rules optional"* ]]
+	# --explain shows the refusal instead of failing.
+	run sbx_user --net host --connect 10.0.0.0/8:443 --explain --json -- true
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+n = json.load(sys.stdin)["ebpf"]["network"]
+assert n["refused"] is True and n["rules"][0]["status"] == "refused", n'
+}
+
+@test "user: with --net-rules optional an address rule is widened to its port, with a warning" {
+	start_server 127.0.0.1; p=$port
+	start_server 127.0.0.1; q=$port
+	run probe_user --net-rules optional --connect "127.0.0.1:$p" -- python3 /t/probe.py \
+		"connect,127.0.0.1,$p" "connect,127.0.0.1,$q"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: network rule connect 127.0.0.1:$p is enforced as its port"* ]]
+	[[ "$output" == *"connect,127.0.0.1,$p ok"* ]]
+	[[ "$output" == *"connect,127.0.0.1,$q EACCES"* ]]
+}
+
+@test "bad network rules are rejected with a precise message" {
+	run sbx_user --connect '::1:80' -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"brackets"* ]]
+	run sbx_user --connect 'example.com:443' -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"not an IPv4 or IPv6 address"* ]]
+	run sbx_user --bind-port '70000' -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"ports are 1-65535"* ]]
+}
