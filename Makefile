@@ -64,6 +64,7 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/sbx
 	@sh tests/lib/demo.sh $(BUILD)/sbx
 
+include bpf/bpf.mk
 include tests/tests.mk
 -include tests/vm/vm.mk
 -include tests/bench/bench.mk

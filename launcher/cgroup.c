@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bpf.h"
 #include "rlimits.h"
 #include "systemd_scope.h"
 
@@ -462,7 +463,7 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 {
 	*cg = (struct sandbox_cgroup){ .dirfd = -1 };
 	const struct cgroup_limits *l = &p->cgroup;
-	if (!cgroup_limits_wanted(l))
+	if (!cgroup_limits_wanted(l) && !bpf_wants_cgroup(p))
 		return 0;
 
 	struct setup_ctx c = { .limits = l, .pid = getpid(), .want_io = l->io_weight != 0 };
@@ -496,6 +497,12 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 	}
 	setup_ctx_free(&c);
 
+	if (!cgroup_limits_wanted(l)) {
+		/* Only eBPF asked for the cgroup; bpf_policy_attach says what its absence costs. */
+		cg->note = xasprintf("no cgroup for the eBPF programs: 1. delegated subtree: %s; "
+				     "2. systemd scope: %s; 3. as root: %s", why[0], why[1], why[2]);
+		return 0;
+	}
 	char summary[160];
 	limits_summary(l, summary, sizeof(summary));
 	if (l->requirement == REQ_OPTIONAL) {

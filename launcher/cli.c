@@ -3,13 +3,14 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "bpf.h"
 #include "cgroup.h"
 #include "rlimits.h"
 
 enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_TMPFS,
 	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV, OPT_CLEARENV, OPT_PASS_FD,
-	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK,
+	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
 	OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
@@ -39,6 +40,9 @@ static const struct opt options[] = {
 	{ "--allow", OPT_ALLOW, true, "devel|userns|multiarch", "relax an always-on protection (visible in --explain)" },
 	{ "--rlimit", OPT_RLIMIT, true, "NAME=SOFT[:HARD]", "set a resource limit, e.g. nofile=1024, as=2G, cpu=30s:40s" },
 	{ "--timeout", OPT_TIMEOUT, true, "DURATION", "SIGTERM after DURATION, SIGKILL 5 s later" },
+	{ "--connect", OPT_CONNECT, true, "[ADDR[/N]:]PORT[-PORT]", "allow connecting/sending only to these (repeatable; eBPF as root, else Landlock TCP ports)" },
+	{ "--bind-port", OPT_BIND_PORT, true, "[ADDR[/N]:]PORT[-PORT]", "allow binding only these local ports (repeatable)" },
+	{ "--net-rules", OPT_NET_RULES, true, "required|optional", "refuse to run when address rules cannot be enforced (default), or widen them to ports" },
 	{ "--landlock", OPT_LANDLOCK, true, "required|optional", "refuse to run without Landlock (default), or best effort" },
 	{ "--memory-max", OPT_MEMORY_MAX, true, "SIZE", "cgroup memory.max" },
 	{ "--memory-high", OPT_MEMORY_HIGH, true, "SIZE", "cgroup memory.high" },
@@ -285,6 +289,17 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 	case OPT_TIMEOUT:
 		if (duration_parse(value, &p->timeout_ms) < 0 || p->timeout_ms == 0)
 			return sbx_fail(err, 0, "--timeout '%s': expected a duration such as 30s, 5m or 1500ms", value);
+		return 0;
+	case OPT_CONNECT:
+	case OPT_BIND_PORT:
+		return net_rule_parse(value, o->id == OPT_BIND_PORT, p, "command line", err);
+	case OPT_NET_RULES:
+		if (strcmp(value, "required") == 0)
+			p->net_rules_requirement = REQ_REQUIRED;
+		else if (strcmp(value, "optional") == 0)
+			p->net_rules_requirement = REQ_OPTIONAL;
+		else
+			return sbx_fail(err, 0, "--net-rules '%s': expected 'required' or 'optional'", value);
 		return 0;
 	case OPT_LANDLOCK:
 		if (strcmp(value, "required") == 0)

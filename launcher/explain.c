@@ -1,5 +1,7 @@
 #include "explain.h"
 
+#include "bpf.h"
+
 #include <string.h>
 
 #include "cgroup.h"
@@ -63,6 +65,7 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	fputs("resource limits:\n", out);
 	rlimits_explain(p, out);
 	cgroup_explain(p, out);
+	bpf_explain(p, out);
 	if (p->timeout_ms)
 		fprintf(out, "  timeout: %llu ms, then SIGTERM and SIGKILL 5 s later\n", p->timeout_ms);
 }
@@ -118,5 +121,7 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	rlimits_explain_json(p, out);
 	fputs(",\"cgroup\":", out);
 	cgroup_explain_json(p, out);
+	fputs(",\"ebpf\":", out);
+	bpf_explain_json(p, out);
 	fprintf(out, ",\"timeout_ms\":%llu}\n", p->timeout_ms);
 }

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "bpf.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "env.h"
@@ -76,11 +77,18 @@ _Noreturn static void exec_command(const struct policy *p, struct sandbox_env *e
 
 /* Everything the sandbox's pid 1 does before it forks COMMAND, in the fixed order. */
 static int child_setup(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-		       struct sandbox_env *env, struct sbx_error *err)
+		       struct sandbox_env *env, int sync_fd, struct sbx_error *err)
 {
 	int r = userns_become(id, err);
 	if (r < 0)
 		return r;
+	/* Changing uid (root runs) clears the parent-death signal: arm it again, then make sure sbx
+	 * did not die in between (it holds the sync pipe's write end until the sandbox ends). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return sbx_fail(err, errno, "cannot set the parent-death signal");
+	struct pollfd alive = { .fd = sync_fd, .events = POLLIN };
+	if (poll(&alive, 1, 0) > 0 && (alive.revents & (POLLHUP | POLLERR)))
+		_exit(SBX_EXIT_FAILURE);
 	struct view view = { 0 };
 	r = mount_plan_apply(plan, id, &view, err);
 	if (r == 0 && p->net == NET_NONE)
@@ -120,12 +128,16 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 	char go;
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
-	close(sync_fd);
 
-	if (child_setup(p, id, plan, env, &err) < 0) {
+	if (child_setup(p, id, plan, env, sync_fd, &err) < 0) {
 		sbx_report(&err);
 		_exit(SBX_EXIT_FAILURE);
 	}
+	close(sync_fd);
+	/* COMMAND must not be able to open /proc/1/mem or take init's descriptors; exec makes it
+	 * dumpable again for itself. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		_exit(SBX_EXIT_FAILURE);
 	pid_t command = fork();
 	if (command < 0) {
 		perror("sbx: fork");
@@ -217,6 +229,14 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	if (r < 0)
 		return r;
 
+	/* Attached before the sandbox exists, so its rules hold from the first instruction. */
+	struct bpf_state *bpf = NULL;
+	r = bpf_policy_attach(p, cg.dirfd, &bpf, err);
+	if (r < 0) {
+		cgroup_teardown(&cg);
+		return r;
+	}
+
 	struct sandbox_env env = { 0 };
 	env_build(&env, environ, p, id->home, id->runtime_dir);
 
@@ -254,7 +274,6 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	r = userns_write_maps(child, id, err);
 	if (r == 0 && write(sync[1], "x", 1) != 1)
 		r = sbx_fail(err, errno, "cannot start the sandbox");
-	close(sync[1]);
 	if (r < 0) {
 		send_signal(pidfd, SIGKILL);
 		waitpid(child, NULL, 0);
@@ -270,7 +289,9 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		}
 	}
 	close(pidfd);
+	close(sync[1]);
 out:
+	bpf_policy_detach(bpf);
 	cgroup_teardown(&cg);
 	env_free(&env);
 	sigprocmask(SIG_SETMASK, &saved, NULL);

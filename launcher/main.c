@@ -6,9 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bpf.h"
 #include "cli.h"
 #include "explain.h"
 #include "launch.h"
+#include "learn.h"
 #include "mount.h"
 #include "policy.h"
 #include "profile.h"
@@ -131,6 +133,8 @@ int main(int argc, char **argv)
 	signal(SIGCHLD, SIG_DFL);
 	if (argc >= 2 && strcmp(argv[1], "profile") == 0)
 		return profile_subcommand(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "learn") == 0)
+		return learn_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "seccomp") == 0)
 		return seccomp_export_main(argc - 1, argv + 1);
 
@@ -162,6 +166,12 @@ int main(int argc, char **argv)
 	int r = prepare(&p, &id, argv[cli.command_index], cli.profile, &err);
 	if (r == 0)
 		r = cli_apply(argc, argv, &cli, id.cwd ? id.cwd : "/", &p, &err);
+	if (r == 0) {
+		r = bpf_plan(&p, &err);
+		/* --explain shows the refused network rules rather than failing on them. */
+		if (r == -EPERM && cli.explain)
+			r = 0;
+	}
 	if (r == 0)
 		r = build_plan(&p, &id, &plan, &err);
 	int code;

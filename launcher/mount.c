@@ -145,17 +145,29 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		plan->steps[plan->n - 1].origin = m->origin;
 	}
 
-	/* A directory the sandbox must never write (profile dirs) is made read-only when a writable
-	 * host bind contains it; read-only system dirs and private tmpfs cover the others. */
+	/* A host directory the sandbox must never write (profile dirs) is made read-only wherever a
+	 * writable host bind exposes it, whatever the destination; a bind of something inside it is
+	 * made read-only itself. Read-only system dirs and private tmpfs need nothing. */
+	size_t n_before = plan->n;
 	for (char *const *dir = protect; dir && *dir; dir++) {
-		bool exposed = false;
-		for (size_t i = 0; i < plan->n; i++) {
-			const struct mount_step *g = &plan->steps[i];
-			if (g->kind == STEP_BIND && !g->read_only && path_has_prefix(*dir, g->dst))
-				exposed = true;
+		bool nested = false;
+		for (char *const *prev = protect; prev < dir; prev++)
+			nested |= path_has_prefix(*dir, *prev);
+		if (nested)
+			continue;
+		for (size_t i = 0; i < n_before; i++) {
+			struct mount_step *g = &plan->steps[i];
+			if (g->kind != STEP_BIND || g->read_only || g->device || !g->src)
+				continue;
+			if (path_has_prefix(g->src, *dir)) {
+				g->read_only = true;
+				g->access = VIEW_READ_EXEC;
+			} else if (path_has_prefix(*dir, g->src)) {
+				const char *rest = *dir + (strcmp(g->src, "/") ? strlen(g->src) : 0);
+				_cleanup_free_ char *inside = xasprintf("%s%s", strcmp(g->dst, "/") ? g->dst : "", rest);
+				plan_add(plan, STEP_PROTECT, NULL, inside, "protect");
+			}
 		}
-		if (exposed)
-			plan_add(plan, STEP_PROTECT, NULL, *dir, "protect");
 	}
 	return 0;
 }
@@ -264,7 +276,9 @@ static int open_source(struct mount_step *s, struct sbx_error *err)
 {
 	_cleanup_close_ int src = open(s->src, O_PATH | O_CLOEXEC);
 	if (src < 0) {
-		if (errno == ENOENT && s->optional) {
+		/* An optional source that is missing, or that the sandbox's identity may not open
+		 * (root runs as nobody), is skipped: --explain lists it. */
+		if ((errno == ENOENT || errno == EACCES) && s->optional) {
 			s->skipped = true;
 			return 0;
 		}

@@ -1,5 +1,7 @@
 #include "policy.h"
 
+#include "bpf.h"
+
 #include <string.h>
 
 void policy_init(struct policy *p)
@@ -36,6 +38,7 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_ports; i++)
 		free(p->ports[i].origin);
 	free(p->ports);
+	net_rules_free(p);
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(p->rlimits[i].origin);
 	free(p->cgroup.origin);

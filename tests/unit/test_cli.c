@@ -171,7 +171,7 @@ static void test_plan_skeleton_and_grants(void **state)
 			       .config_home = "/home/u/.config" };
 	struct policy p;
 	policy_init(&p);
-	policy_add_mount(&p, MOUNT_BIND, "/data", "/home/u", false, "cli");
+	policy_add_mount(&p, MOUNT_BIND, "/home/u", "/home/u", false, "cli");
 	char *protect[] = { "/home/u/.config/sbx", "/etc/sbx/profiles", NULL };
 	struct mount_plan plan;
 	struct sbx_error err = { 0 };
