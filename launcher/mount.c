@@ -17,6 +17,8 @@ static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind,
 	s->src = src ? xstrdup(src) : NULL;
 	s->dst = xstrdup(dst);
 	s->label = label;
+	s->anchor = -1;
+	s->src_fd = -1;
 	s->tree_fd = -1;
 	return s;
 }
@@ -97,6 +99,25 @@ static bool path_has_prefix(const char *path, const char *prefix)
 	return strncmp(path, prefix, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* A grant's source inside another, writable grant's source is resolved below it (see
+ * mount_step.anchor): the innermost such grant is the anchor. */
+static void anchor_sources(struct mount_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct mount_step *s = &plan->steps[i];
+		if (s->kind != STEP_BIND || strcmp(s->label, "grant") != 0)
+			continue;
+		for (size_t j = 0; j < plan->n; j++) {
+			const struct mount_step *w = &plan->steps[j];
+			if (j == i || w->kind != STEP_BIND || w->read_only || w->device || strcmp(w->label, "grant") ||
+			    strcmp(w->src, s->src) == 0 || !path_has_prefix(s->src, w->src))
+				continue;
+			if (s->anchor < 0 || strlen(w->src) > strlen(plan->steps[s->anchor].src))
+				s->anchor = (ssize_t)j;
+		}
+	}
+}
+
 int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
 		     struct mount_plan *plan, struct sbx_error *err)
 {
@@ -145,6 +166,8 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		plan->steps[plan->n - 1].origin = m->origin;
 	}
 
+	anchor_sources(plan);
+
 	/* A host directory the sandbox must never write (profile dirs) is made read-only wherever a
 	 * writable host bind exposes it, whatever the destination; a bind of something inside it is
 	 * made read-only itself. Read-only system dirs and private tmpfs need nothing. */
@@ -179,6 +202,8 @@ void mount_plan_free(struct mount_plan *plan)
 		free(plan->steps[i].dst);
 		if (plan->steps[i].tree_fd >= 0)
 			close(plan->steps[i].tree_fd);
+		if (plan->steps[i].src_fd >= 0)
+			close(plan->steps[i].src_fd);
 	}
 	free(plan->steps);
 	memset(plan, 0, sizeof(*plan));
@@ -272,18 +297,40 @@ static int set_attrs(int tree_fd, unsigned long long attrs, bool recursive, cons
 /* Opens a bind source once, clones its mount tree from that fd, and sets the flags on the detached
  * tree: a symlink swapped in afterwards cannot redirect the mount. Runs before anything is mounted,
  * while the host paths are still where the user named them. */
-static int open_source(struct mount_step *s, struct sbx_error *err)
+static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *err)
 {
-	_cleanup_close_ int src = open(s->src, O_PATH | O_CLOEXEC);
+	struct mount_step *s = &plan->steps[index];
+	if (s->src_fd >= 0 || s->skipped)
+		return 0;
+	int src;
+	if (s->anchor >= 0) {
+		struct mount_step *a = &plan->steps[s->anchor];
+		int r = open_source(plan, (size_t)s->anchor, err);
+		if (r < 0)
+			return r;
+		const char *rest = s->src + (strcmp(a->src, "/") ? strlen(a->src) : 0) + 1;
+		src = a->skipped ? -ENOENT : open_beneath(a->src_fd, rest, O_PATH);
+		if (src == -ELOOP || src == -EXDEV) {
+			sbx_fail(err, 0, "bind source %s: a symlink inside the writable grant %s, which the sandbox "
+				 "could have planted; refusing to follow it", s->src, a->src);
+			sbx_hint(err, "grant the symlink's target by its real path");
+			return -ELOOP;
+		}
+	} else {
+		src = open(s->src, O_PATH | O_CLOEXEC);
+		if (src < 0)
+			src = -errno;
+	}
 	if (src < 0) {
 		/* An optional source that is missing, or that the sandbox's identity may not open
 		 * (root runs as nobody), is skipped: --explain lists it. */
-		if ((errno == ENOENT || errno == EACCES) && s->optional) {
+		if ((src == -ENOENT || src == -EACCES) && s->optional) {
 			s->skipped = true;
 			return 0;
 		}
-		return sbx_fail(err, errno, "bind source %s", s->src);
+		return sbx_fail(err, -src, "bind source %s", s->src);
 	}
+	s->src_fd = src;
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return sbx_fail(err, errno, "bind source %s", s->src);
@@ -448,9 +495,15 @@ int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct 
 	for (size_t i = 0; i < plan->n; i++) {
 		if (plan->steps[i].kind != STEP_BIND)
 			continue;
-		int r = open_source(&plan->steps[i], err);
+		int r = open_source(plan, i, err);
 		if (r < 0)
 			return r;
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		if (plan->steps[i].src_fd >= 0) {
+			close(plan->steps[i].src_fd);
+			plan->steps[i].src_fd = -1;
+		}
 	}
 
 	/* The new root is a tmpfs over /tmp of this private namespace; after pivot_root neither it

@@ -33,7 +33,12 @@ struct mount_step {
 	bool in_view;   /* Landlock grants this path */
 	const char *label;    /* "system", "private", "grant", "device", "protect" */
 	const char *origin;   /* borrowed from the policy, or NULL for the fixed skeleton */
+	/* STEP_BIND: index of the writable grant whose source contains this source, or -1. The
+	 * sandbox may have planted symlinks there, so the rest of the path is resolved below that
+	 * grant's opened source without following any. */
+	ssize_t anchor;
 	/* Filled while applying. */
+	int src_fd;  /* O_PATH of the source, kept while other sources may resolve below it */
 	int tree_fd;
 	bool skipped;
 	bool is_dir;

@@ -14,7 +14,8 @@ load escape
 # atomically (renameat2 RENAME_EXCHANGE, tests/helpers/escape-host.c) between the real directory
 # and a symlink to a SECRET directory, many times. sbx opens each bind source once (O_PATH) and
 # mounts that very inode (open_tree on the fd), so there is no window between a check and the
-# mount; what it opened is what the command sees.
+# mount; and a source inside a writable grant is resolved below that grant without following
+# symlinks, so the swapped-in symlink makes the launch fail instead of mounting SECRET.
 
 # bind_race WHO VARIANT KIND ROUNDS: KIND is root-only (SECRET is readable only by root) or
 # outside-grants (SECRET belongs to the sandbox's own uid but lies outside every grant).
@@ -78,6 +79,45 @@ bind_race() {
 # Expected: each launch mounts the real directory or refuses; never the symlink's target.
 @test "bind source swapped for a symlink during launch: a directory outside the grants is never mounted" {
 	for_variants bind_race outside-grants 60
+}
+
+# Layer: the same rule without a race. A symlink that an app planted earlier in its writable
+# grant (Flatpak's persist dirs, CVE-2024-42472) is never followed by a grant below it, while
+# real directories there and symlinks outside writable grants (dotfiles) still work.
+planted_symlink_check() {
+	local who=$1 variant=$2 base secret out rc bad=0
+	sandbox_owned_dir base "$who" planted || return 1
+	sandbox_owned_dir secret "$who" secret || return 1
+	echo SECRET >"$secret/marker" && echo legit >"$base/marker"
+	mkdir "$base/real" && echo real >"$base/real/marker"
+	ln -s "$secret" "$base/planted"
+	[ "$(id -u)" -ne 0 ] || chown -hR "$(variant_uid "$who"):$(variant_gid "$who")" "$base" "$secret"
+	out=$(escape_sbx "$who" "$variant" --bind "$base:/data" --ro-bind "$base/planted:/src" \
+		-- /bin/cat /src/marker 2>&1)
+	rc=$?
+	if [ "$rc" -ne 125 ] || [[ $out == *SECRET* ]] || [[ $out != *"symlink inside the writable grant $base"* ]]; then
+		show "$who $variant" "$out"
+		echo "    [$who $variant] planted symlink: exit status $rc, expected 125 and the reason" >&2
+		bad=1
+	fi
+	out=$(escape_sbx "$who" "$variant" --bind "$base:/data" --ro-bind "$base/real:/src" \
+		-- /bin/cat /src/marker 2>/dev/null)
+	if [ "$out" != real ]; then
+		show "$who $variant" "$out"
+		echo "    [$who $variant] a real directory inside the writable grant was not mounted" >&2
+		bad=1
+	fi
+	out=$(escape_sbx "$who" "$variant" --ro-bind "$base/planted:/src" -- /bin/cat /src/marker 2>/dev/null)
+	if [ "$out" != SECRET ]; then
+		show "$who $variant" "$out"
+		echo "    [$who $variant] a symlink outside any writable grant was not followed" >&2
+		bad=1
+	fi
+	return "$bad"
+}
+
+@test "a symlink planted in a writable grant is never followed by a bind source below it; real directories and other symlinks work" {
+	for_variants planted_symlink_check
 }
 
 # ---- a bind destination whose parent is a symlink out of the root ----
