@@ -6,6 +6,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cli.h"
 
 /* ---- planning (pure data) ---- */
 
@@ -65,6 +68,25 @@ static void plan_usr_links(struct mount_plan *plan)
 	}
 }
 
+/* The caller's terminal, when a standard fd is one, is also reachable as /dev/console: the command
+ * already holds it open, and this lets ttyname() (`tty`, shells, ssh) find it inside, where the
+ * host's /dev/pts is replaced by a new instance. TIOCSTI stays denied by the seccomp filter. */
+static void plan_console(struct mount_plan *plan)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		const char *tty = isatty(fd) ? ttyname(fd) : NULL;
+		if (!tty || !path_is_clean_absolute(tty))
+			continue;
+		struct mount_step *s = plan_add(plan, STEP_BIND, tty, "/dev/console", "device");
+		s->device = true;
+		s->noexec = true;
+		s->optional = true;
+		s->access = VIEW_DEVICE;
+		s->in_view = true;
+		return;
+	}
+}
+
 static void plan_dev(struct mount_plan *plan)
 {
 	struct mount_step *s = plan_add(plan, STEP_TMPFS, NULL, "/dev", "device");
@@ -89,6 +111,7 @@ static void plan_dev(struct mount_plan *plan)
 	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/0", "/dev/stdin", "device");
 	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/1", "/dev/stdout", "device");
 	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/2", "/dev/stderr", "device");
+	plan_console(plan);
 }
 
 static bool path_has_prefix(const char *path, const char *prefix)
