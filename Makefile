@@ -66,6 +66,7 @@ demo: deps
 
 include bpf/bpf.mk
 include tests/tests.mk
+include tests/escape/escape.mk
 -include tests/vm/vm.mk
 -include tests/bench/bench.mk
 -include fuzz/fuzz.mk
