@@ -383,6 +383,19 @@ static int new_fs(const char *type, const char *const *options, unsigned attrs, 
 	return mfd;
 }
 
+/* A new filesystem instance mounted at dst (created as a directory below the new root). */
+static int mount_new_fs(int rootfd, const char *type, const char *const *options, unsigned attrs,
+			const char *dst, struct sbx_error *err)
+{
+	_cleanup_close_ int mfd = new_fs(type, options, attrs, dst, err);
+	if (mfd < 0)
+		return mfd;
+	_cleanup_close_ int target = prepare_target(rootfd, dst, true, err);
+	if (target < 0)
+		return target;
+	return attach(mfd, target, dst, err);
+}
+
 static int apply_tmpfs(int rootfd, const struct mount_step *s, const struct identity *id,
 		       struct sbx_error *err)
 {
@@ -392,17 +405,10 @@ static int apply_tmpfs(int rootfd, const struct mount_step *s, const struct iden
 	snprintf(gid, sizeof(gid), "%u", (unsigned)id->gid);
 	const char *const owned[] = { "mode", mode, "uid", uid, "gid", gid, NULL, NULL };
 	const char *const plain[] = { "mode", mode, NULL, NULL };
-	_cleanup_close_ int mfd = new_fs("tmpfs", s->owned ? owned : plain,
-					 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-						 (s->noexec ? MOUNT_ATTR_NOEXEC : 0) |
-						 (s->read_only ? MOUNT_ATTR_RDONLY : 0),
-					 s->dst, err);
-	if (mfd < 0)
-		return mfd;
-	_cleanup_close_ int target = prepare_target(rootfd, s->dst, true, err);
-	if (target < 0)
-		return target;
-	return attach(mfd, target, s->dst, err);
+	return mount_new_fs(rootfd, "tmpfs", s->owned ? owned : plain,
+			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (s->noexec ? MOUNT_ATTR_NOEXEC : 0) |
+				    (s->read_only ? MOUNT_ATTR_RDONLY : 0),
+			    s->dst, err);
 }
 
 static int apply_symlink(int rootfd, const struct mount_step *s, struct sbx_error *err)
@@ -475,18 +481,11 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 	case STEP_PROTECT:
 		return apply_protect(rootfd, s, id, err);
 	case STEP_PROC: {
-		_cleanup_close_ int mfd = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-						 s->dst, err);
-		if (mfd < 0) {
-			if (err->code == EPERM)
-				sbx_hint(err, "the kernel refuses a new /proc when the host's /proc is partly hidden "
-					      "(e.g. inside an unprivileged container)");
-			return mfd;
-		}
-		_cleanup_close_ int target = prepare_target(rootfd, s->dst, true, err);
-		if (target < 0)
-			return target;
-		int r = attach(mfd, target, s->dst, err);
+		int r = mount_new_fs(rootfd, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				     s->dst, err);
+		if (r < 0 && err->code == EPERM)
+			sbx_hint(err, "the kernel refuses a new /proc when the host's /proc is partly hidden "
+				      "(e.g. inside an unprivileged container)");
 		if (r == 0 && plan->limit_nesting) {
 			_cleanup_close_ int proc = open_beneath(rootfd, "proc", O_DIRECTORY | O_RDONLY);
 			if (proc < 0)
@@ -497,13 +496,7 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 	}
 	case STEP_DEVPTS: {
 		const char *const opts[] = { "ptmxmode", "0666", "mode", "0620", NULL, NULL };
-		_cleanup_close_ int mfd = new_fs("devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, s->dst, err);
-		if (mfd < 0)
-			return mfd;
-		_cleanup_close_ int target = prepare_target(rootfd, s->dst, true, err);
-		if (target < 0)
-			return target;
-		return attach(mfd, target, s->dst, err);
+		return mount_new_fs(rootfd, "devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, s->dst, err);
 	}
 	}
 	return 0;
