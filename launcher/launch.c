@@ -65,6 +65,13 @@ static void enter_workdir(const struct identity *id, struct sandbox_env *env)
 
 _Noreturn static void exec_command(const struct policy *p, struct sandbox_env *env)
 {
+	/* Limits bind COMMAND and what it starts, not sbx's init (whose allocator they would starve:
+	 * an address-space limit leaves an ASan build of init no room). prlimit64 is always allowed. */
+	struct sbx_error err = { 0 };
+	if (rlimits_apply(p, &err) < 0) {
+		sbx_report(&err);
+		_exit(SBX_EXIT_FAILURE);
+	}
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -98,10 +105,8 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 		r = sbx_fail(err, errno, "cannot set the hostname");
 	if (r == 0 && plan->limit_nesting)
 		r = userns_lock_nesting(id, err);
-	if (r == 0) {
+	if (r == 0)
 		enter_workdir(id, env);
-		r = rlimits_apply(p, err);
-	}
 	if (r == 0)
 		r = close_inherited_fds(p, err);
 	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
