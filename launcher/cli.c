@@ -10,7 +10,7 @@
 enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_TMPFS,
 	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV, OPT_CLEARENV, OPT_PASS_FD,
-	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
+	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
 	OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
@@ -44,6 +44,7 @@ static const struct opt options[] = {
 	{ "--bind-port", OPT_BIND_PORT, true, "[ADDR[/N]:]PORT[-PORT]", "allow binding only these local ports (repeatable)" },
 	{ "--net-rules", OPT_NET_RULES, true, "required|optional", "refuse to run when address rules cannot be enforced (default), or widen them to ports" },
 	{ "--landlock", OPT_LANDLOCK, true, "required|optional", "refuse to run without Landlock (default), or best effort" },
+	{ "--apparmor", OPT_APPARMOR, true, "NAME", "stack the loaded AppArmor profile NAME on COMMAND (refused where AppArmor is off)" },
 	{ "--memory-max", OPT_MEMORY_MAX, true, "SIZE", "cgroup memory.max" },
 	{ "--memory-high", OPT_MEMORY_HIGH, true, "SIZE", "cgroup memory.high" },
 	{ "--pids-max", OPT_PIDS_MAX, true, "N", "cgroup pids.max" },
@@ -308,6 +309,15 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 			p->landlock = REQ_OPTIONAL;
 		else
 			return sbx_fail(err, 0, "--landlock '%s': expected 'required' or 'optional'", value);
+		return 0;
+	case OPT_APPARMOR:
+		if (!*value || strpbrk(value, " \t\n"))
+			return sbx_fail(err, 0, "--apparmor '%s': expected an AppArmor profile name", value);
+		free(p->apparmor_profile);
+		free(p->apparmor_origin);
+		p->apparmor_profile = xstrdup(value);
+		p->apparmor_origin = xstrdup("command line");
+		p->apparmor = REQ_REQUIRED;
 		return 0;
 	case OPT_MEMORY_MAX:
 		return parse_size_option(o->name, value, &p->cgroup.memory_max, err);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "apparmor.h"
 #include "cgroup.h"
 #include "landlock.h"
 #include "rlimits.h"
@@ -62,6 +63,7 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	view_free(&v);
 	fputs("seccomp:\n", out);
 	seccomp_explain(p, out);
+	apparmor_explain(p, out);
 	fputs("resource limits:\n", out);
 	rlimits_explain(p, out);
 	cgroup_explain(p, out);
@@ -117,6 +119,8 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	view_free(&v);
 	fputs(",\"seccomp\":", out);
 	seccomp_explain_json(p, out);
+	fputs(",\"apparmor\":", out);
+	apparmor_explain_json(p, out);
 	fputs(",\"rlimits\":", out);
 	rlimits_explain_json(p, out);
 	fputs(",\"cgroup\":", out);

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "apparmor.h"
 #include "bpf.h"
 #include "caps.h"
 #include "cgroup.h"
@@ -105,6 +106,8 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 		r = sbx_fail(err, errno, "cannot set the hostname");
 	if (r == 0 && plan->limit_nesting)
 		r = userns_lock_nesting(id, err);
+	if (r == 0)
+		r = apparmor_apply(p, err);
 	if (r == 0)
 		enter_workdir(id, env);
 	if (r == 0)

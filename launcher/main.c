@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "apparmor.h"
 #include "bpf.h"
 #include "cli.h"
 #include "explain.h"
@@ -169,6 +170,11 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		r = bpf_plan(&p, &err);
 		/* --explain shows the refused network rules rather than failing on them. */
+		if (r == -EPERM && cli.explain)
+			r = 0;
+	}
+	if (r == 0) {
+		r = apparmor_plan(&p, &err);
 		if (r == -EPERM && cli.explain)
 			r = 0;
 	}

@@ -44,6 +44,9 @@ void policy_free(struct policy *p)
 	free(p->cgroup.origin);
 	free(p->pass_fds);
 	free(p->hostname);
+	free(p->apparmor_profile);
+	free(p->apparmor_origin);
+	free(p->apparmor_missing);
 	free(p->profile_name);
 	free(p->profile_path);
 	for (size_t i = 0; i < p->argc; i++)

@@ -135,6 +135,12 @@ struct policy {
 	bool scope_abstract_unix;  /* ABI 6: default true */
 	bool scope_signals;        /* ABI 6: default true */
 
+	/* AppArmor (apparmor.h): a loaded profile stacked on COMMAND, or NULL. */
+	char *apparmor_profile;
+	enum requirement apparmor;
+	origin_t apparmor_origin;
+	char *apparmor_missing;  /* filled by apparmor_plan: why it cannot be applied here */
+
 	/* Resources. */
 	struct rlimit_setting rlimits[RLIM_NLIMITS];
 	struct cgroup_limits cgroup;

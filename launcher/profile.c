@@ -950,6 +950,35 @@ static int d_allow(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* apparmor NAME [optional]: stack a loaded AppArmor profile on COMMAND (apparmor.h). Accepting its
+ * absence is a relaxation, which an include may not make. */
+static int d_apparmor(struct parser *ps, struct line *ln)
+{
+	int r = no_undefined(ps, ln);
+	if (r < 0)
+		return r;
+	struct token *name = arg(ln, 0);
+	for (const char *c = name->text; *c; c++)
+		if (*c <= ' ' || *c == 0x7f)
+			return FAIL_TOK(ps, ln, name, "expected an AppArmor profile name without spaces");
+	enum requirement req = REQ_REQUIRED;
+	if (ln->n == 2) {
+		struct token *t = arg(ln, 1);
+		if (strcmp(t->text, "optional") != 0)
+			return FAIL_TOK(ps, ln, t, "expected 'optional' or nothing");
+		r = relaxation_allowed(ps, ln, t);
+		if (r < 0)
+			return r;
+		req = REQ_OPTIONAL;
+	}
+	free(ps->p->apparmor_profile);
+	free(ps->p->apparmor_origin);
+	ps->p->apparmor_profile = xstrdup(name->text);
+	ps->p->apparmor_origin = xstrdup(ln->origin);
+	ps->p->apparmor = req;
+	return 0;
+}
+
 static int d_landlock(struct parser *ps, struct line *ln)
 {
 	struct token *t = arg(ln, 0);
@@ -1316,6 +1345,7 @@ static const struct directive directives[] = {
 	{ "allow", d_allow, 1, 5, "allow devel|userns|multiarch|abstract-unix|signals..." },
 	{ "syscalls", d_syscalls, 1, PROFILE_MAX_ARGS, "syscalls allow|deny|errno E|kill|log NAME... | syscalls allowlist" },
 	{ "landlock", d_landlock, 1, 1, "landlock required|optional" },
+	{ "apparmor", d_apparmor, 1, 2, "apparmor NAME [optional]" },
 	{ "limits-optional", d_limits_optional, 0, 0, "limits-optional" },
 	{ "rlimit", d_rlimit, 1, 2, "rlimit NAME VALUE" },
 	{ "timeout", d_timeout, 1, 1, "timeout DURATION" },
@@ -1344,7 +1374,6 @@ static const struct {
 	{ "dbus-own", "D-Bus filtering" },
 	{ "dbus-see", "D-Bus filtering" },
 	{ "dbus-call", "D-Bus filtering" },
-	{ "apparmor", "per-app AppArmor confinement" },
 	{ "mask", "hiding a path inside a grant" },
 };
 

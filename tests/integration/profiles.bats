@@ -54,18 +54,6 @@ start_http() {
 	wait_until 10 port_open "$port"
 }
 
-# user_profile NAME TEXT: writes the test user's own ~/.config/sbx/profiles/NAME.
-user_profile() {
-	local dir=$TEST_HOME/.config/sbx/profiles
-	[ -d "$TEST_HOME/.config" ] || cleanup_path "$TEST_HOME/.config"
-	if [ ! -d "$TEST_HOME/.config/sbx" ]; then
-		as_user mkdir -p "$dir"
-		cleanup_path "$TEST_HOME/.config/sbx"
-	fi
-	printf '%s\n' "$2" >"$dir/$1"
-	chown "$TEST_UID:$TEST_GID" "$dir/$1"
-}
-
 as_user_in() {
 	local dir=$1
 	shift

@@ -244,6 +244,18 @@ user_tmpdir() {
 	printf -v "$1" '%s' "$_d"
 }
 
+# user_profile NAME TEXT: writes the test user's own ~/.config/sbx/profiles/NAME.
+user_profile() {
+	local dir=$TEST_HOME/.config/sbx/profiles
+	[ -d "$TEST_HOME/.config" ] || cleanup_path "$TEST_HOME/.config"
+	if [ ! -d "$TEST_HOME/.config/sbx" ]; then
+		as_user mkdir -p "$dir"
+		cleanup_path "$TEST_HOME/.config/sbx"
+	fi
+	printf '%s\n' "$2" >"$dir/$1"
+	chown "$TEST_UID:$TEST_GID" "$dir/$1"
+}
+
 # make_user_file PATH CONTENT: writes CONTENT (and a newline) to PATH, owned by the test user,
 # mode 0644; removed by sbx_cleanup.
 make_user_file() {

@@ -2,7 +2,7 @@
 # Installs the Debian packages sbx needs to build and test, when run as root; otherwise prints the
 # exact apt-get line. Extra packages may be passed as arguments.
 set -eu
-pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev libcmocka-dev bats
+pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev apparmor libcmocka-dev bats
 python3 iproute2 util-linux procps clang llvm libclang-rt-14-dev bpftool
 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 curl wget git sqlite3 tar gzip openssh-client nginx $*"

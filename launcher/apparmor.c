@@ -1,0 +1,107 @@
+#include "apparmor.h"
+
+#include <string.h>
+#include <sys/apparmor.h>
+
+#define LOADED_PROFILES "/sys/kernel/security/apparmor/profiles"
+
+/* Why AppArmor cannot confine here, from aa_is_enabled()'s errno, or NULL when it can. */
+static const char *disabled_reason(void)
+{
+	if (aa_is_enabled())
+		return NULL;
+	switch (errno) {
+	case ENOSYS: return "AppArmor is not built into or not enabled in this kernel";
+	case ECANCELED: return "AppArmor is built in but disabled (apparmor=0 or another LSM chosen at boot)";
+	case ENOENT: return "securityfs is not mounted at /sys/kernel/security";
+	case EPERM:
+	case EACCES: return "AppArmor's state cannot be read here (a confined or containerised sbx)";
+	default: return "AppArmor is not available";
+	}
+}
+
+/* 1: NAME is in the kernel's list of loaded profiles ("NAME (mode)" lines); 0: it is not;
+ * -errno when the list cannot be read (then the exec-time write decides). */
+static int profile_loaded(const char *name)
+{
+	_cleanup_free_ char *list = NULL;
+	size_t len;
+	int r = read_file(LOADED_PROFILES, &list, &len);
+	if (r < 0)
+		return r;
+	size_t n = strlen(name);
+	for (char *line = list, *next; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, name, n) == 0 && strncmp(line + n, " (", 2) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int apparmor_plan(struct policy *p, struct sbx_error *err)
+{
+	if (!p->apparmor_profile)
+		return 0;
+	const char *reason = disabled_reason();
+	if (reason)
+		p->apparmor_missing = xstrdup(reason);
+	else if (profile_loaded(p->apparmor_profile) == 0)
+		p->apparmor_missing = xasprintf("the AppArmor profile '%s' is not loaded", p->apparmor_profile);
+	if (!p->apparmor_missing)
+		return 0;
+	if (p->apparmor == REQ_OPTIONAL) {
+		if (!p->quiet)
+			sbx_warn("AppArmor profile '%s' not applied (optional): %s", p->apparmor_profile,
+				 p->apparmor_missing);
+		return 0;
+	}
+	sbx_fail(err, 0, "cannot confine with the AppArmor profile '%s' [%s]: %s", p->apparmor_profile,
+		 p->apparmor_origin ? p->apparmor_origin : "?", p->apparmor_missing);
+	sbx_hint(err, reason ? "mark it optional in the profile (apparmor NAME optional) to run without it"
+			     : "load it with apparmor_parser -r FILE, or mark it optional (apparmor NAME optional)");
+	return -EPERM;
+}
+
+int apparmor_apply(const struct policy *p, struct sbx_error *err)
+{
+	if (!p->apparmor_profile || p->apparmor_missing)
+		return 0;
+	if (aa_stack_onexec(p->apparmor_profile) < 0)
+		return sbx_fail(err, errno, "cannot stack the AppArmor profile '%s'", p->apparmor_profile);
+	return 0;
+}
+
+void apparmor_explain(const struct policy *p, FILE *out)
+{
+	if (!p->apparmor_profile) {
+		fputs("apparmor: none requested (the profile has no apparmor line)\n", out);
+		return;
+	}
+	if (p->apparmor_missing)
+		fprintf(out, "apparmor: profile '%s' NOT applied (%s): %s  [%s]\n", p->apparmor_profile,
+			p->apparmor == REQ_OPTIONAL ? "optional" : "required: sbx refuses to run",
+			p->apparmor_missing, p->apparmor_origin ? p->apparmor_origin : "");
+	else
+		fprintf(out, "apparmor: profile '%s' stacked on COMMAND at exec (%s)  [%s]\n", p->apparmor_profile,
+			p->apparmor == REQ_OPTIONAL ? "optional" : "required",
+			p->apparmor_origin ? p->apparmor_origin : "");
+}
+
+void apparmor_explain_json(const struct policy *p, FILE *out)
+{
+	if (!p->apparmor_profile) {
+		fputs("null", out);
+		return;
+	}
+	fputs("{\"profile\":", out);
+	json_string(out, p->apparmor_profile);
+	fprintf(out, ",\"required\":%s,\"enforced\":%s,\"missing\":", p->apparmor == REQ_OPTIONAL ? "false" : "true",
+		p->apparmor_missing ? "false" : "true");
+	if (p->apparmor_missing)
+		json_string(out, p->apparmor_missing);
+	else
+		fputs("null", out);
+	fputc('}', out);
+}
