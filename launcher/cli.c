@@ -138,7 +138,8 @@ static int walk_options(int argc, char **argv, opt_fn each, void *ctx, int *comm
 		} else if (!o->has_arg && value) {
 			return sbx_fail(err, 0, "option %s takes no argument", o->name);
 		}
-		int r = each(o, value, ctx, err);
+		/* An option without an argument gets "", so that no callback meets a NULL value. */
+		int r = each(o, value ? value : "", ctx, err);
 		if (r < 0)
 			return r;
 		i++;
@@ -186,8 +187,8 @@ static int add_bind(struct apply_ctx *c, const struct opt *o, const char *value,
 	}
 	_cleanup_free_ char *src = NULL;
 	const char *colon = strchr(value, ':');
-	src = colon ? strndup(value, (size_t)(colon - value)) : xstrdup(value);
-	if (!src || !*src)
+	src = colon ? xstrndup(value, (size_t)(colon - value)) : xstrdup(value);
+	if (!*src)
 		return sbx_fail(err, 0, "%s '%s': empty source path", o->name, value);
 	if (src[0] != '/') {
 		char *abs = xasprintf("%s/%s", c->cwd, src);
@@ -241,7 +242,7 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		const char *eq = strchr(value, '=');
 		if (!eq || eq == value)
 			return sbx_fail(err, 0, "--setenv '%s': expected NAME=VALUE", value);
-		_cleanup_free_ char *name = strndup(value, (size_t)(eq - value));
+		_cleanup_free_ char *name = xstrndup(value, (size_t)(eq - value));
 		policy_add_env(p, ENV_SET, name, eq + 1, "command line");
 		return 0;
 	}
@@ -275,7 +276,7 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		const char *eq = strchr(value, '=');
 		if (!eq)
 			return sbx_fail(err, 0, "--rlimit '%s': expected NAME=VALUE", value);
-		_cleanup_free_ char *name = strndup(value, (size_t)(eq - value));
+		_cleanup_free_ char *name = xstrndup(value, (size_t)(eq - value));
 		int resource;
 		rlim_t soft, hard;
 		int r = rlimit_parse_pair(name, eq + 1, &resource, &soft, &hard, err);
@@ -348,7 +349,7 @@ int cli_apply(int argc, char **argv, const struct cli *cli, const char *cwd, str
 	      struct sbx_error *err)
 {
 	struct apply_ctx c = { .p = p, .cwd = cwd };
-	int command_index;
+	int command_index = argc;
 	int r = walk_options(argc, argv, apply_one, &c, &command_index, err);
 	if (r < 0)
 		return r;

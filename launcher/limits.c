@@ -339,9 +339,7 @@ int rlimit_parse_pair(const char *name, const char *value, int *resource, rlim_t
 			return r;
 		*hard = *soft;
 	} else {
-		_cleanup_free_ char *left = strndup(value, (size_t)(colon - value));
-		if (!left)
-			return sbx_fail(err, ENOMEM, "rlimit %s", info->name);
+		_cleanup_free_ char *left = xstrndup(value, (size_t)(colon - value));
 		int r = rlimit_value_parse(info, left, soft, err);
 		if (r < 0)
 			return r;
@@ -369,16 +367,16 @@ int cpu_max_parse(const char *text, struct cgroup_limits *l)
 	size_t len = strlen(text);
 	if (text[len - 1] == '%') {
 		/* Percent of one CPU over the default 100 ms period: 1% = 1000 us. */
-		_cleanup_free_ char *num = strndup(text, len - 1);
+		_cleanup_free_ char *num = xstrndup(text, len - 1);
 		const char *p = num;
 		bool frac;
-		if (!num || !read_scaled(&p, 1000, &quota, &frac) || *p)
+		if (!read_scaled(&p, 1000, &quota, &frac) || *p)
 			return -EINVAL;
 	} else {
 		const char *slash = strchr(text, '/');
 		long long q, per = (long long)period;
-		_cleanup_free_ char *qs = slash ? strndup(text, (size_t)(slash - text)) : strdup(text);
-		if (!qs || !all_digits(qs) || !parse_int(qs, 1, LLONG_MAX, &q))
+		_cleanup_free_ char *qs = slash ? xstrndup(text, (size_t)(slash - text)) : xstrdup(text);
+		if (!all_digits(qs) || !parse_int(qs, 1, LLONG_MAX, &q))
 			return -EINVAL;
 		if (slash && (!all_digits(slash + 1) || !parse_int(slash + 1, 1000, 1000000, &per)))
 			return -EINVAL;

@@ -58,6 +58,7 @@ void *array_push(void *arrayp, size_t *count, size_t elem);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes all of buf to a file path (e.g. /proc/PID/uid_map). Returns 0 or -errno. */
