@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpf.h"
 #include "cli.h"
 #include "profile.h"
 
@@ -23,8 +24,12 @@ static void check_invariants(const struct policy *p)
 		if (m->src && !path_is_clean_absolute(m->src))
 			__builtin_trap();
 	}
-	if (p->n_ports > PROFILE_MAX_PORTS)
+	/* net-connect/net-bind fill the network rules; only bpf_plan turns them into Landlock ports. */
+	if (p->n_ports != 0 || p->n_net_rules > NET_RULES_MAX)
 		__builtin_trap();
+	for (size_t i = 0; i < p->n_net_rules; i++)
+		if (!p->net_rules[i].origin || p->net_rules[i].port_lo > p->net_rules[i].port_hi)
+			__builtin_trap();
 	for (size_t i = 0; i < p->n_syscalls; i++)
 		if (!p->syscalls[i].name || p->syscalls[i].n_conds > 6)
 			__builtin_trap();

@@ -15,6 +15,15 @@
 
 #include "../bpf/sbx_bpf.h"
 
+_Static_assert(NET_RULES_MAX == SBX_NET_MAX_RULES, "bpf.h and bpf/sbx_bpf.h disagree on the rule table");
+
+#ifdef __clang_analyzer__
+/* The skeletons' error paths hand what they allocated to this libbpf function, which frees it.
+ * The analyzer assumes that a function declared in a system header frees nothing and reports
+ * those paths as leaks; this declaration tells it the truth. */
+void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s) __attribute__((ownership_takes(malloc, 1)));
+#endif
+
 /* The skeletons come from bpf/bpf.mk; a build without them still links and says why eBPF is off. */
 #if __has_include(<net.skel.h>) && __has_include(<dev.skel.h>) && __has_include(<lsm_probe.skel.h>)
 #define SBX_HAVE_SKELETONS 1
@@ -151,9 +160,9 @@ int net_rule_parse(const char *text, bool bind, struct policy *p, const char *or
 	int ret = net_rule_parse_one(text, bind, &r, err);
 	if (ret < 0)
 		return ret;
-	if (p->n_net_rules >= SBX_NET_MAX_RULES)
+	if (p->n_net_rules >= NET_RULES_MAX)
 		return sbx_fail(err, 0, "network rule '%s': more than %d network rules", text,
-				SBX_NET_MAX_RULES);
+				NET_RULES_MAX);
 	struct net_addr_rule *slot = ARRAY_PUSH(p->net_rules, p->n_net_rules);
 	*slot = r;
 	slot->origin = origin ? xstrdup(origin) : NULL;
@@ -265,7 +274,12 @@ int bpf_probe_cgroup(char *why, size_t size)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_CGROUP_INET4_CONNECT);
+	/* What LIBBPF_OPTS expands to, spelled out so that cppcheck can follow it: every byte zero,
+	 * then the size libbpf checks. */
+	struct bpf_prog_load_opts opts;
+	memset(&opts, 0, sizeof(opts));
+	opts.sz = sizeof(opts);
+	opts.expected_attach_type = BPF_CGROUP_INET4_CONNECT;
 	libbpf_set_print(silent_print);
 	int fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, "sbx_probe", "GPL", allow,
 			       ARRAY_SIZE(allow), &opts);

@@ -27,6 +27,9 @@ struct net_addr_rule {
 	origin_t origin;
 };
 
+/* Most network rules one sandbox takes (the programs' fixed table, SBX_NET_MAX_RULES). */
+#define NET_RULES_MAX 128
+
 /* Most ports a rule set may expand to in the Landlock fallback (one Landlock rule per port). */
 #define NET_RULES_MAX_FALLBACK_PORTS 1024
 

@@ -32,7 +32,9 @@
 #include <time.h>
 
 #include "bpf.h"
+#include "profile.h"
 #include "syscall_groups.h"
+#include "userns.h"
 #include "util.h"
 
 #define MAX_NR 1024
@@ -519,6 +521,9 @@ static int supervise(struct learner *l, int listener, int pidfd, struct sbx_erro
 
 /* ---- output ---- */
 
+/* The fragment is a profile (sbx-profile(5)) that `sbx profile check` accepts as it is: every line
+ * below is a directive of that language, or a comment. */
+
 struct emit_ctx {
 	FILE *out;
 	size_t col;
@@ -528,9 +533,10 @@ struct emit_ctx {
 static void emit_item(const char *item, bool is_group, void *userdata)
 {
 	struct emit_ctx *c = userdata;
+	static const char keyword[] = "syscalls allow";
 	if (c->col == 0 || c->col + strlen(item) + 1 > 96) {
-		fprintf(c->out, "%ssyscall allow", c->col ? "\n" : "");
-		c->col = 13;
+		fprintf(c->out, "%s%s", c->col ? "\n" : "", keyword);
+		c->col = sizeof(keyword) - 1;
 	}
 	fprintf(c->out, " %s", item);
 	c->col += strlen(item) + 1;
@@ -540,14 +546,96 @@ static void emit_item(const char *item, bool is_group, void *userdata)
 		c->names++;
 }
 
+/* A word of the recorded command line inside a comment: a newline would end the comment and make
+ * the rest of the word a directive, so control characters are written as escapes. */
+static void comment_word(FILE *out, const char *word)
+{
+	fputc(' ', out);
+	for (const unsigned char *c = (const unsigned char *)word; *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", out);
+		else if (*c == '\t')
+			fputs("\\t", out);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(out, "\\x%02x", *c);
+		else
+			fputc(*c, out);
+	}
+}
+
+/* True when path is the home or a directory above it: a read-write grant of it is an error in a
+ * profile unless written with `override`, which learn never writes for the user. */
+static bool contains_home(const char *path, const char *home)
+{
+	if (!home || home[0] != '/')
+		return false;
+	size_t n = strlen(path);
+	if (strcmp(path, "/") == 0)
+		return true;
+	return strncmp(home, path, n) == 0 && (home[n] == '/' || home[n] == '\0');
+}
+
+/* One grant line, the path quoted as the profile language needs. */
+static void grant_line(FILE *out, const char *directive, const char *path, bool write, const char *home)
+{
+	_cleanup_free_ char *word = profile_quote_word(path);
+	if (!word)
+		fputs("# skipped a path with a control character in its name: no profile line can hold it\n",
+		      out);
+	else if (write && contains_home(path, home))
+		fprintf(out, "# it wrote in %s: granting that read-write needs 'override %s %s' (the whole "
+			     "home); grant a directory below it instead\n", word, directive, word);
+	else
+		fprintf(out, "%s %s\n", directive, word);
+}
+
+static void write_network(const struct learner *l, FILE *out)
+{
+	if (!l->n_nets)
+		return;
+	fputs("\n# Network: the addresses it connected or sent to, the ports it bound. As root, eBPF\n"
+	      "# enforces them as written (TCP and UDP); otherwise rules that name an address need\n"
+	      "# --net-rules optional (or root), and the ports are enforced by Landlock (TCP only).\n"
+	      "net host\n", out);
+	char **seen = xcalloc(l->n_nets, sizeof(*seen));
+	size_t n_seen = 0;
+	for (size_t i = 0; i < l->n_nets; i++) {
+		const struct learned_net *nn = &l->nets[i];
+		/* A server binds a port, whatever address: the rule names only the port. */
+		struct net_addr_rule r = { .bind = nn->bind, .family = nn->bind ? 0 : nn->family,
+					   .prefix = nn->bind ? 0 : nn->family == AF_INET ? 32 : 128,
+					   .port_lo = nn->port, .port_hi = nn->port };
+		memcpy(r.addr, nn->addr, sizeof(r.addr));
+		char text[96];
+		net_rule_format(&r, text, sizeof(text));
+		const char *rule = strncmp(text, "*:", 2) == 0 ? text + 2 : text;
+		char *line = xasprintf("%s %s", nn->bind ? "net-bind" : "net-connect", rule);
+		bool dup = false;
+		for (size_t k = 0; k < n_seen && !dup; k++)
+			dup = strcmp(seen[k], line) == 0;
+		if (dup) {
+			free(line);
+			continue;
+		}
+		seen[n_seen++] = line;
+		fprintf(out, "%s\n", line);
+	}
+	if (n_seen > NET_RULES_MAX)
+		fprintf(out, "# note: sbx accepts at most %d network rules and these are %zu: merge them into "
+			     "ranges (10.0.0.0/8:443, 8000-8100)\n", NET_RULES_MAX, n_seen);
+	for (size_t k = 0; k < n_seen; k++)
+		free(seen[k]);
+	free(seen);
+}
+
 static void write_fragment(const struct learner *l, char **cmd, char **base_opts, size_t n_base, FILE *out)
 {
 	fputs("# sbx profile fragment written by `sbx learn` from one run of:\n#  ", out);
 	for (char **a = cmd; *a; a++)
-		fprintf(out, " %s", *a);
+		comment_word(out, *a);
 	fputs("\n# under the base:", out);
 	for (size_t i = 0; i < n_base; i++)
-		fprintf(out, " %s", base_opts[i]);
+		comment_word(out, base_opts[i]);
 	if (n_base == 0)
 		fputs(" (the command's own profile)", out);
 	fprintf(out, "\n# %llu calls recorded. It grants what that run did and nothing else: review it.\n\n",
@@ -577,6 +665,10 @@ static void write_fragment(const struct learner *l, char **cmd, char **base_opts
 		fputs("# note: the program made calls in a foreign ABI (i386/x32); they need --allow multiarch\n",
 		      out);
 
+	/* The home the profile parser guards is the one sbx picks for the caller. */
+	struct identity id = { 0 };
+	struct sbx_error id_err = { 0 };
+	const char *home = identity_init(&id, &id_err) == 0 ? id.home : NULL;
 	bool any_path = false;
 	for (size_t i = 0; i < l->n_paths; i++) {
 		const struct learned_path *p = &l->paths[i];
@@ -595,27 +687,14 @@ static void write_fragment(const struct learner *l, char **cmd, char **base_opts
 			char *slash = strrchr(dir, '/');
 			if (slash && slash != dir)
 				*slash = '\0';
-			fprintf(out, "bind-try %s\n", dir);
+			grant_line(out, "bind-try", dir, true, home);
 		} else {
-			fprintf(out, "%s %s\n", p->write ? "bind-try" : "ro-bind-try", p->path);
+			grant_line(out, p->write ? "bind-try" : "ro-bind-try", p->path, p->write, home);
 		}
 	}
 
-	if (l->n_nets) {
-		fputs("\n# Network: the addresses it connected or sent to, the ports it bound.\nnet host\n", out);
-		for (size_t i = 0; i < l->n_nets; i++) {
-			const struct learned_net *nn = &l->nets[i];
-			struct net_addr_rule r = { .bind = nn->bind, .family = nn->bind ? 0 : nn->family,
-						   .prefix = nn->family == AF_INET ? 32 : 128,
-						   .port_lo = nn->port, .port_hi = nn->port };
-			memcpy(r.addr, nn->addr, 16);
-			if (nn->bind)
-				r.prefix = 0;
-			char text[96];
-			net_rule_format(&r, text, sizeof(text));
-			fprintf(out, "%s %s\n", nn->bind ? "bind-port" : "connect", text);
-		}
-	}
+	identity_free(&id);
+	write_network(l, out);
 }
 
 static void learner_free(struct learner *l)

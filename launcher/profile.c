@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bpf.h"
 #include "cli.h"
 #include "rlimits.h"
 #include "seccomp.h"
@@ -467,18 +468,16 @@ static int expand_variable(struct parser *ps, const char *file, unsigned lineno,
 		return buf_add(b, "$", 1) ? 0 : fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
 	}
 	if (s + 1 >= end || s[1] != '{') {
-		_cleanup_free_ char *text = strndup(s, (size_t)(end - s));
+		_cleanup_free_ char *text = xstrndup(s, (size_t)(end - s));
 		return fail_at(ps, file, lineno, col, text, "'$' starts a variable: write ${NAME} (or $$ for a dollar sign)");
 	}
 	const char *close = memchr(s + 2, '}', (size_t)(end - s - 2));
 	if (!close) {
-		_cleanup_free_ char *text = strndup(s, (size_t)(end - s));
+		_cleanup_free_ char *text = xstrndup(s, (size_t)(end - s));
 		return fail_at(ps, file, lineno, col, text, "unterminated variable (missing '}')");
 	}
-	_cleanup_free_ char *name = strndup(s + 2, (size_t)(close - s - 2));
-	_cleanup_free_ char *text = strndup(s, (size_t)(close - s + 1));
-	if (!name || !text)
-		abort();
+	_cleanup_free_ char *name = xstrndup(s + 2, (size_t)(close - s - 2));
+	_cleanup_free_ char *text = xstrndup(s, (size_t)(close - s + 1));
 	const char *value = NULL, *why = NULL;
 	enum var_result r = variable(ps, name, &value, &why);
 	if (r == VAR_UNKNOWN) {
@@ -681,10 +680,10 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 {
 	struct token *src = kind == MOUNT_TMPFS ? NULL : arg(ln, 0);
 	struct token *dst = kind == MOUNT_TMPFS ? arg(ln, 0) : ln->n > 1 ? arg(ln, 1) : src;
-	struct token *words[2] = { src, dst == src ? NULL : dst };
-	for (int i = 0; i < 2; i++) {
-		if (!words[i])
-			continue;
+	/* The path words, each once: tmpfs has only DST, a bind SRC and maybe a DST of its own. */
+	struct token *words[2] = { kind == MOUNT_TMPFS ? dst : src, dst };
+	size_t n_words = kind != MOUNT_TMPFS && ln->n > 1 ? 2 : 1;
+	for (size_t i = 0; i < n_words; i++) {
 		int r = path_arg(ps, ln, words[i]);
 		if (r < 0)
 			return r;
@@ -789,59 +788,29 @@ static int d_net(struct parser *ps, struct line *ln)
 	return 0;
 }
 
-static bool parse_port(const char *s, const char *end, unsigned *out)
-{
-	if (s == end || end - s > 5)
-		return false;
-	unsigned v = 0;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		v = v * 10 + (unsigned)(*s - '0');
-	}
-	if (v < 1 || v > 65535)
-		return false;
-	*out = v;
-	return true;
-}
-
-static int do_ports(struct parser *ps, struct line *ln, bool bind)
+/* net-connect / net-bind: the rules of --connect / --bind-port, parsed by net_rule_parse (bpf.h).
+ * Where sbx has the privilege eBPF enforces them as written; otherwise bpf_plan turns port-only
+ * rules into Landlock TCP port rules and refuses address rules (or widens them when optional). */
+static int do_net_rules(struct parser *ps, struct line *ln, bool bind)
 {
 	int r = no_undefined(ps, ln);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ln->n; i++) {
 		struct token *t = arg(ln, i);
-		const char *s = t->text, *dash = strchr(s, '-'), *end = s + strlen(s);
-		unsigned lo = 0, hi = 0;
-		bool ok = dash ? parse_port(s, dash, &lo) && parse_port(dash + 1, end, &hi) && lo <= hi
-			       : parse_port(s, end, &lo);
-		if (!dash)
-			hi = ok ? lo : 0;
-		if (!ok) {
-			if (strpbrk(s, ":.[]/*") || strspn(s, "0123456789-") != strlen(s))
-				return FAIL_TOK(ps, ln, t, "address rules are not supported yet; list TCP ports (N or N-M)");
-			return FAIL_TOK(ps, ln, t, "expected a TCP port 1-65535 or a range N-M");
-		}
-		if (ps->p->n_ports + (hi - lo + 1) > PROFILE_MAX_PORTS)
-			return FAIL_TOK(ps, ln, t, "more than %d TCP port rules", PROFILE_MAX_PORTS);
-		for (unsigned port = lo; port <= hi; port++) {
-			bool dup = false;
-			for (size_t k = 0; k < ps->p->n_ports && !dup; k++)
-				dup = ps->p->ports[k].port == port && ps->p->ports[k].bind == bind;
-			if (dup)
-				continue;
-			struct port_rule *pr = ARRAY_PUSH(ps->p->ports, ps->p->n_ports);
-			pr->bind = bind;
-			pr->port = (unsigned short)port;
-			pr->origin = xstrdup(ln->origin);
-		}
+		struct sbx_error e = { 0 };
+		if (net_rule_parse(t->text, bind, ps->p, ln->origin, &e) == 0)
+			continue;
+		/* The message names the rule; the error already points at it. */
+		_cleanup_free_ char *prefix = xasprintf("network rule '%s': ", t->text);
+		const char *what = strncmp(e.msg, prefix, strlen(prefix)) == 0 ? e.msg + strlen(prefix) : e.msg;
+		return FAIL_TOK(ps, ln, t, "%s", what);
 	}
 	return 0;
 }
 
-static int d_net_connect(struct parser *ps, struct line *ln) { return do_ports(ps, ln, false); }
-static int d_net_bind(struct parser *ps, struct line *ln) { return do_ports(ps, ln, true); }
+static int d_net_connect(struct parser *ps, struct line *ln) { return do_net_rules(ps, ln, false); }
+static int d_net_bind(struct parser *ps, struct line *ln) { return do_net_rules(ps, ln, true); }
 
 static int d_hostname(struct parser *ps, struct line *ln)
 {
@@ -886,7 +855,7 @@ static int d_setenv(struct parser *ps, struct line *ln)
 	if (ln->n == 1) {
 		if (!eq)
 			return FAIL_TOK(ps, ln, t, "expected NAME=VALUE or NAME VALUE");
-		name = strndup(t->text, (size_t)(eq - t->text));
+		name = xstrndup(t->text, (size_t)(eq - t->text));
 		value = eq + 1;
 	} else {
 		if (eq)
@@ -894,8 +863,6 @@ static int d_setenv(struct parser *ps, struct line *ln)
 		name = xstrdup(t->text);
 		value = arg(ln, 1)->text;
 	}
-	if (!name)
-		abort();
 	if (!valid_env_name(name, strlen(name)))
 		return FAIL_TOK(ps, ln, t, "expected a variable name (letters, digits, '_')");
 	policy_add_env(ps->p, ENV_SET, name, value, ln->origin);
@@ -1077,8 +1044,8 @@ static bool parse_condition(const char *s, struct seccomp_arg_cond *c)
 		const char *eq = strstr(s, "==");
 		if (!eq)
 			return false;
-		copy = strndup(s + 1, (size_t)(eq - s - 1));
-		if (!copy || !parse_u64(copy, &c->mask))
+		copy = xstrndup(s + 1, (size_t)(eq - s - 1));
+		if (!parse_u64(copy, &c->mask))
 			return false;
 		c->op = SC_CMP_MASKED_EQ;
 		return parse_u64(eq + 2, &c->value);
@@ -1220,14 +1187,12 @@ static int d_rlimit(struct parser *ps, struct line *ln)
 		const char *eq = strchr(t->text, '=');
 		if (!eq)
 			return FAIL_TOK(ps, ln, t, "expected NAME VALUE or NAME=VALUE, e.g. nofile 1024");
-		name = strndup(t->text, (size_t)(eq - t->text));
+		name = xstrndup(t->text, (size_t)(eq - t->text));
 		value = eq + 1;
 	} else {
 		name = xstrdup(t->text);
 		value = arg(ln, 1)->text;
 	}
-	if (!name)
-		abort();
 	struct sbx_error e = { 0 };
 	int resource;
 	rlim_t soft, hard;
@@ -1336,8 +1301,8 @@ static const struct directive directives[] = {
 	{ "dev-bind-try", d_dev_bind_try, 1, 2, "dev-bind-try SRC [DST]" },
 	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
 	{ "net", d_net, 1, 1, "net none|host" },
-	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect PORT[-PORT]..." },
-	{ "net-bind", d_net_bind, 1, PROFILE_MAX_ARGS, "net-bind PORT[-PORT]..." },
+	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect [ADDR[/N]:]PORT[-PORT]..." },
+	{ "net-bind", d_net_bind, 1, PROFILE_MAX_ARGS, "net-bind [ADDR[/N]:]PORT[-PORT]..." },
 	{ "hostname", d_hostname, 1, 1, "hostname NAME" },
 	{ "setenv", d_setenv, 1, 2, "setenv NAME VALUE" },
 	{ "unsetenv", d_unsetenv, 1, PROFILE_MAX_ARGS, "unsetenv NAME..." },
@@ -1402,10 +1367,18 @@ static const struct {
 
 /* ---- lines and files ---------------------------------------------------------------------- */
 
+char *profile_quote_word(const char *w)
+{
+	for (const char *c = w; *c; c++)
+		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return NULL;  /* a newline would end the line; others are not worth the risk */
+	return quote_word(w);
+}
+
 /* Quotes a word for `profile show` when it needs it. */
 static char *quote_word(const char *w)
 {
-	if (*w && !strpbrk(w, " \t\"#\\$"))
+	if (*w && *w != '~' && !strpbrk(w, " \t\"#\\$"))
 		return xstrdup(w);
 	size_t n = strlen(w);
 	char *out = xmalloc(2 * n + 3), *o = out;
@@ -1511,15 +1484,13 @@ static int parse_buffer(struct parser *ps, const char *text, size_t len, const c
 			n--;
 		int r = 0;
 		if (n > PROFILE_MAX_LINE) {
-			_cleanup_free_ char *head = strndup(s, 40);
+			_cleanup_free_ char *head = xstrndup(s, 40);
 			r = fail_at(ps, file, lineno, PROFILE_MAX_LINE + 1, head, "line longer than %d bytes", PROFILE_MAX_LINE);
 		} else if (memchr(s, '\0', n)) {
 			r = fail_at(ps, file, lineno, (unsigned)((const char *)memchr(s, '\0', n) - s) + 1, NULL,
 				    "NUL byte in the line");
 		} else {
-			_cleanup_free_ char *copy = strndup(s, n);
-			if (!copy)
-				abort();
+			_cleanup_free_ char *copy = xstrndup(s, n);
 			r = parse_line(ps, file, lineno, copy, kind);
 		}
 		if (r < 0) {

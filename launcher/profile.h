@@ -30,6 +30,11 @@ int profile_load(struct policy *p, const char *command, const char *requested,
  * "profile". Returns an exit code: 0, 1 when a file has errors, 2 on a usage error. */
 int profile_main(int argc, char **argv, const struct profile_env *env);
 
+/* A word as a profile line must spell it to read back exactly `word`: as is, or in double quotes
+ * with \" \\ \$ escaped when it has blanks, '#', quotes, '\', '$' or starts with '~'. NULL when
+ * no line can hold it (a control character other than a tab, such as a newline). Heap string. */
+char *profile_quote_word(const char *word);
+
 /* The profile directories in search order (user, admin, distro), heap strings, for the mount
  * module to protect from writes inside the sandbox. SBX_PROFILES_DIR replaces the distro dir. */
 void profile_search_dirs(const struct profile_env *env, char *out[3]);
@@ -42,7 +47,6 @@ void profile_search_dirs(const struct profile_env *env, char *out[3]);
 #define PROFILE_MAX_DEPTH 8            /* nested includes */
 #define PROFILE_MAX_FILES 64           /* files read for one profile, includes and overrides */
 #define PROFILE_MAX_ARGS 128           /* words per line */
-#define PROFILE_MAX_PORTS 1024         /* TCP port rules per profile */
 
 enum profile_kind {
 	PROFILE_KIND_PROFILE,  /* NAME.profile: may relax protections and use `override` */

@@ -45,7 +45,7 @@ teardown() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	rm -f "$TEST_HOME/learn-input.txt"
+	rm -f "$TEST_HOME/learn-input.txt" "$TEST_HOME/odd name#1.txt"
 	rm -rf "$dir"
 }
 
@@ -62,8 +62,8 @@ start_server() {
 
 as() { if [ "$1" = root ]; then shift; as_root "$@"; else shift; as_user "$@"; fi; }
 
-# The syscall names on the fragment's "syscall allow" lines, one per line.
-allowed() { sed -n 's/^syscall allow //p' "$1" | tr ' ' '\n' | sed '/^$/d'; }
+# The syscall names on the fragment's "syscalls allow" lines, one per line.
+allowed() { sed -n 's/^syscalls allow //p' "$1" | tr ' ' '\n' | sed '/^$/d'; }
 
 learn_curl() {
 	local who=$1
@@ -77,7 +77,25 @@ learn_curl() {
 	cat "$f"
 	grep -qx "syscalls allowlist" "$f"
 	grep -qx "net host" "$f"
-	grep -qx "connect 127.0.0.1:$port" "$f"
+	grep -qx "net-connect 127.0.0.1:$port" "$f"
+	# The fragment is a profile as it stands, network address rule included.
+	run sbx_as "$who" profile check "$f"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# ... and it runs the program. As root eBPF enforces the address rule; unprivileged the rule
+	# is refused unless network rules are optional, which widens it to its port (Landlock).
+	local opt=()
+	if [ "$who" = user ]; then
+		run sbx_user --profile "$f" -- curl -sS "http://127.0.0.1:$port/"
+		echo "$output"
+		[ "$status" -eq 125 ]
+		[[ "$output" == *"127.0.0.1:$port"*"names an address"* ]]
+		opt=(--net-rules optional)
+	fi
+	run sbx_as "$who" --profile "$f" "${opt[@]}" -- curl -sS "http://127.0.0.1:$port/"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"hello from the test"* ]]
 	allowed "$f" >"$dir/names"
 	for s in socket connect execve; do
 		grep -qx "$s" "$dir/names"
@@ -113,13 +131,13 @@ learn_curl() {
 	# The base view hides $HOME: the file the script tried to read is offered as a grant.
 	grep -qx "ro-bind-try $TEST_HOME/learn-input.txt" "$dir/py.profile"
 	# No network was used.
-	! grep -q '^connect ' "$dir/py.profile"
+	! grep -Eq '^(net host|net-connect|net-bind)' "$dir/py.profile"
 }
 
 @test "the learned profile runs the program; a syscall it never made stays blocked" {
 	run as_user "$SBX" learn -o "$dir/py.profile" --ro-bind "$dir:/learn" -- python3 /learn/script.py
 	[ "$status" -eq 0 ]
-	printf 'ro-bind %s:/learn\n' "$dir" >>"$dir/py.profile"
+	printf 'ro-bind %s /learn\n' "$dir" >>"$dir/py.profile"
 	run sbx_user profile check "$dir/py.profile"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -133,6 +151,32 @@ learn_curl() {
 	# Control: without the learned allowlist, getpriority works in the sandbox.
 	run sbx_user --ro-bind "$dir:/learn" -- python3 /learn/other.py
 	[[ "$output" == *"getpriority allowed"* ]]
+}
+
+@test "the fragment is a valid profile whatever the command line and the path names" {
+	echo "odd input" >"$TEST_HOME/odd name#1.txt"
+	chown "$TEST_UID:$TEST_GID" "$TEST_HOME/odd name#1.txt"
+	# A newline in an argument, a hidden home file with a blank and a '#' in its name, and a
+	# file created in the home itself.
+	run as_user "$SBX" learn -o "$dir/odd.profile" -- python3 -c 'import os
+try: open(os.path.expanduser("~/odd name#1.txt")).read()
+except OSError: pass
+open(os.path.expanduser("~/created"), "w").close()'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cat "$dir/odd.profile"
+	run sbx_user profile check "$dir/odd.profile"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# The newline stayed inside the comment.
+	grep -q '^#.*\\ntry: open' "$dir/odd.profile"
+	# The grant reads back as the path.
+	run sbx_user profile show "$dir/odd.profile"
+	echo "$output"
+	[[ "$output" == *"ro-bind-try \"$TEST_HOME/odd name#1.txt\""* ]]
+	# A file made in the home is not turned into a read-write grant of the whole home.
+	! grep -q "^bind-try $TEST_HOME\$" "$dir/odd.profile"
+	grep -q "^# it wrote in $TEST_HOME:" "$dir/odd.profile"
 }
 
 @test "learn refuses a command line without --" {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bpf.h"
 #include "profile.h"
 #include "userdirs.h"
 
@@ -82,7 +83,7 @@ static void test_network_env_and_identity(void **state)
 	struct policy p;
 	struct sbx_error err = { 0 };
 	assert_int_equal(parse(&p, "net host   # trailing comment\n"
-				   "net-connect 443 8000-8002\n"
+				   "net-connect 443 8000-8002 10.0.0.0/8:53 [::1]:8080\n"
 				   "net-bind 8080\n"
 				   "hostname build-box\n"
 				   "setenv LANG C.UTF-8\n"
@@ -92,11 +93,17 @@ static void test_network_env_and_identity(void **state)
 				   "clearenv\n",
 			     &err), 0);
 	assert_int_equal(p.net, NET_HOST);
-	assert_int_equal(p.n_ports, 5);
-	assert_false(p.ports[0].bind);
-	assert_int_equal(p.ports[0].port, 443);
-	assert_int_equal(p.ports[3].port, 8002);
-	assert_true(p.ports[4].bind);
+	/* The rules of --connect/--bind-port (bpf.h); bpf_plan decides how they are enforced. */
+	assert_int_equal(p.n_ports, 0);
+	assert_int_equal(p.n_net_rules, 5);
+	char text[96];
+	const char *const want[] = { "*:443", "*:8000-8002", "10.0.0.0/8:53", "[::1]:8080", "*:8080" };
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		net_rule_format(&p.net_rules[i], text, sizeof(text));
+		assert_string_equal(text, want[i]);
+		assert_int_equal(p.net_rules[i].bind, i == 4);
+		assert_string_equal(p.net_rules[i].origin, i == 4 ? "t.profile:3" : "t.profile:2");
+	}
 	assert_string_equal(p.hostname, "build-box");
 	assert_int_equal(p.n_env, 5);
 	assert_string_equal(p.env[1].name, "GREETING");
@@ -242,6 +249,32 @@ static void test_cwd_at_home_is_undefined(void **state)
 	policy_free(&p);
 }
 
+/* profile_quote_word (used by sbx learn): what it writes reads back as the same path. */
+static void test_quote_word_round_trip(void **state)
+{
+	static const char *const paths[] = { "/srv/plain", "/srv/My Documents", "/srv/a#b", "/srv/$HOME",
+					     "/srv/${APP}", "/srv/q\"uote", "/srv/back\\slash", "/srv/tab\there" };
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		char *word = profile_quote_word(paths[i]);
+		assert_non_null(word);
+		char *text = xasprintf("ro-bind %s\n", word);
+		struct policy p;
+		struct sbx_error err = { 0 };
+		if (parse(&p, text, &err) != 0)
+			fail_msg("'%s' gave %s", text, err.msg);
+		assert_int_equal(p.n_mounts, 1);
+		assert_string_equal(p.mounts[0].src, paths[i]);
+		policy_free(&p);
+		free(text);
+		free(word);
+	}
+	char *word = profile_quote_word("~/x");
+	assert_string_equal(word, "\"~/x\"");  /* a literal '~', not the home */
+	free(word);
+	assert_null(profile_quote_word("/srv/new\nline"));
+	assert_null(profile_quote_word("/srv/cr\r"));
+}
+
 /* ---- errors name file:line:column and the text ---- */
 
 static void test_error_locations(void **state)
@@ -253,15 +286,17 @@ static void test_error_locations(void **state)
 	expect_error("bind /a/*.txt\n", "globs are not supported yet");
 	expect_error("bind\n", "missing words: usage: bind SRC [DST]");
 	expect_error("bind /a /b /c\n", "t.profile:1:12: too many words");
-	expect_error("net-connect 10.0.0.1:443\n", "address rules are not supported yet");
-	expect_error("net-connect 70000\n", "expected a TCP port");
-	expect_error("net-connect 9-3\n", "expected a TCP port");
+	expect_error("net-connect 70000\n", "t.profile:1:13: bad port '70000' (ports are 1-65535, or *): '70000'");
+	expect_error("net-connect 443 9-3\n", "t.profile:1:17: port range 9-3 is backwards: '9-3'");
+	expect_error("net-bind ::1:80\n", "write IPv6 addresses in brackets");
+	expect_error("net-connect example.com:443\n", "not an IPv4 or IPv6 address");
+	expect_error("net-connect 10.0.0.1/8:443\n", "bits set beyond /8");
 	expect_error("hostname -x\n", "host name");
 	expect_error("setenv 1X y\n", "variable name");
 	expect_error("allow everything\n", "expected devel");
 	expect_error("override\n", "needs a directive");
 	static const char *const later[] = { "x11", "wayland", "pulseaudio", "pipewire", "dbus-user filter",
-					     "device dri", "apparmor", "mask /etc/shadow" };
+					     "device dri", "mask /etc/shadow" };
 	for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
 		char text[64];
 		snprintf(text, sizeof(text), "%s\n", later[i]);
@@ -654,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_limits_and_protections),
 		cmocka_unit_test(test_variables),
 		cmocka_unit_test(test_cwd_at_home_is_undefined),
+		cmocka_unit_test(test_quote_word_round_trip),
 		cmocka_unit_test(test_error_locations),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_loosening_needs_override),
