@@ -1,5 +1,6 @@
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -279,6 +280,44 @@ static int create_leaf(const struct setup_ctx *c, struct sandbox_cgroup *cg, con
 	return 0;
 }
 
+/* The pid in a leaf name sbx gives: "sbx-PID" or "sbx-PID-launcher"; 0 for any other name. */
+static pid_t leaf_owner(const char *name)
+{
+	if (strncmp(name, "sbx-", 4) != 0)
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	long pid = strtol(name + 4, &end, 10);
+	if (errno || end == name + 4 || pid <= 0 || pid > INT_MAX || name[4] < '1' || name[4] > '9')
+		return 0;
+	if (*end && strcmp(end, "-launcher") != 0)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* Removes the leaves that killed sbx runs left in dir: SIGKILL cannot be caught, so their
+ * cgroup_teardown never ran, and each root run would otherwise leave an "sbx-PID" behind.
+ * Only leaves whose sbx process is gone are tried, so a live sbx's leaf (made but not yet
+ * entered) is never taken from it; rmdir itself refuses a cgroup that still holds processes
+ * or children. Best effort: a leaf that cannot be removed is left for the next run. */
+static void remove_stale_leaves(const char *dir, pid_t self)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+			continue;
+		pid_t owner = leaf_owner(e->d_name);
+		if (owner <= 0 || owner == self)
+			continue;
+		if (kill(owner, 0) == 0 || errno != ESRCH)
+			continue;  /* that sbx still runs (or a process reused its pid): leave it */
+		unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
 static int move_pid(const char *dir, pid_t pid)
 {
 	char buf[24];
@@ -314,6 +353,7 @@ static int adopt_subtree(const struct setup_ctx *c, struct sandbox_cgroup *cg, c
 			return -EBUSY;
 		}
 	}
+	remove_stale_leaves(dir, c->pid);
 	char name[40];
 	snprintf(name, sizeof(name), "sbx-%d-launcher", (int)c->pid);
 	_cleanup_free_ char *launcher = join(dir, name);
@@ -406,6 +446,8 @@ static int try_root(const struct setup_ctx *c, struct sandbox_cgroup *cg, char *
 			snprintf(why, WHY_SIZE, "cannot create %s: %s", base, strerror(e));
 			return -e;
 		}
+		if (attempt == 0)
+			remove_stale_leaves(base, c->pid);
 		free(enabled);
 		enabled = NULL;
 		r = enable_controllers(c, base, &enabled, why);

@@ -26,6 +26,25 @@ sbx_cgroups_left() {
 	find "$mnt" -maxdepth 4 -type d \( -name 'sbx' -o -name 'sbx-[0-9]*' \) 2>/dev/null
 }
 
+# The sbx cgroups there now that were not in BEFORE (an earlier sbx_cgroups_left), so what the runs
+# in between left behind. Other sandboxes may run meanwhile (another suite, a user): the leaf of an
+# sbx that is still running is theirs, and a parent "sbx" that holds leaves is not itself left over
+# (its leaves are listed when their sbx is gone).
+sbx_cgroups_added() {
+	local before=$1 d name
+	while IFS= read -r d; do
+		[ -n "$d" ] || continue
+		grep -qxF -- "$d" <<<"$before" && continue
+		name=${d##*/}
+		if [[ $name =~ ^sbx-([0-9]+)(-launcher)?$ ]]; then
+			[ -d "/proc/${BASH_REMATCH[1]}" ] && continue
+		elif [ -n "$(find "$d" -mindepth 1 -maxdepth 1 -type d -name 'sbx-[0-9]*' 2>/dev/null)" ]; then
+			continue
+		fi
+		echo "$d"
+	done <<<"$(sbx_cgroups_left)"
+}
+
 @test "limits: --rlimit values are in force inside (/proc/self/limits and ulimit), as root and as user" {
 	for who in root user; do
 		run "sbx_$who" --rlimit nofile=64 --rlimit as=512M --rlimit fsize=1M --rlimit nproc=300 -- \
@@ -136,10 +155,13 @@ sbx_cgroups_left() {
 
 @test "limits: a memory limit this host cannot give is refused, listing each way tried and why" {
 	host_has_controller memory && [ "$(id -u)" = 0 ] && skip "host has a cgroup v2 memory controller: the limit is applied (see tests/vm)"
+	local before
+	before=$(sbx_cgroups_left)
 	run sbx_root --memory-max 64M -- echo ran
 	echo "[root] $output"
 	[ "$status" -eq 125 ]
-	[[ "$output" != *"ran"* ]]
+	# COMMAND's own line (sbx's notes may contain the letters "ran"); not `! grep`, which bats ignores
+	[ "$(grep -cx ran <<<"$output")" -eq 0 ]
 	[[ "$output" == *"cannot apply the cgroup limits (memory.max 64M)"* ]]
 	[[ "$output" == *"1. delegated subtree: "* ]]
 	[[ "$output" == *"2. systemd scope: "* ]]
@@ -149,17 +171,19 @@ sbx_cgroups_left() {
 	run sbx_user --memory-max 64M --pids-max 32 -- echo ran
 	echo "[user] $output"
 	[ "$status" -eq 125 ]
-	[[ "$output" != *"ran"* ]]
+	[ "$(grep -cx ran <<<"$output")" -eq 0 ]
 	[[ "$output" == *"memory.max 64M, pids.max 32"* ]]
 	[[ "$output" == *"1. delegated subtree: "* ]]
 	[[ "$output" == *"2. systemd scope: "* ]]
 	[[ "$output" == *"3. as root: sbx is not running as root"* ]]
 
-	[ -z "$(sbx_cgroups_left)" ]
+	[ -z "$(sbx_cgroups_added "$before")" ]
 }
 
 @test "limits: cpu and pids limits are refused the same way when their controllers are missing" {
 	host_has_controller cpu && host_has_controller pids && skip "host has cpu and pids controllers"
+	local before
+	before=$(sbx_cgroups_left)
 	run sbx_root --cpu-max 50% -- true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"cpu.max 50000 100000"* ]]
@@ -167,15 +191,17 @@ sbx_cgroups_left() {
 	run sbx_root --pids-max 10 -- true
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"pids.max 10"* ]]
-	[ -z "$(sbx_cgroups_left)" ]
+	[ -z "$(sbx_cgroups_added "$before")" ]
 }
 
 @test "limits: with --limits-optional the same limit is skipped with a warning and the command runs" {
+	local before
+	before=$(sbx_cgroups_left)
 	for who in root user; do
 		run "sbx_$who" --memory-max 64M --limits-optional -- echo ran
 		echo "[$who] $output"
 		[ "$status" -eq 0 ]
-		[[ "$output" == *"ran"* ]]
+		grep -qx ran <<<"$output"
 		if ! host_has_controller memory || [ "$who" = user ]; then
 			[[ "$output" == *"warning: cgroup limits (memory.max 64M) not applied"* ]]
 			[[ "$output" == *"1. delegated subtree:"*"2. systemd scope:"*"3. as root:"* ]]
@@ -185,7 +211,48 @@ sbx_cgroups_left() {
 	run sbx_user --quiet --memory-max 64M --limits-optional -- echo ran
 	[ "$status" -eq 0 ]
 	[ "$output" = ran ]
-	[ -z "$(sbx_cgroups_left)" ]
+	[ -z "$(sbx_cgroups_added "$before")" ]
+}
+
+# The cgroup directory of the sandboxed process whose command line is exactly CMDLINE, once it runs.
+sandboxed_cgroup_dir() {
+	local cmdline=$1 inner path
+	wait_until 10 pgrep -f "^$cmdline\$" >/dev/null || return 1
+	inner=$(pgrep -f "^$cmdline\$") || return 1
+	path=$(sed -n 's/^0:://p' "/proc/$inner/cgroup")
+	[ -n "$path" ] && echo "$(cgroup2_mount)$path"
+}
+
+@test "limits: a cgroup that a killed sbx left is removed by the next run; a running sandbox's is not" {
+	needs_root
+	[ -n "$(cgroup2_mount)" ] || skip "no cgroup v2 hierarchy"
+	local m="sbxlimits$$x$RANDOM" killed live killed_leaf live_leaf
+	# sbx cannot clean up after SIGKILL: its sandbox dies with it, but its leaf stays.
+	spawn_sbx killed "$BATS_TEST_TMPDIR/killed.out" root --quiet --ro-bind "$HELPERS:/helpers" -- \
+		/helpers/probe-core sleep 60 "${m}k"
+	killed_leaf=$(sandboxed_cgroup_dir "/helpers/probe-core sleep 60 ${m}k")
+	[ "${killed_leaf##*/}" = "sbx-$killed" ] ||
+		skip "root runs get no cgroup of their own on this host (the sandbox is in $killed_leaf)"
+	kill -KILL "$killed"
+	wait "$killed" || true
+	wait_until 10 grep -qx 'populated 0' "$killed_leaf/cgroup.events"
+	[ -d "$killed_leaf" ]  # control: the leftover the next run has to remove
+
+	spawn_sbx live "$BATS_TEST_TMPDIR/live.out" root --quiet --ro-bind "$HELPERS:/helpers" -- \
+		/helpers/probe-core sleep 60 "${m}l"
+	live_leaf=$(sandboxed_cgroup_dir "/helpers/probe-core sleep 60 ${m}l")
+	[ "${live_leaf##*/}" = "sbx-$live" ]
+
+	run sbx_root --quiet -- echo ran
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+	[ ! -e "$killed_leaf" ]
+	# The running sandbox keeps its leaf, and still runs in it.
+	[ -d "$live_leaf" ]
+	grep -qx 'populated 1' "$live_leaf/cgroup.events"
+	kill -TERM "$live"
+	wait "$live" || true
+	[ ! -e "$live_leaf" ]  # removed by its own sbx
 }
 
 @test "limits: --explain shows the rlimits and cgroup limits and whether they are required" {

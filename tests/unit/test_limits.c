@@ -2,16 +2,19 @@
  * outcome report. */
 #include <limits.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/resource.h>
 
 #include <cmocka.h>
 
+#include "bpf.h"
 #include "cgroup.h"
 #include "policy.h"
 #include "rlimits.h"
@@ -266,7 +269,11 @@ static void test_cgroup_limit_keys(void **state)
 	assert_false(cgroup_limits_wanted(&none));
 }
 
-/* With no limit asked for, setup touches nothing and teardown is a no-op. */
+/* A sandbox gets a cgroup of its own only for limits or for eBPF programs to attach to it (which
+ * needs CAP_BPF and CAP_NET_ADMIN; where they load, every root run carries the device program, so
+ * its cgroup is not wasted). With neither, setup touches nothing and teardown is a no-op. The
+ * capabilities are dropped from the effective set for the call, so the test means the same as
+ * root and as a user, and never makes a cgroup on the host. */
 static void test_cgroup_setup_nothing_wanted(void **state)
 {
 	(void)state;
@@ -274,9 +281,25 @@ static void test_cgroup_setup_nothing_wanted(void **state)
 	policy_init(&p);
 	struct sandbox_cgroup cg;
 	struct sbx_error err = { 0 };
-	assert_int_equal(cgroup_setup(&p, &cg, &err), 0);
+
+	cap_t saved = cap_get_proc();
+	assert_non_null(saved);
+	cap_t none = cap_dup(saved);
+	assert_non_null(none);
+	assert_int_equal(cap_clear_flag(none, CAP_EFFECTIVE), 0);
+	assert_int_equal(cap_set_proc(none), 0);
+	bool bpf_wanted = bpf_wants_cgroup(&p);
+	int r = cgroup_setup(&p, &cg, &err);
+	int restored = cap_set_proc(saved);  /* permitted kept them: effective can be raised again */
+	cap_free(none);
+	cap_free(saved);
+	assert_int_equal(restored, 0);
+
+	assert_false(bpf_wanted);
+	assert_int_equal(r, 0);
 	assert_int_equal(cg.dirfd, -1);
 	assert_null(cg.path);
+	assert_null(cg.note);
 	cgroup_teardown(&cg);
 	policy_free(&p);
 }
