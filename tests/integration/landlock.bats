@@ -3,6 +3,7 @@
 # built so that the mount namespace alone would NOT produce the result (a control shows the same
 # operation succeeding when only the Landlock rule differs), so the test fails if Landlock is off.
 
+bats_require_minimum_version 1.5.0
 load ../lib/common
 
 setup() {
@@ -20,14 +21,15 @@ teardown() {
 	rm -rf "$dir"
 }
 
-# runs ARGS with sbx as MODE (root|user); the probes are bound read-only at /helpers.
+# runs ARGS with sbx as MODE (root|user); the probes are bound read-only at /helpers. --quiet: the
+# probes have no profile, and sbx's note saying so on stderr would be mixed into what is compared.
 sbx_as() {
 	local mode=$1
 	shift
 	if [ "$mode" = root ]; then
-		sbx_root --ro-bind "$HELPERS:/helpers" "$@"
+		sbx_root --quiet --ro-bind "$HELPERS:/helpers" "$@"
 	else
-		sbx_user --ro-bind "$HELPERS:/helpers" "$@"
+		sbx_user --quiet --ro-bind "$HELPERS:/helpers" "$@"
 	fi
 }
 
@@ -154,10 +156,10 @@ signal_scoped() {
 	chmod 0777 "$dir/shared"
 	sbx_bg() {
 		if [ "$mode" = root ]; then
-			sbx_root --ro-bind "$HELPERS:/helpers" --bind "$dir/shared:/shared" -- \
+			sbx_root --quiet --ro-bind "$HELPERS:/helpers" --bind "$dir/shared:/shared" -- \
 				sh -c "/helpers/probe-signal kill-file /shared/pid 15 $tag; /helpers/probe-signal child 15"
 		else
-			sbx_user --ro-bind "$HELPERS:/helpers" --bind "$dir/shared:/shared" -- \
+			sbx_user --quiet --ro-bind "$HELPERS:/helpers" --bind "$dir/shared:/shared" -- \
 				sh -c "/helpers/probe-signal kill-file /shared/pid 15 $tag; /helpers/probe-signal child 15"
 		fi
 	}
@@ -206,7 +208,8 @@ signal_scoped() {
 	run "$SBX" --landlock optional --explain -- /bin/true
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"optional (--landlock optional): kernel ABI "* ]]
-	run "$SBX" --explain --json -- /bin/true
+	# The JSON on stdout alone is what a tool parses; notes go to stderr.
+	run --separate-stderr "$SBX" --explain --json -- /bin/true
 	[ "$status" -eq 0 ]
 	echo "$output" | python3 -c '
 import json, sys
