@@ -5,11 +5,16 @@
 
 load ../lib/common
 
+bats_require_minimum_version 1.5.0
+
+# The JSON is sbx's stdout; notices on stderr (e.g. "no profile for 'true'") are not part of it,
+# so these checks run with --separate-stderr.
 ebpf_json() { python3 -c 'import json, sys; e = json.load(sys.stdin)["ebpf"]; print(eval(sys.argv[1]))' "$1"; }
 
 @test "vm: the BPF-LSM probe loads a lsm_cgroup program as root and --explain says so" {
 	grep -qw bpf /sys/kernel/security/lsm  # the lane boots with lsm=...,bpf
-	run sbx_root --explain --json -- true
+	run --separate-stderr sbx_root --explain --json -- true
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | ebpf_json 'e["lsm"]["available"]')" = True ]
 	[ "$(echo "$output" | ebpf_json 'e["lsm"]["why"]')" = "lsm_cgroup programs load" ]
@@ -18,7 +23,8 @@ ebpf_json() { python3 -c 'import json, sys; e = json.load(sys.stdin)["ebpf"]; pr
 }
 
 @test "vm: unprivileged, the probe reports BPF-LSM as unavailable for lack of privilege" {
-	run sbx_user --explain --json -- true
+	run --separate-stderr sbx_user --explain --json -- true
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | ebpf_json 'e["lsm"]["available"]')" = False ]
 	[[ "$(echo "$output" | ebpf_json 'e["lsm"]["why"]')" == *"sbx is not root"* ]]

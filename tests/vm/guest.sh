@@ -28,7 +28,10 @@ id "$TEST_USER" >/dev/null 2>&1 || useradd -m -U -s /bin/sh "$TEST_USER"
 mkdir -p "/home/$TEST_USER" && chown "$TEST_USER:" "/home/$TEST_USER"
 
 export SBX="$SBX_VM_BUILD/sbx" BUILD="$SBX_VM_BUILD" HELPERS="$SBX_VM_BUILD/helpers"
-export VM_HELPERS="$SBX_VM_BUILD/vm/helpers" SBX_IN_VM=1
+# The checkout may sit below a directory the test user cannot traverse (a CI clone under /root),
+# so the VM probes are copied to a 0755 directory of the overlay, as the harness copies sbx.
+export VM_HELPERS=/opt/sbx-vm-helpers SBX_IN_VM=1
+mkdir -p "$VM_HELPERS" && cp -R "$SBX_VM_BUILD/vm/helpers/." "$VM_HELPERS/" && chmod -R a+rX,go-w "$VM_HELPERS"
 
 {
 	echo "kernel: $(uname -r)"

@@ -30,7 +30,10 @@ cp /bin/busybox "$root/bin/busybox"
 : > "$root/mods"
 # modprobe resolves dependencies and load order from modules.dep; built-in modules print "builtin".
 for m in virtio_pci 9pnet_virtio 9p overlay; do
-	modprobe --show-depends -S "$kver" "$m" | while read -r kind path _; do
+	# Checked here: in the guest a missing module would only show as a failed 9p mount.
+	deps=$(modprobe --show-depends -S "$kver" "$m") || {
+		echo "mkinitrd: module $m not found for kernel $kver (modules.dep in /lib/modules/$kver)" >&2; exit 1; }
+	printf '%s\n' "$deps" | while read -r kind path _; do
 		[ "$kind" = insmod ] || continue
 		name=$(basename "$path"); name=${name%%.ko*}
 		grep -qx "$name" "$root/mods" && continue

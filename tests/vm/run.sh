@@ -1,8 +1,8 @@
 #!/bin/sh
 # run.sh: boots the VM lane's guest (build/vm/kernel + initrd.gz from mkinitrd.sh) under QEMU,
 # sharing the host root read-only over 9p, runs tests/vm/*.bats inside (guest.sh) and prints
-# their results and "N passed, N failed". The guest console goes to build/vm/console.log and is
-# kept (and its tail printed) when something fails.
+# their results, ending like tests/run.sh with "N passed, N failed". The guest console goes to
+# build/vm/console.log and is kept (and its tail printed) when something fails.
 # Environment: BUILD (absolute build dir), SBX_VM_ACCEL=tcg|kvm (default: kvm only when a quick
 # probe boot works, cached in build/vm/accel), SBX_VM_TIMEOUT (s, default 540),
 # SBX_VM_TESTS (one bats file or glob, relative to the repo), SBX_VM_MEM (MiB, default 1024).
@@ -72,10 +72,10 @@ elif [ "$rc" != 0 ] && [ "$failed" -eq 0 ]; then
 	echo "vm: bats exited with $rc:"; sed 's/^/  /' "$out/bats-stderr.txt" 2>/dev/null | tail -n 20
 	failed=$((failed + 1))
 fi
-echo "vm: $passed passed, $failed failed$([ $skipped -gt 0 ] && echo ", $skipped skipped")"
 if [ "$failed" -gt 0 ]; then
-	echo "vm: guest console log kept at $log; last lines:"
+	echo "vm: guest console log kept at $log (and $out); last lines:"
 	tail -n 30 "$log" | sed 's/^/  | /'
-	exit 1
 fi
-exit 0
+# The last line, exactly as the host suites (tests/run.sh) end.
+echo "$passed passed, $failed failed$([ $skipped -gt 0 ] && echo ", $skipped skipped")"
+[ "$failed" -eq 0 ]

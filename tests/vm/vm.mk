@@ -7,11 +7,13 @@ VM_HELPER_SRCS := $(wildcard tests/vm/helpers/*.c)
 VM_HELPER_BINS := $(VM_HELPER_SRCS:tests/vm/helpers/%.c=$(VM_DIR)/helpers/%)
 
 # Static, like tests/helpers: they must not depend on what the sandbox's view contains.
-$(VM_DIR)/helpers/%: tests/vm/helpers/%.c
+$(VM_DIR)/helpers/%: tests/vm/helpers/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
 
-$(VM_DIR)/initrd.gz: tests/vm/mkinitrd.sh tests/vm/init $(wildcard /boot/vmlinuz-*)
+# After deps (order-only): on a fresh machine the kernel and busybox-static come from it, also
+# under make -j.
+$(VM_DIR)/initrd.gz: tests/vm/mkinitrd.sh tests/vm/init $(wildcard /boot/vmlinuz-*) | deps
 	@sh tests/vm/mkinitrd.sh $(VM_DIR)
 
 vm-guest: $(VM_DIR)/initrd.gz
