@@ -2,6 +2,8 @@
 
 #include <string.h>
 #include <sys/apparmor.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define LOADED_PROFILES "/sys/kernel/security/apparmor/profiles"
 
@@ -20,15 +22,34 @@ static const char *disabled_reason(void)
 	}
 }
 
-/* 1: NAME is in the kernel's list of loaded profiles ("NAME (mode)" lines); 0: it is not;
- * -errno when the list cannot be read (then the exec-time write decides). */
+/* Asks the kernel to stack NAME at the next exec in a throwaway child, which exits without one:
+ * the answer to "can COMMAND be confined by it" for a user who cannot read the profile list.
+ * 0 when it can, else the errno (ENOENT: not loaded). */
+static int probe_stack(const char *name)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(aa_stack_onexec(name) < 0 ? errno & 0xff : 0);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+/* 1: NAME is loaded; 0: it is not; -errno: the kernel refuses to stack it for another reason.
+ * The list of loaded profiles ("NAME (mode)" lines) is root's; others ask the kernel itself. */
 static int profile_loaded(const char *name)
 {
 	_cleanup_free_ char *list = NULL;
 	size_t len;
 	int r = read_file(LOADED_PROFILES, &list, &len);
-	if (r < 0)
-		return r;
+	if (r < 0) {
+		r = probe_stack(name);
+		return r == 0 ? 1 : r == ENOENT ? 0 : -r;
+	}
 	size_t n = strlen(name);
 	for (char *line = list, *next; line; line = next) {
 		next = strchr(line, '\n');
@@ -45,10 +66,13 @@ int apparmor_plan(struct policy *p, struct sbx_error *err)
 	if (!p->apparmor_profile)
 		return 0;
 	const char *reason = disabled_reason();
+	int loaded = reason ? 0 : profile_loaded(p->apparmor_profile);
 	if (reason)
 		p->apparmor_missing = xstrdup(reason);
-	else if (profile_loaded(p->apparmor_profile) == 0)
+	else if (loaded == 0)
 		p->apparmor_missing = xasprintf("the AppArmor profile '%s' is not loaded", p->apparmor_profile);
+	else if (loaded < 0)
+		p->apparmor_missing = xasprintf("the kernel refuses to stack it: %s", strerror(-loaded));
 	if (!p->apparmor_missing)
 		return 0;
 	if (p->apparmor == REQ_OPTIONAL) {
