@@ -25,8 +25,8 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/sbx_bpf.h $(BUILD)/bpf/vmlinux.h
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name sbx_$(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
-# The loader modules include the skeletons.
-$(BUILD)/obj/bpf.o $(BUILD)/obj/learn.o: $(BPF_SKELS)
+# Any module may include a skeleton (the loaders do); they are generated before the first compile.
+$(OBJS): $(BPF_SKELS)
 
 .PHONY: bpf
 bpf: $(BPF_SKELS)
