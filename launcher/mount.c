@@ -438,6 +438,17 @@ static int apply_protect(int rootfd, const struct mount_step *s, const struct id
 	if (fd == -ENOENT) {
 		if (s->optional)
 			return 0;
+		/* No mount point can be made (a directory of another user, a read-only file system):
+		 * this setup holds every capability over the sandbox's own uid's files, the command
+		 * holds none, so it cannot create the directory either. */
+		int target = prepare_target(rootfd, s->dst, true, err);
+		if (target == -EACCES || target == -EPERM || target == -EROFS) {
+			*err = (struct sbx_error){ 0 };
+			return 0;
+		}
+		if (target < 0)
+			return target;
+		close(target);
 		struct mount_step ro = *s;
 		ro.kind = STEP_TMPFS;
 		ro.mode = 0555;

@@ -223,6 +223,21 @@ assert {"file": sys.argv[1] + "/network.inc", "line": 2, "text": "net host", "ov
 	[ "$(cat "$TEST_HOME/.config/sbx/profiles/config-rw.profile")" = 'bind ${XDG_CONFIG_HOME}' ]
 }
 
+# A writable grant of a directory the user cannot write into (another owner's): no mount point can
+# be made for the missing profile directory, and none is needed, as the app cannot create it either.
+@test "a writable grant the user cannot write into runs; the missing profile directory stays impossible to create" {
+	needs_root
+	local cfg=$work/root-owned-config
+	mkdir -m 0755 "$cfg"
+	run as_user env XDG_CONFIG_HOME="$cfg" "$SBX" --quiet --bind "$cfg" -- sh -c '
+		test -d "$XDG_CONFIG_HOME" && echo sees-it
+		mkdir -p "$XDG_CONFIG_HOME/sbx/profiles" && echo made-dir'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *sees-it* && $output == *"Permission denied"* && $output != *made-dir* ]]
+	[ -z "$(ls -A "$cfg")" ]
+}
+
 @test "\${CWD} is never the whole home: a profile granting it refuses to start from ~" {
 	run as_user_in "$TEST_HOME" "$SBX" tar --version
 	echo "$output"
