@@ -16,8 +16,6 @@ export BUILD SBX
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
 
 passed=0 failed=0 skipped=0
-known=()
-known_file="$(dirname "$0")/known-failures.txt"
 failures=()
 log=$(mktemp /tmp/sbx-check-log.XXXXXX)
 fixture=""
@@ -46,26 +44,14 @@ count_tap() {
 			name=${line#not ok }
 			name=${name#* }
 			name=${name#- }
-			if grep -qxF -- "$name" "$known_file"; then
-				skipped=$((skipped + 1))
-				known+=("$prefix: $name")
-			else
-				failed=$((failed + 1))
-				failures+=("$prefix: $name")
-			fi
+			failed=$((failed + 1))
+			failures+=("$prefix: $name")
 			;;
 		"ok "*)
 			if [[ $line =~ \#\ [Ss][Kk][Ii][Pp] ]]; then
 				skipped=$((skipped + 1))
 			else
 				passed=$((passed + 1))
-				name=${line#ok }
-				name=${name#* }
-				name=${name#- }
-				if grep -qxF -- "$name" "$known_file"; then
-					echo "# note: '$prefix: $name' is listed in tests/known-failures.txt but passes: remove it"
-
-				fi
 			fi
 			;;
 		esac
@@ -139,14 +125,6 @@ if [ "${#bats_files[@]}" -gt 0 ]; then
 			fi
 		done
 	fi
-fi
-
-if [ "${#known[@]}" -gt 0 ]; then
-	echo
-	echo "# KNOWN FAILURES (open work, counted as skipped; tests/known-failures.txt):"
-	for f in "${known[@]}"; do
-		echo "#   $f"
-	done
 fi
 
 if [ "${#failures[@]}" -gt 0 ]; then
