@@ -9,7 +9,12 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8
 
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
-mount -t tmpfs -o mode=1777 tmp /tmp
+# A fresh /tmp, unless the checkout or the build lives there (a clone in /tmp): a tmpfs would hide
+# it, and the overlay's /tmp is writable anyway.
+case "$repo/ $SBX_VM_BUILD/" in
+/tmp/* | *" /tmp/"*) ;;
+*) mount -t tmpfs -o mode=1777 tmp /tmp ;;
+esac
 # devtmpfs lacks the /dev/fd links bash process substitution (and bats) need.
 ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
