@@ -8,10 +8,16 @@ $(BENCH_DIR)/benchrun: tests/bench/benchrun.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_WARN) -static -o $@ $<
 
-# Preloaded into build/sbx to swap the filter layout (or skip the filter) and nothing else.
+# sbx's objects linked against the shared libseccomp, so that the shim below can stand in for its
+# seccomp_load (build/sbx carries libseccomp statically).
+$(BENCH_DIR)/sbx-shared: $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+# Preloaded into sbx-shared to swap the filter layout (or skip the filter) and nothing else.
 $(BENCH_DIR)/filter_shim.so: tests/bench/filter_shim.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_WARN) -fPIC -shared -o $@ $< $(shell pkg-config --cflags --libs libseccomp 2>/dev/null || echo -lseccomp) -ldl
 
-bench: $(BUILD)/sbx $(BENCH_DIR)/benchrun $(BENCH_DIR)/filter_shim.so
+bench: $(BUILD)/sbx $(BENCH_DIR)/sbx-shared $(BENCH_DIR)/benchrun $(BENCH_DIR)/filter_shim.so
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/run.sh

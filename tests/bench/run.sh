@@ -69,7 +69,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$work/bin"
-cp "$SBX" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$work/bin/"
+cp "$SBX" "$BENCH_BIN/sbx-shared" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$work/bin/"
 chmod -R a+rX "$work/bin"
 
 if [[ $(id -u) -eq 0 ]]; then
@@ -222,7 +222,7 @@ chmod -R a+rX "$tree"
 in_sbx() {  # in_sbx ARGS...: the real sbx, through the shim (see filter_shim.c for its variables)
 	as_user env LD_PRELOAD="$work/bin/filter_shim.so" SBX_BENCH_LAYOUT="${shim_layout:-sbx}" \
 		SBX_BENCH_SKIP_LOAD="${shim_skip:-0}" SBX_BENCH_SHIM_INFO="${shim_info:-0}" \
-		"$sbx" --ro-bind "$work/bin:/bench/bin" --ro-bind "$tree:/bench/tree" -- "$@"
+		"$work/bin/sbx-shared" --quiet --ro-bind "$work/bin:/bench/bin" --ro-bind "$tree:/bench/tree" -- "$@"
 }
 
 # The programs sbx loads for /bin/true, as sbx lays them out and as a linear list, one file per
