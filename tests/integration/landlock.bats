@@ -21,18 +21,6 @@ teardown() {
 	rm -rf "$dir"
 }
 
-# runs ARGS with sbx as MODE (root|user); the probes are bound read-only at /helpers. --quiet: the
-# probes have no profile, and sbx's note saying so on stderr would be mixed into what is compared.
-sbx_as() {
-	local mode=$1
-	shift
-	if [ "$mode" = root ]; then
-		sbx_root --quiet --ro-bind "$HELPERS:/helpers" "$@"
-	else
-		sbx_user --quiet --ro-bind "$HELPERS:/helpers" "$@"
-	fi
-}
-
 # runs a shell command line on the host as MODE (for fds the sandbox must inherit).
 host_as() {
 	local mode=$1
@@ -54,7 +42,7 @@ exec_in_write_areas() {
 	local mode=$1
 	mkdir -m 0777 "$dir/rw"  # root runs as nobody inside
 	give_to "$mode"
-	run sbx_as "$mode" --bind "$dir/rw:/rw" -- sh -c '
+	run sbx_probe "$mode" --bind "$dir/rw:/rw" -- sh -c '
 		for m in /tmp /dev/shm; do
 			# The mount must allow exec, or the denial below would not be Landlock'"'"'s.
 			awk -v m="$m" '"'"'$5 == m { print $6 }'"'"' /proc/self/mountinfo | grep -q noexec && echo "$m is noexec"
@@ -131,7 +119,7 @@ time.sleep(60)' "$name" > "$dir/listener.out" &
 	# Control: the host can reach it; so could a sandbox with --net host, were it not scoped.
 	[ "$("$HELPERS/probe-net" abstract "$name")" = OK ]
 
-	run sbx_as "$mode" --net host -- sh -c "/helpers/probe-net abstract $name; /helpers/probe-net abstract-self $name-inner"
+	run sbx_probe "$mode" --net host -- sh -c "/helpers/probe-net abstract $name; /helpers/probe-net abstract-self $name-inner"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = EPERM ]  # scoped: not ECONNREFUSED, the socket is there
 	[ "${lines[1]}" = OK ]     # a socket made inside the sandbox is reachable

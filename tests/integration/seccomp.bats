@@ -18,18 +18,6 @@ teardown() {
 	rm -rf "$tmp"
 }
 
-# sbx as MODE (root|user) with the probes bound read-only at /helpers. --quiet: the probes have no
-# profile, and sbx's note saying so on stderr would be mixed into the output the tests compare.
-sbx_as() {
-	local mode=$1
-	shift
-	if [ "$mode" = root ]; then
-		sbx_root --quiet --ro-bind "$HELPERS:/helpers" "$@"
-	else
-		sbx_user --quiet --ro-bind "$HELPERS:/helpers" "$@"
-	fi
-}
-
 # try-syscall on the host, without sbx, as MODE: the kernel's own answers.
 host_probe() {
 	local mode=$1
@@ -101,7 +89,7 @@ CAP_GATED="pivot_root kexec_load kexec_file_load init_module finit_module delete
 
 always_on() {
 	local mode=$1
-	run sbx_as "$mode" -- /helpers/try-syscall all
+	run sbx_probe "$mode" -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]
 	assert_probes "${ALWAYS_ON[@]}" "${STILL_ALLOWED[@]}"
 	local inside=$output
@@ -137,12 +125,12 @@ always_on() {
 }
 
 status_fields() {
-	run sbx_as "$1" -- grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status
+	run sbx_probe "$1" -- grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status
 	[ "$status" -eq 0 ]
 	grep -qx 'Seccomp:[[:space:]]*2' <<<"$output"
 	grep -qx 'NoNewPrivs:[[:space:]]*1' <<<"$output"
 	# Control: the filter is sbx's, not one the test runner already had.
-	run sbx_as "$1" -- awk '/^Seccomp_filters:/ { print $2 }' /proc/self/status
+	run sbx_probe "$1" -- awk '/^Seccomp_filters:/ { print $2 }' /proc/self/status
 	[ "$status" -eq 0 ]
 	[ "$output" -gt "$(awk '/^Seccomp_filters:/ { print $2 }' /proc/self/status)" ]
 }
@@ -157,23 +145,23 @@ status_fields() {
 
 relaxations() {
 	local mode=$1
-	run sbx_as "$mode" -- /helpers/try-syscall all
+	run sbx_probe "$mode" -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]
 	local base=$output
 
-	run sbx_as "$mode" --allow devel -- /helpers/try-syscall all
+	run sbx_probe "$mode" --allow devel -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]
 	[ "$(changed_probes "$base" "$output")" = "$(sorted kcmp perf_event_open personality-aslr \
 		personality-query process_vm_readv process_vm_writev ptrace)" ]
 	assert_probes ptrace=ESRCH perf_event_open=EFAULT personality-aslr=OK kcmp=ESRCH
 
-	run sbx_as "$mode" --allow userns -- /helpers/try-syscall all
+	run sbx_probe "$mode" --allow userns -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]
 	[ "$(changed_probes "$base" "$output")" = "$(sorted chroot clone-new{user,ns,pid,net,uts,ipc,cgroup} \
 		unshare-new{user,ns,pid,net,uts,ipc,cgroup,time} unshare-user-real)" ]
 	assert_probes clone-newuser=EINVAL unshare-newuser=EINVAL unshare-user-real=OK chroot=EFAULT setns=EPERM
 
-	run sbx_as "$mode" --allow multiarch -- /helpers/try-syscall all
+	run sbx_probe "$mode" --allow multiarch -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]
 	if grep -qx 'i386-getpid OK' <<<"$(host_probe "$mode" i386-getpid)"; then
 		[ "$(changed_probes "$base" "$output")" = "$(sorted i386-getpid i386-mount modify_ldt x32-getpid \
@@ -207,7 +195,7 @@ relaxations() {
 		fspick=EFAULT setns=EBADF
 
 	for mode in user root; do
-		run sbx_as "$mode" --allow userns -- /helpers/try-syscall --in-userns "${probes[@]}"
+		run sbx_probe "$mode" --allow userns -- /helpers/try-syscall --in-userns "${probes[@]}"
 		[ "$status" -eq 0 ]
 		# chroot is lifted by 'userns' (Chromium's sandbox); the mount API is not.
 		assert_probes pivot_root=EPERM mount=EPERM umount2=EPERM chroot=EFAULT fsopen=ENOSYS \
@@ -223,13 +211,13 @@ foreign_abi_kills() {
 		skip "this kernel has no IA32 emulation (int 0x80 -> $output)"
 	fi
 	# Inside, the first foreign-ABI syscall kills the whole command with SIGSYS: 128 + 31.
-	run sbx_as "$mode" -- /helpers/try-syscall --direct i386-getpid
+	run sbx_probe "$mode" -- /helpers/try-syscall --direct i386-getpid
 	[ "$status" -eq 159 ]
-	run sbx_as "$mode" -- /helpers/try-syscall --direct x32-getpid
+	run sbx_probe "$mode" -- /helpers/try-syscall --direct x32-getpid
 	[ "$status" -eq 159 ]
-	run sbx_as "$mode" -- /helpers/try-syscall --direct getpid
+	run sbx_probe "$mode" -- /helpers/try-syscall --direct getpid
 	[ "$status" -eq 0 ]
-	run sbx_as "$mode" --allow multiarch -- /helpers/try-syscall --direct i386-getpid
+	run sbx_probe "$mode" --allow multiarch -- /helpers/try-syscall --direct i386-getpid
 	[ "$status" -eq 0 ]
 }
 
@@ -243,7 +231,7 @@ foreign_abi_kills() {
 
 ordinary_programs() {
 	local mode=$1
-	run sbx_as "$mode" -- sh -c '
+	run sbx_probe "$mode" -- sh -c '
 		set -e
 		# coreutils and a pipeline
 		printf "b\na\nc\n" | sort | tr a-z A-Z | head -n 2 | paste -sd, -

@@ -194,6 +194,14 @@ sbx_as() {
 	esac
 }
 
+# sbx_probe root|user ARGS...: sbx with the static probes (tests/helpers) read-only at /helpers.
+# --quiet: the probes have no profile, and sbx's note saying so would mix into what is compared.
+sbx_probe() {
+	local who=$1
+	shift
+	sbx_as "$who" --quiet --ro-bind "$HELPERS:/helpers" "$@"
+}
+
 # Skips the test when the suite does not run as root (a plain user cannot test root behaviour).
 needs_root() {
 	_sbx_is_root || skip "needs root (the suite runs as $(id -un))"
