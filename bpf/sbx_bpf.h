@@ -27,4 +27,18 @@ struct sbx_dev_rule {
 	__u16 access;  /* SBX_DEV_ACC_* bits */
 };
 
+/* BPF-LSM file rules (bpf/lsm.bpf.c): a hash of (device, inode, kind). dev is the kernel's
+ * encoding of the superblock's s_dev (MAJOR << 20 | MINOR). open-deny walks at most
+ * SBX_LSM_MAX_DEPTH dentries up from the opened file and refuses the open when the walk neither
+ * matches nor reaches the filesystem root within that bound. */
+#define SBX_LSM_MAX_RULES 256
+#define SBX_LSM_MAX_DEPTH 64
+#define SBX_LSM_EXEC_ALLOW 1
+#define SBX_LSM_OPEN_DENY 2
+struct sbx_lsm_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 kind;  /* SBX_LSM_EXEC_ALLOW or SBX_LSM_OPEN_DENY */
+};
+
 #endif

@@ -30,6 +30,11 @@ static void check_invariants(const struct policy *p)
 	for (size_t i = 0; i < p->n_net_rules; i++)
 		if (!p->net_rules[i].origin || p->net_rules[i].port_lo > p->net_rules[i].port_hi)
 			__builtin_trap();
+	/* exec-allow/open-deny: host paths like bind sources; only bpf_plan resolves them. */
+	for (size_t i = 0; i < p->n_lsm_rules; i++)
+		if (!path_is_clean_absolute(p->lsm_rules[i].path) || !p->lsm_rules[i].origin ||
+		    p->lsm_rules[i].resolved)
+			__builtin_trap();
 	for (size_t i = 0; i < p->n_syscalls; i++)
 		if (!p->syscalls[i].name || p->syscalls[i].n_conds > 6)
 			__builtin_trap();

@@ -16,6 +16,7 @@
 #include "../bpf/sbx_bpf.h"
 
 _Static_assert(NET_RULES_MAX == SBX_NET_MAX_RULES, "bpf.h and bpf/sbx_bpf.h disagree on the rule table");
+_Static_assert(LSM_RULES_MAX == SBX_LSM_MAX_RULES, "bpf.h and bpf/sbx_bpf.h disagree on the file rules");
 
 #ifdef __clang_analyzer__
 /* The skeletons' error paths hand what they allocated to this libbpf function, which frees it.
@@ -25,9 +26,11 @@ void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s) __attribute__((
 #endif
 
 /* The skeletons come from bpf/bpf.mk; a build without them still links and says why eBPF is off. */
-#if __has_include(<net.skel.h>) && __has_include(<dev.skel.h>) && __has_include(<lsm_probe.skel.h>)
+#if __has_include(<net.skel.h>) && __has_include(<dev.skel.h>) && __has_include(<lsm_probe.skel.h>) && \
+	__has_include(<lsm.skel.h>)
 #define SBX_HAVE_SKELETONS 1
 #include <dev.skel.h>
+#include <lsm.skel.h>
 #include <lsm_probe.skel.h>
 #include <net.skel.h>
 #else
@@ -345,7 +348,7 @@ bool bpf_needs_cgroup(const struct policy *p)
 	return p->n_net_rules > 0 && bpf_wants_cgroup(p);
 }
 
-int bpf_plan(struct policy *p, struct sbx_error *err)
+static int plan_net(struct policy *p, struct sbx_error *err)
 {
 	if (p->n_net_rules == 0)
 		return 0;
@@ -371,6 +374,111 @@ int bpf_plan(struct policy *p, struct sbx_error *err)
 			 "(Landlock): %s", nr->bind ? "bind" : "connect", text, why);
 	}
 	return 0;
+}
+
+/* ---- BPF-LSM file rules ---- */
+
+/* The superblock's s_dev of the mount that holds a file, as /proc/self/mountinfo shows it. stat's
+ * st_dev can differ from the inode's i_sb->s_dev (btrfs subvolumes, overlayfs files), which is
+ * what the programs compare. 0 and *dev set, or -1. */
+static int mount_dev(unsigned long long mnt_id, unsigned long long *dev)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -1;
+	char line[4096];
+	int r = -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long id;
+		unsigned maj, min;
+		if (sscanf(line, "%llu %*u %u:%u", &id, &maj, &min) == 3 && id == mnt_id) {
+			*dev = (unsigned long long)maj << 20 | min;
+			r = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+int lsm_rules_resolve(struct policy *p, struct sbx_error *err)
+{
+	size_t resolved = 0;
+	for (size_t i = 0; i < p->n_lsm_rules; i++) {
+		struct lsm_rule *r = &p->lsm_rules[i];
+		struct statx stx;
+		r->resolved = false;
+		if (statx(AT_FDCWD, r->path, AT_STATX_SYNC_AS_STAT, STATX_INO | STATX_MNT_ID, &stx) < 0) {
+			int e = errno;
+			if (r->optional && (e == ENOENT || e == ENOTDIR))
+				continue;
+			return sbx_fail(err, e, "%s %s (%s)", lsm_rule_kind_name(r->kind), r->path,
+					r->origin ? r->origin : "command line");
+		}
+		r->ino = stx.stx_ino;
+		r->dev = (unsigned long long)stx.stx_dev_major << 20 | stx.stx_dev_minor;
+		if (stx.stx_mask & STATX_MNT_ID)
+			mount_dev(stx.stx_mnt_id, &r->dev);
+		r->resolved = true;
+		if (++resolved > LSM_RULES_MAX)
+			return sbx_fail(err, E2BIG, "%s %s (%s): more than %d file rules",
+					lsm_rule_kind_name(r->kind), r->path, r->origin ? r->origin : "command line",
+					LSM_RULES_MAX);
+	}
+	return 0;
+}
+
+bool lsm_rules_given(const struct policy *p, enum lsm_rule_kind kind)
+{
+	for (size_t i = 0; i < p->n_lsm_rules; i++)
+		if (p->lsm_rules[i].kind == kind)
+			return true;
+	return false;
+}
+
+int bpf_lsm_available(char *why, size_t size)
+{
+	int r = bpf_probe_lsm(why, size);
+	if (r == 0)
+		r = bpf_probe_cgroup(why, size);
+	if (r == 0)
+		snprintf(why, size, "lsm_cgroup programs load");
+	return r;
+}
+
+static int plan_lsm(struct policy *p, struct sbx_error *err)
+{
+	if (p->n_lsm_rules == 0)
+		return 0;
+	char why[240];
+	if (bpf_lsm_available(why, sizeof(why)) == 0)
+		return 0;
+	const struct lsm_rule *first = &p->lsm_rules[0];
+	char more[48] = "";
+	if (p->n_lsm_rules > 1)
+		snprintf(more, sizeof(more), " and %zu more", p->n_lsm_rules - 1);
+	if (p->lsm_rules_requirement == REQ_OPTIONAL) {
+		if (!p->quiet)
+			sbx_warn("file rule %s %s%s %s not enforced (BPF-LSM): %s", lsm_rule_kind_name(first->kind),
+				 first->path, more, p->n_lsm_rules > 1 ? "are" : "is", why);
+		return 0;
+	}
+	sbx_fail(err, 0, "file rule %s %s (%s)%s cannot be enforced: %s", lsm_rule_kind_name(first->kind),
+		 first->path, first->origin ? first->origin : "command line", more, why);
+	sbx_hint(err, "only BPF-LSM programs enforce exec-allow and open-deny; make them optional "
+		      "(--lsm-rules optional, or 'lsm-rules optional' in the profile) to run without them");
+	return -EPERM;
+}
+
+int bpf_plan(struct policy *p, struct sbx_error *err)
+{
+	int r = lsm_rules_resolve(p, err);
+	if (r < 0)
+		return r;
+	r = plan_net(p, err);
+	if (r < 0)
+		return r;
+	return plan_lsm(p, err);
 }
 
 /* ---- device rules ---- */
@@ -472,6 +580,7 @@ struct bpf_state {
 #if SBX_HAVE_SKELETONS
 	struct sbx_net *net;
 	struct sbx_dev *dev;
+	struct sbx_lsm *lsm;
 #endif
 	int unused;
 };
@@ -548,7 +657,64 @@ static int attach_dev(const struct policy *p, int cgroup_fd, struct bpf_state *s
 		return sbx_fail(err, errno, "eBPF: cannot attach cgroup/dev to the sandbox cgroup");
 	return 0;
 }
+
+static int attach_lsm(const struct policy *p, int cgroup_fd, struct bpf_state *s, struct sbx_error *err)
+{
+	bool exec_allow = lsm_rules_given(p, LSM_EXEC_ALLOW), open_deny = lsm_rules_given(p, LSM_OPEN_DENY);
+	s->lsm = sbx_lsm__open();
+	if (!s->lsm)
+		return sbx_fail(err, errno, "eBPF: cannot open the BPF-LSM file rule programs");
+	s->lsm->rodata->exec_allow_on = exec_allow;
+	s->lsm->rodata->open_deny_on = open_deny;
+	/* A hook without rules costs every exec or open a call: leave it out. */
+	bpf_program__set_autoload(s->lsm->progs.sbx_exec, exec_allow);
+	bpf_program__set_autoload(s->lsm->progs.sbx_open, open_deny);
+	int r = sbx_lsm__load(s->lsm);
+	if (r < 0)
+		return sbx_fail(err, -r, "eBPF: cannot load the BPF-LSM file rule programs (lsm_cgroup)");
+	int map_fd = bpf_map__fd(s->lsm->maps.lsm_rules);
+	for (size_t i = 0; i < p->n_lsm_rules; i++) {
+		const struct lsm_rule *lr = &p->lsm_rules[i];
+		if (!lr->resolved)
+			continue;
+		struct sbx_lsm_key key = { .ino = lr->ino, .dev = (__u32)lr->dev,
+					   .kind = lr->kind == LSM_EXEC_ALLOW ? SBX_LSM_EXEC_ALLOW
+									: SBX_LSM_OPEN_DENY };
+		__u8 one = 1;
+		if (bpf_map_update_elem(map_fd, &key, &one, BPF_ANY) < 0)
+			return sbx_fail(err, errno, "eBPF: cannot store the file rule %s %s",
+					lsm_rule_kind_name(lr->kind), lr->path);
+	}
+	/* The rules cannot change once the sandbox runs. */
+	if (bpf_map_freeze(map_fd) < 0)
+		return sbx_fail(err, errno, "eBPF: cannot freeze the file rules");
+	struct {
+		bool wanted;
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} progs[] = {
+		{ exec_allow, s->lsm->progs.sbx_exec, &s->lsm->links.sbx_exec },
+		{ open_deny, s->lsm->progs.sbx_open, &s->lsm->links.sbx_open },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		if (!progs[i].wanted)
+			continue;
+		struct bpf_link *link = bpf_program__attach_cgroup(progs[i].prog, cgroup_fd);
+		if (!link)
+			return sbx_fail(err, errno, "eBPF: cannot attach %s to the sandbox cgroup",
+					bpf_program__section_name(progs[i].prog));
+		*progs[i].link = link;
+	}
+	return 0;
+}
 #endif
+
+/* Whether the BPF-LSM programs will run: rules given and the kernel loads them here. */
+static bool lsm_wanted(const struct policy *p)
+{
+	char why[240];
+	return p->n_lsm_rules > 0 && bpf_lsm_available(why, sizeof(why)) == 0;
+}
 
 int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **out,
 		      struct sbx_error *err)
@@ -557,6 +723,15 @@ int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **
 	char why[200];
 	if (bpf_probe_cgroup(why, sizeof(why)) < 0)
 		return 0;  /* bpf_plan already moved what it could to Landlock, or refused */
+	bool lsm = lsm_wanted(p);
+	if (cgroup_fd < 0 && lsm) {
+		if (p->lsm_rules_requirement != REQ_OPTIONAL)
+			return sbx_fail(err, 0, "file rule %s %s (BPF-LSM) needs the sandbox's own cgroup, and "
+					"there is none", lsm_rule_kind_name(p->lsm_rules[0].kind), p->lsm_rules[0].path);
+		if (!p->quiet)
+			sbx_warn("the sandbox has no cgroup, so its %zu file rule(s) are not enforced",
+				 p->n_lsm_rules);
+	}
 	if (cgroup_fd < 0) {
 		if (p->n_net_rules == 0)
 			return 0;
@@ -574,6 +749,8 @@ int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **
 	int r = p->n_net_rules > 0 ? attach_net(p, cgroup_fd, s, err) : 0;
 	if (r == 0)
 		r = attach_dev(p, cgroup_fd, s, err);
+	if (r == 0 && lsm)
+		r = attach_lsm(p, cgroup_fd, s, err);
 	if (r < 0) {
 		bpf_policy_detach(s);
 		return r;
@@ -592,6 +769,7 @@ void bpf_policy_detach(struct bpf_state *s)
 #if SBX_HAVE_SKELETONS
 	sbx_net__destroy(s->net);
 	sbx_dev__destroy(s->dev);
+	sbx_lsm__destroy(s->lsm);
 #endif
 	free(s);
 }
@@ -607,6 +785,10 @@ void bpf_policy_denials(const struct bpf_state *s, struct bpf_denials *out)
 	}
 	if (s && s->dev && s->dev->bss)
 		out->device = s->dev->bss->dev_denied;
+	if (s && s->lsm && s->lsm->bss) {
+		out->exec = s->lsm->bss->lsm_denied[0];
+		out->open = s->lsm->bss->lsm_denied[1];
+	}
 #endif
 }
 
@@ -639,6 +821,45 @@ static void print_devices(const struct policy *p, FILE *out)
 	}
 	fprintf(out, "%s; every other device node and mknod fail with EPERM\n",
 		l.overflow ? " (too many: the run will fail)" : "");
+}
+
+/* Where a file rule stands: "enforced", "skipped" (a missing -try path), "not enforced"
+ * (optional, BPF-LSM unavailable) or "refused" (sbx will not run). */
+static const char *lsm_rule_status(const struct policy *p, const struct lsm_rule *r, bool available)
+{
+	if (!r->resolved)
+		return "skipped";
+	if (available)
+		return "enforced";
+	return p->lsm_rules_requirement == REQ_OPTIONAL ? "not enforced" : "refused";
+}
+
+static void explain_lsm_rules(const struct policy *p, FILE *out)
+{
+	if (p->n_lsm_rules == 0) {
+		fputs("  file rules: none (no exec-allow or open-deny)\n", out);
+		return;
+	}
+	char why[240];
+	bool available = bpf_lsm_available(why, sizeof(why)) == 0;
+	if (available)
+		fputs("  file rules: enforced by lsm_cgroup/bprm_check_security (exec-allow: only these "
+		      "files may be executed, a script's interpreter too) and lsm_cgroup/file_open "
+		      "(open-deny: the file or anything below the directory), EPERM; needs the sandbox "
+		      "cgroup:\n", out);
+	else if (p->lsm_rules_requirement == REQ_OPTIONAL)
+		fprintf(out, "  file rules: NOT enforced (optional): %s\n", why);
+	else
+		fprintf(out, "  file rules: NOT enforced, so sbx refuses to run (make them optional to run "
+			     "without them): %s\n", why);
+	for (size_t i = 0; i < p->n_lsm_rules; i++) {
+		const struct lsm_rule *r = &p->lsm_rules[i];
+		char id[64] = "missing";
+		if (r->resolved)
+			snprintf(id, sizeof(id), "dev %llu:%llu ino %llu", r->dev >> 20, r->dev & 0xfffff, r->ino);
+		fprintf(out, "    %-10s %-32s %s (%s)  [%s]\n", lsm_rule_kind_name(r->kind), r->path,
+			lsm_rule_status(p, r, available), id, r->origin ? r->origin : "command line");
+	}
 }
 
 void bpf_explain(const struct policy *p, FILE *out)
@@ -685,6 +906,7 @@ void bpf_explain(const struct policy *p, FILE *out)
 		      "default nodes and --dev-bind grants\n", out);
 	fprintf(out, "  bpf-lsm (file open/exec rules): %s: %s\n", lsm == 0 ? "available" : "not used",
 		lsm_why);
+	explain_lsm_rules(p, out);
 }
 
 void bpf_explain_json(const struct policy *p, FILE *out)
@@ -735,5 +957,24 @@ void bpf_explain_json(const struct policy *p, FILE *out)
 	}
 	fprintf(out, "},\"lsm\":{\"available\":%s,\"why\":", lsm == 0 ? "true" : "false");
 	json_string(out, lsm_why);
-	fputs("}}", out);
+	char rules_why[240];
+	bool available = bpf_lsm_available(rules_why, sizeof(rules_why)) == 0;
+	fprintf(out, ",\"rules\":{\"enforced\":%s,\"requirement\":\"%s\",\"refused\":%s,\"why\":",
+		available && p->n_lsm_rules > 0 ? "true" : "false",
+		p->lsm_rules_requirement == REQ_OPTIONAL ? "optional" : "required",
+		!available && p->n_lsm_rules > 0 && p->lsm_rules_requirement != REQ_OPTIONAL ? "true" : "false");
+	json_string(out, rules_why);
+	fputs(",\"rules\":[", out);
+	for (size_t i = 0; i < p->n_lsm_rules; i++) {
+		const struct lsm_rule *r = &p->lsm_rules[i];
+		fprintf(out, "%s{\"kind\":\"%s\",\"path\":", i ? "," : "", lsm_rule_kind_name(r->kind));
+		json_string(out, r->path);
+		fprintf(out, ",\"status\":\"%s\"", lsm_rule_status(p, r, available));
+		if (r->resolved)
+			fprintf(out, ",\"dev\":\"%llu:%llu\",\"ino\":%llu", r->dev >> 20, r->dev & 0xfffff, r->ino);
+		fputs(",\"origin\":", out);
+		json_string(out, r->origin ? r->origin : "command line");
+		fputc('}', out);
+	}
+	fputs("]}}}", out);
 }

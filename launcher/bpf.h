@@ -3,6 +3,9 @@
  * (connect/sendmsg/bind allow-lists, TCP/UDP only) and device nodes. Without the privilege,
  * port-only network rules fall back to Landlock TCP port rules and rules that name addresses make
  * sbx refuse to run (or, with net_rules_requirement == REQ_OPTIONAL, are widened to their ports).
+ * The BPF-LSM file rules (exec-allow, open-deny: lsm_cgroup programs on the same cgroup) need
+ * root and a kernel that loads BPF-LSM; elsewhere sbx refuses to run, or with
+ * lsm_rules_requirement == REQ_OPTIONAL warns and runs without them.
  *
  * Order of calls in a run: net_rule_parse (CLI / profile) -> bpf_plan -> cgroup_setup (a leaf
  * also when bpf_wants_cgroup) -> bpf_policy_attach -> sandbox runs -> bpf_policy_detach ->
@@ -29,6 +32,9 @@ struct net_addr_rule {
 
 /* Most network rules one sandbox takes (the programs' fixed table, SBX_NET_MAX_RULES). */
 #define NET_RULES_MAX 128
+
+/* Most BPF-LSM file rules one sandbox takes (SBX_LSM_MAX_RULES). */
+#define LSM_RULES_MAX 256
 
 /* Most ports a rule set may expand to in the Landlock fallback (one Landlock rule per port). */
 #define NET_RULES_MAX_FALLBACK_PORTS 1024
@@ -61,12 +67,26 @@ int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error 
 int bpf_probe_cgroup(char *why, size_t size);
 /* Whether per-cgroup BPF-LSM programs load here: 0, or -errno with why filled. */
 int bpf_probe_lsm(char *why, size_t size);
+/* Whether the file rules can be enforced here: the BPF-LSM probe and the cgroup probe both pass.
+ * 0, or -errno with why filled (the first probe that failed). */
+int bpf_lsm_available(char *why, size_t size);
+
+/* Resolves every file rule's path (following symlinks, as the host sees it) to the (device,
+ * inode) the programs compare; the device is the mount's superblock (mountinfo), not st_dev. A
+ * missing path is an error naming the rule, unless the rule is optional (-try): then it stays
+ * unresolved and matches nothing. Called by bpf_plan. */
+int lsm_rules_resolve(struct policy *p, struct sbx_error *err);
+/* True when the policy has a rule of that kind (resolved or not): an exec-allow line whose
+ * paths are all missing still allows no exec at all. */
+bool lsm_rules_given(const struct policy *p, enum lsm_rule_kind kind);
 
 /* Before the launch (and before --explain): decides how the network rules are enforced. With
  * the privilege nothing changes (eBPF enforces them after bpf_policy_attach); without it the
  * rules become Landlock port rules (net_rules_to_ports), and address rules fail unless
  * p->net_rules_requirement is REQ_OPTIONAL (then they are widened and a warning says so, unless
- * p->quiet). Call once per policy. */
+ * p->quiet). Then the file rules: resolved (lsm_rules_resolve), and where BPF-LSM cannot be
+ * used here, a refusal (-EPERM, naming the first rule and the probe's reason) unless
+ * p->lsm_rules_requirement is REQ_OPTIONAL (a warning). Call once per policy. */
 int bpf_plan(struct policy *p, struct sbx_error *err);
 
 /* True when sbx has the privilege, so a cgroup of its own would carry the device program (and
@@ -80,16 +100,18 @@ struct bpf_state;
 
 /* Parent side, after cgroup_setup and before the sandbox is created, so the rules hold from the
  * sandbox's first instruction. Loads and attaches (BPF links) the network programs when p has
- * rules and the device program, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network
- * rules: *out = NULL and 0. Network rules with the privilege but no cgroup: an error. */
+ * rules, the device program, and the BPF-LSM file rule programs when p has file rules and they
+ * load here, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network rules: *out = NULL and
+ * 0. Network or file rules with the privilege but no cgroup: an error (a warning when optional). */
 int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **out,
 		      struct sbx_error *err);
 /* After the sandbox ended (before cgroup_teardown): destroys the links, detaching the programs.
  * NULL is fine. */
 void bpf_policy_detach(struct bpf_state *s);
-/* Refusals counted by the programs so far (connect+sendmsg, bind, sock_create, device). */
+/* Refusals counted by the programs so far (connect+sendmsg, bind, sock_create, device, and the
+ * file rules' exec and open). */
 struct bpf_denials {
-	unsigned long long connect, bind, sock_create, device;
+	unsigned long long connect, bind, sock_create, device, exec, open;
 };
 void bpf_policy_denials(const struct bpf_state *s, struct bpf_denials *out);
 

@@ -11,6 +11,7 @@ enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_TMPFS,
 	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV, OPT_CLEARENV, OPT_PASS_FD,
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
+	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
 	OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
@@ -43,6 +44,9 @@ static const struct opt options[] = {
 	{ "--connect", OPT_CONNECT, true, "[ADDR[/N]:]PORT[-PORT]", "allow connecting/sending only to these (repeatable; eBPF as root, else Landlock TCP ports)" },
 	{ "--bind-port", OPT_BIND_PORT, true, "[ADDR[/N]:]PORT[-PORT]", "allow binding only these local ports (repeatable)" },
 	{ "--net-rules", OPT_NET_RULES, true, "required|optional", "refuse to run when address rules cannot be enforced (default), or widen them to ports" },
+	{ "--exec-allow", OPT_EXEC_ALLOW, true, "PATH", "only these files may be executed (repeatable; BPF-LSM, root only)" },
+	{ "--open-deny", OPT_OPEN_DENY, true, "PATH", "refuse opening this file or anything below this directory (repeatable; BPF-LSM)" },
+	{ "--lsm-rules", OPT_LSM_RULES, true, "required|optional", "refuse to run when BPF-LSM cannot enforce the file rules (default), or run without them" },
 	{ "--landlock", OPT_LANDLOCK, true, "required|optional", "refuse to run without Landlock (default), or best effort" },
 	{ "--apparmor", OPT_APPARMOR, true, "NAME", "stack the loaded AppArmor profile NAME on COMMAND (refused where AppArmor is off)" },
 	{ "--memory-max", OPT_MEMORY_MAX, true, "SIZE", "cgroup memory.max" },
@@ -302,6 +306,25 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 			p->net_rules_requirement = REQ_OPTIONAL;
 		else
 			return sbx_fail(err, 0, "--net-rules '%s': expected 'required' or 'optional'", value);
+		return 0;
+	case OPT_EXEC_ALLOW:
+	case OPT_OPEN_DENY: {
+		if (!*value)
+			return sbx_fail(err, 0, "%s: empty path", o->name);
+		_cleanup_free_ char *path = value[0] == '/' ? xstrdup(value) : xasprintf("%s/%s", c->cwd, value);
+		if (!path_is_clean_absolute(path))
+			return sbx_fail(err, 0, "%s '%s': expected a path without '.' or '..'", o->name, value);
+		policy_add_lsm_rule(p, o->id == OPT_EXEC_ALLOW ? LSM_EXEC_ALLOW : LSM_OPEN_DENY, path, false,
+				    "command line");
+		return 0;
+	}
+	case OPT_LSM_RULES:
+		if (strcmp(value, "required") == 0)
+			p->lsm_rules_requirement = REQ_REQUIRED;
+		else if (strcmp(value, "optional") == 0)
+			p->lsm_rules_requirement = REQ_OPTIONAL;
+		else
+			return sbx_fail(err, 0, "--lsm-rules '%s': expected 'required' or 'optional'", value);
 		return 0;
 	case OPT_LANDLOCK:
 		if (strcmp(value, "required") == 0)

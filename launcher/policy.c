@@ -39,6 +39,11 @@ void policy_free(struct policy *p)
 		free(p->ports[i].origin);
 	free(p->ports);
 	net_rules_free(p);
+	for (size_t i = 0; i < p->n_lsm_rules; i++) {
+		free(p->lsm_rules[i].path);
+		free(p->lsm_rules[i].origin);
+	}
+	free(p->lsm_rules);
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(p->rlimits[i].origin);
 	free(p->cgroup.origin);
@@ -85,6 +90,22 @@ void policy_add_pass_fd(struct policy *p, int fd)
 		if (p->pass_fds[i] == fd)
 			return;
 	*ARRAY_PUSH(p->pass_fds, p->n_pass_fds) = fd;
+}
+
+struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, const char *path,
+				     bool optional, const char *origin)
+{
+	struct lsm_rule *r = ARRAY_PUSH(p->lsm_rules, p->n_lsm_rules);
+	r->kind = kind;
+	r->path = xstrdup(path);
+	r->optional = optional;
+	r->origin = dup_or_null(origin);
+	return r;
+}
+
+const char *lsm_rule_kind_name(enum lsm_rule_kind kind)
+{
+	return kind == LSM_EXEC_ALLOW ? "exec-allow" : "open-deny";
 }
 
 const char *mount_kind_name(enum mount_kind kind)

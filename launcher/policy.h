@@ -101,6 +101,19 @@ struct port_rule {
 	origin_t origin;
 };
 
+/* A BPF-LSM file rule (bpf.h): exec-allow lists the only files the sandbox may execute,
+ * open-deny a file or directory tree it may never open. Matched by (device, inode), which
+ * bpf_plan resolves from the host path. */
+enum lsm_rule_kind { LSM_EXEC_ALLOW, LSM_OPEN_DENY };
+struct lsm_rule {
+	enum lsm_rule_kind kind;
+	char *path;        /* absolute, as the host sees it (like a bind source) */
+	bool optional;     /* -try: a missing path is skipped instead of an error */
+	bool resolved;     /* set by bpf_plan: dev and ino are valid */
+	unsigned long long dev, ino;  /* dev in the kernel's encoding (MAJOR << 20 | MINOR) */
+	origin_t origin;
+};
+
 struct policy {
 	/* Identity of the run. */
 	char *profile_name;  /* e.g. "curl", "default" */
@@ -160,6 +173,13 @@ struct policy {
 	struct net_addr_rule *net_rules;
 	size_t n_net_rules;
 	enum requirement net_rules_requirement;
+
+	/* BPF-LSM file rules (exec-allow, open-deny): lsm_cgroup programs on the sandbox's cgroup
+	 * enforce them where the kernel loads BPF-LSM and sbx has the privilege; otherwise sbx refuses
+	 * to run, or with REQ_OPTIONAL warns and runs without them. */
+	struct lsm_rule *lsm_rules;
+	size_t n_lsm_rules;
+	enum requirement lsm_rules_requirement;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */
@@ -172,6 +192,9 @@ struct mount_entry *policy_add_mount(struct policy *p, enum mount_kind kind, con
 void policy_add_env(struct policy *p, enum env_op_kind kind, const char *name, const char *value,
 		    const char *origin);
 void policy_add_pass_fd(struct policy *p, int fd);
+struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, const char *path,
+				     bool optional, const char *origin);
+const char *lsm_rule_kind_name(enum lsm_rule_kind kind);
 
 const char *mount_kind_name(enum mount_kind kind);
 

@@ -812,6 +812,51 @@ static int do_net_rules(struct parser *ps, struct line *ln, bool bind)
 static int d_net_connect(struct parser *ps, struct line *ln) { return do_net_rules(ps, ln, false); }
 static int d_net_bind(struct parser *ps, struct line *ln) { return do_net_rules(ps, ln, true); }
 
+/* exec-allow / open-deny (and -try): BPF-LSM file rules (bpf.h), paths as the host sees them,
+ * like bind sources. bpf_plan resolves them to (device, inode): a missing path is an error
+ * there, unless the line is a -try line. */
+static int do_lsm_rules(struct parser *ps, struct line *ln, enum lsm_rule_kind kind, bool optional)
+{
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		int r = path_arg(ps, ln, t);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			if (!optional)
+				return undefined_word(ps, ln, t);
+			note(ps, ln, "skipped %s: ${%s} is not defined: %s", t->text, t->undefined,
+			     t->why ? t->why : "no value");
+			continue;
+		}
+		policy_add_lsm_rule(ps->p, kind, t->text, optional, ln->origin);
+	}
+	return 0;
+}
+
+static int d_exec_allow(struct parser *ps, struct line *ln) { return do_lsm_rules(ps, ln, LSM_EXEC_ALLOW, false); }
+static int d_exec_allow_try(struct parser *ps, struct line *ln) { return do_lsm_rules(ps, ln, LSM_EXEC_ALLOW, true); }
+static int d_open_deny(struct parser *ps, struct line *ln) { return do_lsm_rules(ps, ln, LSM_OPEN_DENY, false); }
+static int d_open_deny_try(struct parser *ps, struct line *ln) { return do_lsm_rules(ps, ln, LSM_OPEN_DENY, true); }
+
+/* lsm-rules required|optional: whether sbx refuses to run where BPF-LSM cannot enforce the file
+ * rules (the default), or runs without them; accepting that is a relaxation. */
+static int d_lsm_rules(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	if (strcmp(t->text, "required") == 0) {
+		ps->p->lsm_rules_requirement = REQ_REQUIRED;
+		return 0;
+	}
+	if (strcmp(t->text, "optional") != 0)
+		return FAIL_TOK(ps, ln, t, "expected 'required' or 'optional'");
+	int r = relaxation_allowed(ps, ln, t);
+	if (r < 0)
+		return r;
+	ps->p->lsm_rules_requirement = REQ_OPTIONAL;
+	return 0;
+}
+
 static int d_hostname(struct parser *ps, struct line *ln)
 {
 	struct token *t = arg(ln, 0);
@@ -1303,6 +1348,11 @@ static const struct directive directives[] = {
 	{ "net", d_net, 1, 1, "net none|host" },
 	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect [ADDR[/N]:]PORT[-PORT]..." },
 	{ "net-bind", d_net_bind, 1, PROFILE_MAX_ARGS, "net-bind [ADDR[/N]:]PORT[-PORT]..." },
+	{ "exec-allow", d_exec_allow, 1, PROFILE_MAX_ARGS, "exec-allow PATH..." },
+	{ "exec-allow-try", d_exec_allow_try, 1, PROFILE_MAX_ARGS, "exec-allow-try PATH..." },
+	{ "open-deny", d_open_deny, 1, PROFILE_MAX_ARGS, "open-deny PATH..." },
+	{ "open-deny-try", d_open_deny_try, 1, PROFILE_MAX_ARGS, "open-deny-try PATH..." },
+	{ "lsm-rules", d_lsm_rules, 1, 1, "lsm-rules required|optional" },
 	{ "hostname", d_hostname, 1, 1, "hostname NAME" },
 	{ "setenv", d_setenv, 1, 2, "setenv NAME VALUE" },
 	{ "unsetenv", d_unsetenv, 1, PROFILE_MAX_ARGS, "unsetenv NAME..." },

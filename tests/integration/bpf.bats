@@ -354,3 +354,120 @@ assert n["refused"] is True and n["rules"][0]["status"] == "refused", n'
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"ports are 1-65535"* ]]
 }
+
+# ---- BPF-LSM file rules (exec-allow, open-deny) ----
+# This host's kernel refuses BPF-LSM even to root, so the rules cannot be enforced here: sbx must
+# refuse to run (naming the rule and the probe's reason), or warn and run when they are optional.
+# The VM lane (tests/vm/bpf_lsm.bats) tests the enforcement itself.
+
+# Skips when this kernel does load BPF-LSM programs (then the refusal below is not the answer).
+host_refuses_bpf_lsm() {
+	if grep -qw bpf /sys/kernel/security/lsm 2>/dev/null; then
+		skip "this kernel has BPF-LSM on; tests/vm/bpf_lsm.bats covers enforcement"
+	fi
+}
+
+lsm_profile() {
+	mkdir -p "$dir/secret"
+	echo hidden >"$dir/secret/f"
+	chmod -R a+rX "$dir"
+	printf 'ro-bind %s /t\nbind %s/out /out\nexec-allow /usr/bin/true /usr/bin/touch\nopen-deny %s/secret\n%s' \
+		"$dir" "$dir" "$dir" "${1:-}" >"$dir/lsm.profile"
+	mkdir -p "$dir/out"
+	chmod 777 "$dir/out"
+	chmod 644 "$dir/lsm.profile"
+}
+
+@test "root: file rules are refused on this kernel, naming the rule and why" {
+	needs_root
+	host_refuses_bpf_lsm
+	lsm_profile
+	run sbx_root --profile "$dir/lsm.profile" -- touch /out/ran
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[ ! -e "$dir/out/ran" ]
+	[[ "$output" == *"file rule exec-allow /usr/bin/true ($dir/lsm.profile:3) and 2 more cannot be enforced: this kernel refuses BPF-LSM programs even to root"* ]]
+	[[ "$output" == *"--lsm-rules optional"* ]]
+	# The command line's rules too.
+	run sbx_root --open-deny "$dir/secret" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"file rule open-deny $dir/secret (command line) cannot be enforced"* ]]
+}
+
+@test "user: file rules are refused for lack of privilege" {
+	lsm_profile
+	run sbx_user --profile "$dir/lsm.profile" -- touch /out/ran
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[ ! -e "$dir/out/ran" ]
+	[[ "$output" == *"file rule exec-allow /usr/bin/true ($dir/lsm.profile:3) and 2 more cannot be enforced: sbx is not root"* ]]
+}
+
+@test "root and user: optional file rules warn and run without them" {
+	lsm_profile $'lsm-rules optional\n'
+	run sbx_user --profile "$dir/lsm.profile" -- touch /out/ran-user
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -e "$dir/out/ran-user" ]
+	[[ "$output" == *"warning: file rule exec-allow /usr/bin/true and 2 more are not enforced (BPF-LSM): sbx is not root"* ]]
+	# The command line marks them optional as well.
+	run sbx_user --lsm-rules optional --open-deny "$dir/secret" -- cat /etc/hostname
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: file rule open-deny $dir/secret is not enforced"* ]]
+	run sbx_user --quiet --lsm-rules optional --open-deny "$dir/secret" -- true
+	[ -z "$output" ]
+	_sbx_is_root || return 0
+	host_refuses_bpf_lsm
+	run sbx_root --profile "$dir/lsm.profile" -- touch /out/ran-root
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -e "$dir/out/ran-root" ]
+	[[ "$output" == *"are not enforced (BPF-LSM): this kernel refuses BPF-LSM programs even to root"* ]]
+}
+
+@test "--explain lists the file rules and says they are not enforced here" {
+	lsm_profile
+	run sbx_user --profile "$dir/lsm.profile" --explain -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"file rules: NOT enforced, so sbx refuses to run"*"sbx is not root"* ]]
+	[[ "$output" == *"exec-allow /usr/bin/true"*"refused"*"[$dir/lsm.profile:3]"* ]]
+	[[ "$output" == *"open-deny  $dir/secret"*"refused"*"[$dir/lsm.profile:4]"* ]]
+	run sbx_user --quiet --profile "$dir/lsm.profile" --lsm-rules optional --explain --json -- true
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["ebpf"]["lsm"]["rules"]
+assert r["enforced"] is False and r["refused"] is False and r["requirement"] == "optional", r
+assert [x["kind"] for x in r["rules"]] == ["exec-allow", "exec-allow", "open-deny"], r
+assert all(x["status"] == "not enforced" for x in r["rules"]), r
+assert "sbx is not root" in r["why"], r'
+	_sbx_is_root || return 0
+	host_refuses_bpf_lsm
+	run sbx_root --quiet --profile "$dir/lsm.profile" --explain --json -- true
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["ebpf"]["lsm"]["rules"]
+assert r["enforced"] is False and r["refused"] is True, r
+assert "this kernel refuses BPF-LSM" in r["why"], r
+assert r["rules"][2]["status"] == "refused" and r["rules"][2]["ino"] > 0, r'
+}
+
+@test "a missing file rule path is an error naming it; the -try form skips it" {
+	printf 'exec-allow %s/nonexistent\n' "$dir" >"$dir/missing.profile"
+	chmod 644 "$dir/missing.profile"
+	run sbx_user --lsm-rules optional --profile "$dir/missing.profile" -- true
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"exec-allow $dir/nonexistent ($dir/missing.profile:1): No such file or directory"* ]]
+	printf 'open-deny-try %s/nonexistent\n' "$dir" >"$dir/try.profile"
+	chmod 644 "$dir/try.profile"
+	run sbx_user --quiet --lsm-rules optional --profile "$dir/try.profile" --explain -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"open-deny  $dir/nonexistent"*"skipped (missing)"* ]]
+	run sbx_user --lsm-rules sometimes -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"--lsm-rules 'sometimes': expected 'required' or 'optional'"* ]]
+}

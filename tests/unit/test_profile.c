@@ -78,6 +78,55 @@ static void test_mounts(void **state)
 	policy_free(&p);
 }
 
+/* exec-allow / open-deny and their -try forms: BPF-LSM file rules, resolved later by bpf_plan. */
+static void test_file_rules(void **state)
+{
+	struct policy p;
+	struct sbx_error err = { 0 };
+	assert_int_equal(parse(&p, "exec-allow /usr/bin/python3 /usr/bin/true\n"
+				   "open-deny ~/.ssh/ /etc/shadow\n"
+				   "exec-allow-try ${CWD}/build/tool\n"
+				   "open-deny-try /srv/secret\n"
+				   "lsm-rules optional\n",
+			     &err), 0);
+	assert_int_equal(p.n_lsm_rules, 6);
+	static const struct {
+		enum lsm_rule_kind kind;
+		const char *path;
+		bool optional;
+		const char *origin;
+	} want[] = {
+		{ LSM_EXEC_ALLOW, "/usr/bin/python3", false, "t.profile:1" },
+		{ LSM_EXEC_ALLOW, "/usr/bin/true", false, "t.profile:1" },
+		{ LSM_OPEN_DENY, "/home/u/.ssh", false, "t.profile:2" },
+		{ LSM_OPEN_DENY, "/etc/shadow", false, "t.profile:2" },
+		{ LSM_EXEC_ALLOW, "/home/u/src/proj/build/tool", true, "t.profile:3" },
+		{ LSM_OPEN_DENY, "/srv/secret", true, "t.profile:4" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(p.lsm_rules[i].kind, want[i].kind);
+		assert_string_equal(p.lsm_rules[i].path, want[i].path);
+		assert_int_equal(p.lsm_rules[i].optional, want[i].optional);
+		assert_false(p.lsm_rules[i].resolved);
+		assert_string_equal(p.lsm_rules[i].origin, want[i].origin);
+	}
+	assert_int_equal(p.lsm_rules_requirement, REQ_OPTIONAL);
+	assert_true(lsm_rules_given(&p, LSM_EXEC_ALLOW));
+	policy_free(&p);
+
+	assert_int_equal(parse(&p, "open-deny /etc/shadow\nlsm-rules required\n", &err), 0);
+	assert_false(lsm_rules_given(&p, LSM_EXEC_ALLOW));
+	assert_true(lsm_rules_given(&p, LSM_OPEN_DENY));
+	assert_int_equal(p.lsm_rules_requirement, REQ_REQUIRED);
+	policy_free(&p);
+
+	expect_error("exec-allow\n", "missing words: usage: exec-allow PATH...");
+	expect_error("exec-allow bin/true\n", "t.profile:1:12: expected an absolute path");
+	expect_error("open-deny /etc/../shadow\n", "absolute path");
+	expect_error("open-deny /home/*/.ssh\n", "globs are not supported yet");
+	expect_error("lsm-rules maybe\n", "t.profile:1:11: expected 'required' or 'optional': 'maybe'");
+}
+
 static void test_network_env_and_identity(void **state)
 {
 	struct policy p;
@@ -542,6 +591,7 @@ static void test_includes(void **state)
 	write_text(t.distro, "b.inc", "include a\n");
 	write_text(t.distro, "loose.inc", "net host\n");
 	write_text(t.distro, "relax.inc", "allow devel\n");
+	write_text(t.distro, "lsmopt.inc", "exec-allow /bin/sh\nlsm-rules optional\n");
 	write_text(t.distro, "chain0.inc", "include chain1\n");
 	for (int i = 1; i < 12; i++) {
 		char name[32], text[32];
@@ -564,6 +614,7 @@ static void test_includes(void **state)
 		{ "net none\ninclude loose\n", -EINVAL, "loose.inc:1:1: loosens 'net none' set at t.profile:1; an include" },
 		{ "include loose.inc\n", 0, NULL },
 		{ "include relax\n", -EINVAL, "relax.inc:1:1: relaxes an always-on protection" },
+		{ "include lsmopt\n", -EINVAL, "lsmopt.inc:2:11: relaxes an always-on protection" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct policy p;
@@ -696,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_include_cannot_relax_or_override),
 		cmocka_unit_test(test_lookup_and_overrides),
 		cmocka_unit_test(test_includes),
+		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_keep_going_reports_every_error),
 		cmocka_unit_test(test_kind_of),
 		cmocka_unit_test(test_userdirs),
