@@ -1,16 +1,22 @@
-/* sbx learn: a seccomp user-notification supervisor that records and lets every call continue.
+/* sbx learn: records what a command does in the sandbox and writes a profile fragment.
  *
- * The supervisor forks a child that installs a one-instruction filter (every syscall: USER_NOTIF)
- * with SECCOMP_FILTER_FLAG_NEW_LISTENER and execs sbx itself with the base options. sbx's own
- * filters are stacked later; the kernel runs all of them and the most restrictive answer wins, so
- * a call the base profile denies never reaches the supervisor: a learned profile never allows what
- * the base forbids. SECCOMP_USER_NOTIF_FLAG_CONTINUE is TOCTOU-unsafe for enforcement, which this
- * is not: it only records.
+ * The learner forks a child that installs a seccomp filter with SECCOMP_FILTER_FLAG_NEW_LISTENER
+ * and execs sbx itself with the base options; the learner answers each notification with
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE after recording it. sbx's own filters are stacked later; the
+ * kernel runs all of them and the most restrictive answer wins, so a call the base profile denies
+ * is never recorded: a learned profile never allows what the base forbids. CONTINUE is
+ * TOCTOU-unsafe for enforcement, which this is not: it only records.
+ *
+ * Two recorders for the syscall set. As root, the eBPF recorder (learn_bpf.c, bpf/learn.bpf.c):
+ * raw tracepoints mark the numbers the tracked tasks call, and the filter notifies only the calls
+ * whose arguments are recorded (record_args: paths, addresses) and allows the rest. Otherwise (not
+ * root, no BTF, programs refused: as root a note says why) the filter notifies every call and the
+ * learner marks them itself. Both run after seccomp, so both see the same calls.
  *
  * Only the command's calls are recorded, not sbx's setup: a process starts counting at its execve
- * once it is not the launcher itself (the launcher execs nothing but COMMAND), and processes
- * inherit the state of their parent (or thread group). Works unprivileged and as root; the eBPF
- * raw-tracepoint recorder for root is not implemented (this one serves both). */
+ * once it is not the launcher itself (the learner's child, whose only exec is sbx), and processes
+ * inherit the state of their parent (or thread group). The eBPF programs track that from fork to
+ * exit; the notifier classifies a task at its first call. */
 #include "learn.h"
 
 #include <arpa/inet.h>
@@ -32,6 +38,7 @@
 #include <time.h>
 
 #include "bpf.h"
+#include "learn_bpf.h"
 #include "profile.h"
 #include "syscall_groups.h"
 #include "userns.h"
@@ -70,6 +77,8 @@ struct learner {
 	struct learned_net *nets;
 	size_t n_nets;
 	unsigned long long calls;
+	unsigned long long lost;  /* forks the eBPF recorder could not track */
+	struct learn_bpf *bpf;    /* the eBPF recorder, or NULL: the notifier marks the calls */
 };
 
 /* ---- pure parts ---- */
@@ -361,6 +370,14 @@ static bool is_write_open(unsigned long long flags)
 	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC));
 }
 
+/* The calls record_args reads: with the eBPF recorder, the only ones the filter notifies. */
+static const long arg_syscalls[] = {
+#ifdef SYS_open
+	SYS_open, SYS_creat,
+#endif
+	SYS_openat, SYS_openat2, SYS_execve, SYS_connect, SYS_sendto, SYS_sendmsg, SYS_bind,
+};
+
 /* Records the arguments worth a profile rule: opened paths and inet addresses. */
 static void record_args(struct learner *l, const struct seccomp_notif *req, int memfd)
 {
@@ -415,16 +432,29 @@ static void record_args(struct learner *l, const struct seccomp_notif *req, int 
 static void handle(struct learner *l, int listener, struct seccomp_notif *req,
 		   struct seccomp_notif_resp *resp, size_t resp_size)
 {
-	struct proc *p = classify(l, req->pid);
-	if (req->data.arch != seccomp_arch_native()) {
+	bool is_exec = req->data.nr == SYS_execve || req->data.nr == SYS_execveat;
+	bool counts = false;
+	if (l->bpf) {
+		/* The programs keep the states and count; they run after seccomp, so a SETUP task is
+		 * marked the app at this very execve only after we answer: same rule as below. */
+		enum learn_task_state st = learn_bpf_state(l->bpf, req->pid);
+		counts = req->data.arch == seccomp_arch_native() &&
+			 (st == LEARN_APP || (st == LEARN_SETUP && is_exec));
+	} else if (req->data.arch != seccomp_arch_native()) {
 		l->foreign_arch = true;
-	} else if (p->pid != l->launcher && (p->state == PROC_APP || req->data.nr == SYS_execve ||
-					     req->data.nr == SYS_execveat)) {
-		/* The launcher's only exec is COMMAND's: from it on, this process is the app. */
-		p->state = PROC_APP;
-		if (req->data.nr >= 0 && req->data.nr < MAX_NR)
-			l->used[req->data.nr] = true;
-		l->calls++;
+	} else {
+		struct proc *p = classify(l, req->pid);
+		if (p->pid != l->launcher && (p->state == PROC_APP || is_exec)) {
+			/* The launcher's only exec is sbx's: any other exec is COMMAND's, and from it on,
+			 * this process is the app. */
+			p->state = PROC_APP;
+			if (req->data.nr >= 0 && req->data.nr < MAX_NR)
+				l->used[req->data.nr] = true;
+			l->calls++;
+			counts = true;
+		}
+	}
+	if (counts) {
 		char mem[64];
 		snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)req->pid);
 		int memfd = open(mem, O_RDONLY | O_CLOEXEC);
@@ -448,9 +478,37 @@ static void handle(struct learner *l, int listener, struct seccomp_notif *req,
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
-/* The child: a filter that sends every syscall to the supervisor, then exec sbx. */
-_Noreturn static void learn_child(char **sbx_argv, int report_fd)
+/* The recording filter: every call goes to the learner, or (eBPF recorder) only arg_syscalls of
+ * the native ABI, the rest being allowed. Returns its length. */
+#define FILTER_MAX (ARRAY_SIZE(arg_syscalls) + 5)
+static size_t recording_filter(struct sock_filter insns[FILTER_MAX], bool notify_all)
 {
+	size_t n = 0;
+	if (notify_all) {
+		insns[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+		return n;
+	}
+	const unsigned n_args = ARRAY_SIZE(arg_syscalls);
+	insns[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	insns[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0,
+						  (unsigned char)(n_args + 1));
+	insns[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (unsigned i = 0; i < n_args; i++)
+		insns[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)arg_syscalls[i],
+							  (unsigned char)(n_args - i), 0);
+	insns[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	insns[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	return n;
+}
+
+/* The child: waits for the learner's go (a byte: 'A' notify every call, 'E' the eBPF recorder
+ * tracks us), installs the recording filter, then execs sbx. */
+_Noreturn static void learn_child(char **sbx_argv, int go_fd, int report_fd)
+{
+	char go = 0;
+	if (read(go_fd, &go, 1) != 1 || (go != 'A' && go != 'E'))
+		_exit(SBX_EXIT_FAILURE);
+	close(go_fd);
 	/* The listener fd will be the lowest free one: tell the parent which, before any filter. */
 	int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (probe < 0)
@@ -459,8 +517,8 @@ _Noreturn static void learn_child(char **sbx_argv, int report_fd)
 	if (write(report_fd, &probe, sizeof(probe)) != sizeof(probe))
 		_exit(SBX_EXIT_FAILURE);
 	close(report_fd);
-	struct sock_filter insns[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF) };
-	struct sock_fprog prog = { .len = ARRAY_SIZE(insns), .filter = insns };
+	struct sock_filter insns[FILTER_MAX];
+	struct sock_fprog prog = { .len = (unsigned short)recording_filter(insns, go == 'A'), .filter = insns };
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) != probe)
 		_exit(SBX_EXIT_FAILURE);
@@ -628,6 +686,11 @@ static void write_network(const struct learner *l, FILE *out)
 	free(seen);
 }
 
+static const char *recorder_name(const struct learner *l)
+{
+	return l->bpf ? "eBPF recorder" : "seccomp notifier";
+}
+
 static void write_fragment(const struct learner *l, char **cmd, char **base_opts, size_t n_base, FILE *out)
 {
 	fputs("# sbx profile fragment written by `sbx learn` from one run of:\n#  ", out);
@@ -638,8 +701,9 @@ static void write_fragment(const struct learner *l, char **cmd, char **base_opts
 		comment_word(out, base_opts[i]);
 	if (n_base == 0)
 		fputs(" (the command's own profile)", out);
-	fprintf(out, "\n# %llu calls recorded. It grants what that run did and nothing else: review it.\n\n",
-		l->calls);
+	fprintf(out, "\n# %llu calls recorded by the %s%s. It grants what that run did and nothing else: "
+		     "review it.\n\n", l->calls, recorder_name(l),
+		l->bpf ? " (syscalls; the seccomp notifier read paths and addresses)" : "");
 
 	const char *names[MAX_NR];
 	size_t n = 0;
@@ -661,6 +725,9 @@ static void write_fragment(const struct learner *l, char **cmd, char **base_opts
 		fputc('\n', out);
 	for (size_t i = 0; i < n; i++)
 		free(owned[i]);
+	if (l->lost)
+		fprintf(out, "# note: %llu processes could not be tracked (the recorder's table was full): "
+			     "calls may be missing\n", l->lost);
 	if (l->foreign_arch)
 		fputs("# note: the program made calls in a foreign ABI (i386/x32); they need --allow multiarch\n",
 		      out);
@@ -704,6 +771,7 @@ static void learner_free(struct learner *l)
 	free(l->paths);
 	free(l->nets);
 	free(l->procs);
+	learn_bpf_close(l->bpf);
 }
 
 static void learn_usage(FILE *out)
@@ -771,9 +839,20 @@ int learn_main(int argc, char **argv)
 	struct learner l = { 0 };
 	int code = SBX_EXIT_FAILURE;
 	_cleanup_close_ int pidfd = -1, listener = -1;
-	int report[2];
+	/* The eBPF recorder is attached before the child exists, so that it sees every fork. */
+	char why[256] = "";
+	if (learn_bpf_open(&l.bpf, why, sizeof(why)) < 0 && geteuid() == 0)
+		fprintf(stderr, "sbx learn: note: the eBPF recorder is not used (%s); the seccomp notifier "
+				"records every call instead\n", why);
+	int report[2], go[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		sbx_fail(&err, errno, "learn: pipe");
+		goto fail;
+	}
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		sbx_fail(&err, errno, "learn: pipe");
+		close(report[0]);
+		close(report[1]);
 		goto fail;
 	}
 	pid_t child = fork();
@@ -781,16 +860,31 @@ int learn_main(int argc, char **argv)
 		sbx_fail(&err, errno, "learn: fork");
 		close(report[0]);
 		close(report[1]);
+		close(go[0]);
+		close(go[1]);
 		goto fail;
 	}
 	if (child == 0) {
 		close(report[0]);
-		learn_child(sbx_argv, report[1]);
+		close(go[1]);
+		learn_child(sbx_argv, go[0], report[1]);
 	}
 	close(report[1]);
+	close(go[0]);
 	l.launcher = child;
+	/* The child waits for its go until the recorder tracks it. */
+	int track = l.bpf ? learn_bpf_track(l.bpf, child) : 0;
+	if (track < 0) {
+		fprintf(stderr, "sbx learn: note: the eBPF recorder is not used (cannot track pid %d: %s); the "
+				"seccomp notifier records every call instead\n", (int)child, strerror(-track));
+		learn_bpf_close(l.bpf);
+		l.bpf = NULL;
+	}
+	char mode = l.bpf ? 'E' : 'A';
+	bool started = write(go[1], &mode, 1) == 1;
+	close(go[1]);
 	int fdnum = -1;
-	ssize_t got = read(report[0], &fdnum, sizeof(fdnum));
+	ssize_t got = started ? read(report[0], &fdnum, sizeof(fdnum)) : -1;
 	close(report[0]);
 	pidfd = (int)syscall(SYS_pidfd_open, child, 0);
 	int r = got == sizeof(fdnum) && pidfd >= 0 ? 0 : sbx_fail(&err, errno, "learn: cannot start the child");
@@ -809,6 +903,8 @@ int learn_main(int argc, char **argv)
 	if (r < 0)
 		goto fail;
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (l.bpf)
+		learn_bpf_collect(l.bpf, l.used, MAX_NR, &l.foreign_arch, &l.calls, &l.lost);
 	write_fragment(&l, cmd, base, n_base, out);
 	if (fflush(out) != 0) {
 		sbx_fail(&err, errno, "learn: writing %s", output ? output : "standard output");
@@ -819,8 +915,9 @@ int learn_main(int argc, char **argv)
 		for (int nr = 0; nr < MAX_NR; nr++)
 			n_used += l.used[nr];
 		fprintf(stderr, "sbx learn: %zu distinct syscalls, %zu paths, %zu network endpoints recorded "
-				"(COMMAND exited with %d)%s%s\n",
-			n_used, l.n_paths, l.n_nets, code, output ? "; wrote " : "", output ? output : "");
+				"by the %s (COMMAND exited with %d)%s%s\n",
+			n_used, l.n_paths, l.n_nets, recorder_name(&l), code, output ? "; wrote " : "",
+			output ? output : "");
 	}
 	goto done;
 fail:

@@ -1,5 +1,5 @@
-/* `sbx learn`: runs a command in the sandbox under a recording seccomp supervisor and writes a
- * profile fragment from what it did: the syscall allow-set (collapsed into groups where a group is
+/* `sbx learn`: runs a command in the sandbox while recording its syscalls (eBPF tracepoints as
+ * root, a seccomp user-notification supervisor otherwise) and writes a profile fragment from what it did: the syscall allow-set (collapsed into groups where a group is
  * wholly used), the host paths it opened that the base profile hides, and its network rules. */
 #ifndef SBX_LEARN_H
 #define SBX_LEARN_H

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# sbx learn: records a real program's syscalls, opened host paths and connections through a seccomp
-# user-notification supervisor, as root and as an unprivileged user, and writes a profile fragment.
-# The fragment is then used: the program runs under it, and a syscall it never made stays blocked.
+# sbx learn: records a real program's syscalls, opened host paths and connections, as root (syscalls
+# by the eBPF recorder, arguments by a seccomp notifier) and as an unprivileged user (the seccomp
+# notifier for everything), and writes a profile fragment. The fragment is then used: the program
+# runs under it, and a syscall it never made stays blocked.
 
 load ../lib/common
 
@@ -36,6 +37,19 @@ try:
 except OSError as e:
     print("getpriority", errno.errorcode[e.errno])
 PY
+	# A thread and a forked child each make a call the main process never makes (neither is in
+	# the allowlist's always-allowed base, @sbx-launch).
+	cat >"$dir/family.py" <<'PY'
+import os, threading
+t = threading.Thread(target=lambda: os.getpriority(os.PRIO_PROCESS, 0))
+t.start(); t.join()
+pid = os.fork()
+if pid == 0:
+    os.sched_getscheduler(0)
+    os._exit(0)
+os.waitpid(pid, 0)
+print("family done")
+PY
 	chmod 644 "$dir"/*.py
 	chmod 777 "$dir"
 }
@@ -62,6 +76,13 @@ start_server() {
 
 as() { if [ "$1" = root ]; then shift; as_root "$@"; else shift; as_user "$@"; fi; }
 
+# Which recorder made the fragment $1 and the run whose output is $2 says so, in both places.
+recorder_is() {
+	local f=$1 out=$2 name=$3
+	grep -q "^# [0-9]* calls recorded by the $name" "$f"
+	[[ "$out" == *"recorded by the $name (COMMAND exited"* ]]
+}
+
 # The syscall names on the fragment's "syscalls allow" lines, one per line.
 allowed() { sed -n 's/^syscalls allow //p' "$1" | tr ' ' '\n' | sed '/^$/d'; }
 
@@ -75,6 +96,14 @@ learn_curl() {
 	[[ "$output" == *"hello from the test"* ]]  # the command's own output passes through
 	f="$dir/curl.$who.profile"
 	cat "$f"
+	# As root the syscalls are recorded by eBPF; unprivileged by the notifier, without a note.
+	if [ "$who" = root ]; then
+		recorder_is "$f" "$output" "eBPF recorder"
+		[[ "$output" != *"eBPF recorder is not used"* ]]
+	else
+		recorder_is "$f" "$output" "seccomp notifier"
+		[[ "$output" != *"sbx learn: note"* ]]
+	fi
 	grep -qx "syscalls allowlist" "$f"
 	grep -qx "net host" "$f"
 	grep -qx "net-connect 127.0.0.1:$port" "$f"
@@ -177,6 +206,48 @@ open(os.path.expanduser("~/created"), "w").close()'
 	# A file made in the home is not turned into a read-write grant of the whole home.
 	! grep -q "^bind-try $TEST_HOME\$" "$dir/odd.profile"
 	grep -q "^# it wrote in $TEST_HOME:" "$dir/odd.profile"
+}
+
+@test "as root the eBPF recorder records the program's calls, its threads' and children's, not sbx's setup" {
+	needs_root
+	run as_root "$SBX" learn -o "$dir/family.profile" --ro-bind "$dir:/learn" -- python3 /learn/family.py
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"family done"* ]]
+	cat "$dir/family.profile"
+	recorder_is "$dir/family.profile" "$output" "eBPF recorder"
+	allowed "$dir/family.profile" >"$dir/names"
+	grep -qx execve "$dir/names"              # COMMAND's execve counts, as with the notifier
+	grep -qx getpriority "$dir/names"         # made by a thread only
+	grep -qx sched_getscheduler "$dir/names"  # made by a forked child only
+	for s in mount pivot_root unshare seccomp sethostname mount_setattr open_tree move_mount; do
+		! grep -qx "$s" "$dir/names"
+	done
+	# The learned profile runs the program; a call it never made stays blocked.
+	printf 'ro-bind %s /learn\n' "$dir" >>"$dir/family.profile"
+	run sbx_root profile check "$dir/family.profile"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run sbx_root --profile "$dir/family.profile" -- python3 /learn/family.py
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"family done"* ]]
+	cat >"$dir/never.py" <<'PY'
+import errno, os
+try:
+    os.sched_getparam(0); print("sched_getparam allowed")
+except OSError as e:
+    print("sched_getparam", errno.errorcode[e.errno])
+PY
+	chmod 644 "$dir/never.py"
+	! grep -qx sched_getparam "$dir/names"
+	run sbx_root --profile "$dir/family.profile" -- python3 /learn/never.py
+	echo "$output"
+	[[ "$output" == *"sched_getparam ENOSYS"* ]]
+	# Control: without the learned allowlist, the call works in the sandbox.
+	run sbx_root --ro-bind "$dir:/learn" -- python3 /learn/never.py
+	echo "$output"
+	[[ "$output" == *"sched_getparam allowed"* ]]
 }
 
 @test "learn refuses a command line without --" {
