@@ -621,18 +621,6 @@ static void comment_word(FILE *out, const char *word)
 	}
 }
 
-/* True when path is the home or a directory above it: a read-write grant of it is an error in a
- * profile unless written with `override`, which learn never writes for the user. */
-static bool contains_home(const char *path, const char *home)
-{
-	if (!home || home[0] != '/')
-		return false;
-	size_t n = strlen(path);
-	if (strcmp(path, "/") == 0)
-		return true;
-	return strncmp(home, path, n) == 0 && (home[n] == '/' || home[n] == '\0');
-}
-
 /* One grant line, the path quoted as the profile language needs. */
 static void grant_line(FILE *out, const char *directive, const char *path, bool write, const char *home)
 {
@@ -640,7 +628,9 @@ static void grant_line(FILE *out, const char *directive, const char *path, bool 
 	if (!word)
 		fputs("# skipped a path with a control character in its name: no profile line can hold it\n",
 		      out);
-	else if (write && contains_home(path, home))
+	/* A read-write grant of the home or above it is an error in a profile unless written with
+	 * `override`, which learn never writes for the user. */
+	else if (write && home && home[0] == '/' && path_within(home, path))
 		fprintf(out, "# it wrote in %s: granting that read-write needs 'override %s %s' (the whole "
 			     "home); grant a directory below it instead\n", word, directive, word);
 	else

@@ -114,14 +114,6 @@ static void plan_dev(struct mount_plan *plan)
 	plan_console(plan);
 }
 
-static bool path_has_prefix(const char *path, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	if (n == 1 && prefix[0] == '/')
-		return true;
-	return strncmp(path, prefix, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
 /* A grant's source inside another, writable grant's source is resolved below it (see
  * mount_step.anchor): the innermost such grant is the anchor. */
 static void anchor_sources(struct mount_plan *plan)
@@ -133,7 +125,7 @@ static void anchor_sources(struct mount_plan *plan)
 		for (size_t j = 0; j < plan->n; j++) {
 			const struct mount_step *w = &plan->steps[j];
 			if (j == i || w->kind != STEP_BIND || w->read_only || w->device || strcmp(w->label, "grant") ||
-			    strcmp(w->src, s->src) == 0 || !path_has_prefix(s->src, w->src))
+			    strcmp(w->src, s->src) == 0 || !path_within(s->src, w->src))
 				continue;
 			if (s->anchor < 0 || strlen(w->src) > strlen(plan->steps[s->anchor].src))
 				s->anchor = (ssize_t)j;
@@ -198,17 +190,17 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 	for (char *const *dir = protect; dir && *dir; dir++) {
 		bool nested = false;
 		for (char *const *prev = protect; prev < dir; prev++)
-			nested |= path_has_prefix(*dir, *prev);
+			nested |= path_within(*dir, *prev);
 		if (nested)
 			continue;
 		for (size_t i = 0; i < n_before; i++) {
 			struct mount_step *g = &plan->steps[i];
 			if (g->kind != STEP_BIND || g->read_only || g->device || !g->src)
 				continue;
-			if (path_has_prefix(g->src, *dir)) {
+			if (path_within(g->src, *dir)) {
 				g->read_only = true;
 				g->access = VIEW_READ_EXEC;
-			} else if (path_has_prefix(*dir, g->src)) {
+			} else if (path_within(*dir, g->src)) {
 				const char *rest = *dir + (strcmp(g->src, "/") ? strlen(g->src) : 0);
 				_cleanup_free_ char *inside = xasprintf("%s%s", strcmp(g->dst, "/") ? g->dst : "", rest);
 				plan_add(plan, STEP_PROTECT, NULL, inside, "protect");

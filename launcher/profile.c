@@ -209,17 +209,6 @@ static void __attribute__((format(printf, 3, 4))) note(struct parser *ps, struct
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-/* True when path is outer itself or lies below it. */
-static bool path_within(const char *path, const char *outer)
-{
-	size_t n = strlen(outer);
-	while (n > 1 && outer[n - 1] == '/')
-		n--;
-	if (n == 1 && outer[0] == '/')
-		return true;
-	return strncmp(path, outer, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
 /* Profile and include names: what a file name in a search directory may be. */
 static bool valid_name(const char *s)
 {
@@ -839,13 +828,12 @@ static int d_exec_allow_try(struct parser *ps, struct line *ln) { return do_lsm_
 static int d_open_deny(struct parser *ps, struct line *ln) { return do_lsm_rules(ps, ln, LSM_OPEN_DENY, false); }
 static int d_open_deny_try(struct parser *ps, struct line *ln) { return do_lsm_rules(ps, ln, LSM_OPEN_DENY, true); }
 
-/* lsm-rules required|optional: whether sbx refuses to run where BPF-LSM cannot enforce the file
- * rules (the default), or runs without them; accepting that is a relaxation. */
-static int d_lsm_rules(struct parser *ps, struct line *ln)
+/* A "required|optional" word into *out; optional is a relaxation (an include cannot say it). */
+static int requirement_arg(struct parser *ps, struct line *ln, enum requirement *out)
 {
 	struct token *t = arg(ln, 0);
 	if (strcmp(t->text, "required") == 0) {
-		ps->p->lsm_rules_requirement = REQ_REQUIRED;
+		*out = REQ_REQUIRED;
 		return 0;
 	}
 	if (strcmp(t->text, "optional") != 0)
@@ -853,8 +841,15 @@ static int d_lsm_rules(struct parser *ps, struct line *ln)
 	int r = relaxation_allowed(ps, ln, t);
 	if (r < 0)
 		return r;
-	ps->p->lsm_rules_requirement = REQ_OPTIONAL;
+	*out = REQ_OPTIONAL;
 	return 0;
+}
+
+/* lsm-rules required|optional: whether sbx refuses to run where BPF-LSM cannot enforce the file
+ * rules (the default), or runs without them. */
+static int d_lsm_rules(struct parser *ps, struct line *ln)
+{
+	return requirement_arg(ps, ln, &ps->p->lsm_rules_requirement);
 }
 
 static int d_hostname(struct parser *ps, struct line *ln)
@@ -993,18 +988,7 @@ static int d_apparmor(struct parser *ps, struct line *ln)
 
 static int d_landlock(struct parser *ps, struct line *ln)
 {
-	struct token *t = arg(ln, 0);
-	if (strcmp(t->text, "required") == 0) {
-		ps->p->landlock = REQ_REQUIRED;
-		return 0;
-	}
-	if (strcmp(t->text, "optional") != 0)
-		return FAIL_TOK(ps, ln, t, "expected 'required' or 'optional'");
-	int r = relaxation_allowed(ps, ln, t);
-	if (r < 0)
-		return r;
-	ps->p->landlock = REQ_OPTIONAL;
-	return 0;
+	return requirement_arg(ps, ln, &ps->p->landlock);
 }
 
 static int d_limits_optional(struct parser *ps, struct line *ln)

@@ -26,17 +26,6 @@ static const struct {
 const char *userdir_variable(enum userdir d) { return d < USERDIR_COUNT ? userdir_table[d].variable : NULL; }
 const char *userdir_key(enum userdir d) { return d < USERDIR_COUNT ? userdir_table[d].key : NULL; }
 
-/* True when path is outer or lies below it. */
-static bool path_within(const char *path, const char *outer)
-{
-	size_t n = strlen(outer);
-	while (n > 1 && outer[n - 1] == '/')
-		n--;
-	if (n == 1 && outer[0] == '/')
-		return true;
-	return strncmp(path, outer, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
 /* Takes ownership of value (a candidate path) and stores it, or NULL with the reason. */
 static void userdir_set(struct userdirs *u, enum userdir d, char *value, const char *home)
 {

@@ -75,6 +75,16 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+bool path_within(const char *path, const char *outer)
+{
+	size_t n = strlen(outer);
+	while (n > 1 && outer[n - 1] == '/')
+		n--;
+	if (n == 1 && outer[0] == '/')
+		return true;
+	return strncmp(path, outer, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);

@@ -59,6 +59,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* True when path is outer itself or lies below it ("/a/b" is within "/a" and "/a/", not "/ab"). */
+bool path_within(const char *path, const char *outer);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes all of buf to a file path (e.g. /proc/PID/uid_map). Returns 0 or -errno. */
