@@ -176,12 +176,7 @@ for name, t, proto in (("udplite", socket.SOCK_DGRAM, 136), ("tcp", socket.SOCK_
 	sbx_root --net host --connect 127.0.0.1:9 -- sh -c 'sleep 3' &
 	bg_pids+=($!)
 	sbx_pid=$!
-	cg=""
-	for _ in $(seq 50); do
-		cg=$(bpftool cgroup tree "$root" | awk '/^\// { path = $1 } /cgroup_inet4_connect/ && /sbx_connect4/ { print path }' | head -1)
-		[ -n "$cg" ] && break
-		sleep 0.1
-	done
+	cg=$(cgroup_with_bpf_prog "$root" 'cgroup_inet4_connect.*sbx_connect4') || true
 	echo "cgroup: $cg"
 	[ -n "$cg" ]
 	[ -d "$cg" ]

@@ -202,6 +202,19 @@ sbx_probe() {
 	sbx_as "$who" --quiet --ro-bind "$HELPERS:/helpers" "$@"
 }
 
+# The cgroup below the cgroup2 mount ROOT that has a BPF program attached whose line in
+# `bpftool cgroup tree` matches the awk regex PROG; waits up to 10 s for a sandbox to start.
+cgroup_with_bpf_prog() {
+	local root=$1 prog=$2 cg
+	command -v bpftool >/dev/null || PATH=$PATH:/usr/sbin
+	for _ in $(seq 100); do
+		cg=$(bpftool cgroup tree "$root" | awk -v re="$prog" '/^\// { path = $1 } $0 ~ re { print path }' | head -1)
+		[ -n "$cg" ] && { echo "$cg"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
 # Skips the test when the suite does not run as root (a plain user cannot test root behaviour).
 needs_root() {
 	_sbx_is_root || skip "needs root (the suite runs as $(id -un))"

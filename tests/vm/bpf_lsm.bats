@@ -143,12 +143,7 @@ for p in sys.argv[1:]:
 	out=$(mktemp /tmp/sbx-lsm.XXXXXX)
 	sbx_root --exec-allow /usr/bin/sleep --open-deny /etc/shadow -- sleep 8 >/dev/null 2>&1 &
 	sbx_pid=$!
-	cg=""
-	for _ in $(seq 100); do
-		cg=$(bpftool cgroup tree "$root" | awk '/^\// { path = $1 } /sbx_exec/ { print path }' | head -1)
-		[ -n "$cg" ] && break
-		sleep 0.1
-	done
+	cg=$(cgroup_with_bpf_prog "$root" sbx_exec) || true
 	bpftool cgroup show "$cg" >"$out"
 	cat "$out"
 	echo "cgroup: $cg"
