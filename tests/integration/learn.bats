@@ -255,3 +255,22 @@ PY
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"usage: sbx learn"* ]]
 }
+
+@test "learn notes calls in a foreign ABI (i386 int 0x80) with either recorder; none without them" {
+	needs_root
+	local who
+	for who in root user; do
+		# root: the eBPF recorder flags it (TS_COMPAT); user: the notifier sees the foreign arch.
+		run as "$who" "$SBX" learn --quiet --allow multiarch --ro-bind "$HELPERS:/helpers" -- \
+			/helpers/try-syscall --direct i386-getpid
+		echo "[$who] $output"
+		[ "$status" -eq 0 ]  # learn exits with COMMAND's status: try-syscall's errno, 0 = the call ran
+		[[ $output == *"# note: the program made calls in a foreign ABI (i386/x32)"* ]]
+		# Control: the same program making only native calls gets no such note.
+		run as "$who" "$SBX" learn --quiet --allow multiarch --ro-bind "$HELPERS:/helpers" -- \
+			/helpers/try-syscall --direct getpid
+		echo "[$who] $output"
+		[ "$status" -eq 0 ]
+		[[ $output != *"foreign ABI"* ]]
+	done
+}
