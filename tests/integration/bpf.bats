@@ -190,10 +190,8 @@ for name, t, proto in (("udplite", socket.SOCK_DGRAM, 136), ("tcp", socket.SOCK_
 	ids=$(awk '$1 ~ /^[0-9]+$/ { print $1 }' "$dir/during")
 	wait "$sbx_pid"
 	[ ! -e "$cg" ]
-	for id in $ids; do
-		run bpftool prog show id "$id"
-		[ "$status" -ne 0 ]
-	done
+	# shellcheck disable=SC2086
+	bpf_progs_gone $ids
 }
 
 @test "root: a device node that is not granted cannot be opened although the mount shows it" {

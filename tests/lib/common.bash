@@ -215,6 +215,18 @@ cgroup_with_bpf_prog() {
 	return 1
 }
 
+# Fails unless every BPF program id given is gone (bpftool no longer finds it).
+bpf_progs_gone() {
+	local id
+	command -v bpftool >/dev/null || PATH=$PATH:/usr/sbin
+	for id in "$@"; do
+		if bpftool prog show id "$id" >/dev/null 2>&1; then
+			echo "BPF program $id is still loaded" >&2
+			return 1
+		fi
+	done
+}
+
 # Skips the test when the suite does not run as root (a plain user cannot test root behaviour).
 needs_root() {
 	_sbx_is_root || skip "needs root (the suite runs as $(id -un))"

@@ -154,9 +154,7 @@ for p in sys.argv[1:]:
 	[ -n "$ids" ]
 	wait "$sbx_pid"
 	[ ! -e "$cg" ]
-	for id in $ids; do
-		run bpftool prog show id "$id"
-		[ "$status" -ne 0 ]
-	done
+	# shellcheck disable=SC2086
+	bpf_progs_gone $ids
 	rm -f "$out"
 }
