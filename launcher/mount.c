@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hostpath.h"
 
 /* ---- planning (pure data) ---- */
 
@@ -20,7 +21,6 @@ static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind,
 	s->src = src ? xstrdup(src) : NULL;
 	s->dst = xstrdup(dst);
 	s->label = label;
-	s->anchor = -1;
 	s->src_fd = -1;
 	s->tree_fd = -1;
 	return s;
@@ -114,21 +114,86 @@ static void plan_dev(struct mount_plan *plan)
 	plan_console(plan);
 }
 
-/* A grant's source inside another, writable grant's source is resolved below it (see
- * mount_step.anchor): the innermost such grant is the anchor. */
-static void anchor_sources(struct mount_plan *plan)
+static bool writable_grant(const struct mount_step *s)
 {
-	for (size_t i = 0; i < plan->n; i++) {
-		struct mount_step *s = &plan->steps[i];
-		if (s->kind != STEP_BIND || strcmp(s->label, "grant") != 0)
+	return s->kind == STEP_BIND && !s->read_only && strcmp(s->label, "grant") == 0;
+}
+
+/* The directories the sandbox must never write, by identity: each existing one, and each of their
+ * existing ancestors with the path from there down (a grant of an ancestor gets a read-only step
+ * at that path). Canonical paths, so that a symlinked ~/.config/sbx is found at its target. */
+static void plan_protected(struct mount_plan *plan, char *const *protect)
+{
+	char **canon = NULL;
+	size_t n = 0;
+	for (char *const *dir = protect; dir && *dir; dir++)
+		*ARRAY_PUSH(canon, n) = canonical_path(*dir);
+	for (size_t i = 0; i < n; i++) {
+		bool nested = false;
+		for (size_t j = 0; j < n; j++)
+			nested |= j != i && path_within(canon[i], canon[j]) && (strcmp(canon[i], canon[j]) || j < i);
+		if (nested)
 			continue;
-		for (size_t j = 0; j < plan->n; j++) {
-			const struct mount_step *w = &plan->steps[j];
-			if (j == i || w->kind != STEP_BIND || w->read_only || w->device || strcmp(w->label, "grant") ||
-			    strcmp(w->src, s->src) == 0 || !path_within(s->src, w->src))
+		struct stat st;
+		if (stat(canon[i], &st) == 0)
+			*ARRAY_PUSH(plan->protected_dirs, plan->n_protected_dirs) =
+				(struct file_id){ .dev = st.st_dev, .ino = st.st_ino };
+		/* Every proper ancestor: "/", "/home", "/home/u", ... */
+		for (char *slash = canon[i]; slash; slash = strchr(slash + 1, '/')) {
+			_cleanup_free_ char *above = slash == canon[i] ? xstrdup("/") : xstrndup(canon[i], (size_t)(slash - canon[i]));
+			if (stat(above, &st) < 0)
+				break;
+			struct protected_place *pl = ARRAY_PUSH(plan->places, plan->n_places);
+			pl->id = (struct file_id){ .dev = st.st_dev, .ino = st.st_ino };
+			pl->rest = xstrdup(slash + 1);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(canon[i]);
+	free(canon);
+}
+
+/* Whether a writable grant whose source is open as fd lies in a protected directory. */
+static bool inside_protected(const struct mount_plan *plan, int fd)
+{
+	for (size_t i = 0; i < plan->n_protected_dirs; i++)
+		if (fd_is_below(fd, &plan->protected_dirs[i]))
+			return true;
+	return false;
+}
+
+static char *protect_dst(const struct mount_step *g, const struct protected_place *pl)
+{
+	return xasprintf("%s/%s", strcmp(g->dst, "/") ? g->dst : "", pl->rest);
+}
+
+/* A writable grant of a protected directory, or of something inside one, becomes read-only; a
+ * writable grant of a directory above one gets a read-only step over it. Host paths are opened
+ * here only to learn what they are; the sandbox's setup opens them again and checks again. */
+static void plan_protect_grants(struct mount_plan *plan)
+{
+	size_t n_before = plan->n;
+	for (size_t i = 0; i < n_before; i++) {
+		struct mount_step *g = &plan->steps[i];
+		if (!writable_grant(g))
+			continue;
+		_cleanup_close_ int fd = open(g->src, O_PATH | O_CLOEXEC);
+		struct file_id id;
+		if (fd < 0 || file_id_of(fd, &id) < 0)
+			continue;
+		*ARRAY_PUSH(plan->anchors, plan->n_anchors) = id;
+		*ARRAY_PUSH(plan->anchor_step, plan->n_anchor_steps) = i;
+		if (inside_protected(plan, fd)) {
+			g->read_only = true;
+			g->access = VIEW_READ_EXEC;
+			continue;
+		}
+		for (size_t k = 0; k < plan->n_places; k++) {
+			if (!file_id_eq(&id, &plan->places[k].id))
 				continue;
-			if (s->anchor < 0 || strlen(w->src) > strlen(plan->steps[s->anchor].src))
-				s->anchor = (ssize_t)j;
+			_cleanup_free_ char *inside = protect_dst(&plan->steps[i], &plan->places[k]);
+			plan_add(plan, STEP_PROTECT, NULL, inside, "protect");
+			g = &plan->steps[i];  /* plan_add may have moved the array */
 		}
 	}
 }
@@ -181,32 +246,8 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		plan->steps[plan->n - 1].origin = m->origin;
 	}
 
-	anchor_sources(plan);
-
-	/* A host directory the sandbox must never write (profile dirs) is made read-only wherever a
-	 * writable host bind exposes it, whatever the destination; a bind of something inside it is
-	 * made read-only itself. Read-only system dirs and private tmpfs need nothing. */
-	size_t n_before = plan->n;
-	for (char *const *dir = protect; dir && *dir; dir++) {
-		bool nested = false;
-		for (char *const *prev = protect; prev < dir; prev++)
-			nested |= path_within(*dir, *prev);
-		if (nested)
-			continue;
-		for (size_t i = 0; i < n_before; i++) {
-			struct mount_step *g = &plan->steps[i];
-			if (g->kind != STEP_BIND || g->read_only || g->device || !g->src)
-				continue;
-			if (path_within(g->src, *dir)) {
-				g->read_only = true;
-				g->access = VIEW_READ_EXEC;
-			} else if (path_within(*dir, g->src)) {
-				const char *rest = *dir + (strcmp(g->src, "/") ? strlen(g->src) : 0);
-				_cleanup_free_ char *inside = xasprintf("%s%s", strcmp(g->dst, "/") ? g->dst : "", rest);
-				plan_add(plan, STEP_PROTECT, NULL, inside, "protect");
-			}
-		}
-	}
+	plan_protected(plan, protect);
+	plan_protect_grants(plan);
 	return 0;
 }
 
@@ -221,6 +262,12 @@ void mount_plan_free(struct mount_plan *plan)
 			close(plan->steps[i].src_fd);
 	}
 	free(plan->steps);
+	for (size_t i = 0; i < plan->n_places; i++)
+		free(plan->places[i].rest);
+	free(plan->places);
+	free(plan->protected_dirs);
+	free(plan->anchors);
+	free(plan->anchor_step);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -309,28 +356,55 @@ static int set_attrs(int tree_fd, unsigned long long attrs, bool recursive, cons
 	return 0;
 }
 
+/* The sandbox's setup checks again, on the source it opened, what plan_protect_grants decided on
+ * its own open: a directory swapped in between must not make a protected directory writable. */
+static int recheck_protected(const struct mount_plan *plan, struct mount_step *s, struct sbx_error *err)
+{
+	if (inside_protected(plan, s->src_fd)) {
+		s->read_only = true;
+		s->access = VIEW_READ_EXEC;
+		return 0;
+	}
+	struct file_id id;
+	if (file_id_of(s->src_fd, &id) < 0)
+		return sbx_fail(err, errno, "bind source %s", s->src);
+	for (size_t k = 0; k < plan->n_places; k++) {
+		if (!file_id_eq(&id, &plan->places[k].id))
+			continue;
+		_cleanup_free_ char *inside = protect_dst(s, &plan->places[k]);
+		bool planned = false;
+		for (size_t i = 0; i < plan->n && !planned; i++)
+			planned = plan->steps[i].kind == STEP_PROTECT && strcmp(plan->steps[i].dst, inside) == 0;
+		if (!planned)
+			return sbx_fail(err, 0, "bind source %s changed while the sandbox was set up: it now holds "
+					"a profile directory (%s)", s->src, inside);
+	}
+	return 0;
+}
+
 /* Opens a bind source once, clones its mount tree from that fd, and sets the flags on the detached
  * tree: a symlink swapped in afterwards cannot redirect the mount. Runs before anything is mounted,
- * while the host paths are still where the user named them. */
+ * while the host paths are still where the user named them. A grant is resolved by hostpath_open:
+ * below a writable grant's source, where the sandbox may have planted links, no symlink is
+ * followed. */
 static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *err)
 {
 	struct mount_step *s = &plan->steps[index];
 	if (s->src_fd >= 0 || s->skipped)
 		return 0;
 	int src;
-	if (s->anchor >= 0) {
-		struct mount_step *a = &plan->steps[s->anchor];
-		int r = open_source(plan, (size_t)s->anchor, err);
-		if (r < 0)
-			return r;
-		const char *rest = s->src + (strcmp(a->src, "/") ? strlen(a->src) : 0) + 1;
-		src = a->skipped ? -ENOENT : open_beneath(a->src_fd, rest, O_PATH);
-		if (src == -ELOOP || src == -EXDEV) {
+	if (strcmp(s->label, "grant") == 0) {
+		size_t hit = SIZE_MAX;
+		int r = hostpath_open(s->src, plan->anchors, plan->n_anchors, &src, &hit);
+		if ((r == -ELOOP || r == -EXDEV) && hit < plan->n_anchors) {
 			sbx_fail(err, 0, "bind source %s: a symlink inside the writable grant %s, which the sandbox "
-				 "could have planted; refusing to follow it", s->src, a->src);
+				 "could have planted; refusing to follow it", s->src,
+				 plan->steps[plan->anchor_step[hit]].src);
 			sbx_hint(err, "grant the symlink's target by its real path");
 			return -ELOOP;
 		}
+		if (r < 0)
+			src = r;
 	} else {
 		src = open(s->src, O_PATH | O_CLOEXEC);
 		if (src < 0)
@@ -346,6 +420,11 @@ static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *
 		return sbx_fail(err, -src, "bind source %s", s->src);
 	}
 	s->src_fd = src;
+	if (writable_grant(s)) {
+		int r = recheck_protected(plan, s, err);
+		if (r < 0)
+			return r;
+	}
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return sbx_fail(err, errno, "bind source %s", s->src);

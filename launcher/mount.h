@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "hostpath.h"
 #include "policy.h"
 #include "userns.h"
 #include "view.h"
@@ -33,10 +34,6 @@ struct mount_step {
 	bool in_view;   /* Landlock grants this path */
 	const char *label;    /* "system", "private", "grant", "device", "protect" */
 	const char *origin;   /* borrowed from the policy, or NULL for the fixed skeleton */
-	/* STEP_BIND: index of the writable grant whose source contains this source, or -1. The
-	 * sandbox may have planted symlinks there, so the rest of the path is resolved below that
-	 * grant's opened source without following any. */
-	ssize_t anchor;
 	/* Filled while applying. */
 	int src_fd;  /* O_PATH of the source, kept while other sources may resolve below it */
 	int tree_fd;
@@ -44,9 +41,26 @@ struct mount_step {
 	bool is_dir;
 };
 
+/* An existing directory above a protected one, and the path from it down to that one. */
+struct protected_place {
+	struct file_id id;
+	char *rest;
+};
+
 struct mount_plan {
 	struct mount_step *steps;
 	size_t n;
+	/* Profile directories the sandbox must never write (see mount_plan_build), by identity. */
+	struct file_id *protected_dirs;
+	size_t n_protected_dirs;
+	struct protected_place *places;
+	size_t n_places;
+	/* Sources of writable grants: a grant resolved through one of them follows no symlink there
+	 * (hostpath_open); anchor_step[i] is the step of anchors[i]. */
+	struct file_id *anchors;
+	size_t n_anchors;
+	size_t *anchor_step;
+	size_t n_anchor_steps;
 	bool limit_nesting;  /* cap nested user namespaces once /proc exists (see userns.h) */
 };
 

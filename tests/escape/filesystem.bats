@@ -120,6 +120,30 @@ planted_symlink_check() {
 	for_variants planted_symlink_check
 }
 
+# Layer: the same rule by identity (hostpath_open). The bind source names the planted link through
+# another path: a symlink to the writable grant (review of 54f5aa8: comparing path text missed it).
+planted_via_alias_check() {
+	local who=$1 variant=$2 top out rc bad=0
+	sandbox_owned_dir top "$who" alias || return 1
+	mkdir "$top/grant" "$top/secret" && echo SECRET >"$top/secret/marker"
+	ln -s "$top/secret" "$top/grant/planted"
+	ln -s grant "$top/alias"
+	[ "$(id -u)" -ne 0 ] || chown -hR "$(variant_uid "$who"):$(variant_gid "$who")" "$top"
+	out=$(escape_sbx "$who" "$variant" --bind "$top/grant:/data" --ro-bind "$top/alias/planted:/src" \
+		-- /bin/cat /src/marker 2>&1)
+	rc=$?
+	if [ "$rc" -ne 125 ] || [[ $out == *SECRET* ]] || [[ $out != *"symlink inside the writable grant $top/grant"* ]]; then
+		show "$who $variant" "$out"
+		echo "    [$who $variant] planted symlink named through an alias: exit status $rc, expected 125 and the reason" >&2
+		bad=1
+	fi
+	return "$bad"
+}
+
+@test "a symlink planted in a writable grant is not followed when the bind source names it through another symlink" {
+	for_variants planted_via_alias_check
+}
+
 # ---- a bind destination whose parent is a symlink out of the root ----
 
 # Layer: the mount plan resolves destinations below the new root with
@@ -291,6 +315,51 @@ profile_dir_check() {
 
 @test "writing the profile directories: a writable grant of XDG_CONFIG_HOME cannot create sbx/profiles (absent on the host)" {
 	for_variants profile_dir_check absent
+}
+
+# Layer: the same protection by identity (mount.c plan_protected, recheck_protected). The profile
+# directory is reached through a symlink to XDG_CONFIG_HOME, and in a stow-style layout where
+# XDG_CONFIG_HOME/sbx is a symlink into a dotfiles directory that the grant names (review of
+# 54f5aa8: both were writable when the check compared path text).
+profile_dir_alias_check() {
+	local who=$1 variant=$2 top cfg out rc bad=0 grant inside tag
+	sandbox_owned_dir top "$who" xdgalias || return 1
+	cfg=$top/config
+	mkdir -p "$cfg/sbx/profiles" "$top/dotfiles/sbx/profiles" "$top/stowcfg"
+	ln -s "$cfg" "$top/cfglink"
+	ln -s "$top/dotfiles/sbx" "$top/stowcfg/sbx"
+	[ "$(id -u)" -ne 0 ] || chown -hR "$(variant_uid "$who"):$(variant_gid "$who")" "$top"
+	for grant in "$top/cfglink" "$top/cfglink:/mnt/cfg" "$top/dotfiles" "$top/dotfiles:/mnt/dot"; do
+		local xdg=$cfg
+		case $grant in
+		*:/mnt/cfg) inside=/mnt/cfg ;;
+		*:/mnt/dot) inside=/mnt/dot xdg=$top/stowcfg ;;
+		*/dotfiles) inside=$top/dotfiles xdg=$top/stowcfg ;;
+		*) inside=$top/cfglink ;;
+		esac
+		tag=$(unique profile)
+		local targets=("$inside/sbx/profiles/$tag.local" "$inside/sbx/profiles/default.local"
+			"$inside/sbx/$tag.profile")
+		variant_args "$who" "$variant"
+		out=$(run_as "$who" env XDG_CONFIG_HOME="$xdg" "$SBX" "${VARGS[@]}" --bind "$grant" \
+			-- /helpers/escape-probe create "${targets[@]}" 2>&1)
+		rc=$?
+		show "$who $variant, --bind $grant" "$out"
+		if [ "$rc" -ne 0 ] || ! grep -qx 'VERDICT HOST-CHECK' <<<"$out"; then
+			echo "    [$who $variant] --bind $grant: the probe did not run (exit status $rc)" >&2
+			bad=1
+		fi
+		if [ -n "$(find "$cfg" "$top/dotfiles" -type f 2>/dev/null)" ]; then
+			echo "    [$who $variant] --bind $grant: ESCAPED: written on the host: $(find "$cfg" "$top/dotfiles" -type f | tr '\n' ' ')" >&2
+			find "$cfg" "$top/dotfiles" -type f -delete
+			bad=1
+		fi
+	done
+	return "$bad"
+}
+
+@test "writing the profile directories: a grant that names them through a symlink, or a stow-style dotfiles directory they link to, cannot write them" {
+	for_variants profile_dir_alias_check
 }
 
 # ---- the host's home and everything else outside the grants ----
