@@ -26,6 +26,7 @@
 #include "seccomp.h"
 #include "syscall_groups.h"
 #include "userdirs.h"
+#include "workdir.h"
 
 #define PROFILE_MAX_WORD 4096  /* bytes in one word after expansion (PATH_MAX) */
 #define PROFILE_MAX_NAME 128   /* profile and include names */
@@ -68,6 +69,7 @@ struct parser {
 	/* Variables. */
 	char *home, *config_home, *runtime_dir, *cache_home, *data_home, *state_home;
 	char uid[24], gid[24];
+	bool cwd_resolved;    /* resolve_cwd ran */
 	char *cwd;            /* NULL: ${CWD} is undefined, cwd_why says why */
 	char *cwd_why;
 	struct userdirs userdirs;
@@ -308,25 +310,35 @@ static void parser_init(struct parser *ps, struct policy *p, const struct profil
 	snprintf(ps->uid, sizeof(ps->uid), "%u", (unsigned)env->uid);
 	snprintf(ps->gid, sizeof(ps->gid), "%u", (unsigned)env->gid);
 
-	/* ${CWD} is an implicit grant that changes with every launch: it must never silently
-	 * become the whole home, or / . */
-	char *cwd = NULL;
-	if (env->cwd)
-		cwd = xstrdup(env->cwd);
-	else
-		cwd = getcwd(NULL, 0);
+}
+
+/* ${CWD} is an implicit grant that changes with every launch: it must never silently become the
+ * home, /, a shared directory or a socket directory (workdir.h). Decided on first use. */
+static void resolve_cwd(struct parser *ps)
+{
+	ps->cwd_resolved = true;
+	char *cwd = ps->env->cwd ? xstrdup(ps->env->cwd) : getcwd(NULL, 0);
 	if (!cwd || !path_is_clean_absolute(cwd)) {
 		ps->cwd_why = xstrdup("the working directory is unknown");
 		free(cwd);
-	} else if (strcmp(cwd, ps->home) == 0) {
-		ps->cwd_why = xasprintf("the working directory %s is your home directory", cwd);
-		free(cwd);
-	} else if (path_within(ps->home, cwd)) {
-		ps->cwd_why = xasprintf("the working directory %s contains your home directory", cwd);
-		free(cwd);
-	} else {
-		ps->cwd = strip_slashes(cwd);
+		return;
 	}
+	_cleanup_free_ char *ssh = xasprintf("%s/.ssh", ps->home);
+	_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", ps->home);
+	_cleanup_free_ char *config = xasprintf("%s/sbx", ps->config_home);
+	const char *secret[] = { ssh, gnupg, config, ps->dirs ? ps->dirs[0] : NULL,
+				 ps->dirs ? ps->dirs[1] : NULL, ps->dirs ? ps->dirs[2] : NULL, NULL };
+	/* Empty slots end the list early; move the present ones to the front. */
+	size_t n = 3;
+	for (size_t i = 3; i < 6; i++)
+		if (secret[i])
+			secret[n++] = secret[i];
+	secret[n] = NULL;
+	ps->cwd_why = workdir_refusal(cwd, ps->home, ps->runtime_dir, secret);
+	if (ps->cwd_why)
+		free(cwd);
+	else
+		ps->cwd = strip_slashes(cwd);
 }
 
 static void parser_free(struct parser *ps)
@@ -392,6 +404,8 @@ static enum var_result variable(struct parser *ps, const char *name, const char 
 		}
 	}
 	if (strcmp(name, "CWD") == 0) {
+		if (!ps->cwd_resolved)
+			resolve_cwd(ps);
 		*value = ps->cwd;
 		*why = ps->cwd_why;
 		return ps->cwd ? VAR_DEFINED : VAR_UNDEFINED;

@@ -71,3 +71,48 @@ tcp_check() {
 @test "the host's loopback TCP services are unreachable without a network grant (reachable with --net host, as documented)" {
 	for_variants tcp_check
 }
+
+# ---- a host Unix socket reached through ${CWD} (review of 54f5aa8: `cd /tmp; sbx tar ...` bound
+# the whole /tmp, and a tmux server's socket there ran commands outside the sandbox) ----
+
+# Layer: workdir.c. ${CWD} is left undefined in a shared (world-writable or sticky) directory, in a
+# directory that holds a socket, and under /dev or /run: `bind ${CWD}` (tar) refuses to start, the
+# -try forms (curl read-write, python3 read-only: connect() needs no write permission) leave it
+# out. A tmux-like server listens in a 0700 directory of the sandbox's uid in /var/tmp (sticky);
+# the control connection from the host proves it answers.
+cwd_socket_check() {
+	local who=$1 variant=$2 dir sock cwd profile out rc bad=0 control
+	sandbox_owned_dir dir "$who" tmux || return 1
+	chmod 0700 "$dir"
+	sock=$dir/default
+	start_listener "$who" path "$sock" || return 1
+	control=$(run_as_sandbox_uid "$who" "$HELPERS/escape-probe" unix "$sock" 2>&1)
+	if ! grep -q '^ESCAPED connect-unix' <<<"$control"; then
+		show "control, no sandbox" "$control"
+		echo "    [$who $variant] the control connection failed: the listener does not answer" >&2
+		bad=1
+	fi
+	for cwd in /var/tmp "$dir" /dev/shm; do
+		for profile in tar curl python3; do
+			out=$(AS_USER_CWD=$cwd AS_ROOT_CWD=$cwd run_as "$who" "$SBX" --ro-bind "$HELPERS:/helpers" \
+				--profile "$profile" -- /helpers/escape-probe unix "${sock/#"$cwd"/.}" 2>&1)
+			rc=$?
+			if grep -q '^ESCAPED' <<<"$out" || { [ "$rc" -ne 0 ] && [ "$rc" -ne 125 ]; }; then
+				show "$who $variant, cd $cwd, profile $profile" "$out"
+				echo "    [$who $variant] cd $cwd; sbx --profile $profile: exit status $rc, the socket was reachable or the probe failed" >&2
+				bad=1
+			fi
+			if [ "$rc" -eq 125 ] && ! grep -q 'CWD} is not defined: the working directory' <<<"$out"; then
+				show "$who $variant, cd $cwd, profile $profile" "$out"
+				echo "    [$who $variant] cd $cwd; sbx --profile $profile: refused without naming why" >&2
+				bad=1
+			fi
+		done
+	done
+	stop_listener
+	return "$bad"
+}
+
+@test "a Unix socket in a shared or socket-holding working directory is never reachable through \${CWD}" {
+	for_variants cwd_socket_check
+}

@@ -3,6 +3,7 @@
  * once listening, then "ACCEPTED" for every connection, until killed.
  *
  *   escape-listen abstract NAME    listen on the abstract unix socket @NAME
+ *   escape-listen path FILE        listen on the unix socket FILE (a tmux or agent socket)
  *   escape-listen tcp              listen on 127.0.0.1 on a free port; prints "READY PORT" */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -35,6 +36,19 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		printf("READY\n");
+	} else if (argc == 3 && !strcmp(argv[1], "path")) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		if (strlen(argv[2]) >= sizeof(sa.sun_path)) {
+			fprintf(stderr, "escape-listen: path too long\n");
+			return 2;
+		}
+		strcpy(sa.sun_path, argv[2]);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+			perror("escape-listen");
+			return 2;
+		}
+		printf("READY\n");
 	} else if (argc == 2 && !strcmp(argv[1], "tcp")) {
 		struct sockaddr_in sa = { .sin_family = AF_INET };
 		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -47,7 +61,7 @@ int main(int argc, char **argv)
 		}
 		printf("READY %u\n", ntohs(sa.sin_port));
 	} else {
-		fprintf(stderr, "usage: escape-listen abstract NAME | escape-listen tcp\n");
+		fprintf(stderr, "usage: escape-listen abstract NAME | escape-listen path FILE | escape-listen tcp\n");
 		return 2;
 	}
 	for (;;) {

@@ -571,6 +571,20 @@ static void probe_abstract(const char *name)
 	close(fd);
 }
 
+static void probe_unix_path(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		report(BLOCKED, "socket(AF_UNIX)", "%s", errname(errno));
+		return;
+	}
+	long r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	report(r == 0 ? ESCAPED : BLOCKED, "connect-unix", "%s: %s", path, res(r));
+	close(fd);
+}
+
 static void probe_tcp(const char *port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
@@ -1189,7 +1203,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: escape-probe CLASS [ARG...]\n"
 		"  tty MARKER | fds | init | exe | ptrace | procsys | proc-host HEAD TAIL | signal PID [all]\n"
-		"  abstract NAME | tcp PORT | userns | mount | keyring | perf | io_uring | bpf | handle\n"
+		"  abstract NAME | unix PATH | tcp PORT | userns | mount | keyring | perf | io_uring | bpf | handle\n"
 		"  sockets | setuid | devices | sys | create PATH... | detach MARKER SECONDS\n");
 	return 2;
 }
@@ -1220,6 +1234,8 @@ int main(int argc, char **argv)
 		probe_abstract(argv[2]);
 	else if (!strcmp(c, "tcp") && argc == 3)
 		probe_tcp(argv[2]);
+	else if (!strcmp(c, "unix") && argc == 3)
+		probe_unix_path(argv[2]);
 	else if (!strcmp(c, "userns"))
 		probe_userns();
 	else if (!strcmp(c, "mount"))

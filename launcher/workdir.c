@@ -1,0 +1,70 @@
+#include "workdir.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hostpath.h"
+
+/* Entries looked at for sockets: a project directory has far fewer; a huge one is not a socket
+ * directory anyway, and the start of a sandbox must stay cheap. */
+#define WORKDIR_SCAN_MAX 4096
+
+static bool holds_socket(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	bool found = false;
+	struct dirent *e;
+	for (unsigned n = 0; !found && n < WORKDIR_SCAN_MAX && (e = readdir(d)); n++) {
+		struct stat st;
+		found = e->d_type == DT_SOCK ||
+			(e->d_type == DT_UNKNOWN && fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			 S_ISSOCK(st.st_mode));
+	}
+	closedir(d);
+	return found;
+}
+
+char *workdir_refusal(const char *cwd, const char *home, const char *runtime_dir,
+		      const char *const *secret_dirs)
+{
+	_cleanup_free_ char *real = canonical_path(cwd);
+	_cleanup_free_ char *real_home = canonical_path(home);
+	if (strcmp(real, real_home) == 0)
+		return xasprintf("the working directory %s is your home directory", cwd);
+	if (path_within(real_home, real))
+		return xasprintf("the working directory %s contains your home directory", cwd);
+	_cleanup_free_ char *real_runtime = canonical_path(runtime_dir);
+	static const char *const system_trees[] = { "/run", "/proc", "/sys", "/dev" };
+	for (size_t i = 0; i < ARRAY_SIZE(system_trees); i++)
+		if (path_within(real, system_trees[i]))
+			return xasprintf("the working directory %s lies in %s, where the system keeps its sockets "
+					 "and devices", cwd, system_trees[i]);
+	if (path_within(real, real_runtime))
+		return xasprintf("the working directory %s lies in your runtime directory %s", cwd, runtime_dir);
+	for (const char *const *s = secret_dirs; s && *s; s++) {
+		_cleanup_free_ char *secret = canonical_path(*s);
+		if (path_within(real, secret) || path_within(secret, real))
+			return xasprintf("the working directory %s %s %s, which sandboxes never get", cwd,
+					 strcmp(real, secret) == 0 ? "is" : path_within(real, secret) ? "lies in" : "holds",
+					 *s);
+	}
+	struct stat st;
+	if (stat(real, &st) < 0)
+		return xasprintf("the working directory %s cannot be examined", cwd);
+	if (st.st_mode & (S_IWOTH | S_ISVTX))
+		return xasprintf("the working directory %s is shared with every user (mode %04o), with their "
+				 "files and sockets", cwd, (unsigned)(st.st_mode & 07777));
+	if (holds_socket(real))
+		return xasprintf("the working directory %s holds a Unix socket, which a grant would let the "
+				 "sandbox connect to", cwd);
+	return NULL;
+}

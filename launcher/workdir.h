@@ -1,0 +1,16 @@
+/* The working directory as a grant: ${CWD} changes with every launch, so sbx decides here whether
+ * the directory the user happens to be in may be handed to the sandbox at all. */
+#ifndef SBX_WORKDIR_H
+#define SBX_WORKDIR_H
+
+/* Why `cwd` must not be granted, or NULL when it may be. Refused: / and every directory that is
+ * or holds the home; a world-writable or sticky directory (/tmp, /var/tmp, /dev/shm: every other
+ * user's sockets live there); one that directly holds a Unix socket (tmux, gpg-agent, ssh-agent:
+ * connect() needs no write permission, so even a read-only grant would hand them out); anything
+ * under /run, /proc, /sys, /dev or the runtime directory; and a directory that is, holds or lies
+ * in one of `secret_dirs` (NULL-terminated: ~/.ssh, ~/.gnupg, the profile directories). All
+ * compared after resolving symlinks. The caller frees the reason. */
+char *workdir_refusal(const char *cwd, const char *home, const char *runtime_dir,
+		      const char *const *secret_dirs);
+
+#endif
