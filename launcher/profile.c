@@ -121,19 +121,19 @@ struct line {
 
 /* ---- errors and notes --------------------------------------------------------------------- */
 
-/* Copies text for a message: control bytes escaped, cut at 120 bytes. */
+/* Copies text for a message: control bytes escaped, cut at 80 bytes. */
 static char *printable(const char *text)
 {
-	size_t len = strlen(text), cap = 4 * (len < 120 ? len : 120) + 4, o = 0;
+	size_t len = strlen(text), cap = 4 * (len < 80 ? len : 80) + 4, o = 0;
 	char *out = xmalloc(cap + 1);
-	for (size_t i = 0; i < len && i < 120; i++) {
+	for (size_t i = 0; i < len && i < 80; i++) {
 		unsigned char c = (unsigned char)text[i];
 		if (c < 0x20 || c == 0x7f)
 			o += (size_t)snprintf(out + o, cap + 1 - o, "\\x%02x", c);
 		else
 			out[o++] = (char)c;
 	}
-	if (len > 120)
+	if (len > 80)
 		o += (size_t)snprintf(out + o, cap + 1 - o, "...");
 	out[o] = '\0';
 	return out;
@@ -281,7 +281,7 @@ static char *strip_slashes(char *path)
 
 static char *xdg_dir(const char *var, const char *home, const char *fallback)
 {
-	const char *v = getenv(var);
+	const char *v = getuid() == 0 ? NULL : getenv(var);  /* see pick_home in userns.c */
 	/* The XDG spec: relative values are invalid and ignored. */
 	if (v && v[0] == '/' && path_is_clean_absolute(v))
 		return strip_slashes(xstrdup(v));
@@ -713,10 +713,18 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 		note(ps, ln, "override grants %s read-write", src->text);
 	}
 	const struct policy *p = ps->p;
+	bool writable = kind == MOUNT_BIND || kind == MOUNT_DEV_BIND;
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_entry *m = &p->mounts[i];
-		if (mount_rank(kind) > mount_rank(m->kind) && path_within(m->dst, dst->text)) {
-			_cleanup_free_ char *what = xasprintf("'%s %s'", mount_kind_name(m->kind), m->dst);
+		/* Looser at the same place inside, or the same host files writable at another place:
+		 * `bind ~/.ssh /mnt/ssh` after `ro-bind ~/.ssh` loosens as much as `bind ~/.ssh`. */
+		bool same_place = mount_rank(kind) > mount_rank(m->kind) && path_within(m->dst, dst->text);
+		bool same_files = writable && m->kind == MOUNT_RO_BIND && m->src &&
+				  (path_within(src->text, m->src) || path_within(m->src, src->text));
+		if (same_place || same_files) {
+			_cleanup_free_ char *what = same_place ? xasprintf("'%s %s'", mount_kind_name(m->kind), m->dst)
+							       : xasprintf("'%s %s' (the same host files)",
+									   mount_kind_name(m->kind), m->src);
 			int r = loosens(ps, ln, what, m->origin ? m->origin : "?");
 			if (r < 0)
 				return r;
@@ -1558,13 +1566,20 @@ static int read_profile(struct parser *ps, const char *path, struct line *from, 
 {
 	const char *file = from ? from->file : path;
 	unsigned lineno = from ? from->lineno : 0, col = from ? arg(from, 0)->col : 0;
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* As root, a profile is code that runs with root's authority: no symlink (to /etc/shadow, say)
+	 * and nothing another user could have written. */
+	bool root = getuid() == 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (root ? O_NOFOLLOW : 0));
 	if (fd < 0)
-		return fail_at(ps, file, lineno, col, path, "cannot open: %s", strerror(errno));
+		return fail_at(ps, file, lineno, col, path, "cannot open: %s",
+			       errno == ELOOP && root ? "a symlink, which sbx does not follow as root" : strerror(errno));
 	if (fstat(fd, st) < 0)
 		return fail_at(ps, file, lineno, col, path, "cannot stat: %s", strerror(errno));
 	if (!S_ISREG(st->st_mode))
 		return fail_at(ps, file, lineno, col, path, "not a regular file");
+	if (root && (st->st_uid != 0 || (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0)))
+		return fail_at(ps, file, lineno, col, path, "refused as root: owned by uid %u or writable by others "
+			       "(as root, sbx reads only profile files that only root can change)", (unsigned)st->st_uid);
 	if (st->st_size > PROFILE_MAX_FILE)
 		return fail_at(ps, file, lineno, col, path, "larger than %d bytes", PROFILE_MAX_FILE);
 	/* st_size is a hint (the file may change while read); the bound is what matters. */
@@ -1670,6 +1685,14 @@ void profile_search_dirs(const struct profile_env *env, char *out[3])
 		out[0] = xasprintf("%s/.config/sbx/profiles", strcmp(home, "/") == 0 ? "" : home);
 	out[1] = xstrdup(SBX_SYSCONFDIR "/sbx/profiles");
 	const char *override = getenv("SBX_PROFILES_DIR");
+	struct stat st;
+	/* su keeps a user's environment: as root, only a directory that only root can change. */
+	if (override && *override && getuid() == 0 &&
+	    (stat(override, &st) < 0 || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+		sbx_warn("SBX_PROFILES_DIR=%s ignored: as root, sbx reads profiles only from directories owned "
+			 "by root that others cannot write", override);
+		override = NULL;
+	}
 	if (override && override[0] == '/') {
 		out[2] = xstrdup(override);
 	} else if (override && *override) {

@@ -12,9 +12,11 @@
 
 #include "cli.h"
 
+/* Root takes its home from the password database, never from the environment: su and sudo -E
+ * keep a user's $HOME and $XDG_CONFIG_HOME, and root's sandbox must not read that user's profiles. */
 static char *pick_home(uid_t outer_uid)
 {
-	const char *home = getenv("HOME");
+	const char *home = outer_uid == 0 ? NULL : getenv("HOME");
 	if (home && path_is_clean_absolute(home))
 		return xstrdup(home);
 	struct passwd *pw = getpwuid(outer_uid);
@@ -39,7 +41,7 @@ int identity_init(struct identity *id, struct sbx_error *err)
 	}
 	id->home = pick_home(id->outer_uid);
 	id->runtime_dir = xasprintf("/run/user/%u", (unsigned)id->uid);
-	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *xdg = id->outer_uid == 0 ? NULL : getenv("XDG_CONFIG_HOME");
 	if (xdg && path_is_clean_absolute(xdg))
 		id->config_home = xstrdup(xdg);
 	else

@@ -281,10 +281,8 @@ user_tmpdir() {
 user_profile() {
 	local dir=$TEST_HOME/.config/sbx/profiles
 	[ -d "$TEST_HOME/.config" ] || cleanup_path "$TEST_HOME/.config"
-	if [ ! -d "$TEST_HOME/.config/sbx" ]; then
-		as_user mkdir -p "$dir"
-		cleanup_path "$TEST_HOME/.config/sbx"
-	fi
+	[ -d "$TEST_HOME/.config/sbx" ] || cleanup_path "$TEST_HOME/.config/sbx"
+	as_user mkdir -p "$dir"
 	printf '%s\n' "$2" >"$dir/$1"
 	chown "$TEST_UID:$TEST_GID" "$dir/$1"
 }
