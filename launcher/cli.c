@@ -9,7 +9,8 @@
 
 enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_TMPFS,
-	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV, OPT_CLEARENV, OPT_PASS_FD,
+	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV,
+	OPT_KEEPENV, OPT_CLEARENV, OPT_PASS_FD,
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
@@ -35,6 +36,7 @@ static const struct opt options[] = {
 	{ "--hostname", OPT_HOSTNAME, true, "NAME", "hostname inside (default: sbx)" },
 	{ "--setenv", OPT_SETENV, true, "NAME=VALUE", "set an environment variable" },
 	{ "--unsetenv", OPT_UNSETENV, true, "NAME", "remove an environment variable" },
+	{ "--keepenv", OPT_KEEPENV, true, "NAME|PREFIX*", "pass this variable of yours (only locale, terminal, PATH and XDG dirs go in by default)" },
 	{ "--clearenv", OPT_CLEARENV, false, NULL, "start from an empty environment" },
 	{ "--pass-fd", OPT_PASS_FD, true, "N", "keep file descriptor N open in the sandbox" },
 	{ "--profile", OPT_PROFILE, true, "NAME|PATH", "use this profile instead of COMMAND's" },
@@ -254,6 +256,11 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		if (!*value || strchr(value, '='))
 			return sbx_fail(err, 0, "--unsetenv '%s': expected a variable name", value);
 		policy_add_env(p, ENV_UNSET, value, NULL, "command line");
+		return 0;
+	case OPT_KEEPENV:
+		if (!*value || strchr(value, '=') || (strchr(value, '*') && strchr(value, '*')[1]))
+			return sbx_fail(err, 0, "--keepenv '%s': expected a variable name, or a prefix ending in '*'", value);
+		policy_add_env(p, ENV_KEEP, value, NULL, "command line");
 		return 0;
 	case OPT_CLEARENV:
 		p->clearenv = true;

@@ -16,19 +16,50 @@ static const char *const unsafe_vars[] = {
 	"XDG_RUNTIME_DIR",
 };
 
+/* What every sandbox gets from the caller: how to print and where to look, nothing that names a
+ * secret, a socket or a service outside. */
+static const char *const default_kept[] = {
+	"PATH", "HOME", "PWD", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "LC_*", "TERM", "COLORTERM", "NO_COLOR",
+	"TZ", "COLUMNS", "LINES", "EDITOR", "VISUAL", "PAGER", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+	"XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_DIRS", "XDG_DATA_DIRS", "XDG_CURRENT_DESKTOP",
+	"XDG_SESSION_TYPE", "XDG_SESSION_DESKTOP", "DESKTOP_SESSION",
+};
+
+/* NAME against a pattern: the same name, or a prefix when the pattern ends in '*'. */
+static bool name_matches(const char *pattern, const char *name, size_t len)
+{
+	size_t plen = strlen(pattern);
+	if (plen && pattern[plen - 1] == '*')
+		return len >= plen - 1 && strncmp(name, pattern, plen - 1) == 0;
+	return len == plen && strncmp(name, pattern, len) == 0;
+}
+
+static bool in_list(const char *const *list, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name_matches(list[i], name, len))
+			return true;
+	return false;
+}
+
 bool env_is_unsafe(const char *name, size_t len)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(unsafe_vars); i++) {
-		const char *u = unsafe_vars[i];
-		size_t ulen = strlen(u);
-		if (u[ulen - 1] == '*') {
-			if (len >= ulen - 1 && strncmp(name, u, ulen - 1) == 0)
-				return true;
-		} else if (len == ulen && strncmp(name, u, len) == 0) {
-			return true;
-		}
+	return in_list(unsafe_vars, ARRAY_SIZE(unsafe_vars), name, len);
+}
+
+bool env_passes(const struct policy *p, const char *name, size_t len)
+{
+	if (p->clearenv)
+		return false;
+	bool kept_by_name = false, kept = in_list(default_kept, ARRAY_SIZE(default_kept), name, len);
+	for (size_t i = 0; i < p->n_env; i++) {
+		if (p->env[i].kind != ENV_KEEP || !name_matches(p->env[i].name, name, len))
+			continue;
+		kept = true;
+		kept_by_name |= strlen(p->env[i].name) == len;
 	}
-	return false;
+	/* A loader variable goes in only when the policy names it exactly, never through a pattern. */
+	return kept && (kept_by_name || !env_is_unsafe(name, len));
 }
 
 static ssize_t env_find(const struct sandbox_env *e, const char *name)
@@ -77,10 +108,10 @@ void env_build(struct sandbox_env *e, char *const *host, const struct policy *p,
 {
 	e->vars = xcalloc(1, sizeof(char *));
 	e->n = 0;
-	if (!p->clearenv && host) {
+	if (host) {
 		for (char *const *v = host; *v; v++) {
 			const char *eq = strchr(*v, '=');
-			if (!eq || eq == *v || env_is_unsafe(*v, (size_t)(eq - *v)))
+			if (!eq || eq == *v || !env_passes(p, *v, (size_t)(eq - *v)))
 				continue;
 			_cleanup_free_ char *name = strndup(*v, (size_t)(eq - *v));
 			if (name)
@@ -98,7 +129,7 @@ void env_build(struct sandbox_env *e, char *const *host, const struct policy *p,
 	for (size_t i = 0; i < p->n_env; i++) {
 		if (p->env[i].kind == ENV_SET)
 			env_set(e, p->env[i].name, p->env[i].value);
-		else
+		else if (p->env[i].kind == ENV_UNSET)
 			env_unset(e, p->env[i].name);
 	}
 }

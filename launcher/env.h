@@ -1,5 +1,7 @@
-/* The command's environment: the caller's, minus variables that change how programs load or where
- * they look for code, plus the policy's changes. */
+/* The command's environment: from the caller's, only an allow-list of harmless variables (locale,
+ * terminal, PATH, XDG dirs...) and what the policy keeps with keepenv, never the variables that
+ * change how programs load or where they look for code unless kept by name; then the policy's
+ * changes. Tokens, agent sockets and bus addresses stay outside unless a profile asks for them. */
 #ifndef SBX_ENV_H
 #define SBX_ENV_H
 
@@ -14,6 +16,9 @@ struct sandbox_env {
 
 /* True for variables scrubbed by default (LD_PRELOAD, PYTHONPATH, GST_*, ...). */
 bool env_is_unsafe(const char *name, size_t len);
+
+/* Whether the caller's variable NAME (len bytes) goes into the sandbox under the policy. */
+bool env_passes(const struct policy *p, const char *name, size_t len);
 
 /* Builds the environment from `host` (environ) and the policy. home and runtime_dir are the
  * values inside the sandbox. */

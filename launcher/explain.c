@@ -6,6 +6,7 @@
 
 #include "apparmor.h"
 #include "cgroup.h"
+#include "env.h"
 #include "landlock.h"
 #include "rlimits.h"
 #include "seccomp.h"
@@ -15,6 +16,33 @@ static void explain_view(const struct mount_plan *plan, struct view *v)
 	for (size_t i = 0; i < plan->n; i++)
 		if (plan->steps[i].in_view)
 			view_add(v, plan->steps[i].dst, plan->steps[i].access, plan->steps[i].label);
+}
+
+static const char *env_op_name(enum env_op_kind kind)
+{
+	return kind == ENV_SET ? "set" : kind == ENV_UNSET ? "unset" : "keep";
+}
+
+/* The names of the caller's variables that the sandbox will not get, as text or JSON strings. */
+static void explain_dropped_env(const struct policy *p, FILE *out, bool json)
+{
+	extern char **environ;
+	bool first = true;
+	for (char **v = environ; v && *v; v++) {
+		const char *eq = strchr(*v, '=');
+		if (!eq || eq == *v || env_passes(p, *v, (size_t)(eq - *v)))
+			continue;
+		_cleanup_free_ char *name = xstrndup(*v, (size_t)(eq - *v));
+		if (json) {
+			fputs(first ? "" : ",", out);
+			json_string(out, name);
+		} else {
+			fprintf(out, " %s", name);
+		}
+		first = false;
+	}
+	if (first && !json)
+		fputs(" none", out);
 }
 
 static const char *namespaces_text(const struct policy *p)
@@ -43,15 +71,17 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	fputs("filesystem, in order (the root itself is a read-only tmpfs; every mount nosuid, "
 	      "and nodev except device nodes):\n", out);
 	mount_plan_explain(plan, out);
-	fputs("environment: caller's, minus loader and search-path variables (LD_*, PYTHONPATH, GST_*, ...)",
+	fputs(p->clearenv ? "environment: none of the caller's (--clearenv)\n"
+			  : "environment: of the caller's, only locale, terminal, PATH, XDG dirs and what keepenv "
+			    "names; never loader variables (LD_*, PYTHONPATH, ...) unless named\n",
 	      out);
-	if (p->clearenv)
-		fputs("; cleared (--clearenv)", out);
-	fputc('\n', out);
 	for (size_t i = 0; i < p->n_env; i++)
-		fprintf(out, "  %s %s%s%s  [%s]\n", p->env[i].kind == ENV_SET ? "set" : "unset", p->env[i].name,
+		fprintf(out, "  %s %s%s%s  [%s]\n", env_op_name(p->env[i].kind), p->env[i].name,
 			p->env[i].kind == ENV_SET ? "=" : "", p->env[i].kind == ENV_SET ? p->env[i].value : "",
 			p->env[i].origin ? p->env[i].origin : "");
+	fputs("  dropped from yours:", out);
+	explain_dropped_env(p, out, false);
+	fputc('\n', out);
 	fputs("file descriptors: 0 1 2", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, " %d", p->pass_fds[i]);
@@ -101,7 +131,7 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	mount_plan_explain_json(plan, out);
 	fprintf(out, ",\"clearenv\":%s,\"env\":[", p->clearenv ? "true" : "false");
 	for (size_t i = 0; i < p->n_env; i++) {
-		fprintf(out, "%s{\"op\":\"%s\",\"name\":", i ? "," : "", p->env[i].kind == ENV_SET ? "set" : "unset");
+		fprintf(out, "%s{\"op\":\"%s\",\"name\":", i ? "," : "", env_op_name(p->env[i].kind));
 		json_string(out, p->env[i].name);
 		if (p->env[i].kind == ENV_SET) {
 			fputs(",\"value\":", out);
@@ -109,6 +139,8 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 		}
 		fputc('}', out);
 	}
+	fputs("],\"env_dropped\":[", out);
+	explain_dropped_env(p, out, true);
 	fputs("],\"pass_fds\":[", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, "%s%d", i ? "," : "", p->pass_fds[i]);

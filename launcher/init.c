@@ -1,6 +1,9 @@
 #include "init.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +22,33 @@ int init_exit_code(int status)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return 125;
+}
+
+void init_hide_arguments(void)
+{
+	/* arg_start and arg_end are fields 48 and 49 of /proc/self/stat, counted after the command
+	 * name, which is in parentheses and may itself hold spaces. */
+	char buf[1024];
+	FILE *f = fopen("/proc/self/stat", "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	unsigned long start = 0, end = 0;
+	for (int field = 2; p && field < 49; field++) {
+		p = strchr(p + 1, ' ');
+		if (p && field + 1 == 48)
+			start = strtoul(p + 1, NULL, 10);
+		if (p && field + 1 == 49)
+			end = strtoul(p + 1, NULL, 10);
+	}
+	static const char name[] = "sbx-init";
+	if (!start || end <= start)
+		return;
+	memset((void *)start, 0, end - start);
+	if (end - start >= sizeof(name))
+		memcpy((void *)start, name, sizeof(name));
 }
 
 _Noreturn void init_run(pid_t command)

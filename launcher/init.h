@@ -12,6 +12,10 @@ void init_forwarded_signals(sigset_t *set);
 /* Turns a wait status into sbx's exit code: the exit status, or 128+N for signal N. */
 int init_exit_code(int status);
 
+/* Overwrites this process's argument area with "sbx-init": /proc/1/cmdline is readable by COMMAND
+ * and would show sbx's whole command line, host paths and all. */
+void init_hide_arguments(void);
+
 /* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. */
 _Noreturn void init_run(pid_t command);
 

@@ -136,6 +136,7 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 	char go;
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
+	init_hide_arguments();
 
 	if (child_setup(p, id, plan, env, sync_fd, &err) < 0) {
 		sbx_report(&err);

@@ -33,7 +33,8 @@ enum net_mode {
 	NET_HOST,  /* the host's network namespace */
 };
 
-enum env_op_kind { ENV_SET, ENV_UNSET };
+/* ENV_KEEP: pass NAME (or NAME* as a prefix) from the caller's environment (env.h). */
+enum env_op_kind { ENV_SET, ENV_UNSET, ENV_KEEP };
 struct env_op {
 	enum env_op_kind kind;
 	char *name;

@@ -943,6 +943,22 @@ static int d_unsetenv(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* keepenv NAME... : from the caller's environment; NAME* keeps every name with that prefix. */
+static int d_keepenv(struct parser *ps, struct line *ln)
+{
+	for (size_t i = 0; i < ln->n; i++) {
+		const char *name = arg(ln, i)->text;
+		size_t n = strlen(name);
+		if (n > 1 && name[n - 1] == '*')
+			n--;
+		if (!valid_env_name(name, n) || name[n] != (n == strlen(name) ? '\0' : '*'))
+			return FAIL_TOK(ps, ln, arg(ln, i), "expected a variable name (letters, digits, '_'), or a prefix ending in '*'");
+	}
+	for (size_t i = 0; i < ln->n; i++)
+		policy_add_env(ps->p, ENV_KEEP, arg(ln, i)->text, NULL, ln->origin);
+	return 0;
+}
+
 static int d_clearenv(struct parser *ps, struct line *ln)
 {
 	ps->p->clearenv = true;
@@ -1362,6 +1378,7 @@ static const struct directive directives[] = {
 	{ "hostname", d_hostname, 1, 1, "hostname NAME" },
 	{ "setenv", d_setenv, 1, 2, "setenv NAME VALUE" },
 	{ "unsetenv", d_unsetenv, 1, PROFILE_MAX_ARGS, "unsetenv NAME..." },
+	{ "keepenv", d_keepenv, 1, PROFILE_MAX_ARGS, "keepenv NAME|PREFIX*..." },
 	{ "clearenv", d_clearenv, 0, 0, "clearenv" },
 	{ "allow", d_allow, 1, 5, "allow devel|userns|multiarch|abstract-unix|signals..." },
 	{ "syscalls", d_syscalls, 1, PROFILE_MAX_ARGS, "syscalls allow|deny|errno E|kill|log NAME... | syscalls allowlist" },

@@ -6,3 +6,5 @@ include hardened
 include cwd
 ro-bind-try ${HOME}/.gitconfig
 ro-bind-try ${XDG_CONFIG_HOME}/git
+# Author and committer names from the environment, and the editor git starts.
+keepenv GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_EDITOR

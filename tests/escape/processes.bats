@@ -107,3 +107,51 @@ detach_check() {
 @test "a daemon (setsid, double fork, SIGTERM and SIGHUP ignored) does not outlive sbx" {
 	for_variants detach_check
 }
+
+# ---- sbx's own command line, read through /proc/1/cmdline (review of 54f5aa8, finding 8) ----
+
+# Layer: init_hide_arguments. pid 1 is a fork of sbx, so without it /proc/1/cmdline (readable by
+# COMMAND) shows every option sbx was given, host paths included. /proc/self/cmdline, the
+# control, shows COMMAND's own arguments as usual.
+init_cmdline_check() {
+	local who=$1 variant=$2 marker out
+	marker=$(unique cmdline)
+	variant_args "$who" "$variant"
+	out=$(run_as "$who" "$SBX" "${VARGS[@]}" --bind-try "/nonexistent/$marker" --setenv "SECRET=$marker" \
+		-- sh -c 'tr "\0" " " </proc/1/cmdline; echo; tr "\0" " " </proc/self/cmdline; echo' "$marker-arg" 2>/dev/null)
+	show "$who $variant" "$out"
+	if ! [[ $(sed -n 1p <<<"$out") =~ ^sbx-init\ *$ ]]; then
+		echo "    [$who $variant] /proc/1/cmdline is not 'sbx-init'" >&2
+		return 1
+	fi
+	if [[ $(sed -n 1p <<<"$out") == *"$marker"* ]] || [[ $(sed -n 2p <<<"$out") != *"$marker-arg"* ]]; then
+		echo "    [$who $variant] sbx's arguments are visible in /proc/1/cmdline, or the control failed" >&2
+		return 1
+	fi
+}
+
+@test "the sandbox's init shows no sbx arguments (host paths, settings) in /proc/1/cmdline" {
+	for_variants init_cmdline_check
+}
+
+# ---- the caller's environment: tokens, agent sockets, bus addresses (finding 8) ----
+
+# Layer: env.c's allow-list. Only locale, terminal, PATH and XDG variables pass unless a profile
+# keeps more; LANG, the control, does pass.
+env_leak_check() {
+	local who=$1 variant=$2 out
+	variant_args "$who" "$variant"
+	out=$(run_as "$who" env GITHUB_TOKEN=sbx-escape-token SSH_AUTH_SOCK=/tmp/sbx-escape-agent \
+		DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/0/bus AWS_SECRET_ACCESS_KEY=sbx-escape-key LANG=C.UTF-8 \
+		"$SBX" "${VARGS[@]}" -- /usr/bin/env 2>/dev/null)
+	if grep -qE '^(GITHUB_TOKEN|SSH_AUTH_SOCK|DBUS_SESSION_BUS_ADDRESS|AWS_SECRET_ACCESS_KEY)=' <<<"$out" ||
+		! grep -qx 'LANG=C.UTF-8' <<<"$out"; then
+		show "$who $variant" "$out"
+		echo "    [$who $variant] a token, agent socket or bus address reached the command (or LANG did not)" >&2
+		return 1
+	fi
+}
+
+@test "the caller's tokens, agent socket and session bus address do not reach the command" {
+	for_variants env_leak_check
+}

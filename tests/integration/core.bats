@@ -773,7 +773,8 @@ check_env() {
 		GIO_EXTRA_MODULES=/nonexistent/gio GST_PLUGIN_PATH=/nonexistent/gst VK_ICD_FILENAMES=/nonexistent/vk.json
 		SBX_CORE_KEEP=kept SBX_CORE_DROP=drop)
 	# sbx's own loader may complain about the bogus preload; only stdout is the environment.
-	run --separate-stderr host_as "$who" env "${vars[@]}" "$SBX" --quiet --unsetenv SBX_CORE_DROP --setenv SBX_CORE_NEW=a=b -- env
+	run --separate-stderr host_as "$who" env "${vars[@]}" SBX_CORE_UNLISTED=secret-token LANG=C.UTF-8 "$SBX" \
+		--quiet --keepenv 'SBX_CORE_*' --keepenv 'LD_*' --unsetenv SBX_CORE_DROP --setenv SBX_CORE_NEW=a=b -- env
 	echo "$output"
 	[ "$status" -eq 0 ]
 	for v in $LOADER_VARS SBX_CORE_DROP; do
@@ -783,7 +784,19 @@ check_env() {
 		fi
 	done
 	has_line SBX_CORE_KEEP=kept
+	has_line SBX_CORE_UNLISTED=secret-token
 	has_line SBX_CORE_NEW=a=b
+	has_line LANG=C.UTF-8
+	# Only the allow-list by default: a variable the profile does not keep stays outside.
+	run --separate-stderr host_as "$who" env SBX_CORE_UNLISTED=secret-token SSH_AUTH_SOCK=/tmp/agent LANG=C.UTF-8 \
+		"$SBX" --quiet -- env
+	echo "default: $output"
+	lacks_line SBX_CORE_UNLISTED=secret-token
+	lacks_line SSH_AUTH_SOCK=/tmp/agent
+	has_line LANG=C.UTF-8
+	# A loader variable goes in only when named exactly.
+	run --separate-stderr host_as "$who" env PYTHONPATH=/nonexistent/py "$SBX" --quiet --keepenv PYTHONPATH -- env
+	has_line PYTHONPATH=/nonexistent/py
 	has_line "PATH=$(if [ "$who" = root ]; then echo /usr/sbin:/usr/bin:/sbin:/bin; else echo /usr/bin:/bin; fi)"
 	# --clearenv starts from nothing; --setenv adds after it.
 	run --separate-stderr host_as "$who" env "${vars[@]}" "$SBX" --quiet --clearenv --setenv SBX_CORE_NEW=1 -- /usr/bin/env
@@ -793,8 +806,8 @@ check_env() {
 	lacks_line SBX_CORE_KEEP=kept
 	! grep -qE '^(HOME|USER|LD_PRELOAD)=' <<<"$output"
 }
-@test "core[user]: loader variables are scrubbed, others kept; --setenv --unsetenv --clearenv" { check_env user; }
-@test "core[root]: loader variables are scrubbed, others kept; --setenv --unsetenv --clearenv" { needs_root; check_env root; }
+@test "core[user]: only allow-listed and kept variables go in, loader variables only by name; --setenv --unsetenv --clearenv" { check_env user; }
+@test "core[root]: only allow-listed and kept variables go in, loader variables only by name; --setenv --unsetenv --clearenv" { needs_root; check_env root; }
 
 check_cwd() {
 	local who=$1 d home
