@@ -280,12 +280,41 @@ static int add_path_rule(int ruleset_fd, const char *path, enum view_access acce
 	return 0;
 }
 
+/* The files behind the standard streams are already the command's: it may reopen them
+ * (/dev/stderr, /proc/self/fd/1, `tar cf /dev/stdout`) with the access each was opened with, even
+ * when they lie outside the view (2>/tmp/log). Pipes and sockets need no rule: Landlock does not
+ * check them, and refuses rules for them (EBADFD). */
+static int add_std_stream_rules(int ruleset_fd, const struct landlock_plan *plan, struct sbx_error *err)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+		int flags = fcntl(fd, F_GETFL);
+		if (flags < 0 || fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
+			continue;
+		int mode = flags & O_ACCMODE;
+		uint64_t rights = 0;
+		if (mode == O_RDONLY || mode == O_RDWR)
+			rights |= LANDLOCK_ACCESS_FS_READ_FILE;
+		if (mode == O_WRONLY || mode == O_RDWR)
+			rights |= LANDLOCK_ACCESS_FS_WRITE_FILE | (S_ISREG(st.st_mode) ? LANDLOCK_ACCESS_FS_TRUNCATE : 0);
+		if (S_ISCHR(st.st_mode))
+			rights |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+		rights &= plan->handled_fs;
+		struct sbx_landlock_path_beneath_attr attr = { .allowed_access = rights, .parent_fd = fd };
+		if (rights && ll_add_rule(ruleset_fd, SBX_LANDLOCK_RULE_PATH_BENEATH, &attr) < 0 && errno != EBADFD)
+			return sbx_fail(err, errno, "landlock: add rule for standard stream %d", fd);
+	}
+	return 0;
+}
+
 static int add_rules(int ruleset_fd, const struct policy *p, const struct view *v,
 		     const struct landlock_plan *plan, struct sbx_error *err)
 {
+	int r = add_std_stream_rules(ruleset_fd, plan, err);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < v->n; i++) {
-		int r = add_path_rule(ruleset_fd, v->entries[i].path, v->entries[i].access, plan,
-				      false, err);
+		r = add_path_rule(ruleset_fd, v->entries[i].path, v->entries[i].access, plan, false, err);
 		if (r < 0)
 			return r;
 	}
@@ -294,7 +323,7 @@ static int add_rules(int ruleset_fd, const struct policy *p, const struct view *
 	 * becomes listable, but never readable, writable or executable: names only, and only
 	 * names the mount plan already put into the sandbox's tree (host paths reached through
 	 * fds or magic links are outside "/" and get nothing). No file right is given on "/". */
-	int r = add_path_rule(ruleset_fd, "/", VIEW_READ, plan, true, err);
+	r = add_path_rule(ruleset_fd, "/", VIEW_READ, plan, true, err);
 	if (r < 0)
 		return r;
 

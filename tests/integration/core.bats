@@ -968,3 +968,45 @@ check_tiocsti() {
 	has_line "tiocsti: injected"
 	has_line "queued: b'Z'"
 }
+
+# ---- reopening the standard streams (/dev/stderr, /dev/stdout, /proc/self/fd/N) ----
+
+# The files behind 0-2 are the command's already; Landlock gets a rule for exactly those inodes
+# with the access each was opened with. A file outside the view, a pipe, a socket and a terminal.
+check_reopen_std() {
+	local who=$1 log
+	log=$(mktemp /var/tmp/sbx-reopen.XXXXXX) && cleanup_path "$log"
+	# Owned by the identity the command runs as (root runs it as 65534), as any log it writes would be.
+	chown "$(if [ "$who" = root ]; then echo 65534; else echo "$TEST_UID"; fi)" "$log"
+	# A file the sandbox cannot otherwise see (it is not granted).
+	host_as "$who" "$SBX" -q -- sh -c 'echo to-stderr >/dev/stderr; echo to-fd2 >>/proc/self/fd/2' 2>"$log"
+	grep -qx to-stderr "$log" && grep -qx to-fd2 "$log"
+	run host_as "$who" sh -c "'$SBX' -q -- sh -c 'cat /dev/stdin' <'$log'"
+	[ "$status" -eq 0 ] && [[ $output == *to-stderr* ]]
+	# Reopening a read-only stdin for writing stays refused.
+	run host_as "$who" sh -c "'$SBX' -q -- sh -c 'echo x >/dev/stdin' <'$log'"
+	[ "$status" -ne 0 ]
+	# A pipe, both ways. Not for root: the command runs as nobody, and a pipe root made is root's
+	# (mode 0600), so the kernel refuses nobody to reopen it, sandbox or not.
+	if [ "$who" = user ]; then
+		run host_as "$who" sh -c "echo piped | '$SBX' -q -- sh -c 'cat /dev/stdin >/dev/stdout' | cat"
+		[ "$status" -eq 0 ] && [ "$output" = piped ]
+	fi
+	# A socket as stdout: the kernel never reopens a socket through /proc (ENXIO); the command must
+	# see exactly what it sees without sbx.
+	local sock='
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.Popen(sys.argv[1:] + ["sh", "-c", "echo via-socket >/dev/stdout 2>/dev/null; echo $?"], stdout=b)
+b.close(); p.wait(); print(a.recv(100).decode().strip(), p.returncode)'
+	run host_as "$who" /usr/bin/python3 -c "$sock" env
+	local control=$output
+	run host_as "$who" /usr/bin/python3 -c "$sock" "$SBX" -q --
+	[ "$output" = "$control" ]
+	# A terminal (the user's own; a root-made pty is root's, like the pipe above).
+	[ "$who" = user ] || return 0
+	run host_as "$who" script -qec "'$SBX' -q -- sh -c 'echo on-tty >/dev/stdout'" /dev/null
+	[ "$status" -eq 0 ] && [[ $output == *on-tty* ]]
+}
+@test "core[user]: the command can reopen its standard streams (file, pipe, socket, terminal) as opened, no more" { check_reopen_std user; }
+@test "core[root]: the command can reopen its standard streams (file, pipe, socket, terminal) as opened, no more" { needs_root; check_reopen_std root; }
