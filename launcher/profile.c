@@ -717,10 +717,10 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_entry *m = &p->mounts[i];
 		/* Looser at the same place inside, or the same host files writable at another place:
-		 * `bind ~/.ssh /mnt/ssh` after `ro-bind ~/.ssh` loosens as much as `bind ~/.ssh`. */
+		 * `bind ~/.ssh /mnt/ssh` after `ro-bind ~/.ssh` loosens as much as `bind ~/.ssh`. A
+		 * writable grant of something inside a read-only one is a new, narrower grant. */
 		bool same_place = mount_rank(kind) > mount_rank(m->kind) && path_within(m->dst, dst->text);
-		bool same_files = writable && m->kind == MOUNT_RO_BIND && m->src &&
-				  (path_within(src->text, m->src) || path_within(m->src, src->text));
+		bool same_files = writable && m->kind == MOUNT_RO_BIND && m->src && path_within(m->src, src->text);
 		if (same_place || same_files) {
 			_cleanup_free_ char *what = same_place ? xasprintf("'%s %s'", mount_kind_name(m->kind), m->dst)
 							       : xasprintf("'%s %s' (the same host files)",

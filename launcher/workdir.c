@@ -57,9 +57,10 @@ char *workdir_refusal(const char *cwd, const char *home, const char *runtime_dir
 					 strcmp(real, secret) == 0 ? "is" : path_within(real, secret) ? "lies in" : "holds",
 					 *s);
 	}
+	/* A directory that is gone exposes nothing; the grant itself then fails, naming it. */
 	struct stat st;
 	if (stat(real, &st) < 0)
-		return xasprintf("the working directory %s cannot be examined", cwd);
+		return NULL;
 	if (st.st_mode & (S_IWOTH | S_ISVTX))
 		return xasprintf("the working directory %s is shared with every user (mode %04o), with their "
 				 "files and sockets", cwd, (unsigned)(st.st_mode & 07777));

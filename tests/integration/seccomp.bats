@@ -89,6 +89,10 @@ CAP_GATED="pivot_root kexec_load kexec_file_load init_module finit_module delete
 
 always_on() {
 	local mode=$1
+	local -a ALWAYS_ON=("${ALWAYS_ON[@]}")
+	if ! host_runs_i386 "$mode"; then
+		mapfile -t ALWAYS_ON < <(printf '%s\n' "${ALWAYS_ON[@]}" | grep -v '^i386-')
+	fi
 	run sbx_probe "$mode" -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]
 	assert_probes "${ALWAYS_ON[@]}" "${STILL_ALLOWED[@]}"
@@ -203,20 +207,21 @@ relaxations() {
 	done
 }
 
+# Some hosts (this one's hypervisor) cannot run int 0x80 at all: there the i386 half cannot be
+# observed, and the VM lane (tests/vm/seccomp.bats, Debian's kernel) checks it instead. The x32
+# half is always checked: the host answers ENOSYS, the filter kills.
+host_runs_i386() { host_probe "$1" i386-getpid | grep -qx 'i386-getpid OK'; }
+
 foreign_abi_kills() {
 	local mode=$1
-	# Control: the host kernel runs i386 calls from a 64-bit process.
-	run host_probe "$mode" i386-getpid x32-getpid
-	if ! grep -qx 'i386-getpid OK' <<<"$output"; then
-		skip "this kernel has no IA32 emulation (int 0x80 -> $output)"
-	fi
 	# Inside, the first foreign-ABI syscall kills the whole command with SIGSYS: 128 + 31.
-	run sbx_probe "$mode" -- /helpers/try-syscall --direct i386-getpid
-	[ "$status" -eq 159 ]
 	run sbx_probe "$mode" -- /helpers/try-syscall --direct x32-getpid
 	[ "$status" -eq 159 ]
 	run sbx_probe "$mode" -- /helpers/try-syscall --direct getpid
 	[ "$status" -eq 0 ]
+	host_runs_i386 "$mode" || return 0
+	run sbx_probe "$mode" -- /helpers/try-syscall --direct i386-getpid
+	[ "$status" -eq 159 ]
 	run sbx_probe "$mode" --allow multiarch -- /helpers/try-syscall --direct i386-getpid
 	[ "$status" -eq 0 ]
 }

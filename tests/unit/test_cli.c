@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "cli.h"
@@ -141,6 +142,27 @@ static void test_env_scrubs_loader_variables(void **state)
 	policy_free(&p);
 }
 
+static void test_env_allow_list_and_keepenv(void **state)
+{
+	char *host[] = { "GITHUB_TOKEN=t", "SSH_AUTH_SOCK=/a", "GIT_DIR=/g", "LC_ALL=C", "LD_PRELOAD=/evil.so",
+			 "PYTHONPATH=/p", NULL };
+	struct policy p;
+	policy_init(&p);
+	policy_add_env(&p, ENV_KEEP, "GIT_*", NULL, NULL);
+	policy_add_env(&p, ENV_KEEP, "LD_*", NULL, NULL);
+	policy_add_env(&p, ENV_KEEP, "PYTHONPATH", NULL, NULL);
+	struct sandbox_env e = { 0 };
+	env_build(&e, host, &p, "/home/u", "/run/user/1000");
+	assert_null(env_get(&e, "GITHUB_TOKEN"));
+	assert_null(env_get(&e, "SSH_AUTH_SOCK"));
+	assert_string_equal(env_get(&e, "GIT_DIR"), "/g");
+	assert_string_equal(env_get(&e, "LC_ALL"), "C");
+	assert_null(env_get(&e, "LD_PRELOAD"));  /* a pattern never keeps a loader variable */
+	assert_string_equal(env_get(&e, "PYTHONPATH"), "/p");  /* its exact name does */
+	env_free(&e);
+	policy_free(&p);
+}
+
 static void test_clearenv_keeps_only_policy_vars(void **state)
 {
 	char *host[] = { "LANG=C", "PATH=/usr/bin", NULL };
@@ -167,12 +189,18 @@ static const struct mount_step *find_step(const struct mount_plan *plan, const c
 
 static void test_plan_skeleton_and_grants(void **state)
 {
-	struct identity id = { .uid = 1000, .gid = 1000, .home = "/home/u", .runtime_dir = "/run/user/1000",
-			       .config_home = "/home/u/.config" };
+	/* Protection goes by identity, so the home must exist: a scratch one. */
+	char home[] = "/tmp/sbx-unit-home.XXXXXX";
+	assert_non_null(mkdtemp(home));
+	char *config = xasprintf("%s/.config", home), *sbx_dir = xasprintf("%s/.config/sbx", home);
+	assert_int_equal(mkdir(config, 0700), 0);
+	assert_int_equal(mkdir(sbx_dir, 0700), 0);
+	struct identity id = { .uid = 1000, .gid = 1000, .home = home, .runtime_dir = "/run/user/1000",
+			       .config_home = config };
 	struct policy p;
 	policy_init(&p);
-	policy_add_mount(&p, MOUNT_BIND, "/home/u", "/home/u", false, "cli");
-	char *protect[] = { "/home/u/.config/sbx", "/etc/sbx/profiles", NULL };
+	policy_add_mount(&p, MOUNT_BIND, home, home, false, "cli");
+	char *protect[] = { sbx_dir, "/etc/sbx/profiles", NULL };
 	struct mount_plan plan;
 	struct sbx_error err = { 0 };
 	assert_int_equal(mount_plan_build(&p, &id, protect, &plan, &err), 0);
@@ -189,12 +217,17 @@ static void test_plan_skeleton_and_grants(void **state)
 	s = find_step(&plan, "/run/user/1000");
 	assert_true(s && s->kind == STEP_TMPFS && s->mode == 0700 && s->owned);
 	/* The read-write grant over the home exposes the user profile dir: it must be protected. */
-	s = find_step(&plan, "/home/u/.config/sbx");
+	s = find_step(&plan, sbx_dir);
 	assert_true(s && s->kind == STEP_PROTECT);
 	/* /etc is read-only anyway: nothing to add. */
 	assert_null(find_step(&plan, "/etc/sbx/profiles"));
 	mount_plan_free(&plan);
 	policy_free(&p);
+	rmdir(sbx_dir);
+	rmdir(config);
+	rmdir(home);
+	free(sbx_dir);
+	free(config);
 }
 
 static void test_plan_refuses_root_destination(void **state)
@@ -228,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_destination_with_dotdot_is_refused),
 		cmocka_unit_test(test_clean_paths),
 		cmocka_unit_test(test_env_scrubs_loader_variables),
+		cmocka_unit_test(test_env_allow_list_and_keepenv),
 		cmocka_unit_test(test_clearenv_keeps_only_policy_vars),
 		cmocka_unit_test(test_plan_skeleton_and_grants),
 		cmocka_unit_test(test_plan_refuses_root_destination),
