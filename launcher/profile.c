@@ -693,8 +693,9 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 		if (r == 1) {
 			if (!optional)
 				return undefined_word(ps, ln, words[i]);
-			note(ps, ln, "skipped: ${%s} is not defined: %s", words[i]->undefined,
-			     words[i]->why ? words[i]->why : "no value");
+			note(ps, ln, "skipped: ${%s} is not defined: %s%s", words[i]->undefined,
+			     words[i]->why ? words[i]->why : "no value",
+			     strcmp(words[i]->undefined, "CWD") == 0 ? " (grant a directory with --bind DIR)" : "");
 			ln->skipped = true;
 			return 0;
 		}
@@ -1833,7 +1834,8 @@ int profile_load(struct policy *p, const char *command, const char *requested,
 		if (c.fallback && !p->quiet) {
 			if (c.path)
 				fprintf(stderr, "sbx: no profile for '%s'; using the default profile (%s): no network, "
-						"empty home. Write %s/%s.profile to grant more.\n",
+						"empty home, the working directory if it is a project directory. Write "
+						"%s/%s.profile to grant more.\n",
 					base ? base : "?", c.path, dirs[0], base ? base : "APP");
 			else
 				fprintf(stderr, "sbx: no profile for '%s' and no default.profile; using the built-in "

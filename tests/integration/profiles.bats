@@ -502,3 +502,18 @@ free_nginx_port() {
 	[[ $output == *"access.log"*"Read-only file system"* ]]
 	[ ! -e "$work/site/access.log" ]
 }
+
+@test "the default profile grants a project working directory read-write, never the home, and says why it left it out" {
+	local proj=$TEST_HOME/sbx-proj-$$
+	as_user mkdir -p "$proj"
+	cleanup_path "$proj"
+	as_user sh -c "echo '{\"a\": 1}' > '$proj/d.json'"
+	AS_USER_CWD=$proj run sbx_user -q -- sh -c 'cat d.json; echo kept > new.txt; pwd'
+	[ "$status" -eq 0 ]
+	[[ $output == *'"a": 1'* ]] && [[ $output == *"$proj"* ]]
+	[ "$(cat "$proj/new.txt")" = kept ]
+	# From the home: left out, with the reason and the flag that grants a directory.
+	AS_USER_CWD=$TEST_HOME run sbx_user -- sh -c 'echo lost > sbx-default-new.txt'
+	[[ $output == *"\${CWD} is not defined: the working directory $TEST_HOME is your home directory (grant a directory with --bind DIR)"* ]]
+	[ ! -e "$TEST_HOME/sbx-default-new.txt" ]
+}
