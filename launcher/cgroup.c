@@ -559,7 +559,7 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 		 "cannot apply the cgroup limits (%s): no way to get a cgroup worked:\n"
 		 "  1. delegated subtree: %.140s\n  2. systemd scope: %.140s\n  3. as root: %.140s",
 		 summary, why[0], why[1], why[2]);
-	sbx_hint(err, "run without them with --limits-optional (profile: limits optional); "
+	sbx_hint(err, "run without them with --limits-optional (profile: limits-optional); "
 		      "see README, \"Resource limits\"");
 	return -EOPNOTSUPP;
 }

@@ -68,7 +68,8 @@ static const struct opt options[] = {
 void cli_usage(FILE *out)
 {
 	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "       sbx profile check FILE... | profile show APP [--json]\n"
+	      "       sbx profile check FILE... | profile show APP [--json] | profile dirs\n"
+	      "       sbx learn [-o FILE] [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       sbx seccomp export APP [PFC-FILE [BPF-FILE]]\n"
 	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
 	      out);
