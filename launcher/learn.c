@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -754,6 +755,91 @@ static void write_fragment(const struct learner *l, char **cmd, char **base_opts
 	write_network(l, out);
 }
 
+/* ---- the output file ----
+ *
+ * FILE may lie inside a writable grant, where the program being learned can delete it, rewrite it
+ * or plant a symlink there while it runs. So nothing is opened by FILE's name before the run: its
+ * directory is opened then (O_PATH), and the fragment is written after the sandbox is gone (sbx has
+ * exited, and the kernel has killed its whole pid namespace) into a new file made with O_EXCL
+ * (which never follows a symlink) in that directory, and renamed over FILE. A symlink or file
+ * planted at FILE is replaced, never followed or trusted; a directory on the way swapped for a
+ * symlink during the run does not redirect the write, since the descriptor names the directory
+ * FILE was in when learn started. Refusing paths inside writable grants instead would need the
+ * whole mount plan here, and still leave the name to the program during the run. */
+
+struct output {
+	int dirfd;   /* FILE's directory, opened before the run */
+	char *name;  /* FILE's last component */
+};
+
+static int output_open(struct output *o, const char *path, struct sbx_error *err)
+{
+	*o = (struct output){ .dirfd = -1 };
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return sbx_fail(err, EINVAL, "learn: %s: not a file name", path);
+	_cleanup_free_ char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	o->dirfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0)
+		return sbx_fail(err, errno, "learn: %s: cannot open its directory", path);
+	struct stat st;
+	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+		close(o->dirfd);
+		o->dirfd = -1;
+		return sbx_fail(err, EISDIR, "learn: %s", path);
+	}
+	o->name = xstrdup(name);
+	return 0;
+}
+
+static void output_close(struct output *o)
+{
+	if (o->dirfd >= 0)
+		close(o->dirfd);
+	free(o->name);
+	*o = (struct output){ .dirfd = -1 };
+}
+
+/* Writes len bytes of text to a new file next to FILE and renames it over FILE. */
+static int output_commit(const struct output *o, const char *text, size_t len, const char *path,
+			 struct sbx_error *err)
+{
+	char tmp[64];
+	int fd = -1;
+	for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
+		unsigned long long rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			rnd ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)attempt;
+		snprintf(tmp, sizeof(tmp), ".sbx-learn-%016llx.tmp", rnd);
+		fd = openat(o->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			return sbx_fail(err, errno, "learn: cannot create a file next to %s", path);
+	}
+	if (fd < 0)
+		return sbx_fail(err, EEXIST, "learn: cannot create a file next to %s", path);
+	int r = 0;
+	for (size_t done = 0; r == 0 && done < len;) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			r = sbx_fail(err, n < 0 ? errno : EIO, "learn: writing %s", path);
+		else
+			done += (size_t)n;
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = sbx_fail(err, errno, "learn: writing %s", path);
+	if (close(fd) < 0 && r == 0)
+		r = sbx_fail(err, errno, "learn: writing %s", path);
+	/* rename replaces whatever is at FILE now, a symlink included, without following it. */
+	if (r == 0 && renameat(o->dirfd, tmp, o->dirfd, o->name) < 0)
+		r = sbx_fail(err, errno, "learn: cannot put the fragment in place at %s", path);
+	if (r < 0)
+		unlinkat(o->dirfd, tmp, 0);
+	return r;
+}
+
 static void learner_free(struct learner *l)
 {
 	for (size_t i = 0; i < l->n_paths; i++)
@@ -817,10 +903,21 @@ int learn_main(int argc, char **argv)
 	for (size_t i = 0; i < n_cmd; i++)
 		sbx_argv[k++] = cmd[i];
 
-	FILE *out = stdout;
-	if (output && !(out = fopen(output, "we"))) {
-		sbx_fail(&err, errno, "learn: %s", output);
+	struct output dest = { .dirfd = -1 };
+	if (output && output_open(&dest, output, &err) < 0) {
 		sbx_report(&err);
+		free(sbx_argv);
+		free(base);
+		return SBX_EXIT_FAILURE;
+	}
+	/* The fragment is kept in memory until the sandbox is gone (see output_commit). */
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = output ? open_memstream(&text, &text_len) : stdout;
+	if (!out) {
+		sbx_fail(&err, errno, "learn: cannot hold the fragment in memory");
+		sbx_report(&err);
+		output_close(&dest);
 		free(sbx_argv);
 		free(base);
 		return SBX_EXIT_FAILURE;
@@ -900,6 +997,8 @@ int learn_main(int argc, char **argv)
 		sbx_fail(&err, errno, "learn: writing %s", output ? output : "standard output");
 		goto fail;
 	}
+	if (output && output_commit(&dest, text, text_len, output, &err) < 0)
+		goto fail;
 	{
 		size_t n_used = 0;
 		for (int nr = 0; nr < MAX_NR; nr++)
@@ -916,6 +1015,8 @@ fail:
 done:
 	if (out != stdout)
 		fclose(out);
+	free(text);
+	output_close(&dest);
 	learner_free(&l);
 	free(sbx_argv);
 	free(base);
