@@ -40,7 +40,7 @@ static const struct opt options[] = {
 	{ "--clearenv", OPT_CLEARENV, false, NULL, "start from an empty environment" },
 	{ "--pass-fd", OPT_PASS_FD, true, "N", "keep file descriptor N open in the sandbox" },
 	{ "--profile", OPT_PROFILE, true, "NAME|PATH", "use this profile instead of COMMAND's" },
-	{ "--allow", OPT_ALLOW, true, "devel|userns|multiarch", "relax an always-on protection (visible in --explain)" },
+	{ "--allow", OPT_ALLOW, true, "devel|userns|multiarch|jit", "relax an always-on protection (visible in --explain)" },
 	{ "--rlimit", OPT_RLIMIT, true, "NAME=SOFT[:HARD]", "set a resource limit, e.g. nofile=1024, as=2G, cpu=30s:40s" },
 	{ "--timeout", OPT_TIMEOUT, true, "DURATION", "SIGTERM after DURATION, SIGKILL 5 s later" },
 	{ "--connect", OPT_CONNECT, true, "[ADDR[/N]:]PORT[-PORT]", "allow connecting/sending only to these (repeatable; eBPF as root, else Landlock TCP ports)" },
@@ -281,8 +281,10 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 			p->relax |= RELAX_USERNS;
 		else if (strcmp(value, "multiarch") == 0)
 			p->relax |= RELAX_MULTIARCH;
+		else if (strcmp(value, "jit") == 0)
+			p->relax |= RELAX_JIT;
 		else
-			return sbx_fail(err, 0, "--allow '%s': expected devel, userns or multiarch", value);
+			return sbx_fail(err, 0, "--allow '%s': expected devel, userns, multiarch or jit", value);
 		return 0;
 	case OPT_RLIMIT: {
 		const char *eq = strchr(value, '=');

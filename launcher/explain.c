@@ -124,9 +124,9 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 		p->net == NET_NONE ? ",\"net\"" : "");
 	fprintf(out, ",\"network\":\"%s\",\"hostname\":", p->net == NET_HOST ? "host" : "none");
 	json_string(out, p->hostname ? p->hostname : "sbx");
-	fprintf(out, ",\"relaxations\":{\"devel\":%s,\"userns\":%s,\"multiarch\":%s}",
+	fprintf(out, ",\"relaxations\":{\"devel\":%s,\"userns\":%s,\"multiarch\":%s,\"jit\":%s}",
 		p->relax & RELAX_DEVEL ? "true" : "false", p->relax & RELAX_USERNS ? "true" : "false",
-		p->relax & RELAX_MULTIARCH ? "true" : "false");
+		p->relax & RELAX_MULTIARCH ? "true" : "false", p->relax & RELAX_JIT ? "true" : "false");
 	fputs(",\"mounts\":", out);
 	mount_plan_explain_json(plan, out);
 	fprintf(out, ",\"clearenv\":%s,\"env\":[", p->clearenv ? "true" : "false");

@@ -16,12 +16,26 @@
  * Only the command's calls are recorded, not sbx's setup: a process starts counting at its execve
  * once it is not the launcher itself (the learner's child, whose only exec is sbx), and processes
  * inherit the state of their parent (or thread group). The eBPF programs track that from fork to
- * exit; the notifier classifies a task at its first call. */
+ * exit; the notifier classifies a task at its first call.
+ *
+ * Paths: the program is untrusted, and the fragment grants host paths, so a path only becomes a
+ * grant when the run really reached that host file through its view (check_in_view): while the
+ * task is stopped in the call, its path is resolved in the task's own root (/proc/PID/root,
+ * RESOLVE_IN_ROOT) and must name the very inode the host path names (same device and inode: the
+ * sandbox's tmpfs root, home, /tmp, /dev/shm and /run/user are other filesystems, so they never
+ * count), with mode bits that let the task's uid do what the call asks, on a mount that is not
+ * read-only for a write. A created file needs its directory to pass the same test for writing.
+ * This predicts the call's result from the state the call will see; the notifier cannot see the
+ * result itself (the call runs after our CONTINUE). It can err only towards a comment: a call
+ * that would fail for another reason (ACLs, Landlock) is still granted only what the view already
+ * showed the program. Calls that fail are comments, sensitive paths (shell start-up files,
+ * autostart, keys, sbx's profiles) are comments whatever happened: never grants. */
 #include "learn.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -31,8 +45,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,10 +69,15 @@ struct proc {
 	enum proc_state state;
 };
 
+/* A host path the run reached (read, write, exec: what succeeded), or tried to and could not
+ * (failed: the errno the view gives, for a comment). */
 struct learned_path {
 	char *path;
-	bool write;  /* opened for writing or created */
+	bool read;
+	bool write;  /* opened for writing, or a file created in it (a directory) */
 	bool exec;
+	int failed;
+	bool failed_write;
 };
 
 struct learned_net {
@@ -302,13 +323,117 @@ static bool read_string(int memfd, unsigned long long addr, char *buf, size_t si
 	return false;
 }
 
-static void add_path(struct learner *l, pid_t pid, int dirfd, const char *path, bool write, bool exec)
+bool learn_may_access(mode_t mode, uid_t owner, gid_t group, uid_t uid, gid_t gid, int want)
+{
+	if (uid == 0)
+		return true;  /* not the case of a sandboxed command (root runs it as 65534) */
+	unsigned bits = owner == uid ? (mode >> 6) & 7 : group == gid ? (mode >> 3) & 7 : mode & 7;
+	return ((unsigned)want & ~bits & 7) == 0;
+}
+
+bool learn_path_sensitive(const char *home, const char *config_home, const char *path)
+{
+	/* Run or trusted later by the host (start-up files, autostart, user units, desktop entries),
+	 * secrets, and sbx's own profiles. */
+	static const char *const in_home[] = {
+		".profile", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc", ".zshenv",
+		".zprofile", ".zlogin", ".zlogout", ".cshrc", ".tcshrc", ".login", ".kshrc", ".mkshrc",
+		".xprofile", ".xinitrc", ".xsession", ".xsessionrc", ".pam_environment", ".ssh", ".gnupg",
+		".config/autostart", ".config/sbx", ".config/systemd", ".config/environment.d",
+		".config/fish", ".local/share/applications",
+	};
+	static const char *const in_config[] = { "autostart", "sbx", "systemd", "environment.d" };
+	static const char *const absolute[] = { "/etc/sbx", "/usr/share/sbx", "/usr/local/share/sbx" };
+	char s[4096];
+	/* The path is one of them, below one, or above one (a grant of ~ holds ~/.ssh). */
+#define SENSITIVE(x) (path_within(path, (x)) || path_within((x), path))
+	for (size_t i = 0; i < ARRAY_SIZE(absolute); i++)
+		if (SENSITIVE(absolute[i]))
+			return true;
+	for (size_t i = 0; home && home[0] == '/' && i < ARRAY_SIZE(in_home); i++) {
+		snprintf(s, sizeof(s), "%s/%s", strcmp(home, "/") ? home : "", in_home[i]);
+		if (SENSITIVE(s))
+			return true;
+	}
+	for (size_t i = 0; config_home && config_home[0] == '/' && i < ARRAY_SIZE(in_config); i++) {
+		snprintf(s, sizeof(s), "%s/%s", config_home, in_config[i]);
+		if (SENSITIVE(s))
+			return true;
+	}
+#undef SENSITIVE
+	return false;
+}
+
+/* The task's effective uid and gid as the host sees them. */
+static void task_ids(pid_t pid, uid_t *uid, gid_t *gid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (read_file(path, &buf, &len) < 0)
+		return;
+	unsigned long real, eff;
+	const char *u = strstr(buf, "\nUid:"), *g = strstr(buf, "\nGid:");
+	if (u && sscanf(u, "\nUid: %lu %lu", &real, &eff) == 2)
+		*uid = (uid_t)eff;
+	if (g && sscanf(g, "\nGid: %lu %lu", &real, &eff) == 2)
+		*gid = (gid_t)eff;
+}
+
+enum view_verdict { VIEW_PRIVATE, VIEW_REACHED, VIEW_FAILED };
+
+/* Whether path, absolute as the task sees it, names in the task's view the host file of the same
+ * path, and whether the task may do want (R_OK, W_OK, X_OK) with it. *err is the errno of a
+ * refusal for VIEW_FAILED; *on_host whether the host has the path. */
+static enum view_verdict view_check(int rootfd, const char *path, bool nofollow, int want, uid_t uid,
+				    gid_t gid, int *err, bool *on_host)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0),
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	struct stat in, host;
+	*err = fd < 0 ? errno : 0;
+	*on_host = (nofollow ? lstat(path, &host) : stat(path, &host)) == 0;
+	if (fd < 0 || fstat(fd, &in) < 0) {
+		*err = *err ? *err : errno;
+		return VIEW_FAILED;
+	}
+	if (!*on_host || in.st_dev != host.st_dev || in.st_ino != host.st_ino)
+		return VIEW_PRIVATE;  /* the sandbox's own file (tmpfs home, /tmp...) or another file */
+	struct statvfs vfs;
+	if ((want & W_OK) && fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+		*err = EROFS;
+		return VIEW_FAILED;
+	}
+	if (!learn_may_access(in.st_mode, in.st_uid, in.st_gid, uid, gid, want)) {
+		*err = EACCES;
+		return VIEW_FAILED;
+	}
+	return VIEW_REACHED;
+}
+
+static struct learned_path *path_entry(struct learner *l, const char *path)
+{
+	for (size_t i = 0; i < l->n_paths; i++)
+		if (strcmp(l->paths[i].path, path) == 0)
+			return &l->paths[i];
+	struct learned_path *p = ARRAY_PUSH(l->paths, l->n_paths);
+	*p = (struct learned_path){ .path = xstrdup(path) };
+	return p;
+}
+
+/* Records an open (flags as given to open) or an exec of path, relative to dirfd of task pid. */
+static void add_path(struct learner *l, pid_t pid, int dirfd, const char *path, unsigned long long flags,
+		     bool exec)
 {
 	char full[8192 + 2];
 	if (path[0] == '/') {
 		snprintf(full, sizeof(full), "%s", path);
 	} else {
-		/* Relative to the cwd or dirfd, as the host sees it (same paths for sbx's binds). */
+		/* Relative to the cwd or dirfd, as the task sees it (readlink names it in its view). */
 		char link[64], dir[4096];
 		if (dirfd == AT_FDCWD)
 			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
@@ -322,16 +447,54 @@ static void add_path(struct learner *l, pid_t pid, int dirfd, const char *path, 
 			return;
 		snprintf(full, sizeof(full), "%s/%s", strcmp(dir, "/") ? dir : "", path);
 	}
-	for (size_t i = 0; i < l->n_paths; i++)
-		if (strcmp(l->paths[i].path, full) == 0) {
-			l->paths[i].write |= write;
-			l->paths[i].exec |= exec;
+	if (!learn_path_worth_granting(full))
+		return;
+	char root[64];
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return;
+	uid_t uid;
+	gid_t gid;
+	task_ids(pid, &uid, &gid);
+	bool write = !exec && ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)));
+	bool read = !exec && (flags & O_ACCMODE) != O_WRONLY;
+	int want = exec ? X_OK : (read ? R_OK : 0) | (write ? W_OK : 0);
+	int err = 0;
+	bool on_host = false;
+	enum view_verdict v = view_check(rootfd, full, (flags & O_NOFOLLOW) != 0, want, uid, gid, &err, &on_host);
+	if (v == VIEW_FAILED && err == ENOENT && (flags & O_CREAT)) {
+		/* A new file: what must be reached is its directory, for writing. */
+		_cleanup_free_ char *parent = xstrdup(full);
+		char *slash = strrchr(parent, '/');
+		if (!slash || slash == parent)
 			return;
+		*slash = '\0';
+		if (!learn_path_worth_granting(parent))
+			return;
+		v = view_check(rootfd, parent, false, W_OK | X_OK, uid, gid, &err, &on_host);
+		if (v == VIEW_PRIVATE || (v == VIEW_FAILED && !on_host))
+			return;
+		struct learned_path *p = path_entry(l, v == VIEW_REACHED ? parent : full);
+		if (v == VIEW_REACHED) {
+			p->write = true;
+		} else if (!p->failed) {
+			p->failed = err;
+			p->failed_write = true;
 		}
-	struct learned_path *p = ARRAY_PUSH(l->paths, l->n_paths);
-	p->path = xstrdup(full);
-	p->write = write;
-	p->exec = exec;
+		return;
+	}
+	if (v == VIEW_PRIVATE || (v == VIEW_FAILED && !on_host))
+		return;  /* not a host path, or tried and absent on the host too: nothing to say */
+	struct learned_path *p = path_entry(l, full);
+	if (v == VIEW_REACHED) {
+		p->read |= read;
+		p->write |= write;
+		p->exec |= exec;
+	} else if (!p->failed) {
+		p->failed = err;
+		p->failed_write = write;
+	}
 }
 
 static void add_sockaddr(struct learner *l, int memfd, unsigned long long addr, unsigned long long len,
@@ -365,11 +528,6 @@ static void add_sockaddr(struct learner *l, int memfd, unsigned long long addr, 
 	*ARRAY_PUSH(l->nets, l->n_nets) = n;
 }
 
-static bool is_write_open(unsigned long long flags)
-{
-	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC));
-}
-
 /* The calls record_args reads: with the eBPF recorder, the only ones the filter notifies. */
 static const long arg_syscalls[] = {
 #ifdef SYS_open
@@ -387,26 +545,26 @@ static void record_args(struct learner *l, const struct seccomp_notif *req, int 
 #ifdef SYS_open
 	case SYS_open:
 		if (read_string(memfd, a[0], path, sizeof(path)))
-			add_path(l, req->pid, AT_FDCWD, path, is_write_open(a[1]), false);
+			add_path(l, req->pid, AT_FDCWD, path, a[1], false);
 		break;
 	case SYS_creat:
 		if (read_string(memfd, a[0], path, sizeof(path)))
-			add_path(l, req->pid, AT_FDCWD, path, true, false);
+			add_path(l, req->pid, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, false);
 		break;
 #endif
 	case SYS_openat:
 		if (read_string(memfd, a[1], path, sizeof(path)))
-			add_path(l, req->pid, (int)a[0], path, is_write_open(a[2]), false);
+			add_path(l, req->pid, (int)a[0], path, a[2], false);
 		break;
 	case SYS_openat2: {
 		unsigned long long how_flags = 0;
 		if (read_string(memfd, a[1], path, sizeof(path)) && read_mem(memfd, a[2], &how_flags, 8))
-			add_path(l, req->pid, (int)a[0], path, is_write_open(how_flags), false);
+			add_path(l, req->pid, (int)a[0], path, how_flags, false);
 		break;
 	}
 	case SYS_execve:
 		if (read_string(memfd, a[0], path, sizeof(path)))
-			add_path(l, req->pid, AT_FDCWD, path, false, true);
+			add_path(l, req->pid, AT_FDCWD, path, 0, true);
 		break;
 	case SYS_connect:
 		add_sockaddr(l, memfd, a[1], a[2], false);
@@ -681,6 +839,22 @@ static const char *recorder_name(const struct learner *l)
 	return l->bpf ? "eBPF recorder" : "seccomp notifier";
 }
 
+/* Sensitive, so a comment; except a write in the home itself, which grant_line explains (it needs
+ * an override no fragment writes). */
+static bool left_out(const struct learned_path *p, const char *home, const char *config_home)
+{
+	if (p->write && home && home[0] == '/' && path_within(home, p->path))
+		return false;
+	return learn_path_sensitive(home, config_home, p->path);
+}
+
+/* A refused call that no successful one covers: a failed write stays a comment even if reads
+ * of the same path worked. */
+static bool failed_only(const struct learned_path *p)
+{
+	return p->failed && !(p->failed_write ? p->write : p->read || p->exec);
+}
+
 static void write_fragment(const struct learner *l, char **cmd, char **base_opts, size_t n_base, FILE *out)
 {
 	fputs("# sbx profile fragment written by `sbx learn` from one run of:\n#  ", out);
@@ -725,33 +899,141 @@ static void write_fragment(const struct learner *l, char **cmd, char **base_opts
 	/* The home the profile parser guards is the one sbx picks for the caller. */
 	struct identity id = { 0 };
 	struct sbx_error id_err = { 0 };
-	const char *home = identity_init(&id, &id_err) == 0 ? id.home : NULL;
-	bool any_path = false;
+	bool have_id = identity_init(&id, &id_err) == 0;
+	const char *home = have_id ? id.home : NULL, *config_home = have_id ? id.config_home : NULL;
+	size_t n_grants = 0, n_sensitive = 0, n_failed = 0;
 	for (size_t i = 0; i < l->n_paths; i++) {
 		const struct learned_path *p = &l->paths[i];
-		struct stat st;
-		if (!learn_path_worth_granting(p->path))
+		bool reached = p->read || p->write || p->exec;
+		if (left_out(p, home, config_home)) {
+			n_sensitive++;
 			continue;
-		bool exists = stat(p->path, &st) == 0;
-		if (!exists && !p->write)
-			continue;  /* probed and not there on the host either */
-		if (!any_path)
-			fputs("\n# Host paths it opened that the base view does not show.\n", out);
-		any_path = true;
-		if (!exists) {
-			/* Created by the program: grant the directory it was created in. */
-			_cleanup_free_ char *dir = xstrdup(p->path);
-			char *slash = strrchr(dir, '/');
-			if (slash && slash != dir)
-				*slash = '\0';
-			grant_line(out, "bind-try", dir, true, home);
-		} else {
-			grant_line(out, p->write ? "bind-try" : "ro-bind-try", p->path, p->write, home);
 		}
+		n_grants += reached;
+		n_failed += failed_only(p);
+	}
+	if (n_grants)
+		fputs("\n# Host paths it opened that the base view does not show.\n", out);
+	for (size_t i = 0; n_grants && i < l->n_paths; i++) {
+		const struct learned_path *p = &l->paths[i];
+		if ((p->read || p->write || p->exec) && !left_out(p, home, config_home))
+			grant_line(out, p->write ? "bind-try" : "ro-bind-try", p->path, p->write, home);
+	}
+	if (n_sensitive)
+		fputs("\n# Left out: sensitive paths (shell start-up files, autostart, keys, sbx's profiles, or a\n"
+		      "# directory holding one). A program that can write or read them can escape or steal;\n"
+		      "# grant one by hand only if you must.\n", out);
+	for (size_t i = 0; n_sensitive && i < l->n_paths; i++) {
+		const struct learned_path *p = &l->paths[i];
+		if (!left_out(p, home, config_home))
+			continue;
+		fputs("# ", out);
+		comment_word(out, p->path);
+		if (p->read || p->write || p->exec)
+			fprintf(out, " (%s in the run)\n", p->write ? "written" : p->exec ? "executed" : "read");
+		else
+			fprintf(out, " (tried to %s it: %s)\n", p->failed_write ? "write" : "open",
+				strerror(p->failed));
+	}
+	if (n_failed)
+		fputs("\n# Not granted: host paths it tried and failed to open in the run (in its view they were\n"
+		      "# missing, read-only or not permitted). Grant one by hand if the program needs it.\n", out);
+	for (size_t i = 0; n_failed && i < l->n_paths; i++) {
+		const struct learned_path *p = &l->paths[i];
+		if (!failed_only(p) || left_out(p, home, config_home))
+			continue;
+		fputs("# ", out);
+		comment_word(out, p->path);
+		fprintf(out, " (%s: %s)\n", p->failed_write ? "write" : "open", strerror(p->failed));
 	}
 
 	identity_free(&id);
 	write_network(l, out);
+}
+
+/* ---- the output file ----
+ *
+ * FILE may lie inside a writable grant, where the program being learned can delete it, rewrite it
+ * or plant a symlink there while it runs. So nothing is opened by FILE's name before the run: its
+ * directory is opened then (O_PATH), and the fragment is written after the sandbox is gone (sbx has
+ * exited, and the kernel has killed its whole pid namespace) into a new file made with O_EXCL
+ * (which never follows a symlink) in that directory, and renamed over FILE. A symlink or file
+ * planted at FILE is replaced, never followed or trusted; a directory on the way swapped for a
+ * symlink during the run does not redirect the write, since the descriptor names the directory
+ * FILE was in when learn started. Refusing paths inside writable grants instead would need the
+ * whole mount plan here, and still leave the name to the program during the run. */
+
+struct output {
+	int dirfd;   /* FILE's directory, opened before the run */
+	char *name;  /* FILE's last component */
+};
+
+static int output_open(struct output *o, const char *path, struct sbx_error *err)
+{
+	*o = (struct output){ .dirfd = -1 };
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return sbx_fail(err, EINVAL, "learn: %s: not a file name", path);
+	_cleanup_free_ char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	o->dirfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0)
+		return sbx_fail(err, errno, "learn: %s: cannot open its directory", path);
+	struct stat st;
+	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+		close(o->dirfd);
+		o->dirfd = -1;
+		return sbx_fail(err, EISDIR, "learn: %s", path);
+	}
+	o->name = xstrdup(name);
+	return 0;
+}
+
+static void output_close(struct output *o)
+{
+	if (o->dirfd >= 0)
+		close(o->dirfd);
+	free(o->name);
+	*o = (struct output){ .dirfd = -1 };
+}
+
+/* Writes len bytes of text to a new file next to FILE and renames it over FILE. */
+static int output_commit(const struct output *o, const char *text, size_t len, const char *path,
+			 struct sbx_error *err)
+{
+	char tmp[64];
+	int fd = -1;
+	for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
+		unsigned long long rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			rnd ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)attempt;
+		snprintf(tmp, sizeof(tmp), ".sbx-learn-%016llx.tmp", rnd);
+		fd = openat(o->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			return sbx_fail(err, errno, "learn: cannot create a file next to %s", path);
+	}
+	if (fd < 0)
+		return sbx_fail(err, EEXIST, "learn: cannot create a file next to %s", path);
+	int r = 0;
+	for (size_t done = 0; r == 0 && done < len;) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			r = sbx_fail(err, n < 0 ? errno : EIO, "learn: writing %s", path);
+		else
+			done += (size_t)n;
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = sbx_fail(err, errno, "learn: writing %s", path);
+	if (close(fd) < 0 && r == 0)
+		r = sbx_fail(err, errno, "learn: writing %s", path);
+	/* rename replaces whatever is at FILE now, a symlink included, without following it. */
+	if (r == 0 && renameat(o->dirfd, tmp, o->dirfd, o->name) < 0)
+		r = sbx_fail(err, errno, "learn: cannot put the fragment in place at %s", path);
+	if (r < 0)
+		unlinkat(o->dirfd, tmp, 0);
+	return r;
 }
 
 static void learner_free(struct learner *l)
@@ -817,10 +1099,21 @@ int learn_main(int argc, char **argv)
 	for (size_t i = 0; i < n_cmd; i++)
 		sbx_argv[k++] = cmd[i];
 
-	FILE *out = stdout;
-	if (output && !(out = fopen(output, "we"))) {
-		sbx_fail(&err, errno, "learn: %s", output);
+	struct output dest = { .dirfd = -1 };
+	if (output && output_open(&dest, output, &err) < 0) {
 		sbx_report(&err);
+		free(sbx_argv);
+		free(base);
+		return SBX_EXIT_FAILURE;
+	}
+	/* The fragment is kept in memory until the sandbox is gone (see output_commit). */
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = output ? open_memstream(&text, &text_len) : stdout;
+	if (!out) {
+		sbx_fail(&err, errno, "learn: cannot hold the fragment in memory");
+		sbx_report(&err);
+		output_close(&dest);
 		free(sbx_argv);
 		free(base);
 		return SBX_EXIT_FAILURE;
@@ -900,6 +1193,8 @@ int learn_main(int argc, char **argv)
 		sbx_fail(&err, errno, "learn: writing %s", output ? output : "standard output");
 		goto fail;
 	}
+	if (output && output_commit(&dest, text, text_len, output, &err) < 0)
+		goto fail;
 	{
 		size_t n_used = 0;
 		for (int nr = 0; nr < MAX_NR; nr++)
@@ -916,6 +1211,8 @@ fail:
 done:
 	if (out != stdout)
 		fclose(out);
+	free(text);
+	output_close(&dest);
 	learner_free(&l);
 	free(sbx_argv);
 	free(base);

@@ -47,6 +47,8 @@ enum relax {
 	RELAX_DEVEL = 1u << 0,      /* ptrace, perf_event_open, personality: debuggers and profilers */
 	RELAX_USERNS = 1u << 1,     /* nested user namespaces (Chromium-style browser sandboxes) */
 	RELAX_MULTIARCH = 1u << 2,  /* i386/x32 ABIs and modify_ldt (Wine, old binaries) */
+	RELAX_JIT = 1u << 3,        /* memfd_create(MFD_EXEC) and execveat(AT_EMPTY_PATH): running code
+				     * that is not a file in the view */
 };
 
 enum seccomp_action {

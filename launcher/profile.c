@@ -981,12 +981,14 @@ static int d_allow(struct parser *ps, struct line *ln)
 			relax |= RELAX_USERNS;
 		else if (strcmp(v, "multiarch") == 0)
 			relax |= RELAX_MULTIARCH;
+		else if (strcmp(v, "jit") == 0)
+			relax |= RELAX_JIT;
 		else if (strcmp(v, "abstract-unix") == 0)
 			abstract = true;
 		else if (strcmp(v, "signals") == 0)
 			signals = true;
 		else
-			return FAIL_TOK(ps, ln, arg(ln, i), "expected devel, userns, multiarch, abstract-unix or signals");
+			return FAIL_TOK(ps, ln, arg(ln, i), "expected devel, userns, multiarch, jit, abstract-unix or signals");
 	}
 	ps->p->relax |= relax;
 	if (abstract)
@@ -1381,7 +1383,7 @@ static const struct directive directives[] = {
 	{ "unsetenv", d_unsetenv, 1, PROFILE_MAX_ARGS, "unsetenv NAME..." },
 	{ "keepenv", d_keepenv, 1, PROFILE_MAX_ARGS, "keepenv NAME|PREFIX*..." },
 	{ "clearenv", d_clearenv, 0, 0, "clearenv" },
-	{ "allow", d_allow, 1, 5, "allow devel|userns|multiarch|abstract-unix|signals..." },
+	{ "allow", d_allow, 1, 5, "allow devel|userns|multiarch|jit|abstract-unix|signals..." },
 	{ "syscalls", d_syscalls, 1, PROFILE_MAX_ARGS, "syscalls allow|deny|errno E|kill|log NAME... | syscalls allowlist" },
 	{ "landlock", d_landlock, 1, 1, "landlock required|optional" },
 	{ "apparmor", d_apparmor, 1, 2, "apparmor NAME [optional]" },

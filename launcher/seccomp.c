@@ -22,6 +22,13 @@
  *     even then: a nested sandbox gets namespaces, never the host's or a rearranged view.
  *   - personality: only PER_LINUX passes (the query 0xffffffff too is refused, as in Flatpak);
  *     'devel' allows all, with ptrace, perf_event_open, process_vm_* and kcmp.
+ *   - Code that is not a file in the view: Landlock does not check internal mounts, so a memfd
+ *     runs although a copy in /tmp would not. memfd_create(MFD_EXEC) and execveat(AT_EMPTY_PATH)
+ *     (glibc's fexecve, which falls back to /proc/self/fd only on ENOSYS) are EACCES, as with the
+ *     kernel's vm.memfd_noexec=2, unless 'jit' or 'devel'. Limit: exec of /proc/self/fd/N of a
+ *     memfd made without MFD_NOEXEC_SEAL (executable while the host's vm.memfd_noexec is 0) passes
+ *     a pointer seccomp cannot read; only that sysctl stops it, and its file belongs to the
+ *     initial namespace's root, so an unprivileged sandbox cannot set it for its pid namespace.
  *   - Syscalls newer than libseccomp's tables (open_tree_attr...) are matched by number in the
  *     native ABI.
  *
@@ -43,6 +50,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <stdint.h>
@@ -59,6 +67,9 @@
 #endif
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
 #endif
 
 /* Allowlist default: ENOSYS, because libc and runtimes treat it as "kernel too old" and fall back
@@ -224,6 +235,8 @@ static const char *relax_name(unsigned bit)
 		return "userns";
 	case RELAX_MULTIARCH:
 		return "multiarch";
+	case RELAX_JIT:
+		return "jit";
 	}
 	return "?";
 }
@@ -411,6 +424,17 @@ static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter
 			return r;
 	}
 
+	/* Executable memfds, and running any descriptor (fexecve): see the top of the file. */
+	if (!(p->relax & (RELAX_JIT | RELAX_DEVEL))) {
+		r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "memfd_create",
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC, MFD_EXEC), err);
+		if (r == 0)
+			r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "execveat",
+				     SCMP_A4(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH), err);
+		if (r < 0)
+			return r;
+	}
+
 	/* socket(): deny every gap between the allowed families, then everything above the last
 	 * (which, compared on 64 bits, also catches high bits and negative ints). */
 	int lo = 0;
@@ -428,7 +452,7 @@ static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter
 	if (r < 0)
 		return r;
 
-	*n_syscalls = a.added + 5;  /* + clone, unshare, ioctl, personality, socket */
+	*n_syscalls = a.added + 7;  /* + clone, unshare, ioctl, personality, memfd_create, execveat, socket */
 	*out = TAKE_PTR(ctx);
 	return 0;
 }
@@ -891,7 +915,7 @@ static int print_name(const char *name, void *userdata)
 static void relax_list(const struct policy *p, FILE *out, bool json)
 {
 	size_t n = 0;
-	for (unsigned bit = RELAX_DEVEL; bit <= RELAX_MULTIARCH; bit <<= 1)
+	for (unsigned bit = RELAX_DEVEL; bit <= RELAX_JIT; bit <<= 1)
 		if (p->relax & bit)
 			fprintf(out, json ? "%s\"%s\"" : "%s%s", n++ ? (json ? "," : " ") : "", relax_name(bit));
 	if (!n && !json)
@@ -954,6 +978,10 @@ void seccomp_explain(const struct policy *p, FILE *out)
 	fputs("    EPERM ioctl TIOCSTI and TIOCLINUX, low 32 bits compared (terminal input injection)\n", out);
 	fprintf(out, "    %s personality other than PER_LINUX%s\n", p->relax & RELAX_DEVEL ? "LIFTED" : "EPERM",
 		p->relax & RELAX_DEVEL ? " (by 'devel')" : "");
+	bool jit = p->relax & (RELAX_JIT | RELAX_DEVEL);
+	fprintf(out, "    %s memfd_create with MFD_EXEC and execveat with AT_EMPTY_PATH (fexecve): code that is "
+		     "not a file in the view%s\n", jit ? "LIFTED" : "EACCES",
+		!jit ? "" : p->relax & RELAX_JIT ? " (by 'jit')" : " (by 'devel')");
 	fputs("    EAFNOSUPPORT socket families other than AF_UNSPEC AF_UNIX AF_INET AF_INET6 AF_NETLINK\n",
 	      out);
 	if (has_compat_set(p))
@@ -998,6 +1026,9 @@ void seccomp_explain_json(const struct policy *p, FILE *out)
 	fprintf(out, ",{\"why\":\"personality\",\"errno\":\"EPERM\",\"lifted\":%s,"
 		     "\"syscalls\":[\"personality\"],\"args\":\"!= PER_LINUX\"}",
 		p->relax & RELAX_DEVEL ? "true" : "false");
+	fprintf(out, ",{\"why\":\"executable memfds and fexecve\",\"errno\":\"EACCES\",\"lifted\":%s,"
+		     "\"syscalls\":[\"memfd_create\",\"execveat\"],\"args\":\"MFD_EXEC; AT_EMPTY_PATH\"}",
+		p->relax & (RELAX_JIT | RELAX_DEVEL) ? "true" : "false");
 	fputs(",{\"why\":\"socket families\",\"errno\":\"EAFNOSUPPORT\",\"lifted\":false,"
 	      "\"syscalls\":[\"socket\"],\"args\":\"family not in AF_UNSPEC AF_UNIX AF_INET AF_INET6 "
 	      "AF_NETLINK\"}]", out);

@@ -50,3 +50,64 @@ load escape
 @test "AF_PACKET, AF_VSOCK and AF_ALG sockets cannot be created" {
 	for_variants expect_blocked sockets
 }
+
+# Layer: seccomp (memfd_create with MFD_EXEC and execveat with AT_EMPTY_PATH: EACCES unless
+# --allow jit or devel); Landlock and the view for O_TMPFILE and unlinked copies in /tmp and
+# /dev/shm. Landlock does not check internal mounts such as memfd's, so without the seccomp rules
+# a memfd runs code that was never a file in the view (fileless payloads).
+@test "executable memfds: memfd_create(MFD_EXEC), fexecve of a memfd, O_TMPFILE and unlinked copies do not run" {
+	for_variants expect_blocked memfd-exec
+}
+
+memfd_controls() {
+	local who=$1 out rc=0
+	# Control: without sbx the same probe runs its payload every way.
+	out=$(run_as "$who" "$HELPERS/escape-probe" memfd-exec 2>&1) || rc=$?
+	show "$who no sandbox" "$out"
+	[ "$rc" -eq 1 ] || return 1
+	grep -q '^ESCAPED memfd+execveat-empty OK' <<<"$out" || return 1
+	grep -q '^ESCAPED memfd_create(MFD_EXEC) OK' <<<"$out" || return 1
+	# With the relaxation, inside the sandbox, memfds run again (tmp copies stay refused).
+	rc=0
+	out=$(run_as "$who" "$SBX" --quiet --allow jit --ro-bind "$HELPERS:/helpers" -- /helpers/escape-probe memfd-exec 2>&1) || rc=$?
+	show "$who --allow jit" "$out"
+	[ "$rc" -eq 1 ] || return 1
+	grep -q '^ESCAPED memfd+execveat-empty OK' <<<"$out" || return 1
+	grep -q '^ESCAPED memfd-exec+execveat-empty OK' <<<"$out" || return 1
+	grep -q '^BLOCKED tmpfile:/tmp+execveat-empty' <<<"$out" || return 1
+	out=$(run_as "$who" "$SBX" --explain --allow jit -- /bin/true 2>&1)
+	grep -q "LIFTED memfd_create with MFD_EXEC.*(by 'jit')" <<<"$out" || { show "$who explain" "$out"; return 1; }
+	out=$(run_as "$who" "$SBX" --explain --json --allow jit -- /bin/true 2>/dev/null)
+	[ "$(jq -r '.relaxations.jit' <<<"$out")" = true ] || { show "$who json" "$out"; return 1; }
+}
+
+@test "executable memfds: the probe runs a memfd without sbx and inside with --allow jit (controls)" {
+	memfd_controls user
+	if [ "$(id -u)" -eq 0 ]; then memfd_controls root; fi
+}
+
+memfd_shm_works() {
+	local who=$1 variant=$2 out rc=0
+	out=$(escape_sbx "$who" "$variant" -- /helpers/escape-probe memfd-shm 2>&1) || rc=$?
+	show "$who $variant" "$out"
+	[ "$rc" -eq 0 ] && grep -qx 'INFO memfd-shared-memory OK' <<<"$out"
+}
+
+# Not an escape: what the memfd rules must leave alone (Wayland, PulseAudio and PipeWire buffers).
+@test "executable memfds: a memfd used as shared memory (memfd_create, ftruncate, mmap, seals) still works" {
+	for_variants memfd_shm_works
+}
+
+# Known limit (SECURITY.md, open weaknesses): a memfd made without MFD_EXEC or MFD_NOEXEC_SEAL is
+# executable while the host's vm.memfd_noexec is 0, and exec of its /proc/self/fd/N link hands
+# seccomp only a pointer. The pid-namespaced sysctl that would close it belongs to the initial
+# namespace's root. Skipped (with the reason) while it is open; passes once it is closed.
+@test "executable memfds: exec of a plain memfd through /proc/self/fd (known limit)" {
+	local out rc=0
+	out=$(escape_sbx user default -- /helpers/escape-probe memfd-procfd 2>&1) || rc=$?
+	show "user default" "$out"
+	if [ "$rc" -eq 1 ]; then
+		skip "open: exec of /proc/self/fd/N of a memfd made without MFD_EXEC runs (vm.memfd_noexec=$(cat /proc/sys/vm/memfd_noexec))"
+	fi
+	for_variants expect_blocked memfd-procfd
+}

@@ -916,6 +916,178 @@ static void probe_sockets(void)
 	surface("socket(AF_ALG)+bind", s_alg);
 }
 
+/* ---- memfd: running code that was never a file in the view (memfd_create, O_TMPFILE, an unlinked
+ * file) through execveat(fd, "", AT_EMPTY_PATH) (glibc's fexecve) or the /proc/self/fd magic link.
+ * Landlock does not check internal mounts such as memfd's, so only seccomp stands in the way. The
+ * payload is a copy of this (static) probe, run as "escape-probe exec-marker", which exits 42. */
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+#define EXEC_MARKER_CODE 42
+
+static bool copy_self(int fd)
+{
+	int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return false;
+	char buf[65536];
+	ssize_t n;
+	bool ok = true;
+	while (ok && (n = read(self, buf, sizeof(buf))) > 0)
+		ok = write(fd, buf, (size_t)n) == n;
+	close(self);
+	return ok && n == 0;
+}
+
+/* How the payload is made and how it is run. */
+struct exec_way {
+	const char *made;  /* memfd, memfd-exec, tmpfile:DIR, unlinked:DIR */
+	const char *run;   /* execveat-empty, proc-fd, execveat-proc-fd */
+};
+
+static int make_payload(const char *made)
+{
+	int fd = -1;
+	if (!strcmp(made, "memfd")) {
+		fd = (int)syscall(SYS_memfd_create, "payload", 0U);
+	} else if (!strcmp(made, "memfd-exec")) {
+		fd = (int)syscall(SYS_memfd_create, "payload", MFD_EXEC);
+	} else if (!strncmp(made, "tmpfile:", 8)) {
+		fd = open(made + 8, O_TMPFILE | O_RDWR, 0700);
+	} else if (!strncmp(made, "unlinked:", 9)) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/escape-probe-payload-%d", made + 9, (int)getpid());
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0700);
+		if (fd >= 0)
+			unlink(path);
+	}
+	if (fd < 0)
+		return -1;
+	if (!copy_self(fd)) {
+		int e = errno;
+		close(fd);
+		errno = e ? e : EIO;
+		return -1;
+	}
+	if (!strncmp(made, "memfd", 5))
+		return fd;
+	/* A file open for writing cannot be executed (ETXTBSY): keep only a read-only descriptor,
+	 * reopened through the magic link as an attacker would. */
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	int ro = open(link, O_RDONLY);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return ro;
+}
+
+/* Forks a child that runs the payload; 0 when the payload ran (exit 42), else -1 and errno. */
+static long exec_payload(const void *arg)
+{
+	const struct exec_way *w = arg;
+	int fd = make_payload(w->made);
+	if (fd < 0)
+		return -1;
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	char *argv[] = { "escape-probe", "exec-marker", NULL };
+	char *envp[] = { NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!strcmp(w->run, "execveat-empty"))
+			syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		else if (!strcmp(w->run, "proc-fd"))
+			execve(link, argv, envp);
+		else
+			syscall(SYS_execveat, AT_FDCWD, link, argv, envp, 0);
+		_exit(errno > 0 && errno < 100 ? 100 + errno : 99);
+	}
+	int e = errno;
+	close(fd);
+	if (pid < 0) {
+		errno = e;
+		return -1;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == EXEC_MARKER_CODE)
+		return 0;
+	errno = WIFEXITED(st) && WEXITSTATUS(st) > 100 ? WEXITSTATUS(st) - 100 : ECHILD;
+	return -1;
+}
+
+static long memfd_exec_create(const void *a)
+{
+	(void)a;
+	return syscall(SYS_memfd_create, "payload", MFD_EXEC);
+}
+
+static void try_exec_ways(const char *const *made, size_t n_made, const char *const *runs, size_t n_runs)
+{
+	for (size_t i = 0; i < n_made; i++)
+		for (size_t j = 0; j < n_runs; j++) {
+			struct exec_way w = { made[i], runs[j] };
+			char attempt[96];
+			snprintf(attempt, sizeof(attempt), "%s+%s", made[i], runs[j]);
+			must_fail(attempt, exec_payload, &w);
+		}
+}
+
+static const char *const all_runs[] = { "execveat-empty", "proc-fd", "execveat-proc-fd" };
+
+/* Everything but the /proc/self/fd magic link to a memfd made without MFD_EXEC (memfd-procfd). */
+static void probe_memfd_exec(void)
+{
+	must_fail("memfd_create(MFD_EXEC)", memfd_exec_create, NULL);
+	static const char *const made[] = { "memfd-exec", "tmpfile:/tmp", "tmpfile:/dev/shm",
+					    "unlinked:/tmp", "unlinked:/dev/shm" };
+	try_exec_ways(made, sizeof(made) / sizeof(made[0]), all_runs, 3);
+	static const char *const plain[] = { "memfd" };
+	try_exec_ways(plain, 1, all_runs, 1);  /* execveat-empty: glibc's fexecve */
+}
+
+/* A memfd made without MFD_EXEC or MFD_NOEXEC_SEAL is executable while vm.memfd_noexec is 0, and
+ * exec of its /proc/self/fd link passes only a path pointer to seccomp. */
+static void probe_memfd_procfd(void)
+{
+	static const char *const plain[] = { "memfd" };
+	try_exec_ways(plain, 1, all_runs + 1, 2);
+}
+
+/* ---- memfd-shm: ordinary memfd use (shared memory, Wayland and PulseAudio buffers) must keep
+ * working: memfd_create, ftruncate, a shared mapping seen through a second mapping, sealing. */
+
+static long memfd_shm(const void *a)
+{
+	(void)a;
+	int fd = (int)syscall(SYS_memfd_create, "shm", 1U /* MFD_CLOEXEC */ | 2U /* MFD_ALLOW_SEALING */);
+	if (fd < 0 || ftruncate(fd, 8192) < 0)
+		return -1;
+	char *w = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *r = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+	if (w == MAP_FAILED || r == MAP_FAILED)
+		return -1;
+	strcpy(w + 4096, "shared");
+	if (strcmp(r + 4096, "shared") != 0) {
+		errno = EIO;
+		return -1;
+	}
+	return fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW);
+}
+
+static void probe_memfd_shm(void)
+{
+	char buf[64];
+	/* Not an escape: this must work, and the caller checks that it says OK. */
+	report(INFO_ONLY, "memfd-shared-memory", "%s", contained(memfd_shm, NULL, buf, sizeof(buf)));
+}
+
 /* ---- setuid: executing a setuid-root binary must not raise the effective uid ---- */
 
 static void read_status_field(pid_t pid, const char *field, char *out, size_t len)
@@ -1204,7 +1376,8 @@ static int usage(void)
 		"usage: escape-probe CLASS [ARG...]\n"
 		"  tty MARKER | fds | init | exe | ptrace | procsys | proc-host HEAD TAIL | signal PID [all]\n"
 		"  abstract NAME | unix PATH | tcp PORT | userns | mount | keyring | perf | io_uring | bpf | handle\n"
-		"  sockets | setuid | devices | sys | create PATH... | detach MARKER SECONDS\n");
+		"  sockets | setuid | devices | sys | create PATH... | detach MARKER SECONDS\n"
+		"  memfd-exec | memfd-procfd | memfd-shm\n");
 	return 2;
 }
 
@@ -1214,6 +1387,8 @@ int main(int argc, char **argv)
 		return usage();
 	const char *c = argv[1];
 	bool host_check = false;
+	if (!strcmp(c, "exec-marker"))
+		return EXEC_MARKER_CODE;  /* the payload of memfd-exec ran */
 	if (!strcmp(c, "tty") && argc == 3)
 		probe_tty(argv[2]);
 	else if (!strcmp(c, "fds"))
@@ -1252,6 +1427,12 @@ int main(int argc, char **argv)
 		probe_handle();
 	else if (!strcmp(c, "sockets"))
 		probe_sockets();
+	else if (!strcmp(c, "memfd-exec"))
+		probe_memfd_exec();
+	else if (!strcmp(c, "memfd-procfd"))
+		probe_memfd_procfd();
+	else if (!strcmp(c, "memfd-shm"))
+		probe_memfd_shm();
 	else if (!strcmp(c, "setuid"))
 		probe_setuid();
 	else if (!strcmp(c, "devices"))

@@ -59,8 +59,9 @@ teardown() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	rm -f "$TEST_HOME/learn-input.txt" "$TEST_HOME/odd name#1.txt"
+	rm -f "$TEST_HOME/learn-input.txt" "$TEST_HOME/odd name#1.txt" "$TEST_HOME/created"
 	rm -rf "$dir"
+	sbx_cleanup
 }
 
 start_server() {
@@ -144,7 +145,7 @@ learn_curl() {
 	learn_curl user
 }
 
-@test "learn python3 running a script: exit status, syscalls and the hidden home file it read" {
+@test "learn python3 running a script: exit status, syscalls; the hidden home file it failed to read is only a comment" {
 	echo "secret input" >"$TEST_HOME/learn-input.txt"
 	chown "$TEST_UID:$TEST_GID" "$TEST_HOME/learn-input.txt"
 	run as_user "$SBX" learn -o "$dir/py.profile" --ro-bind "$dir:/learn" -- \
@@ -157,8 +158,9 @@ learn_curl() {
 	grep -qx openat "$dir/names"
 	grep -qx read "$dir/names"
 	! grep -qx getpriority "$dir/names"
-	# The base view hides $HOME: the file the script tried to read is offered as a grant.
-	grep -qx "ro-bind-try $TEST_HOME/learn-input.txt" "$dir/py.profile"
+	# The base view hides $HOME: the open failed, so the file is named in a comment, not granted.
+	! grep -q "bind.*learn-input.txt" "$dir/py.profile"
+	grep -q "^#  $TEST_HOME/learn-input.txt (open: No such file or directory)" "$dir/py.profile"
 	# No network was used.
 	! grep -Eq '^(net host|net-connect|net-bind)' "$dir/py.profile"
 }
@@ -185,9 +187,9 @@ learn_curl() {
 @test "the fragment is a valid profile whatever the command line and the path names" {
 	echo "odd input" >"$TEST_HOME/odd name#1.txt"
 	chown "$TEST_UID:$TEST_GID" "$TEST_HOME/odd name#1.txt"
-	# A newline in an argument, a hidden home file with a blank and a '#' in its name, and a
-	# file created in the home itself.
-	run as_user "$SBX" learn -o "$dir/odd.profile" -- python3 -c 'import os
+	# A newline in an argument, a home file with a blank and a '#' in its name, and a file
+	# created in the home itself (granted read-write by the base, so both calls succeed).
+	run as_user "$SBX" learn -o "$dir/odd.profile" --bind "$TEST_HOME" -- python3 -c 'import os
 try: open(os.path.expanduser("~/odd name#1.txt")).read()
 except OSError: pass
 open(os.path.expanduser("~/created"), "w").close()'
@@ -278,4 +280,60 @@ PY
 		[ "$status" -eq 0 ]
 		[[ $output != *"foreign ABI"* ]]
 	done
+}
+
+# Issue 17 (5): the program being learned is untrusted and must not be able to steer the fragment
+# into granting host paths: its own private home is not the host's, failed calls are comments, and
+# sensitive paths are comments whatever happened.
+@test "learn: listing the private home, reading absent secrets and writing autostart grant nothing (user)" {
+	[ -e "$TEST_HOME/.profile" ] || { make_user_file "$TEST_HOME/.profile" "# profile"; }
+	if [ ! -d "$TEST_HOME/.ssh" ]; then
+		as_user mkdir -m 700 "$TEST_HOME/.ssh"
+		cleanup_path "$TEST_HOME/.ssh"
+	fi
+	[ -e "$TEST_HOME/.ssh/id_rsa" ] || { make_user_file "$TEST_HOME/.ssh/id_rsa" "PRIVATE KEY"; chmod 600 "$TEST_HOME/.ssh/id_rsa"; }
+	if [ ! -d "$TEST_HOME/.config/autostart" ]; then
+		[ -d "$TEST_HOME/.config" ] || cleanup_path "$TEST_HOME/.config"
+		as_user mkdir -p "$TEST_HOME/.config/autostart"
+		cleanup_path "$TEST_HOME/.config/autostart"
+	fi
+	# shellcheck disable=SC2016 # expanded by the sandboxed shell
+	run as_user "$SBX" learn -o "$dir/home.profile" -- \
+		sh -c 'ls $HOME; cat $HOME/.profile; cat $HOME/.ssh/id_rsa; echo x > $HOME/.config/autostart/evil.desktop'
+	echo "$output"
+	cat "$dir/home.profile"
+	[ ! -e "$TEST_HOME/.config/autostart/evil.desktop" ]
+	# No grant of anything in or above the home, nor of any path at all: every call here failed
+	# or touched the sandbox's own tmpfs home.
+	! grep -Eq "^(override )?(ro-)?bind(-try)? " "$dir/home.profile"
+	# The sensitive ones it tried are named as left out.
+	grep -q "^# Left out: sensitive paths" "$dir/home.profile"
+	grep -q "^#  $TEST_HOME/.profile (tried to open it: No such file or directory)" "$dir/home.profile"
+	grep -q "^#  $TEST_HOME/.ssh/id_rsa (tried to open it: No such file or directory)" "$dir/home.profile"
+	grep -q "^#  $TEST_HOME/.config/autostart/evil.desktop (tried to write it: No such file or directory)" "$dir/home.profile"
+	run sbx_user profile check "$dir/home.profile"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+# The control: what the run really reached through its base grants is still granted, and a write
+# the view refused (a read-only grant) is not turned into a read-write grant.
+@test "learn: files read and created through the base's grants are granted; a refused write is a comment (user)" {
+	# /var/tmp is private in every sandbox and never granted: directories in the home, then.
+	as_user mkdir "$TEST_HOME/learn-ro" "$TEST_HOME/learn-rw"
+	cleanup_path "$TEST_HOME/learn-ro" "$TEST_HOME/learn-rw"
+	make_user_file "$TEST_HOME/learn-ro/data.txt" "data"
+	# shellcheck disable=SC2016 # expanded by the sandboxed shell
+	run as_user "$SBX" learn -o "$dir/grants.profile" --ro-bind "$TEST_HOME/learn-ro" --bind "$TEST_HOME/learn-rw" -- \
+		sh -c 'cat $HOME/learn-ro/data.txt; echo new > $HOME/learn-rw/new.txt; echo x >> $HOME/learn-ro/data.txt; true'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cat "$dir/grants.profile"
+	grep -qx "ro-bind-try $TEST_HOME/learn-ro/data.txt" "$dir/grants.profile"
+	grep -qx "bind-try $TEST_HOME/learn-rw" "$dir/grants.profile"
+	! grep -q "^bind-try $TEST_HOME/learn-ro" "$dir/grants.profile"
+	grep -q "^#  $TEST_HOME/learn-ro/data.txt (write: Read-only file system)" "$dir/grants.profile"
+	run sbx_user profile check "$dir/grants.profile"
+	echo "$output"
+	[ "$status" -eq 0 ]
 }

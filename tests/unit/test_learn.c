@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "learn.h"
 #include "syscall_groups.h"
@@ -123,6 +124,43 @@ static void test_paths_worth_granting(void **state)
 	assert_false(learn_path_worth_granting(NULL));
 }
 
+static void test_paths_sensitive(void **state)
+{
+	(void)state;
+	const char *home = "/home/u", *cfg = "/home/u/.cfg";
+	/* the files and directories themselves, and below them */
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.bashrc"));
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.profile"));
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.ssh/id_rsa"));
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.gnupg"));
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.config/autostart/evil.desktop"));
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.cfg/autostart"));  /* XDG_CONFIG_HOME */
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.cfg/sbx/profiles/x.profile"));
+	assert_true(learn_path_sensitive(home, cfg, "/etc/sbx/profiles"));
+	/* directories holding one */
+	assert_true(learn_path_sensitive(home, cfg, "/home/u"));
+	assert_true(learn_path_sensitive(home, cfg, "/home/u/.config"));
+	assert_true(learn_path_sensitive(home, cfg, "/home"));
+	/* ordinary ones */
+	assert_false(learn_path_sensitive(home, cfg, "/home/u/Documents/a.txt"));
+	assert_false(learn_path_sensitive(home, cfg, "/home/u/.config/app"));
+	assert_false(learn_path_sensitive(home, cfg, "/home/u/.profile.d"));  /* per component */
+	assert_false(learn_path_sensitive(home, cfg, "/opt/app"));
+	assert_false(learn_path_sensitive(NULL, NULL, "/home/u/.ssh"));
+}
+
+static void test_may_access(void **state)
+{
+	(void)state;
+	assert_true(learn_may_access(0600, 1000, 1000, 1000, 1000, R_OK | W_OK));
+	assert_false(learn_may_access(0600, 1000, 1000, 1001, 1000, R_OK));  /* group bits: none */
+	assert_true(learn_may_access(0640, 0, 1000, 1001, 1000, R_OK));
+	assert_false(learn_may_access(0640, 0, 1000, 1001, 1000, W_OK));
+	assert_true(learn_may_access(0755, 0, 0, 65534, 65534, R_OK | X_OK));
+	assert_false(learn_may_access(0755, 0, 0, 65534, 65534, W_OK));
+	assert_false(learn_may_access(0444, 1000, 1000, 1000, 1000, W_OK));  /* owner bits win */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +168,8 @@ int main(void)
 		cmocka_unit_test(test_partial_group_stays_names),
 		cmocka_unit_test(test_nested_group_not_repeated),
 		cmocka_unit_test(test_paths_worth_granting),
+		cmocka_unit_test(test_paths_sensitive),
+		cmocka_unit_test(test_may_access),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -215,7 +215,7 @@ static void test_limits_and_protections(void **state)
 				   "cpu-max 50%\n"
 				   "landlock optional\n"
 				   "limits-optional\n"
-				   "allow devel userns abstract-unix\n",
+				   "allow devel userns jit abstract-unix\n",
 			     &err), 0);
 	assert_true(p.rlimits[RLIMIT_NOFILE].set);
 	assert_int_equal(p.rlimits[RLIMIT_NOFILE].soft, 1024);
@@ -230,7 +230,7 @@ static void test_limits_and_protections(void **state)
 	assert_string_equal(p.cgroup.origin, "t.profile:7");
 	assert_int_equal(p.landlock, REQ_OPTIONAL);
 	assert_int_equal(p.cgroup.requirement, REQ_OPTIONAL);
-	assert_int_equal(p.relax, RELAX_DEVEL | RELAX_USERNS);
+	assert_int_equal(p.relax, RELAX_DEVEL | RELAX_USERNS | RELAX_JIT);
 	assert_false(p.scope_abstract_unix);
 	assert_true(p.scope_signals);
 	policy_free(&p);
