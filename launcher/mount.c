@@ -191,9 +191,9 @@ static void plan_protect_grants(struct mount_plan *plan)
 		for (size_t k = 0; k < plan->n_places; k++) {
 			if (!file_id_eq(&id, &plan->places[k].id))
 				continue;
+			/* plan_add may move the array: g is not used past this point. */
 			_cleanup_free_ char *inside = protect_dst(&plan->steps[i], &plan->places[k]);
 			plan_add(plan, STEP_PROTECT, NULL, inside, "protect");
-			g = &plan->steps[i];  /* plan_add may have moved the array */
 		}
 	}
 }
