@@ -821,7 +821,10 @@ check_cwd() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "pwd=$d/sub PWD=$d/sub" ]
-	# Not visible: $HOME.
+	# Not visible (a shared directory, which the default profile's bind-try ${CWD} leaves out): $HOME.
+	mkdir "$d/shared"
+	chmod 1777 "$d/shared"
+	set_cwd "$who" "$d/shared"
 	run sbx_as "$who" -- sh -c 'echo "pwd=$(pwd -P) PWD=$PWD"'
 	echo "$output"
 	[ "$status" -eq 0 ]
