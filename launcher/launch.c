@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "rlimits.h"
 #include "net.h"
 #include "seccomp.h"
+#include "tty.h"
 
 #define TIMEOUT_GRACE_MS 5000
 
@@ -127,7 +129,8 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 }
 
 _Noreturn static void child_main(const struct policy *p, const struct identity *id,
-				 struct mount_plan *plan, struct sandbox_env *env, int sync_fd)
+				 struct mount_plan *plan, struct sandbox_env *env, const struct sbx_tty *tty,
+				 int sync_fd)
 {
 	struct sbx_error err = { 0 };
 	/* sbx's death, even by SIGKILL, takes pid 1 and so the whole pid namespace with it. */
@@ -137,7 +140,7 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
 
-	if (child_setup(p, id, plan, env, sync_fd, &err) < 0) {
+	if (tty_attach(tty, &err) < 0 || child_setup(p, id, plan, env, sync_fd, &err) < 0) {
 		sbx_report(&err);
 		_exit(SBX_EXIT_FAILURE);
 	}
@@ -183,8 +186,10 @@ static void send_signal(int pidfd, int sig)
 	syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-/* Waits for pid 1, forwarding signals sent to sbx and enforcing the timeout. */
-static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct sandbox_outcome *out)
+/* Waits for pid 1, forwarding signals sent to sbx and enforcing the timeout; with a pty, relays
+ * it meanwhile (sigfd then delivers the signals). */
+static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct sbx_tty *tty, int sigfd,
+			struct sandbox_outcome *out)
 {
 	sigset_t set;
 	init_forwarded_signals(&set);
@@ -199,17 +204,20 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 				out->signal = out->exit_code - 128;
 			return out->exit_code;
 		}
-		siginfo_t si;
-		struct timespec ts = { .tv_sec = 3600 };
-		if (deadline) {
-			long long left = deadline - now_ms();
-			if (left < 0)
-				left = 0;
-			ts.tv_sec = left / 1000;
-			ts.tv_nsec = (left % 1000) * 1000000;
+		long long left = deadline ? deadline - now_ms() : 3600 * 1000;
+		if (left < 0)
+			left = 0;
+		int sig = -1;
+		if (tty->master >= 0) {
+			struct signalfd_siginfo si;
+			if (tty_relay(tty, sigfd, (int)left) && read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				sig = (int)si.ssi_signo;
+		} else {
+			siginfo_t si;
+			struct timespec ts = { .tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000 };
+			sig = sigtimedwait(&set, &si, &ts);
 		}
-		int sig = sigtimedwait(&set, &si, &ts);
-		if (sig < 0 && errno == EAGAIN && deadline && now_ms() >= deadline) {
+		if (sig < 0 && deadline && now_ms() >= deadline) {
 			if (!out->timed_out) {
 				out->timed_out = true;
 				send_signal(pidfd, SIGTERM);
@@ -220,7 +228,12 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 			}
 			continue;
 		}
-		if (sig > 0 && sig != SIGCHLD && si.si_code != SI_KERNEL)
+		/* The sandbox is in a session of its own: signals from the caller's terminal (Ctrl-C
+		 * when it is not in raw mode, a hangup) reach only sbx, which passes them on. A resize
+		 * goes to the pty, whose kernel side signals the sandbox's foreground. */
+		if (sig == SIGWINCH && tty->master >= 0)
+			tty_resize(tty);
+		else if (sig > 0 && sig != SIGCHLD)
 			send_signal(pidfd, sig);
 	}
 }
@@ -253,6 +266,19 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	sigaddset(&blocked, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &blocked, &saved);
 
+	/* A terminal on a standard fd: the sandbox gets a pty of its own, which /dev/console shows. */
+	struct sbx_tty tty;
+	_cleanup_close_ int sigfd = -1;
+	r = tty_setup(&tty, err);
+	if (r == 0 && tty.master >= 0) {
+		mount_plan_set_console(plan, tty.slave_path);
+		sigfd = signalfd(-1, &blocked, SFD_CLOEXEC | SFD_NONBLOCK);
+		if (sigfd < 0)
+			r = sbx_fail(err, errno, "signalfd");
+	}
+	if (r < 0)
+		goto out;
+
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0) {
 		r = sbx_fail(err, errno, "pipe");
@@ -276,10 +302,12 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	}
 	if (child == 0) {
 		close(sync[1]);
-		child_main(p, id, plan, &env, sync[0]);
+		child_main(p, id, plan, &env, &tty, sync[0]);
 	}
 	close(sync[0]);
 	r = userns_write_maps(child, id, err);
+	if (r == 0)
+		r = tty_start(&tty, err);
 	if (r == 0 && write(sync[1], "x", 1) != 1)
 		r = sbx_fail(err, errno, "cannot start the sandbox");
 	if (r < 0) {
@@ -287,7 +315,9 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		waitpid(child, NULL, 0);
 	} else {
 		struct sandbox_outcome outcome = { 0 };
-		r = wait_sandbox(p, child, pidfd, &outcome);
+		r = wait_sandbox(p, child, pidfd, &tty, sigfd, &outcome);
+		/* Everything the sandbox wrote is out before sbx's own report, on a restored terminal. */
+		tty_finish(&tty);
 		cgroup_collect(&cg, &outcome);
 		outcome_report(p, &outcome, stderr);
 		if (p->json_status) {
@@ -299,6 +329,7 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	close(pidfd);
 	close(sync[1]);
 out:
+	tty_finish(&tty);
 	bpf_policy_detach(bpf);
 	cgroup_teardown(&cg);
 	env_free(&env);
