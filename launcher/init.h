@@ -12,7 +12,9 @@ void init_forwarded_signals(sigset_t *set);
 /* Turns a wait status into sbx's exit code: the exit status, or 128+N for signal N. */
 int init_exit_code(int status);
 
-/* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. */
-_Noreturn void init_run(pid_t command);
+/* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. With stop_fd >= 0 (the
+ * sandbox has a pty), writes a byte there whenever COMMAND is stopped (Ctrl-Z), so that sbx can
+ * stop too, and continues COMMAND's process group when sbx sends SIGCONT. */
+_Noreturn void init_run(pid_t command, int stop_fd);
 
 #endif

@@ -32,8 +32,9 @@ extern char **environ;
 
 /* ---- child side ---- */
 
-/* Closes every descriptor above 2 except those passed with --pass-fd. */
-static int close_inherited_fds(const struct policy *p, struct sbx_error *err)
+/* Closes every descriptor above 2 except those passed with --pass-fd and init's own `keep` (-1:
+ * none), which stays close-on-exec. */
+static int close_inherited_fds(const struct policy *p, int keep, struct sbx_error *err)
 {
 	unsigned from = 3;
 	for (;;) {
@@ -41,6 +42,12 @@ static int close_inherited_fds(const struct policy *p, struct sbx_error *err)
 		for (size_t i = 0; i < p->n_pass_fds; i++)
 			if ((unsigned)p->pass_fds[i] >= from && (unsigned)p->pass_fds[i] < next)
 				next = (unsigned)p->pass_fds[i];
+		if (keep >= 0 && (unsigned)keep >= from && (unsigned)keep < next) {
+			if ((unsigned)keep > from && syscall(SYS_close_range, from, keep - 1, 0) < 0)
+				return sbx_fail(err, errno, "cannot close inherited file descriptors");
+			from = (unsigned)keep + 1;
+			continue;
+		}
 		if (next > from && syscall(SYS_close_range, from, next == ~0u ? ~0u : next - 1, 0) < 0)
 			return sbx_fail(err, errno, "cannot close inherited file descriptors");
 		if (next == ~0u)
@@ -87,7 +94,7 @@ _Noreturn static void exec_command(const struct policy *p, struct sandbox_env *e
 
 /* Everything the sandbox's pid 1 does before it forks COMMAND, in the fixed order. */
 static int child_setup(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-		       struct sandbox_env *env, int sync_fd, struct sbx_error *err)
+		       struct sandbox_env *env, int sync_fd, int keep_fd, struct sbx_error *err)
 {
 	int r = userns_become(id, err);
 	if (r < 0)
@@ -113,7 +120,7 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	if (r == 0)
 		enter_workdir(id, env);
 	if (r == 0)
-		r = close_inherited_fds(p, err);
+		r = close_inherited_fds(p, keep_fd, err);
 	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		r = sbx_fail(err, errno, "cannot set no_new_privs");
 	if (r == 0)
@@ -140,7 +147,7 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
 
-	if (tty_attach(tty, &err) < 0 || child_setup(p, id, plan, env, sync_fd, &err) < 0) {
+	if (tty_attach(tty, &err) < 0 || child_setup(p, id, plan, env, sync_fd, tty->stop_peer, &err) < 0) {
 		sbx_report(&err);
 		_exit(SBX_EXIT_FAILURE);
 	}
@@ -154,9 +161,11 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 		perror("sbx: fork");
 		_exit(SBX_EXIT_FAILURE);
 	}
-	if (command == 0)
+	if (command == 0) {
+		tty_foreground(tty);
 		exec_command(p, env);
-	init_run(command);
+	}
+	init_run(command, tty->stop_peer);
 }
 
 /* ---- parent side ---- */
@@ -210,7 +219,12 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 		int sig = -1;
 		if (tty->master >= 0) {
 			struct signalfd_siginfo si;
-			if (tty_relay(tty, sigfd, (int)left) && read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			int ready = tty_relay(tty, sigfd, (int)left);
+			if (ready & TTY_STOPPED) {
+				tty_suspend(tty);
+				send_signal(pidfd, SIGCONT);
+			}
+			if (ready & TTY_SIGNAL && read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				sig = (int)si.ssi_signo;
 		} else {
 			siginfo_t si;

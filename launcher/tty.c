@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,7 +29,8 @@ static int above_stdio(int fd)
 
 int tty_setup(struct sbx_tty *t, struct sbx_error *err)
 {
-	*t = (struct sbx_tty){ .master = -1, .slave = -1, .term = -1, .in = -1, .out = -1 };
+	*t = (struct sbx_tty){ .master = -1, .slave = -1, .term = -1, .in = -1, .out = -1, .stop_fd = -1,
+			       .stop_peer = -1 };
 	for (int fd = 2; fd >= 0; fd--) {
 		t->is_tty[fd] = isatty(fd);
 		if (t->is_tty[fd])
@@ -60,6 +62,12 @@ int tty_setup(struct sbx_tty *t, struct sbx_error *err)
 	int fl = fcntl(master, F_GETFL);
 	if (fl < 0 || fcntl(master, F_SETFL, fl | O_NONBLOCK) < 0)
 		return sbx_fail(err, errno, "cannot set up the sandbox's pseudo-terminal");
+	/* With the keyboard relayed, Ctrl-Z stops COMMAND inside; sbx must then stop too. */
+	int stop[2] = { -1, -1 };
+	if (t->in >= 0 && pipe2(stop, O_CLOEXEC | O_NONBLOCK) < 0)
+		return sbx_fail(err, errno, "pipe");
+	t->stop_fd = above_stdio(stop[0]);
+	t->stop_peer = above_stdio(stop[1]);
 	t->to_master = xcalloc(1, sizeof(*t->to_master));
 	t->to_term = xcalloc(1, sizeof(*t->to_term));
 	t->master = TAKE_FD(master);
@@ -73,6 +81,9 @@ int tty_start(struct sbx_tty *t, struct sbx_error *err)
 		return 0;
 	close(t->slave);
 	t->slave = -1;
+	if (t->stop_peer >= 0)
+		close(t->stop_peer);
+	t->stop_peer = -1;
 	/* Raw only when sbx relays the keyboard: with input from elsewhere, Ctrl-C on the real
 	 * terminal must still signal sbx (which forwards it). */
 	if (t->in < 0)
@@ -126,11 +137,12 @@ static void flush_term(struct sbx_tty *t)
 	}
 }
 
-bool tty_relay(struct sbx_tty *t, int sigfd, int timeout_ms)
+int tty_relay(struct sbx_tty *t, int sigfd, int timeout_ms)
 {
-	enum { SIG, MASTER, IN, OUT };
-	struct pollfd p[4] = {
+	enum { SIG, STOP, MASTER, IN, OUT };
+	struct pollfd p[5] = {
 		[SIG] = { .fd = sigfd, .events = POLLIN },
+		[STOP] = { .fd = t->stop_fd, .events = POLLIN },
 		[MASTER] = { .fd = -1 },
 		[IN] = { .fd = -1 },
 		[OUT] = { .fd = -1 },
@@ -143,23 +155,49 @@ bool tty_relay(struct sbx_tty *t, int sigfd, int timeout_ms)
 		p[IN] = (struct pollfd){ .fd = t->in, .events = POLLIN };
 	if (buf_len(t->to_term))
 		p[OUT] = (struct pollfd){ .fd = t->out, .events = POLLOUT };
-	if (poll(p, 4, timeout_ms) <= 0)
-		return false;
+	if (poll(p, 5, timeout_ms) <= 0)
+		return 0;
 	if (p[MASTER].revents & (POLLIN | POLLHUP | POLLERR)) {
 		if (!buf_room(t->to_term))
 			flush_term(t);  /* the master may still hold output: make room for it */
 		if (buf_room(t->to_term))
 			buf_read(t->to_term, t->master, &t->master_done);
 	}
-	if (p[MASTER].revents & POLLOUT && !buf_write(t->to_master, t->master))
-		t->master_done = true;
 	if (p[IN].revents)
 		buf_read(t->to_master, t->in, &t->in_done);
-	if (p[OUT].revents || t->out_dead)
+	/* What was just read is written at once: a poll less per chunk. The master does not block;
+	 * the real terminal does, which holds the app back as a slow terminal would. */
+	if (buf_len(t->to_master) && !t->master_done && !buf_write(t->to_master, t->master))
+		t->master_done = true;
+	if (buf_len(t->to_term) || t->out_dead)
 		flush_term(t);
 	if (t->master_done)
 		t->to_master->start = t->to_master->end = 0;
-	return p[SIG].revents & POLLIN;
+	int r = p[SIG].revents & POLLIN ? TTY_SIGNAL : 0;
+	char z[16];
+	if (p[STOP].revents & POLLIN && read(t->stop_fd, z, sizeof(z)) > 0)
+		r |= TTY_STOPPED;
+	else if (p[STOP].revents) {  /* pid 1 is gone */
+		close(t->stop_fd);
+		t->stop_fd = -1;
+	}
+	return r;
+}
+
+void tty_suspend(struct sbx_tty *t)
+{
+	while (buf_len(t->to_term) && !t->out_dead)
+		flush_term(t);
+	if (t->raw)
+		tcsetattr(t->term, TCSADRAIN, &t->saved);
+	kill(getpid(), SIGTSTP);
+	/* Continued: the shell may have changed the modes while the job was stopped. */
+	if (t->raw && tcgetattr(t->term, &t->saved) == 0) {
+		struct termios raw = t->saved;
+		cfmakeraw(&raw);
+		tcsetattr(t->term, TCSADRAIN, &raw);
+	}
+	tty_resize(t);
 }
 
 void tty_resize(struct sbx_tty *t)
@@ -195,8 +233,12 @@ void tty_finish(struct sbx_tty *t)
 	t->raw = false;
 	if (t->slave >= 0)
 		close(t->slave);
+	if (t->stop_fd >= 0)
+		close(t->stop_fd);
+	if (t->stop_peer >= 0)
+		close(t->stop_peer);
 	close(t->master);
-	t->master = t->slave = -1;
+	t->master = t->slave = t->stop_fd = t->stop_peer = -1;
 	free(t->to_master);
 	free(t->to_term);
 	t->to_master = t->to_term = NULL;
@@ -219,5 +261,21 @@ int tty_attach(const struct sbx_tty *t, struct sbx_error *err)
 			return sbx_fail(err, errno, "cannot give the sandbox its terminal");
 	close(t->slave);
 	close(t->master);
+	if (t->stop_fd >= 0)
+		close(t->stop_fd);
 	return 0;
+}
+
+void tty_foreground(const struct sbx_tty *t)
+{
+	if (t->master < 0)
+		return;
+	/* Not pid 1's group: that one is orphaned (pid 1's parent is in another session), and the
+	 * kernel does not stop an orphaned group on Ctrl-Z. */
+	setpgid(0, 0);
+	sigset_t ttou;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, NULL);
+	tcsetpgrp(t->term, getpid());
 }

@@ -27,6 +27,8 @@ struct sbx_tty {
 	int term;       /* the real terminal whose modes and size are copied (first of 0, 1, 2) */
 	int in;         /* where keyboard input comes from (0, when it is a terminal), or -1 */
 	int out;        /* where the sandbox's terminal output goes (1, else 2, else 0) */
+	int stop_fd;    /* read by sbx: pid 1 writes a byte when COMMAND stopped (Ctrl-Z), or -1 */
+	int stop_peer;  /* its write end, kept by pid 1 */
 	struct termios saved;
 	bool raw;       /* term is in raw mode and `saved` must be put back */
 	bool master_done, in_done, out_dead;
@@ -45,9 +47,17 @@ int tty_setup(struct sbx_tty *t, struct sbx_error *err);
  * that every key (Ctrl-C too) reaches the pty, whose line discipline acts on it. */
 int tty_start(struct sbx_tty *t, struct sbx_error *err);
 
-/* Parent: waits up to timeout_ms (-1: no limit) for the relay or for sigfd, moves what is ready
- * between the two terminals, and returns true when sigfd is readable. */
-bool tty_relay(struct sbx_tty *t, int sigfd, int timeout_ms);
+enum { TTY_SIGNAL = 1, TTY_STOPPED = 2 };
+
+/* Parent: waits up to timeout_ms (-1: no limit) for the relay, sigfd or a stop of COMMAND, moves
+ * what is ready between the two terminals, and returns TTY_SIGNAL when sigfd is readable, ORed
+ * with TTY_STOPPED when COMMAND was stopped (then call tty_suspend). */
+int tty_relay(struct sbx_tty *t, int sigfd, int timeout_ms);
+
+/* Parent, when COMMAND was stopped: restores the real terminal and stops sbx (SIGTSTP), as the
+ * shell expects of its foreground job; once continued (fg), raw mode again. The caller then sends
+ * SIGCONT to pid 1, which continues COMMAND. */
+void tty_suspend(struct sbx_tty *t);
 
 /* Parent, on SIGWINCH: copies the real terminal's size to the pty (the kernel then signals the
  * sandbox's foreground process group). */
@@ -60,5 +70,9 @@ void tty_finish(struct sbx_tty *t);
 /* Child, in pid 1 before anything else: starts a new session; with a pty, makes its slave the
  * controlling terminal and puts it in place of each standard fd that was a terminal. 0 or -errno. */
 int tty_attach(const struct sbx_tty *t, struct sbx_error *err);
+
+/* Child, in COMMAND's process before exec: with a pty, COMMAND leads a process group of its own
+ * in the pty's foreground, as a shell starts a job. */
+void tty_foreground(const struct sbx_tty *t);
 
 #endif
