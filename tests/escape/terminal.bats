@@ -178,11 +178,25 @@ tty_interactive_check() {
 	show "$who $variant, Ctrl-C" "$out"
 	[ "$rc" -eq 130 ] || { echo "    [$who $variant] Ctrl-C: exit status $rc, expected 130" >&2; bad=1; }
 	terminal_unchanged "$who $variant Ctrl-C" "$out" || bad=1
+
+	# Ctrl-Z stops the command and sbx with it, as a job of the shell that started it, which then
+	# has its terminal back as it was; fg continues both.
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	out=$(run_as "$who" "$HELPERS/escape-pty" -c -e READY -s '\x1a' -e FG-DONE "$(unique ttystop)" \
+		bash -c 'set -m; before=$(stty -g); "$@"; echo "STOPPED $?"
+			[ "$(stty -g)" = "$before" ] && echo SANE-WHILE-STOPPED; fg >/dev/null; echo "FG-DONE $?"' \
+		bash "$SBX" --quiet "${VARGS[@]}" -- sh -c 'echo READY; sleep 1; echo CONTINUED; exit 4' 2>&1)
+	out=${out//$'\r'/}
+	show "$who $variant, Ctrl-Z" "$out"
+	for want in "STOPPED 148" SANE-WHILE-STOPPED CONTINUED "FG-DONE 4"; do
+		grep -qx "$want" <<<"$out" || { echo "    [$who $variant] Ctrl-Z: expected '$want'" >&2; bad=1; }
+	done
+	terminal_unchanged "$who $variant Ctrl-Z" "$out" || bad=1
 	return "$bad"
 }
 
 # Layer: tty (the relay). Interactive use still works on the sandbox's own terminal, and the
 # caller's terminal gets its modes back.
-@test "interactive use through the sandbox's pty: tty, window size, input, Ctrl-C, Ctrl-D, output, exit status" {
+@test "interactive use through the sandbox's pty: tty, window size, input, Ctrl-C, Ctrl-Z, Ctrl-D, output, exit status" {
 	for_variants tty_interactive_check
 }
