@@ -51,18 +51,30 @@ void init_hide_arguments(void)
 		memcpy((void *)start, name, sizeof(name));
 }
 
-_Noreturn void init_run(pid_t command)
+_Noreturn void init_run(pid_t command, int stop_fd)
 {
 	sigset_t set;
 	init_forwarded_signals(&set);
 	sigaddset(&set, SIGCHLD);
+	if (stop_fd >= 0) {
+		sigaddset(&set, SIGCONT);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
 	for (;;) {
 		siginfo_t si;
 		int sig = sigwaitinfo(&set, &si);
 		if (sig < 0)
 			continue;
+		if (sig == SIGCONT) {
+			/* From sbx (outside the namespace, so no pid here), back in the foreground: the
+			 * process group Ctrl-Z stopped. */
+			pid_t group = getpgid(command);
+			if (si.si_code == SI_USER && si.si_pid == 0 && group > 0)
+				kill(-group, SIGCONT);
+			continue;
+		}
 		if (sig != SIGCHLD) {
-			/* Terminal-generated signals (SI_KERNEL) already reached COMMAND, which shares the
+			/* Terminal-generated signals (SI_KERNEL) already reached COMMAND, which is in the
 			 * foreground process group; only those sent by a process are passed on. */
 			if (si.si_code != SI_KERNEL)
 				kill(command, sig);
@@ -70,11 +82,15 @@ _Noreturn void init_run(pid_t command)
 		}
 		for (;;) {
 			int status;
-			pid_t pid = waitpid(-1, &status, WNOHANG);
+			pid_t pid = waitpid(-1, &status, WNOHANG | (stop_fd >= 0 ? WUNTRACED : 0));
 			if (pid <= 0)
 				break;
-			if (pid == command)
+			if (pid == command && WIFSTOPPED(status)) {
+				if (write(stop_fd, "z", 1) < 0)
+					kill(command, SIGCONT);  /* sbx cannot stop with it: do not hang */
+			} else if (pid == command) {
 				_exit(init_exit_code(status));
+			}
 		}
 	}
 }

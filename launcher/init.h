@@ -16,7 +16,9 @@ int init_exit_code(int status);
  * and would show sbx's whole command line, host paths and all. */
 void init_hide_arguments(void);
 
-/* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. */
-_Noreturn void init_run(pid_t command);
+/* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. With stop_fd >= 0 (the
+ * sandbox has a pty), writes a byte there whenever COMMAND is stopped (Ctrl-Z), so that sbx can
+ * stop too, and continues COMMAND's process group when sbx sends SIGCONT. */
+_Noreturn void init_run(pid_t command, int stop_fd);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "rlimits.h"
 #include "net.h"
 #include "seccomp.h"
+#include "tty.h"
 
 #define TIMEOUT_GRACE_MS 5000
 
@@ -30,8 +32,9 @@ extern char **environ;
 
 /* ---- child side ---- */
 
-/* Closes every descriptor above 2 except those passed with --pass-fd. */
-static int close_inherited_fds(const struct policy *p, struct sbx_error *err)
+/* Closes every descriptor above 2 except those passed with --pass-fd and init's own `keep` (-1:
+ * none), which stays close-on-exec. */
+static int close_inherited_fds(const struct policy *p, int keep, struct sbx_error *err)
 {
 	unsigned from = 3;
 	for (;;) {
@@ -39,6 +42,12 @@ static int close_inherited_fds(const struct policy *p, struct sbx_error *err)
 		for (size_t i = 0; i < p->n_pass_fds; i++)
 			if ((unsigned)p->pass_fds[i] >= from && (unsigned)p->pass_fds[i] < next)
 				next = (unsigned)p->pass_fds[i];
+		if (keep >= 0 && (unsigned)keep >= from && (unsigned)keep < next) {
+			if ((unsigned)keep > from && syscall(SYS_close_range, from, keep - 1, 0) < 0)
+				return sbx_fail(err, errno, "cannot close inherited file descriptors");
+			from = (unsigned)keep + 1;
+			continue;
+		}
 		if (next > from && syscall(SYS_close_range, from, next == ~0u ? ~0u : next - 1, 0) < 0)
 			return sbx_fail(err, errno, "cannot close inherited file descriptors");
 		if (next == ~0u)
@@ -85,7 +94,7 @@ _Noreturn static void exec_command(const struct policy *p, struct sandbox_env *e
 
 /* Everything the sandbox's pid 1 does before it forks COMMAND, in the fixed order. */
 static int child_setup(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-		       struct sandbox_env *env, int sync_fd, struct sbx_error *err)
+		       struct sandbox_env *env, int sync_fd, int keep_fd, struct sbx_error *err)
 {
 	int r = userns_become(id, err);
 	if (r < 0)
@@ -111,7 +120,7 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	if (r == 0)
 		enter_workdir(id, env);
 	if (r == 0)
-		r = close_inherited_fds(p, err);
+		r = close_inherited_fds(p, keep_fd, err);
 	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		r = sbx_fail(err, errno, "cannot set no_new_privs");
 	if (r == 0)
@@ -127,7 +136,8 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 }
 
 _Noreturn static void child_main(const struct policy *p, const struct identity *id,
-				 struct mount_plan *plan, struct sandbox_env *env, int sync_fd)
+				 struct mount_plan *plan, struct sandbox_env *env, const struct sbx_tty *tty,
+				 int sync_fd)
 {
 	struct sbx_error err = { 0 };
 	/* sbx's death, even by SIGKILL, takes pid 1 and so the whole pid namespace with it. */
@@ -138,7 +148,7 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
 	init_hide_arguments();
 
-	if (child_setup(p, id, plan, env, sync_fd, &err) < 0) {
+	if (tty_attach(tty, &err) < 0 || child_setup(p, id, plan, env, sync_fd, tty->stop_peer, &err) < 0) {
 		sbx_report(&err);
 		_exit(SBX_EXIT_FAILURE);
 	}
@@ -152,9 +162,11 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 		perror("sbx: fork");
 		_exit(SBX_EXIT_FAILURE);
 	}
-	if (command == 0)
+	if (command == 0) {
+		tty_foreground(tty);
 		exec_command(p, env);
-	init_run(command);
+	}
+	init_run(command, tty->stop_peer);
 }
 
 /* ---- parent side ---- */
@@ -184,8 +196,10 @@ static void send_signal(int pidfd, int sig)
 	syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-/* Waits for pid 1, forwarding signals sent to sbx and enforcing the timeout. */
-static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct sandbox_outcome *out)
+/* Waits for pid 1, forwarding signals sent to sbx and enforcing the timeout; with a pty, relays
+ * it meanwhile (sigfd then delivers the signals). */
+static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct sbx_tty *tty, int sigfd,
+			struct sandbox_outcome *out)
 {
 	sigset_t set;
 	init_forwarded_signals(&set);
@@ -200,17 +214,25 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 				out->signal = out->exit_code - 128;
 			return out->exit_code;
 		}
-		siginfo_t si;
-		struct timespec ts = { .tv_sec = 3600 };
-		if (deadline) {
-			long long left = deadline - now_ms();
-			if (left < 0)
-				left = 0;
-			ts.tv_sec = left / 1000;
-			ts.tv_nsec = (left % 1000) * 1000000;
+		long long left = deadline ? deadline - now_ms() : 3600 * 1000;
+		if (left < 0)
+			left = 0;
+		int sig = -1;
+		if (tty->master >= 0) {
+			struct signalfd_siginfo si;
+			int ready = tty_relay(tty, sigfd, (int)left);
+			if (ready & TTY_STOPPED) {
+				tty_suspend(tty);
+				send_signal(pidfd, SIGCONT);
+			}
+			if (ready & TTY_SIGNAL && read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				sig = (int)si.ssi_signo;
+		} else {
+			siginfo_t si;
+			struct timespec ts = { .tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000 };
+			sig = sigtimedwait(&set, &si, &ts);
 		}
-		int sig = sigtimedwait(&set, &si, &ts);
-		if (sig < 0 && errno == EAGAIN && deadline && now_ms() >= deadline) {
+		if (sig < 0 && deadline && now_ms() >= deadline) {
 			if (!out->timed_out) {
 				out->timed_out = true;
 				send_signal(pidfd, SIGTERM);
@@ -221,7 +243,12 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 			}
 			continue;
 		}
-		if (sig > 0 && sig != SIGCHLD && si.si_code != SI_KERNEL)
+		/* The sandbox is in a session of its own: signals from the caller's terminal (Ctrl-C
+		 * when it is not in raw mode, a hangup) reach only sbx, which passes them on. A resize
+		 * goes to the pty, whose kernel side signals the sandbox's foreground. */
+		if (sig == SIGWINCH && tty->master >= 0)
+			tty_resize(tty);
+		else if (sig > 0 && sig != SIGCHLD)
 			send_signal(pidfd, sig);
 	}
 }
@@ -254,6 +281,19 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	sigaddset(&blocked, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &blocked, &saved);
 
+	/* A terminal on a standard fd: the sandbox gets a pty of its own, which /dev/console shows. */
+	struct sbx_tty tty;
+	_cleanup_close_ int sigfd = -1;
+	r = tty_setup(&tty, err);
+	if (r == 0 && tty.master >= 0) {
+		mount_plan_set_console(plan, tty.slave_path);
+		sigfd = signalfd(-1, &blocked, SFD_CLOEXEC | SFD_NONBLOCK);
+		if (sigfd < 0)
+			r = sbx_fail(err, errno, "signalfd");
+	}
+	if (r < 0)
+		goto out;
+
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0) {
 		r = sbx_fail(err, errno, "pipe");
@@ -277,10 +317,12 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	}
 	if (child == 0) {
 		close(sync[1]);
-		child_main(p, id, plan, &env, sync[0]);
+		child_main(p, id, plan, &env, &tty, sync[0]);
 	}
 	close(sync[0]);
 	r = userns_write_maps(child, id, err);
+	if (r == 0)
+		r = tty_start(&tty, err);
 	if (r == 0 && write(sync[1], "x", 1) != 1)
 		r = sbx_fail(err, errno, "cannot start the sandbox");
 	if (r < 0) {
@@ -288,7 +330,9 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		waitpid(child, NULL, 0);
 	} else {
 		struct sandbox_outcome outcome = { 0 };
-		r = wait_sandbox(p, child, pidfd, &outcome);
+		r = wait_sandbox(p, child, pidfd, &tty, sigfd, &outcome);
+		/* Everything the sandbox wrote is out before sbx's own report, on a restored terminal. */
+		tty_finish(&tty);
 		cgroup_collect(&cg, &outcome);
 		outcome_report(p, &outcome, stderr);
 		if (p->json_status) {
@@ -300,6 +344,7 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	close(pidfd);
 	close(sync[1]);
 out:
+	tty_finish(&tty);
 	bpf_policy_detach(bpf);
 	cgroup_teardown(&cg);
 	env_free(&env);

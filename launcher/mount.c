@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "hostpath.h"
+#include "tty.h"
 
 /* ---- planning (pure data) ---- */
 
@@ -68,22 +69,29 @@ static void plan_usr_links(struct mount_plan *plan)
 	}
 }
 
-/* The caller's terminal, when a standard fd is one, is also reachable as /dev/console: the command
- * already holds it open, and this lets ttyname() (`tty`, shells, ssh) find it inside, where the
- * host's /dev/pts is replaced by a new instance. TIOCSTI stays denied by the seccomp filter. */
+/* With a terminal on a standard fd, the sandbox's own pty (see tty.h) is also reachable as
+ * /dev/console: the command already holds it open, and this lets ttyname() (`tty`, shells, ssh)
+ * find it inside, where the pty's host devpts is not mounted. Its host path is only known at launch
+ * (mount_plan_set_console); until then the step has no source. */
 static void plan_console(struct mount_plan *plan)
 {
-	for (int fd = 0; fd <= 2; fd++) {
-		const char *tty = isatty(fd) ? ttyname(fd) : NULL;
-		if (!tty || !path_is_clean_absolute(tty))
-			continue;
-		struct mount_step *s = plan_add(plan, STEP_BIND, tty, "/dev/console", "device");
-		s->device = true;
-		s->noexec = true;
-		s->optional = true;
-		s->access = VIEW_DEVICE;
-		s->in_view = true;
-		return;
+	struct mount_step *s = plan_add(plan, STEP_BIND, NULL, "/dev/console", "device");
+	s->device = true;
+	s->noexec = true;
+	s->optional = true;
+	s->pty = true;
+	s->access = VIEW_DEVICE;
+	s->in_view = true;
+}
+
+void mount_plan_set_console(struct mount_plan *plan, const char *pty_path)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct mount_step *s = &plan->steps[i];
+		if (s->pty) {
+			free(s->src);
+			s->src = xstrdup(pty_path);
+		}
 	}
 }
 
@@ -92,8 +100,10 @@ static void plan_dev(struct mount_plan *plan)
 	struct mount_step *s = plan_add(plan, STEP_TMPFS, NULL, "/dev", "device");
 	s->mode = 0755;
 	s->noexec = true;
+	/* /dev/tty is the controlling terminal: the sandbox has one only when it gets a pty. */
+	bool terminal = tty_std_is_terminal();
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
-	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(nodes) - !terminal; i++) {
 		char path[32];
 		snprintf(path, sizeof(path), "/dev/%s", nodes[i]);
 		s = plan_add(plan, STEP_BIND, path, path, "device");
@@ -111,7 +121,8 @@ static void plan_dev(struct mount_plan *plan)
 	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/0", "/dev/stdin", "device");
 	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/1", "/dev/stdout", "device");
 	plan_add(plan, STEP_SYMLINK, "/proc/self/fd/2", "/dev/stderr", "device");
-	plan_console(plan);
+	if (terminal)
+		plan_console(plan);
 }
 
 static bool writable_grant(const struct mount_step *s)
@@ -392,6 +403,10 @@ static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *
 	struct mount_step *s = &plan->steps[index];
 	if (s->src_fd >= 0 || s->skipped)
 		return 0;
+	if (!s->src) {  /* the console of a sandbox started without its pty (unit tests) */
+		s->skipped = true;
+		return 0;
+	}
 	int src;
 	if (strcmp(s->label, "grant") == 0) {
 		size_t hit = SIZE_MAX;
@@ -661,7 +676,8 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 		const struct mount_step *s = &plan->steps[i];
 		fprintf(out, "  %-10s %-28s", step_name(s), s->dst);
 		if (s->kind == STEP_BIND || s->kind == STEP_SYMLINK)
-			fprintf(out, " %s %s", s->kind == STEP_SYMLINK ? "->" : "<-", s->src);
+			fprintf(out, " %s %s", s->kind == STEP_SYMLINK ? "->" : "<-",
+				s->src ? s->src : "(the sandbox's own pseudo-terminal)");
 		if (s->kind == STEP_TMPFS)
 			fprintf(out, " mode %04o%s", (unsigned)s->mode, s->owned ? ", owned by the user" : "");
 		if (s->optional && s->kind == STEP_BIND)
@@ -684,6 +700,8 @@ void mount_plan_explain_json(const struct mount_plan *plan, FILE *out)
 			json_string(out, s->src);
 		}
 		fprintf(out, ",\"label\":\"%s\",\"optional\":%s", s->label, s->optional ? "true" : "false");
+		if (s->pty)
+			fputs(",\"pty\":true", out);
 		if (s->in_view)
 			fprintf(out, ",\"landlock\":\"%s\"", view_access_name(s->access));
 		if (s->origin) {

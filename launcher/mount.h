@@ -28,6 +28,7 @@ struct mount_step {
 	bool device;    /* STEP_BIND: keep device access (no nodev) */
 	bool noexec;
 	bool optional;  /* STEP_BIND: skip when the source is missing */
+	bool pty;       /* STEP_BIND: /dev/console, whose source is the sandbox's pty (set at launch) */
 	mode_t mode;    /* STEP_TMPFS: root directory mode */
 	bool owned;     /* STEP_TMPFS: owned by the sandbox user rather than the mounter */
 	enum view_access access;
@@ -69,6 +70,9 @@ struct mount_plan {
 int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
 		     struct mount_plan *plan, struct sbx_error *err);
 void mount_plan_free(struct mount_plan *plan);
+
+/* Names the host path of the sandbox's pty as the source of /dev/console. */
+void mount_plan_set_console(struct mount_plan *plan, const char *pty_path);
 
 /* Child side, in the new user and mount namespaces with full capabilities there: builds the root
  * and pivots into it. Fills `view` with what Landlock should allow. 0 or -errno. */

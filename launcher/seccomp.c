@@ -407,8 +407,10 @@ static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter
 		}
 	}
 
-	/* The kernel only looks at the low 32 bits of the request (CVE-2019-10063). */
-	static const unsigned long tty_inject[] = { TIOCSTI, TIOCLINUX };
+	/* Terminal input injection, and changes that would outlive the sandbox on a terminal it
+	 * shares (line discipline, exclusive mode). The kernel only looks at the low 32 bits of the
+	 * request (CVE-2019-10063). */
+	static const unsigned long tty_inject[] = { TIOCSTI, TIOCLINUX, TIOCSETD, TIOCEXCL };
 	for (size_t i = 0; i < ARRAY_SIZE(tty_inject); i++) {
 		r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl",
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, tty_inject[i]), err);
@@ -975,7 +977,8 @@ void seccomp_explain(const struct policy *p, FILE *out)
 	fprintf(out, "    %s clone/unshare with CLONE_NEW* flags (nested namespaces)%s\n",
 		p->relax & RELAX_USERNS ? "LIFTED" : "EPERM",
 		p->relax & RELAX_USERNS ? " (by 'userns')" : "");
-	fputs("    EPERM ioctl TIOCSTI and TIOCLINUX, low 32 bits compared (terminal input injection)\n", out);
+	fputs("    EPERM ioctl TIOCSTI TIOCLINUX TIOCSETD TIOCEXCL, low 32 bits compared (terminal input "
+	      "injection, line discipline, exclusive mode)\n", out);
 	fprintf(out, "    %s personality other than PER_LINUX%s\n", p->relax & RELAX_DEVEL ? "LIFTED" : "EPERM",
 		p->relax & RELAX_DEVEL ? " (by 'devel')" : "");
 	bool jit = p->relax & (RELAX_JIT | RELAX_DEVEL);
@@ -1021,8 +1024,9 @@ void seccomp_explain_json(const struct policy *p, FILE *out)
 	fprintf(out, ",{\"why\":\"nested namespaces\",\"errno\":\"EPERM\",\"lifted\":%s,"
 		     "\"syscalls\":[\"clone\",\"unshare\"],\"args\":\"CLONE_NEW*\"}",
 		p->relax & RELAX_USERNS ? "true" : "false");
-	fputs(",{\"why\":\"terminal input injection\",\"errno\":\"EPERM\",\"lifted\":false,"
-	      "\"syscalls\":[\"ioctl\"],\"args\":\"TIOCSTI TIOCLINUX (low 32 bits)\"}", out);
+	fputs(",{\"why\":\"terminal input injection, line discipline, exclusive mode\",\"errno\":\"EPERM\","
+	      "\"lifted\":false,\"syscalls\":[\"ioctl\"],\"args\":\"TIOCSTI TIOCLINUX TIOCSETD TIOCEXCL (low 32 bits)\"}",
+	      out);
 	fprintf(out, ",{\"why\":\"personality\",\"errno\":\"EPERM\",\"lifted\":%s,"
 		     "\"syscalls\":[\"personality\"],\"args\":\"!= PER_LINUX\"}",
 		p->relax & RELAX_DEVEL ? "true" : "false");

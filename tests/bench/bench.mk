@@ -1,5 +1,5 @@
-# `make bench`: startup against bubblewrap and firejail, and the seccomp filter's cost (see
-# tests/bench/run.sh). Prints tables; never fails on a timing.
+# `make bench`: startup against bubblewrap and firejail, the seccomp filter's cost and the terminal
+# relay's (see tests/bench/run.sh). Prints tables; never fails on a timing.
 BENCH_DIR := $(BUILD)/bench
 BENCH_WARN := -std=gnu17 -O2 -Wall -Wextra -Werror -Wshadow -D_GNU_SOURCE
 
@@ -19,5 +19,11 @@ $(BENCH_DIR)/filter_shim.so: tests/bench/filter_shim.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_WARN) -fPIC -shared -o $@ $< $(shell pkg-config --cflags --libs libseccomp 2>/dev/null || echo -lseccomp) -ldl
 
-bench: $(BUILD)/sbx $(BENCH_DIR)/sbx-shared $(BENCH_DIR)/benchrun $(BENCH_DIR)/filter_shim.so
+# Runs on the host: times a command on a pty (terminal throughput and echo latency).
+$(BENCH_DIR)/ptyrun: tests/bench/ptyrun.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_WARN) -o $@ $< -lutil
+
+bench: $(BUILD)/sbx $(BENCH_DIR)/sbx-shared $(BENCH_DIR)/benchrun $(BENCH_DIR)/filter_shim.so \
+	$(BENCH_DIR)/ptyrun
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/run.sh

@@ -11,13 +11,17 @@
 #     same rules as a linear filter, interleaved: per-syscall cost on tight loops, and tar/find
 #     over a tree of a few thousand files. Then, computed from the programs: which syscalls the
 #     kernel's action cache lets skip the filter, and how long each path is (bpf_paths.py).
+#  3. Terminal: a command on a pty whose other side a reader drains (ptyrun.c), as in a terminal
+#     emulator. sbx relays its own pty to that one; bwrap and no sandbox write to it directly.
+#     Throughput of `cat` of a TTY_MIB file, and the time for a typed byte to come back as its
+#     echo (through sbx's relay both ways), ECHO_ROUNDS times.
 #
 # Needs SBX (build/sbx) and BENCH_BIN (build/bench). Run as root, it installs hyperfine, bubblewrap
 # and firejail if missing and runs everything as a temporary user it creates and removes; run as
 # another user, it runs as that user. Tunables (environment): STARTUP_RUNS (200), FIREJAIL_RUNS
 # (30), RSS_RUNS (15), FILTER_ROUNDS (4: sandboxes per measurement), LOOP_N (20000 calls per
 # child), LOOP_BURSTS (10 children per variant and sandbox), JOB_REPS (8 runs per variant and
-# sandbox), TREE_FILES (5000), BENCH_USER (an existing unprivileged user to use instead of a
+# sandbox), TREE_FILES (5000), TTY_MIB (100), TTY_RUNS (3), ECHO_ROUNDS (1000), BENCH_USER (an existing unprivileged user to use instead of a
 # temporary one), BENCH_PROFILE=1 (print the syscall profile of sbx even when it is not slower
 # than bwrap).
 set -euo pipefail
@@ -32,6 +36,9 @@ LOOP_N=${LOOP_N:-20000}
 LOOP_BURSTS=${LOOP_BURSTS:-10}
 JOB_REPS=${JOB_REPS:-8}
 TREE_FILES=${TREE_FILES:-5000}
+TTY_MIB=${TTY_MIB:-100}
+TTY_RUNS=${TTY_RUNS:-3}
+ECHO_ROUNDS=${ECHO_ROUNDS:-1000}
 TEMP_USER="sbx-bench"
 TEMP_USER_GECOS="sbx make bench (temporary)"
 
@@ -69,7 +76,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$work/bin"
-cp "$SBX" "$BENCH_BIN/sbx-shared" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$work/bin/"
+cp "$SBX" "$BENCH_BIN/sbx-shared" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$BENCH_BIN/ptyrun" \
+	"$work/bin/"
 chmod -R a+rX "$work/bin"
 
 if [[ $(id -u) -eq 0 ]]; then
@@ -340,3 +348,64 @@ if [[ $(uname -m) == x86_64 ]]; then
 	say "  path through sbx's filter per syscall (computed from the loaded programs, not timed):"
 	python3 "$here/bpf_paths.py" "sbx=$out/layout.sbx" "linear=$out/layout.linear"
 fi
+
+# --- 3. terminal relay ------------------------------------------------------------------------
+say ""
+say "== terminal: COMMAND on a pty whose other side a reader drains (sbx relays its own pty) =="
+data=$work/ttydata
+mkdir -p "$data"
+yes 'The quick brown fox jumps over the lazy dog; 0123456789 abcdefghijklmnopqrstuvwxyz.' |
+	head -c "$((TTY_MIB * 1024 * 1024))" >"$data/big" || true
+chmod -R a+rX "$data"
+bwrap_cmd=${bwrap_true% /bin/true}
+ptyrun=$work/bin/ptyrun
+# on_pty MODE ARGS... NAME: ptyrun MODE ARGS -- the command NAME runs, as the benchmark user.
+on_pty() {
+	local name=${*: -1} args=("${@:1:$#-1}") cmd file=/data/big
+	case $name in
+	host) cmd=() file=$data/big ;;
+	sbx) cmd=("$sbx" --quiet --ro-bind "$data:/data" --) ;;
+	bwrap) read -ra cmd <<<"$bwrap_cmd --ro-bind $data /data" ;;
+	esac
+	if [[ ${args[0]} == drain ]]; then
+		as_user "$ptyrun" "${args[@]}" -- "${cmd[@]}" cat "$file"
+	else
+		as_user "$ptyrun" "${args[@]}" -- "${cmd[@]}" sh -c 'exec cat >/dev/null'
+	fi
+}
+: >"$out/tty.drain"
+for ((round = 0; round < TTY_RUNS; round++)); do
+	for name in host sbx bwrap; do
+		r=$(on_pty drain "$name") || die "ptyrun drain failed for $name"
+		printf '%s %s\n' "$name" "$r" >>"$out/tty.drain"
+	done
+done
+: >"$out/tty.echo"
+for name in host sbx bwrap; do
+	r=$(on_pty echo "$ECHO_ROUNDS" "$name") || die "ptyrun echo failed for $name"
+	printf '%s %s\n' "$name" "$r" >>"$out/tty.echo"
+done
+python3 - "$out" "$TTY_MIB" "$TTY_RUNS" "$ECHO_ROUNDS" <<'PY'
+import statistics, sys
+out, mib, runs, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+secs, nbytes = {}, {}
+for l in open(f"{out}/tty.drain"):
+    name, _, b, t = l.split()
+    secs.setdefault(name, []).append(float(t))
+    nbytes[name] = int(b)
+med = {k: statistics.median(v) for k, v in secs.items()}
+labels = {"host": "no sandbox", "sbx": "sbx (relay)", "bwrap": "bwrap (no relay)"}
+print(f"  throughput: cat of a {mib} MiB text file to the terminal, median of {runs} runs")
+print(f"  {'command':<20} {'seconds':>8} {'MiB/s':>8} {'bytes read':>12}")
+for k in ["host", "sbx", "bwrap"]:
+    print(f"  {labels[k]:<20} {med[k]:>8.2f} {nbytes[k] / med[k] / 2**20:>8.1f} {nbytes[k]:>12}")
+print(f"  time sbx / no sandbox = {med['sbx'] / med['host']:.2f}, sbx / bwrap = {med['sbx'] / med['bwrap']:.2f}")
+print()
+print(f"  echo latency: a byte typed on the terminal until its echo is back, {rounds} round trips")
+print(f"  {'command':<20} {'mean us':>8} {'median us':>10} {'p99 us':>8}")
+for l in open(f"{out}/tty.echo"):
+    name, _, _, mean, median, p99 = l.split()
+    print(f"  {labels[name]:<20} {float(mean):>8.1f} {float(median):>10.1f} {float(p99):>8.1f}")
+print("  (both sides of sbx's relay are in one process that polls them; no sandbox and bwrap leave")
+print("  the echo to the terminal itself)")
+PY

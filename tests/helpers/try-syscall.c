@@ -126,11 +126,15 @@ struct probe {
 
 /* name, C identifier, the kernel's answer (without a filter, as an unprivileged user), call. */
 #define PROBES(P)                                                                                  \
-	/* terminal injection: EBADF from the kernel (fd -1) */                                    \
+	/* terminal injection, lasting terminal changes: EBADF from the kernel (fd -1) */          \
 	P("ioctl-tiocsti", ioctl_tiocsti, "EBADF", ioctl(-1, TIOCSTI, "x"))                        \
 	P("ioctl-tiocsti-high", ioctl_tiocsti_high, "EBADF", probe_ioctl_high(TIOCSTI))            \
 	P("ioctl-tioclinux", ioctl_tioclinux, "EBADF", ioctl(-1, TIOCLINUX, BAD))                  \
 	P("ioctl-tioclinux-high", ioctl_tioclinux_high, "EBADF", probe_ioctl_high(TIOCLINUX))      \
+	P("ioctl-tiocsetd", ioctl_tiocsetd, "EBADF", ioctl(-1, TIOCSETD, BAD))                     \
+	P("ioctl-tiocsetd-high", ioctl_tiocsetd_high, "EBADF", probe_ioctl_high(TIOCSETD))         \
+	P("ioctl-tiocexcl", ioctl_tiocexcl, "EBADF", ioctl(-1, TIOCEXCL))                          \
+	P("ioctl-tiocexcl-high", ioctl_tiocexcl_high, "EBADF", probe_ioctl_high(TIOCEXCL))         \
 	P("ioctl-tiocnotty", ioctl_tiocnotty, "EBADF", ioctl(-1, TIOCNOTTY))                       \
 	/* namespaces */                                                                           \
 	P("clone3", clone3, "EFAULT", syscall(SYS_clone3, BAD, 64))                                \

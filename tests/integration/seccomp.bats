@@ -55,6 +55,7 @@ sorted() {
 # What the always-on filter answers, per probe (no relaxation).
 ALWAYS_ON=(
 	ioctl-tiocsti=EPERM ioctl-tiocsti-high=EPERM ioctl-tioclinux=EPERM ioctl-tioclinux-high=EPERM
+	ioctl-tiocsetd=EPERM ioctl-tiocsetd-high=EPERM ioctl-tiocexcl=EPERM ioctl-tiocexcl-high=EPERM
 	clone3=ENOSYS
 	clone-newuser=EPERM clone-newns=EPERM clone-newpid=EPERM clone-newnet=EPERM clone-newuts=EPERM
 	clone-newipc=EPERM clone-newcgroup=EPERM

@@ -405,11 +405,14 @@ static void test_export_pfc_always_on(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(needles); i++)
 		if (!strstr(pfc, needles[i]))
 			fail_msg("PFC lacks %s", needles[i]);
-	/* TIOCSTI compared on the low 32 bits only. */
-	char tiocsti[64];
-	snprintf(tiocsti, sizeof(tiocsti), "$a1.lo32 & 0xffffffff == %u", TIOCSTI);
-	if (!strstr(pfc, tiocsti))
-		fail_msg("PFC lacks the masked TIOCSTI compare '%s'", tiocsti);
+	/* TIOCSTI, TIOCLINUX, TIOCSETD, TIOCEXCL compared on the low 32 bits only. */
+	static const unsigned long tty_reqs[] = { TIOCSTI, TIOCLINUX, TIOCSETD, TIOCEXCL };
+	for (size_t i = 0; i < ARRAY_SIZE(tty_reqs); i++) {
+		char masked[64];
+		snprintf(masked, sizeof(masked), "$a1.lo32 & 0xffffffff == %lu", tty_reqs[i]);
+		if (!strstr(pfc, masked))
+			fail_msg("PFC lacks the masked ioctl compare '%s'", masked);
+	}
 	assert_null(strstr(pfc, "profile rules"));
 	free(pfc);
 
@@ -485,6 +488,13 @@ static void test_bpf_always_on(void **state)
 	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, (0x123ULL << 32) | TIOCSTI), ERRNO_RET(EPERM));
 	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, TIOCLINUX), ERRNO_RET(EPERM));
 	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, (1ULL << 63) | TIOCLINUX), ERRNO_RET(EPERM));
+	/* Line discipline and exclusive mode would outlive the sandbox on a shared terminal. */
+	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, TIOCSETD), ERRNO_RET(EPERM));
+	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, (0x5ULL << 32) | TIOCSETD), ERRNO_RET(EPERM));
+	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, TIOCEXCL), ERRNO_RET(EPERM));
+	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, (1ULL << 40) | TIOCEXCL), ERRNO_RET(EPERM));
+	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, TIOCNXCL), SECCOMP_RET_ALLOW);
+	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, TIOCGETD), SECCOMP_RET_ALLOW);
 	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, TCGETS), SECCOMP_RET_ALLOW);
 	assert_int_equal(decide(&s, X86_64, SYS_ioctl, 0, TIOCNOTTY), SECCOMP_RET_ALLOW);
 
