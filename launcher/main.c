@@ -49,6 +49,15 @@ static void profile_env_from(const struct identity *id, struct profile_env *env)
 	};
 }
 
+/* Said once per run; profile_search_dirs, called several times, ignores the directory silently. */
+static void warn_untrusted_profiles_dir(void)
+{
+	const char *dir = getenv("SBX_PROFILES_DIR");
+	if (dir && *dir && !profiles_dir_trusted(dir))
+		sbx_warn("SBX_PROFILES_DIR=%s ignored: as root, sbx reads profiles only from directories owned "
+			 "by root that others cannot write", dir);
+}
+
 static int fail(const struct sbx_error *err)
 {
 	sbx_report(err);
@@ -159,6 +168,7 @@ int main(int argc, char **argv)
 	struct identity id;
 	if (identity_init(&id, &err) < 0)
 		return fail(&err);
+	warn_untrusted_profiles_dir();
 	struct policy p;
 	policy_init(&p);
 	p.quiet = cli.quiet;

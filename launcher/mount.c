@@ -379,6 +379,13 @@ static int recheck_protected(const struct mount_plan *plan, struct mount_step *s
 	struct file_id id;
 	if (file_id_of(s->src_fd, &id) < 0)
 		return sbx_fail(err, errno, "bind source %s", s->src);
+	/* Other grants were resolved against the writable sources the plan saw: one that was not
+	 * there then, or is another directory now, could hide a planted link. */
+	bool anchored = false;
+	for (size_t i = 0; i < plan->n_anchors && !anchored; i++)
+		anchored = file_id_eq(&id, &plan->anchors[i]);
+	if (!anchored)
+		return sbx_fail(err, 0, "bind source %s changed while the sandbox was set up", s->src);
 	for (size_t k = 0; k < plan->n_places; k++) {
 		if (!file_id_eq(&id, &plan->places[k].id))
 			continue;

@@ -326,14 +326,10 @@ static void resolve_cwd(struct parser *ps)
 	_cleanup_free_ char *ssh = xasprintf("%s/.ssh", ps->home);
 	_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", ps->home);
 	_cleanup_free_ char *config = xasprintf("%s/sbx", ps->config_home);
-	const char *secret[] = { ssh, gnupg, config, ps->dirs ? ps->dirs[0] : NULL,
-				 ps->dirs ? ps->dirs[1] : NULL, ps->dirs ? ps->dirs[2] : NULL, NULL };
-	/* Empty slots end the list early; move the present ones to the front. */
-	size_t n = 3;
-	for (size_t i = 3; i < 6; i++)
-		if (secret[i])
-			secret[n++] = secret[i];
-	secret[n] = NULL;
+	const char *secret[7] = { ssh, gnupg, config };
+	for (size_t i = 0, n = 3; ps->dirs && i < 3; i++)
+		if (ps->dirs[i])
+			secret[n++] = ps->dirs[i];
 	ps->cwd_why = workdir_refusal(cwd, ps->home, ps->runtime_dir, secret);
 	if (ps->cwd_why)
 		free(cwd);
@@ -1696,6 +1692,13 @@ int profile_parse_text(struct policy *p, const char *text, size_t len, const cha
 	return r;
 }
 
+bool profiles_dir_trusted(const char *dir)
+{
+	/* su keeps a user's environment: as root, only a directory that only root can change. */
+	struct stat st;
+	return getuid() != 0 || (stat(dir, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)));
+}
+
 void profile_search_dirs(const struct profile_env *env, char *out[3])
 {
 	const char *home = env->home && env->home[0] == '/' ? env->home : "/";
@@ -1705,14 +1708,8 @@ void profile_search_dirs(const struct profile_env *env, char *out[3])
 		out[0] = xasprintf("%s/.config/sbx/profiles", strcmp(home, "/") == 0 ? "" : home);
 	out[1] = xstrdup(SBX_SYSCONFDIR "/sbx/profiles");
 	const char *override = getenv("SBX_PROFILES_DIR");
-	struct stat st;
-	/* su keeps a user's environment: as root, only a directory that only root can change. */
-	if (override && *override && getuid() == 0 &&
-	    (stat(override, &st) < 0 || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
-		sbx_warn("SBX_PROFILES_DIR=%s ignored: as root, sbx reads profiles only from directories owned "
-			 "by root that others cannot write", override);
+	if (override && *override && !profiles_dir_trusted(override))
 		override = NULL;
-	}
 	if (override && override[0] == '/') {
 		out[2] = xstrdup(override);
 	} else if (override && *override) {

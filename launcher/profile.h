@@ -38,6 +38,9 @@ char *profile_quote_word(const char *word);
 /* The profile directories in search order (user, admin, distro), heap strings, for the mount
  * module to protect from writes inside the sandbox. SBX_PROFILES_DIR replaces the distro dir. */
 void profile_search_dirs(const struct profile_env *env, char *out[3]);
+/* False when sbx runs as root and DIR (SBX_PROFILES_DIR) could be changed by someone else than
+ * root: profile_search_dirs then ignores it. */
+bool profiles_dir_trusted(const char *dir);
 
 /* ---- Internals shared with the unit tests and fuzzers. ---- */
 
