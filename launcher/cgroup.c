@@ -555,12 +555,13 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 			sbx_warn("%s", cg->note);
 		return 0;
 	}
-	sbx_fail(err, 0,
-		 "cannot apply the cgroup limits (%s): no way to get a cgroup worked:\n"
-		 "  1. delegated subtree: %.140s\n  2. systemd scope: %.140s\n  3. as root: %.140s",
-		 summary, why[0], why[1], why[2]);
-	sbx_hint(err, "run without them with --limits-optional (profile: limits-optional); "
-		      "see README, \"Resource limits\"");
+	cg->note = xasprintf("1. delegated subtree: %s; 2. systemd scope: %s; 3. as root: %s", why[0], why[1],
+			     why[2]);
+	sbx_fail(err, 0, "cannot apply the cgroup limits (%s): no delegated subtree, systemd scope or root "
+			 "cgroup could be had",
+		 summary);
+	sbx_hint(err, "sbx --explain says why each failed; run without the limits with --limits-optional "
+		      "(profile: limits-optional); see README, \"Resource limits\"");
 	return -EOPNOTSUPP;
 }
 
@@ -665,6 +666,16 @@ void cgroup_explain(const struct policy *p, FILE *out)
 	fputs("  cgroup from, first that works: 1. a delegated subtree the user owns, 2. a systemd "
 	      "scope with Delegate=yes, 3. creation as root\n",
 	      out);
+	/* Tried now, and given back at once, so that a refused run can be understood here. */
+	struct policy quiet = *p;
+	quiet.quiet = true;
+	struct sandbox_cgroup cg;
+	struct sbx_error err = { 0 };
+	if (cgroup_setup(&quiet, &cg, &err) == 0 && cg.dirfd >= 0)
+		fprintf(out, "  now: available (%s)\n", cg.how);
+	else
+		fprintf(out, "  now: not available: %s\n", cg.note ? cg.note : err.msg);
+	cgroup_teardown(&cg);
 }
 
 void cgroup_explain_json(const struct policy *p, FILE *out)

@@ -84,25 +84,6 @@ void cli_usage(FILE *out)
 	}
 }
 
-bool path_is_clean_absolute(const char *path)
-{
-	if (!path || path[0] != '/')
-		return false;
-	const char *p = path;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *end = strchrnul(p, '/');
-		size_t len = (size_t)(end - p);
-		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		if (*end == '/' && end[1] == '/')
-			return false;
-		p = end;
-	}
-	return strlen(path) < 4096;
-}
-
 /* Finds the option for argv[i]; supports "--opt=value". */
 static const struct opt *find_option(const char *arg, const char **inline_value)
 {
@@ -192,17 +173,25 @@ static int add_bind(struct apply_ctx *c, const struct opt *o, const char *value,
 	case OPT_DEV_BIND: kind = MOUNT_DEV_BIND; break;
 	default: break;
 	}
-	_cleanup_free_ char *src = NULL;
-	const char *colon = strchr(value, ':');
-	src = colon ? xstrndup(value, (size_t)(colon - value)) : xstrdup(value);
-	if (!*src)
-		return sbx_fail(err, 0, "%s '%s': empty source path", o->name, value);
-	if (src[0] != '/') {
-		char *abs = xasprintf("%s/%s", c->cwd, src);
-		free(src);
-		src = abs;
+	/* SRC[:DST]; "\\:" is a colon that belongs to a path. */
+	_cleanup_free_ char *text = xstrdup(value);
+	char *dst = NULL;
+	for (char *r = text, *w = text;; r++) {
+		if (r[0] == '\\' && r[1] == ':') {
+			*w++ = *++r;
+		} else if (*r == ':' && !dst) {
+			*w++ = '\0';
+			dst = w;
+		} else if (!(*w++ = *r)) {
+			break;
+		}
 	}
-	const char *dst = colon ? colon + 1 : src;
+	if (!*text)
+		return sbx_fail(err, 0, "%s '%s': empty source path", o->name, value);
+	/* Relative sources ("." too) are the caller's: resolved against the working directory. */
+	_cleanup_free_ char *src = path_join_clean(c->cwd, text);
+	if (!dst)
+		dst = src;
 	if (!path_is_clean_absolute(dst))
 		return sbx_fail(err, 0, "%s '%s': destination must be an absolute path without '.' or '..'",
 				o->name, value);

@@ -27,8 +27,5 @@ int cli_apply(int argc, char **argv, const struct cli *cli, const char *cwd, str
 
 void cli_usage(FILE *out);
 
-/* Validates an absolute sandbox path: starts with '/', no "." or ".." components, no empty
- * components except a trailing slash. Shared with the profile parser. */
-bool path_is_clean_absolute(const char *path);
 
 #endif

@@ -62,6 +62,37 @@ bool env_passes(const struct policy *p, const char *name, size_t len)
 	return kept && (kept_by_name || !env_is_unsafe(name, len));
 }
 
+void env_note_dropped(const struct policy *p, char *const *host)
+{
+	if (p->clearenv)
+		return;
+	/* Only the variables that change where programs look for code or files: a user who set
+	 * PYTHONPATH or TMPDIR expects them to work. Session plumbing (DISPLAY, SSH_AUTH_SOCK, ...)
+	 * stays out silently; --explain lists everything. */
+	_cleanup_free_ char *names = NULL;
+	size_t count = 0;
+	for (char *const *v = host; v && *v; v++) {
+		const char *eq = strchr(*v, '=');
+		size_t len = eq ? (size_t)(eq - *v) : 0;
+		if (!len || !env_is_unsafe(*v, len) || env_passes(p, *v, len))
+			continue;
+		if (++count > 6)
+			continue;
+		char *longer = xasprintf("%s%s%.*s", names ? names : "", names ? ", " : "", (int)len, *v);
+		free(names);
+		names = longer;
+	}
+	if (count > 6) {
+		char *longer = xasprintf("%s and %zu more", names, count - 6);
+		free(names);
+		names = longer;
+	}
+	if (count)
+		sbx_note("note: not passed into the sandbox: %s (--keepenv NAME passes one; --explain lists "
+			 "every dropped variable)",
+			 names);
+}
+
 static ssize_t env_find(const struct sandbox_env *e, const char *name)
 {
 	size_t len = strlen(name);

@@ -20,6 +20,10 @@ bool env_is_unsafe(const char *name, size_t len);
 /* Whether the caller's variable NAME (len bytes) goes into the sandbox under the policy. */
 bool env_passes(const struct policy *p, const char *name, size_t len);
 
+/* Queues a note naming the caller's code- and path-changing variables (PYTHONPATH, TMPDIR, ...)
+ * that the sandbox will not get. */
+void env_note_dropped(const struct policy *p, char *const *host);
+
 /* Builds the environment from `host` (environ) and the policy. home and runtime_dir are the
  * values inside the sandbox. */
 void env_build(struct sandbox_env *e, char *const *host, const struct policy *p, const char *home,

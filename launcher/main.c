@@ -9,6 +9,7 @@
 #include "apparmor.h"
 #include "bpf.h"
 #include "cli.h"
+#include "env.h"
 #include "explain.h"
 #include "launch.h"
 #include "learn.h"
@@ -133,6 +134,7 @@ static int profile_subcommand(int argc, char **argv)
 	struct profile_env penv;
 	profile_env_from(&id, &penv);
 	int code = profile_main(argc, argv, &penv);
+	sbx_notes_flush(true);
 	identity_free(&id);
 	return code;
 }
@@ -190,6 +192,12 @@ int main(int argc, char **argv)
 	}
 	if (r == 0)
 		r = build_plan(&p, &id, &plan, &err);
+	if (r == 0 && !p.quiet) {
+		extern char **environ;
+		env_note_dropped(&p, environ);
+	}
+	/* Notes only once the run is planned: they never come before the error that stops it. */
+	sbx_notes_flush(r == 0);
 	int code;
 	if (r < 0) {
 		code = fail(&err);

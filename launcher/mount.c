@@ -243,6 +243,10 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		if (strcmp(m->dst, "/") == 0)
 			return sbx_fail(err, 0, "%s %s: cannot mount over the sandbox's root", mount_kind_name(m->kind),
 					m->src ? m->src : m->dst);
+		/* A required source that is missing now fails here, before any process exists; the
+		 * setup checks it again on what it opens. */
+		if (m->kind != MOUNT_TMPFS && !m->optional && access(m->src, F_OK) < 0 && errno != EACCES)
+			return sbx_fail(err, errno, "bind source %s", m->src);
 		if (m->kind == MOUNT_TMPFS) {
 			plan_tmpfs(plan, m->dst, 0755, true, "grant");
 		} else {

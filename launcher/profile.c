@@ -202,7 +202,7 @@ static void __attribute__((format(printf, 3, 4))) note(struct parser *ps, struct
 		abort();
 	va_end(ap);
 	if (!ps->quiet)
-		fprintf(stderr, "sbx: note: %s: %s\n", ln->origin, text);
+		sbx_note("note: %s: %s", ln->origin, text);
 	free(ln->note);
 	ln->note = text;
 }
@@ -1832,13 +1832,13 @@ int profile_load(struct policy *p, const char *command, const char *requested,
 		base = base ? base + 1 : command;
 		if (c.fallback && !p->quiet) {
 			if (c.path)
-				fprintf(stderr, "sbx: no profile for '%s'; using the default profile (%s): no network, "
-						"empty home, the working directory if it is a project directory. Write "
-						"%s/%s.profile to grant more.\n",
+				sbx_note("no profile for '%s'; using the default profile (%s): no network, "
+					 "empty home, the working directory if it is a project directory. Write "
+					 "%s/%s.profile to grant more.",
 					base ? base : "?", c.path, dirs[0], base ? base : "APP");
 			else
-				fprintf(stderr, "sbx: no profile for '%s' and no default.profile; using the built-in "
-						"defaults: no network, empty home.\n",
+				sbx_note("no profile for '%s' and no default.profile; using the built-in "
+					 "defaults: no network, empty home.",
 					base ? base : "?");
 		}
 		free(p->profile_name);

@@ -45,6 +45,32 @@ void sbx_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static char **pending_notes;
+static size_t n_pending_notes;
+
+void sbx_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text;
+	if (vasprintf(&text, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	*ARRAY_PUSH(pending_notes, n_pending_notes) = text;
+}
+
+void sbx_notes_flush(bool print)
+{
+	for (size_t i = 0; i < n_pending_notes; i++) {
+		if (print)
+			fprintf(stderr, "sbx: %s\n", pending_notes[i]);
+		free(pending_notes[i]);
+	}
+	free(pending_notes);
+	pending_notes = NULL;
+	n_pending_notes = 0;
+}
+
 static void oom(void)
 {
 	fputs("sbx: out of memory\n", stderr);
@@ -73,6 +99,52 @@ char *xstrdup(const char *s)
 	if (!p)
 		oom();
 	return p;
+}
+
+bool path_is_clean_absolute(const char *path)
+{
+	if (!path || path[0] != '/')
+		return false;
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *end = strchrnul(p, '/');
+		size_t len = (size_t)(end - p);
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (*end == '/' && end[1] == '/')
+			return false;
+		p = end;
+	}
+	return strlen(path) < 4096;
+}
+
+char *path_join_clean(const char *base, const char *path)
+{
+	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", base, path);
+	char *out = xmalloc(strlen(joined) + 2);
+	size_t o = 0;
+	for (const char *p = joined; *p;) {
+		while (*p == '/')
+			p++;
+		const char *end = strchrnul(p, '/');
+		size_t len = (size_t)(end - p);
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[--o] != '/')
+				;
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p = end;
+	}
+	free(joined);
+	if (!o)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
 }
 
 bool path_within(const char *path, const char *outer)

@@ -32,6 +32,10 @@ void sbx_hint(struct sbx_error *err, const char *fmt, ...) __attribute__((format
 void sbx_report(const struct sbx_error *err);
 /* Prints "sbx: warning: ..." unless quiet. */
 void sbx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Queues "sbx: note: ..." until the run is planned, so that a note never comes before the error
+ * that stops the run; sbx_notes_flush prints (or, after an error, drops) the queue. */
+void sbx_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sbx_notes_flush(bool print);
 
 static inline void freep(void *p) { free(*(void **)p); }
 static inline void closep(int *fd)
@@ -59,6 +63,13 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* Validates an absolute sandbox path: starts with '/', no "." or ".." components, no empty
+ * components except a trailing slash. */
+bool path_is_clean_absolute(const char *path);
+/* PATH made absolute against BASE (when relative) with ".", ".." and repeated slashes resolved by
+ * name, as a shell resolves "cd -L": "/a/b" + "../c" is "/a/c". */
+char *path_join_clean(const char *base, const char *path);
 
 /* True when path is outer itself or lies below it ("/a/b" is within "/a" and "/a/", not "/ab"). */
 bool path_within(const char *path, const char *outer);

@@ -129,6 +129,8 @@ teardown() {
 	# COMMAND did not run: no line of its own (the notices may say "grant", so no substring match).
 	local line
 	for line in "${lines[@]}"; do [ "$line" != ran ]; done
+	[[ "$output" == *"cannot apply the cgroup limits (memory.max 32M)"* ]]
+	run sbx_user --explain --memory-max 32M -- echo ran
 	[[ "$output" == *"1. delegated subtree: sbx runs in the root cgroup"* ]]
 	[[ "$output" == *"2. systemd scope: systemd is not the init system"* ]]
 	[[ "$output" == *"3. as root: sbx is not running as root"* ]]
@@ -168,7 +170,9 @@ teardown() {
 	chown "$uid:$gid" "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.threads"
 	# Here the root shell stays in the subtree next to sbx (no exec).
 	run bash -c 'echo $$ > "$1/cgroup.procs" && cd / && setpriv --reuid="$2" --regid="$3" --clear-groups -- \
-		env -i PATH=/usr/bin:/bin HOME=/tmp "$4" --memory-max 32M -- echo ran; echo "rc=$?"' \
+		env -i PATH=/usr/bin:/bin HOME=/tmp "$4" --memory-max 32M -- echo ran; echo "rc=$?"; \
+		setpriv --reuid="$2" --regid="$3" --clear-groups -- \
+		env -i PATH=/usr/bin:/bin HOME=/tmp "$4" --explain --memory-max 32M -- echo ran' \
 		_ "$d" "$uid" "$gid" "$SBX"
 	echo "$output"
 	[[ "$output" == *"rc=125"* ]]

@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# Command-line paths and sbx's own messages (issue 18 §7), as the unprivileged test user: relative
+# grants, paths holding ':', and notes that never come before the error that stops a run.
+
+load ../lib/common
+bats_require_minimum_version 1.5.0
+
+setup() {
+	user_tmpdir WORK sbx-cli
+	as_user mkdir -p "$WORK/proj/sub" "$WORK/other" "$WORK/a:b"
+}
+
+teardown() {
+	sbx_cleanup
+}
+
+@test "cli: --bind . and --bind ../DIR grant the directories they name, relative to the working directory" {
+	export AS_USER_CWD=$WORK/proj/sub
+	run sbx_user -q --bind . --bind ../../other -- sh -c 'echo here > in-sub && echo there > ../../other/f && pwd'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$WORK/proj/sub" ]
+	[ "$(cat "$WORK/proj/sub/in-sub")" = here ]
+	[ "$(cat "$WORK/other/f")" = there ]
+	# Only what was named: the parent in between stays out of the sandbox.
+	run sbx_user -q --bind . -- sh -c 'test -e ../../other || echo absent'
+	[ "$output" = absent ]
+}
+
+@test "cli: a path holding ':' is written with '\\:' as source and as destination" {
+	as_user sh -c "echo inside > '$WORK/a:b/f'"
+	run sbx_user -q --ro-bind "$WORK/a\\:b" -- cat "$WORK/a:b/f"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = inside ]
+	run sbx_user -q --ro-bind "$WORK/a\\:b:/mnt/x\\:y" -- cat /mnt/x:y/f
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = inside ]
+	# Unescaped, the first ':' still separates SRC from DST as before.
+	run sbx_user -q --ro-bind "$WORK/a:b/f" -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"destination must be an absolute path"* ]]
+}
+
+@test "cli: an error comes alone, without the notes of a run that never started" {
+	run sbx_user --bind "$WORK/missing" -- true
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "${lines[0]}" == "sbx: "*"$WORK/missing"* ]]
+	[[ "$output" != *"no profile for"* ]]
+	# The same run that starts says it has no profile.
+	run sbx_user --bind "$WORK/proj" -- true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no profile for 'true'"* ]]
+}
+
+@test "cli: dropped code-path variables are named in a note; --keepenv passes one" {
+	run as_user env PYTHONPATH=/opt/lib TMPDIR=/var/tmp DISPLAY=:9 "$SBX" -- sh -c 'echo "[${PYTHONPATH-unset}]"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"not passed into the sandbox: "*"PYTHONPATH"* ]]
+	[[ "$output" == *"TMPDIR"* ]]
+	# Session plumbing is dropped silently (--explain lists it).
+	[[ "$(grep 'not passed' <<<"$output")" != *DISPLAY* ]]
+	[[ "$output" == *"[unset]"* ]]
+	run as_user env PYTHONPATH=/opt/lib "$SBX" --keepenv PYTHONPATH -- sh -c 'echo "[${PYTHONPATH-unset}]"'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not passed"* ]]
+	[[ "$output" == *"[/opt/lib]"* ]]
+	run as_user env PYTHONPATH=/opt/lib "$SBX" -q -- true
+	[ -z "$output" ]
+}
