@@ -2203,7 +2203,8 @@ static int choose_profile(char *const dirs[3], const char *command, const char *
 		target[len] = '\0';
 		const char *slash = strrchr(cur, '/');
 		char *next = target[0] == '/' ? xstrdup(target) : xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
-		const char *name = strrchr(next, '/') + 1;
+		const char *last = strrchr(next, '/');
+		const char *name = last ? last + 1 : next;
 		bool seen = false;
 		for (size_t i = 0; i < n; i++)
 			seen |= strcmp(names[i], name) == 0;
