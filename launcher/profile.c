@@ -2162,6 +2162,36 @@ static int find_for_name(char *const dirs[3], const char *name, struct choice *c
 
 #define LOOKUP_MAX_LINKS 8  /* symlinks followed from the command: alternatives take two */
 
+/* Adds to names[] (and the link that led there to via[]) each new name along the symlinks of
+ * command, a path; returns the new count (at most LOOKUP_MAX_LINKS + 1). */
+static size_t link_names(const char *command, char **names, char **via, size_t n)
+{
+	char *cur = xstrdup(command);
+	for (int k = 0; k < LOOKUP_MAX_LINKS; k++) {
+		struct stat st;
+		char target[PATH_MAX];
+		ssize_t len;
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode) || (len = readlink(cur, target, sizeof(target) - 1)) <= 0)
+			break;
+		target[len] = '\0';
+		const char *slash = strrchr(cur, '/');
+		char *next = target[0] == '/' ? xstrdup(target) : xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
+		const char *last = strrchr(next, '/');
+		const char *name = last ? last + 1 : next;
+		bool seen = false;
+		for (size_t i = 0; i < n; i++)
+			seen |= strcmp(names[i], name) == 0;
+		if (!seen) {
+			names[n] = xstrdup(name);
+			via[n++] = xstrdup(cur);
+		}
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	return n;
+}
+
 static int choose_profile(char *const dirs[3], const char *command, const char *requested,
 			  struct choice *c, struct sbx_error *err)
 {
@@ -2193,29 +2223,8 @@ static int choose_profile(char *const dirs[3], const char *command, const char *
 	size_t n = 0;
 	const char *base = command ? strrchr(command, '/') : NULL;
 	names[n++] = xstrdup(base ? base + 1 : command ? command : "");
-	char *cur = command && strchr(command, '/') ? xstrdup(command) : NULL;
-	for (int k = 0; cur && k < LOOKUP_MAX_LINKS; k++) {
-		struct stat st;
-		char target[PATH_MAX];
-		ssize_t len;
-		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode) || (len = readlink(cur, target, sizeof(target) - 1)) <= 0)
-			break;
-		target[len] = '\0';
-		const char *slash = strrchr(cur, '/');
-		char *next = target[0] == '/' ? xstrdup(target) : xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
-		const char *last = strrchr(next, '/');
-		const char *name = last ? last + 1 : next;
-		bool seen = false;
-		for (size_t i = 0; i < n; i++)
-			seen |= strcmp(names[i], name) == 0;
-		if (!seen) {
-			names[n] = xstrdup(name);
-			via[n++] = xstrdup(cur);
-		}
-		free(cur);
-		cur = next;
-	}
-	free(cur);
+	if (command && strchr(command, '/'))
+		n = link_names(command, names, via, n);
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		if (!valid_name(names[i]) || strcmp(names[i], "default") == 0)
