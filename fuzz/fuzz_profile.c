@@ -53,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.uid = 1000,
 		.gid = 1000,
 		.cwd = cwds[(mode >> 2) & 3],
+		.args = (char *const[]){ "xzf", "../data.tgz", "--file=/etc/hostname", "/tmp/x/y" },
+		.n_args = (mode & 0x20) ? 4 : 0,
 	};
 	char *dirs[3] = { NULL, NULL, (char *)FUZZ_PROFILES_DIR };
 	static const enum profile_kind kinds[] = { PROFILE_KIND_PROFILE, PROFILE_KIND_LOCAL, PROFILE_KIND_INCLUDE,

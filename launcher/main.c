@@ -19,26 +19,6 @@
 #include "seccomp.h"
 #include "userns.h"
 
-/* The command as PATH resolves it on the host; its basename names the profile. */
-static char *resolve_command(const char *name)
-{
-	if (strchr(name, '/'))
-		return xstrdup(name);
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	_cleanup_free_ char *copy = xstrdup(path);
-	char *save = NULL;
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *candidate = xasprintf("%s/%s", dir, name);
-		struct stat st;
-		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0)
-			return candidate;
-		free(candidate);
-	}
-	return xstrdup(name);
-}
-
 static void profile_env_from(const struct identity *id, struct profile_env *env)
 {
 	*env = (struct profile_env){
@@ -67,12 +47,14 @@ static int fail(const struct sbx_error *err)
 
 /* Loads the profile for `app` (or `requested`) and builds the mount plan: everything up to, but
  * not including, touching the kernel. */
-static int prepare(struct policy *p, const struct identity *id, const char *app, const char *requested,
-		   struct sbx_error *err)
+static int prepare(struct policy *p, const struct identity *id, const char *app, char *const *args,
+		   size_t n_args, const char *requested, struct sbx_error *err)
 {
 	struct profile_env penv;
 	profile_env_from(id, &penv);
-	_cleanup_free_ char *resolved = resolve_command(app);
+	penv.args = args;
+	penv.n_args = n_args;
+	_cleanup_free_ char *resolved = profile_resolve_command(app);
 	return profile_load(p, resolved, requested, &penv, err);
 }
 
@@ -107,7 +89,7 @@ static int seccomp_export_main(int argc, char **argv)
 	struct policy p;
 	policy_init(&p);
 	p.quiet = true;
-	int r = prepare(&p, &id, argv[2], NULL, &err);
+	int r = prepare(&p, &id, argv[2], NULL, 0, NULL, &err);
 	if (r == 0)
 		r = seccomp_validate(&p, &err);
 	FILE *pfc = stdout;
@@ -176,7 +158,8 @@ int main(int argc, char **argv)
 	p.quiet = cli.quiet;
 	p.json_status = cli.json && !cli.explain;
 	struct mount_plan plan = { 0 };
-	int r = prepare(&p, &id, argv[cli.command_index], cli.profile, &err);
+	int r = prepare(&p, &id, argv[cli.command_index], argv + cli.command_index + 1,
+			(size_t)(argc - cli.command_index - 1), cli.profile, &err);
 	if (r == 0)
 		r = cli_apply(argc, argv, &cli, id.cwd ? id.cwd : "/", &p, &err);
 	if (r == 0) {
@@ -190,6 +173,8 @@ int main(int argc, char **argv)
 		if (r == -EPERM && cli.explain)
 			r = 0;
 	}
+	if (r == 0 && !cli.explain)
+		mount_create_files(&p);
 	if (r == 0)
 		r = build_plan(&p, &id, &plan, &err);
 	if (r == 0 && !p.quiet) {

@@ -209,6 +209,28 @@ static void plan_protect_grants(struct mount_plan *plan)
 	}
 }
 
+/* bind-create: a file a tool must be able to add to (ssh's known_hosts) cannot be bound before it
+ * exists. Made empty and private, only where its directory already exists, never through a
+ * symlink in its own name; failing that, the optional grant is skipped as usual. */
+static void create_missing_file(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *dir = xstrndup(path, (size_t)(slash - path));
+	_cleanup_close_ int dfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	int fd = openat(dfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
+void mount_create_files(const struct policy *p)
+{
+	for (size_t i = 0; i < p->n_mounts; i++)
+		if (p->mounts[i].create && p->mounts[i].src)
+			create_missing_file(p->mounts[i].src);
+}
+
 int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
 		     struct mount_plan *plan, struct sbx_error *err)
 {

@@ -65,6 +65,10 @@ struct mount_plan {
 	bool limit_nesting;  /* cap nested user namespaces once /proc exists (see userns.h) */
 };
 
+/* bind-create: creates each missing file a grant asks for (empty, 0600), before the plan opens
+ * the sources. Not for --explain, which changes nothing. */
+void mount_create_files(const struct policy *p);
+
 /* Builds the plan: the fixed skeleton, the policy's grants in order, then read-only protection of
  * `protect` (NULL-terminated list of directories the sandbox must never write, e.g. profile dirs). */
 int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,

@@ -25,6 +25,7 @@ struct mount_entry {
 	char *src;      /* host path (absolute) for binds; NULL for tmpfs */
 	char *dst;      /* absolute path inside the sandbox */
 	bool optional;  /* a missing source is skipped (and reported by --explain) instead of an error */
+	bool create;    /* bind-create: a missing file is created empty (0600) when its directory exists */
 	origin_t origin;
 };
 

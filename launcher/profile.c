@@ -13,6 +13,7 @@
  *     No global state: all of it lives in struct parser. */
 #include "profile.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 
 #include "bpf.h"
 #include "cli.h"
+#include "hostpath.h"
 #include "rlimits.h"
 #include "seccomp.h"
 #include "syscall_groups.h"
@@ -72,6 +74,10 @@ struct parser {
 	bool cwd_resolved;    /* resolve_cwd ran */
 	char *cwd;            /* NULL: ${CWD} is undefined, cwd_why says why */
 	char *cwd_why;
+	bool git_top_resolved;
+	char *git_top;        /* NULL: ${GIT_TOP} is undefined, git_top_why says why */
+	char *git_top_why;
+	bool git_top_refused; /* a repository was found but may not be granted */
 	struct userdirs userdirs;
 	bool userdirs_loaded;
 	char *userdirs_error; /* reading user-dirs.dirs failed */
@@ -314,27 +320,102 @@ static void parser_init(struct parser *ps, struct policy *p, const struct profil
 
 /* ${CWD} is an implicit grant that changes with every launch: it must never silently become the
  * home, /, a shared directory or a socket directory (workdir.h). Decided on first use. */
+/* The places no implicit grant may reach, for path_refusal (workdir.h). */
+struct secrets {
+	char *ssh, *gnupg, *config;
+	const char *list[7];
+};
+
+static void secrets_init(struct parser *ps, struct secrets *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->ssh = xasprintf("%s/.ssh", ps->home);
+	sc->gnupg = xasprintf("%s/.gnupg", ps->home);
+	sc->config = xasprintf("%s/sbx", ps->config_home);
+	sc->list[0] = sc->ssh;
+	sc->list[1] = sc->gnupg;
+	sc->list[2] = sc->config;
+	for (size_t i = 0, n = 3; ps->dirs && i < 3; i++)
+		if (ps->dirs[i])
+			sc->list[n++] = ps->dirs[i];
+}
+
+static void secrets_free(struct secrets *sc)
+{
+	free(sc->ssh);
+	free(sc->gnupg);
+	free(sc->config);
+}
+
+/* Why `path` must not be granted implicitly (the rules of ${CWD}), or NULL. */
+static char *refusal(struct parser *ps, const char *what, const char *path)
+{
+	struct secrets sc;
+	secrets_init(ps, &sc);
+	char *why = path_refusal(what, path, ps->home, ps->runtime_dir, sc.list);
+	secrets_free(&sc);
+	return why;
+}
+
+static char *working_directory(struct parser *ps)
+{
+	char *cwd = ps->env->cwd ? xstrdup(ps->env->cwd) : getcwd(NULL, 0);
+	if (cwd && path_is_clean_absolute(cwd))
+		return cwd;
+	free(cwd);
+	return NULL;
+}
+
 static void resolve_cwd(struct parser *ps)
 {
 	ps->cwd_resolved = true;
-	char *cwd = ps->env->cwd ? xstrdup(ps->env->cwd) : getcwd(NULL, 0);
-	if (!cwd || !path_is_clean_absolute(cwd)) {
+	char *cwd = working_directory(ps);
+	if (!cwd) {
 		ps->cwd_why = xstrdup("the working directory is unknown");
-		free(cwd);
 		return;
 	}
-	_cleanup_free_ char *ssh = xasprintf("%s/.ssh", ps->home);
-	_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", ps->home);
-	_cleanup_free_ char *config = xasprintf("%s/sbx", ps->config_home);
-	const char *secret[7] = { ssh, gnupg, config };
-	for (size_t i = 0, n = 3; ps->dirs && i < 3; i++)
-		if (ps->dirs[i])
-			secret[n++] = ps->dirs[i];
-	ps->cwd_why = workdir_refusal(cwd, ps->home, ps->runtime_dir, secret);
+	ps->cwd_why = refusal(ps, "the working directory", cwd);
 	if (ps->cwd_why)
 		free(cwd);
 	else
 		ps->cwd = strip_slashes(cwd);
+}
+
+/* ${GIT_TOP}: git run from a subdirectory needs the whole work tree. Found as git finds it:
+ * walking up from the working directory to the first directory holding .git (a directory, or a
+ * file in a linked work tree), not across a mount point. The same refusals as ${CWD}. */
+static void resolve_git_top(struct parser *ps)
+{
+	ps->git_top_resolved = true;
+	_cleanup_free_ char *cwd = working_directory(ps);
+	if (!cwd) {
+		ps->git_top_why = xstrdup("the working directory is unknown");
+		return;
+	}
+	char *dir = canonical_path(cwd);
+	struct stat st;
+	dev_t dev = stat(dir, &st) == 0 ? st.st_dev : 0;
+	for (unsigned depth = 0; depth < PATH_MAX / 2; depth++) {
+		_cleanup_free_ char *dotgit = xasprintf("%s/.git", strcmp(dir, "/") ? dir : "");
+		if (lstat(dotgit, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+			ps->git_top_why = refusal(ps, "the repository's top level", dir);
+			ps->git_top_refused = ps->git_top_why != NULL;
+			if (ps->git_top_why)
+				free(dir);
+			else
+				ps->git_top = dir;
+			return;
+		}
+		char *slash = strrchr(dir, '/');
+		if (strcmp(dir, "/") == 0 || !slash)
+			break;
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		if (stat(dir, &st) < 0 || st.st_dev != dev)
+			break;
+	}
+	ps->git_top_why = xasprintf("the working directory %s is not in a git repository (no .git above it on "
+				    "its file system)", cwd);
+	free(dir);
 }
 
 static void parser_free(struct parser *ps)
@@ -347,6 +428,8 @@ static void parser_free(struct parser *ps)
 	free(ps->state_home);
 	free(ps->cwd);
 	free(ps->cwd_why);
+	free(ps->git_top);
+	free(ps->git_top_why);
 	userdirs_free(&ps->userdirs);
 	free(ps->userdirs_error);
 	for (size_t i = 0; i < ps->depth; i++) {
@@ -374,7 +457,7 @@ static void parser_free(struct parser *ps)
 }
 
 static const char *const variable_names[] = {
-	"HOME", "UID", "GID", "APP", "CWD", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME",
+	"HOME", "UID", "GID", "APP", "CWD", "GIT_TOP", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME",
 	"XDG_DATA_HOME", "XDG_STATE_HOME", "DESKTOP", "DOCUMENTS", "DOWNLOADS", "MUSIC", "PICTURES",
 	"PUBLICSHARE", "TEMPLATES", "VIDEOS",
 };
@@ -405,6 +488,13 @@ static enum var_result variable(struct parser *ps, const char *name, const char 
 		*value = ps->cwd;
 		*why = ps->cwd_why;
 		return ps->cwd ? VAR_DEFINED : VAR_UNDEFINED;
+	}
+	if (strcmp(name, "GIT_TOP") == 0) {
+		if (!ps->git_top_resolved)
+			resolve_git_top(ps);
+		*value = ps->git_top;
+		*why = ps->git_top_why;
+		return ps->git_top ? VAR_DEFINED : VAR_UNDEFINED;
 	}
 	for (int d = 0; d < USERDIR_COUNT; d++) {
 		if (strcmp(name, userdir_variable((enum userdir)d)) != 0)
@@ -481,7 +571,7 @@ static int expand_variable(struct parser *ps, const char *file, unsigned lineno,
 	enum var_result r = variable(ps, name, &value, &why);
 	if (r == VAR_UNKNOWN) {
 		int ret = fail_at(ps, file, lineno, col, text, "unknown variable");
-		hint(ps, "variables: ${HOME} ${UID} ${GID} ${APP} ${CWD} ${XDG_CONFIG_HOME} "
+		hint(ps, "variables: ${HOME} ${UID} ${GID} ${APP} ${CWD} ${GIT_TOP} ${XDG_CONFIG_HOME} "
 				  "${XDG_RUNTIME_DIR} ${XDG_CACHE_HOME} ${XDG_DATA_HOME} ${XDG_STATE_HOME} "
 				  "${DESKTOP} ${DOCUMENTS} ${DOWNLOADS} ${MUSIC} ${PICTURES} ${PUBLICSHARE} "
 				  "${TEMPLATES} ${VIDEOS}");
@@ -689,6 +779,12 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 		if (r == 1) {
 			if (!optional)
 				return undefined_word(ps, ln, words[i]);
+			ln->skipped = true;
+			/* Outside a repository there is nothing to say; a refused one is worth a line. */
+			if (strcmp(words[i]->undefined, "GIT_TOP") == 0 && !ps->git_top_refused) {
+				ln->note = xasprintf("skipped: ${GIT_TOP} is not defined: %s", words[i]->why);
+				return 0;
+			}
 			note(ps, ln, "skipped: ${%s} is not defined: %s%s", words[i]->undefined,
 			     words[i]->why ? words[i]->why : "no value",
 			     strcmp(words[i]->undefined, "CWD") == 0 ? " (grant a directory with --bind DIR)" : "");
@@ -733,12 +829,276 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 }
 
 static int d_bind(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_BIND, false); }
+/* bind-create FILE: bind-try that first creates the file, empty and private, when only the file is
+ * missing (known_hosts before ssh first remembers a host: a bind needs an existing file). */
+static int d_bind_create(struct parser *ps, struct line *ln)
+{
+	size_t before = ps->p->n_mounts;
+	int r = do_mount(ps, ln, MOUNT_BIND, true);
+	if (r == 0 && ps->p->n_mounts > before)
+		ps->p->mounts[ps->p->n_mounts - 1].create = true;
+	return r;
+}
 static int d_bind_try(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_BIND, true); }
 static int d_ro_bind(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_RO_BIND, false); }
 static int d_ro_bind_try(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_RO_BIND, true); }
 static int d_dev_bind(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_DEV_BIND, false); }
 static int d_dev_bind_try(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_DEV_BIND, true); }
 static int d_tmpfs(struct parser *ps, struct line *ln) { return do_mount(ps, ln, MOUNT_TMPFS, false); }
+
+/* ---- names: a profile's other names ------------------------------------------------------- */
+
+/* A profile file's text for a `names` scan: the bounds and, as root, the ownership rules of
+ * read_profile; NULL when it does not qualify. */
+static char *read_for_scan(const char *path)
+{
+	bool root = getuid() == 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (root ? O_NOFOLLOW : 0));
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PROFILE_MAX_FILE)
+		return NULL;
+	if (root && (st.st_uid != 0 || (st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0)))
+		return NULL;
+	char *buf = xmalloc(PROFILE_MAX_FILE + 2);
+	size_t used = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + used, PROFILE_MAX_FILE + 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || used + (size_t)n > PROFILE_MAX_FILE) {
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
+/* True when a `names` line of the text lists `name`. Names are plain words (valid_name), so a
+ * split on blanks is exact; the parser rejects anything else when the profile is loaded. */
+static bool text_claims(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *s = text; *s;) {
+		const char *eol = strchr(s, '\n');
+		const char *end = eol ? eol : s + strlen(s);
+		while (s < end && is_blank(*s))
+			s++;
+		if (end - s > 5 && strncmp(s, "names", 5) == 0 && is_blank(s[5])) {
+			for (s += 5; s < end && *s != '#';) {
+				while (s < end && (is_blank(*s) || *s == '\r'))
+					s++;
+				const char *w = s;
+				while (s < end && !is_blank(*s) && *s != '\r')
+					s++;
+				if (w < s && *w == '#')
+					break;
+				if ((size_t)(s - w) == len && strncmp(w, name, len) == 0)
+					return true;
+			}
+		}
+		s = eol ? eol + 1 : end;
+	}
+	return false;
+}
+
+/* The profile in dirs[i] whose `names` claims `name` (heap path), or NULL; a second claimant is
+ * returned in *second. Only a directory's effective profiles count: a file shadowed by a profile
+ * of the same name in an earlier directory (the user's copy) claims nothing. `skip` (a path) is
+ * left out. */
+static char *claimant(char *const dirs[3], int i, const char *name, const char *skip, char **second)
+{
+	*second = NULL;
+	DIR *d = opendir(dirs[i]);
+	if (!d)
+		return NULL;
+	char *found = NULL;
+	struct dirent *e;
+	for (unsigned n = 0; n < 4096 && (e = readdir(d)); n++) {
+		size_t len = strlen(e->d_name);
+		if (len <= 8 || !ends_with(e->d_name, ".profile") || strcmp(e->d_name, "default.profile") == 0)
+			continue;
+		_cleanup_free_ char *base = xstrndup(e->d_name, len - 8);
+		if (!valid_name(base))
+			continue;
+		_cleanup_free_ char *path = xasprintf("%s/%s", dirs[i], e->d_name);
+		if (skip && strcmp(path, skip) == 0)
+			continue;
+		bool shadowed = false;
+		for (int j = 0; j < i && !shadowed; j++) {
+			_cleanup_free_ char *earlier = dirs[j] ? xasprintf("%s/%s", dirs[j], e->d_name) : NULL;
+			struct stat st;
+			shadowed = earlier && stat(earlier, &st) == 0 && S_ISREG(st.st_mode);
+		}
+		_cleanup_free_ char *text = shadowed ? NULL : read_for_scan(path);
+		if (!text || !text_claims(text, name))
+			continue;
+		if (found) {
+			*second = TAKE_PTR(path);
+			break;
+		}
+		found = TAKE_PTR(path);
+	}
+	closedir(d);
+	return found;
+}
+
+/* names NAME...: the commands this profile is also for (python3.11, zcat), when they have no
+ * profile of their own. Read by the lookup with a plain scan; here only checked. */
+static int d_names(struct parser *ps, struct line *ln)
+{
+	if (ln->kind != PROFILE_KIND_PROFILE)
+		return FAIL_LINE(ps, ln, "'names' belongs in a profile (NAME.profile), not in an include or a .local file");
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		if (!valid_name(t->text) || strcmp(t->text, "default") == 0 || strpbrk(t->text, "\"#"))
+			return FAIL_TOK(ps, ln, t, "expected a command name (letters, digits, '-', '_', '.', '+', '@'), not 'default'");
+	}
+	if (!ps->lint)
+		return 0;
+	/* sbx profile check: a name two profiles of one directory claim has no clear owner, and a
+	 * claim of a name that has its own profile there is never used. */
+	const char *slash = strrchr(ln->file, '/');
+	_cleanup_free_ char *dir = slash ? xstrndup(ln->file, (size_t)(slash - ln->file)) : xstrdup(".");
+	_cleanup_free_ char *self = xstrdup(slash ? slash + 1 : ln->file);
+	if (ends_with(self, ".profile"))
+		self[strlen(self) - 8] = '\0';
+	char *one[3] = { *dir ? dir : "/", NULL, NULL };
+	int first = 0;
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		if (strcmp(t->text, self) == 0)
+			continue;
+		_cleanup_free_ char *own = xasprintf("%s/%s.profile", one[0], t->text);
+		struct stat st;
+		int r = 0;
+		char *second = NULL;
+		_cleanup_free_ char *other = NULL;
+		if (stat(own, &st) == 0 && S_ISREG(st.st_mode))
+			r = FAIL_TOK(ps, ln, t, "has a profile of its own in this directory (%s), which wins", own);
+		else if ((other = claimant(one, 0, t->text, ln->file, &second)))
+			r = FAIL_TOK(ps, ln, t, "also claimed by %s; a name belongs to one profile per directory", other);
+		free(second);
+		if (r < 0 && !first)
+			first = r;
+	}
+	return first;
+}
+
+/* ---- grant-args --------------------------------------------------------------------------- */
+
+/* True when an earlier grant already gives `path` at the same place with at least `kind`'s rights
+ * (a file in the working directory: a second mount on it would only make it busy for rename). */
+static bool already_granted(const struct policy *p, const char *path, enum mount_kind kind)
+{
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_entry *m = &p->mounts[i];
+		if (m->kind != MOUNT_TMPFS && m->src && strcmp(m->src, m->dst) == 0 && path_within(path, m->src) &&
+		    mount_rank(m->kind) >= mount_rank(kind))
+			return true;
+	}
+	return false;
+}
+
+/* One command-line word: an existing path is granted; a path with a '/' that does not exist yet
+ * (an output file) gets its directory, read-write only. Everything by its real path. */
+static void grant_arg(struct parser *ps, struct line *ln, const char *cwd, const char *word, bool rw)
+{
+	_cleanup_free_ char *abs = word[0] == '/' ? xstrdup(word) : xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", word);
+	struct stat st;
+	bool exists = stat(abs, &st) == 0;
+	if (!exists && !(rw && strchr(word, '/')))
+		return;  /* a plain word (tar's "xzf"), not a path */
+	_cleanup_free_ char *target = canonical_path(abs);
+	if (!exists) {
+		char *slash = strrchr(target, '/');
+		if (slash)
+			*(slash == target ? slash + 1 : slash) = '\0';
+		if (stat(target, &st) < 0 || !S_ISDIR(st.st_mode))
+			return;
+	}
+	if (!path_is_clean_absolute(target))
+		return;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		note(ps, ln, "left out %s: not a regular file or a directory", word);
+		return;
+	}
+	_cleanup_free_ char *why = refusal(ps, "the path", target);
+	if (why) {
+		note(ps, ln, "left out %s: %s", word, why);
+		return;
+	}
+	enum mount_kind kind = rw ? MOUNT_BIND : MOUNT_RO_BIND;
+	if (!already_granted(ps->p, target, kind))
+		policy_add_mount(ps->p, kind, target, target, true, ln->origin);
+}
+
+/* grant-args [ro|rw]: the paths named on the command line (tar xzf ../data.tgz), resolved before
+ * the sandbox starts, relative to the working directory, never a place ${CWD} refuses. */
+static int d_grant_args(struct parser *ps, struct line *ln)
+{
+	bool rw = false;
+	if (ln->n == 1) {
+		struct token *t = arg(ln, 0);
+		if (strcmp(t->text, "rw") == 0)
+			rw = true;
+		else if (strcmp(t->text, "ro") != 0)
+			return FAIL_TOK(ps, ln, t, "expected 'ro', 'rw' or nothing");
+	}
+	_cleanup_free_ char *cwd = working_directory(ps);
+	if (!cwd || ps->lint)
+		return 0;
+	for (size_t i = 0; i < ps->env->n_args; i++) {
+		const char *a = ps->env->args[i];
+		if (a[0] == '-') {  /* options; --file=PATH gives its value */
+			const char *eq = strchr(a, '=');
+			if (a[1] != '-' || !eq)
+				continue;
+			a = eq + 1;
+		}
+		if (*a)
+			grant_arg(ps, ln, cwd, a, rw);
+	}
+	return 0;
+}
+
+/* ssh-agent: the agent's socket alone (from SSH_AUTH_SOCK, a socket of the caller's own) at a
+ * fixed place in the private runtime directory, and SSH_AUTH_SOCK pointing there. */
+static int d_ssh_agent(struct parser *ps, struct line *ln)
+{
+	if (ps->lint)
+		return 0;
+	const char *sock = getenv("SSH_AUTH_SOCK");
+	if (!sock || !*sock) {
+		ln->note = xstrdup("skipped: SSH_AUTH_SOCK is not set");  /* not worth a line on stderr */
+		ln->skipped = true;
+		return 0;
+	}
+	struct stat st;
+	const char *why = NULL;
+	if (getuid() == 0)
+		why = "as root the command runs as nobody, which may not use root's agent";
+	else if (!path_is_clean_absolute(sock))
+		why = "not a clean absolute path";
+	else if (lstat(sock, &st) < 0)
+		why = strerror(errno);
+	else if (!S_ISSOCK(st.st_mode))
+		why = "not a socket";
+	else if (st.st_uid != getuid())
+		why = "not your own socket";
+	if (why) {
+		note(ps, ln, "skipped the ssh agent: SSH_AUTH_SOCK=%s: %s", sock, why);
+		ln->skipped = true;
+		return 0;
+	}
+	_cleanup_free_ char *inside = xasprintf("%s/ssh-agent.sock", ps->runtime_dir);
+	policy_add_mount(ps->p, MOUNT_BIND, sock, inside, true, ln->origin);
+	policy_add_env(ps->p, ENV_SET, "SSH_AUTH_SOCK", inside, ln->origin);
+	return 0;
+}
 
 static int no_undefined(struct parser *ps, struct line *ln)
 {
@@ -1365,7 +1725,11 @@ static const struct directive directives[] = {
 	{ "ro-bind-try", d_ro_bind_try, 1, 2, "ro-bind-try SRC [DST]" },
 	{ "dev-bind", d_dev_bind, 1, 2, "dev-bind SRC [DST]" },
 	{ "dev-bind-try", d_dev_bind_try, 1, 2, "dev-bind-try SRC [DST]" },
+	{ "bind-create", d_bind_create, 1, 1, "bind-create FILE" },
 	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
+	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw]" },
+	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent" },
+	{ "names", d_names, 1, PROFILE_MAX_ARGS, "names NAME..." },
 	{ "net", d_net, 1, 1, "net none|host" },
 	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect [ADDR[/N]:]PORT[-PORT]..." },
 	{ "net-bind", d_net_bind, 1, PROFILE_MAX_ARGS, "net-bind [ADDR[/N]:]PORT[-PORT]..." },
@@ -1733,12 +2097,100 @@ static void dirs_free(char *dirs[3])
 	}
 }
 
-/* Where the profile comes from: name and path (NULL path: the built-in default). */
+/* Where the profile comes from: name and path (NULL path: the built-in default), and why. */
 struct choice {
 	char *name;
 	char *path;
-	bool fallback;  /* the app has no profile; "default" stands in */
+	bool fallback;     /* the app has no profile; "default" stands in */
+	char *matched;     /* the command name that found it */
+	char *via;         /* the symlink that led to that name, or NULL (the typed name) */
+	char *claimed_by;  /* the profile whose `names` lists it, or NULL (NAME.profile) */
 };
+
+char *profile_resolve_command(const char *name)
+{
+	if (strchr(name, '/'))
+		return xstrdup(name);
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *save = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *candidate = xasprintf("%s/%s", dir, name);
+		struct stat st;
+		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0)
+			return candidate;
+		free(candidate);
+	}
+	return xstrdup(name);
+}
+
+/* The profile for one command name: per directory (user, admin, distro), NAME.profile, then an
+ * effective profile there whose `names` lists it. 1 found, 0 not, -EINVAL when two profiles of
+ * one directory claim it. */
+static int find_for_name(char *const dirs[3], const char *name, struct choice *c, struct sbx_error *err)
+{
+	for (int i = 0; i < 3; i++) {
+		if (!dirs[i])
+			continue;
+		_cleanup_free_ char *own = xasprintf("%s/%s.profile", dirs[i], name);
+		struct stat st;
+		if (stat(own, &st) == 0 && S_ISREG(st.st_mode)) {
+			c->path = TAKE_PTR(own);
+			c->name = xstrdup(name);
+			return 1;
+		}
+		_cleanup_free_ char *second = NULL;
+		char *claim = claimant(dirs, i, name, NULL, &second);
+		if (second) {
+			sbx_fail(err, 0, "'%s' is claimed by two profiles ('names'): %s and %s", name, claim, second);
+			sbx_hint(err, "remove it from one of them (sbx profile check reports this)");
+			free(claim);
+			return -EINVAL;
+		}
+		if (claim) {
+			const char *base = strrchr(claim, '/') + 1;
+			c->name = xstrndup(base, strlen(base) - 8);
+			c->path = claim;
+			c->claimed_by = xstrdup(claim);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+#define LOOKUP_MAX_LINKS 8  /* symlinks followed from the command: alternatives take two */
+
+/* Adds to names[] (and the link that led there to via[]) each new name along the symlinks of
+ * command, a path; returns the new count (at most LOOKUP_MAX_LINKS + 1). */
+static size_t link_names(const char *command, char **names, char **via, size_t n)
+{
+	char *cur = xstrdup(command);
+	for (int k = 0; k < LOOKUP_MAX_LINKS; k++) {
+		struct stat st;
+		char target[PATH_MAX];
+		ssize_t len;
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode) || (len = readlink(cur, target, sizeof(target) - 1)) <= 0)
+			break;
+		target[len] = '\0';
+		const char *slash = strrchr(cur, '/');
+		char *next = target[0] == '/' ? xstrdup(target) : xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
+		const char *last = strrchr(next, '/');
+		const char *name = last ? last + 1 : next;
+		bool seen = false;
+		for (size_t i = 0; i < n; i++)
+			seen |= strcmp(names[i], name) == 0;
+		if (!seen) {
+			names[n] = xstrdup(name);
+			via[n++] = xstrdup(cur);
+		}
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	return n;
+}
 
 static int choose_profile(char *const dirs[3], const char *command, const char *requested,
 			  struct choice *c, struct sbx_error *err)
@@ -1764,16 +2216,31 @@ static int choose_profile(char *const dirs[3], const char *command, const char *
 		c->name = xstrdup(requested);
 		return 0;
 	}
+	/* The typed name first, then each name along the command's symlinks in order
+	 * (/usr/bin/python3 -> python3.11, /usr/bin/vi -> /etc/alternatives/vi -> /usr/bin/vim.basic):
+	 * what the user typed is what they meant; a link only says what it happens to run. */
+	char *names[LOOKUP_MAX_LINKS + 1] = { NULL }, *via[LOOKUP_MAX_LINKS + 1] = { NULL };
+	size_t n = 0;
 	const char *base = command ? strrchr(command, '/') : NULL;
-	base = base ? base + 1 : command;
-	if (base && valid_name(base) && strcmp(base, "default") != 0) {
-		_cleanup_free_ char *file = xasprintf("%s.profile", base);
-		c->path = find_in_dirs(dirs, file);
-		if (c->path) {
-			c->name = xstrdup(base);
-			return 0;
+	names[n++] = xstrdup(base ? base + 1 : command ? command : "");
+	if (command && strchr(command, '/'))
+		n = link_names(command, names, via, n);
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (!valid_name(names[i]) || strcmp(names[i], "default") == 0)
+			continue;
+		r = find_for_name(dirs, names[i], c, err);
+		if (r == 1) {
+			c->matched = TAKE_PTR(names[i]);
+			c->via = TAKE_PTR(via[i]);
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		free(names[i]);
+		free(via[i]);
+	}
+	if (r != 0)
+		return r < 0 ? r : 0;
 	c->fallback = true;
 	c->name = xstrdup("default");
 	c->path = find_in_dirs(dirs, "default.profile");
@@ -1784,6 +2251,9 @@ static void choice_free(struct choice *c)
 {
 	free(c->name);
 	free(c->path);
+	free(c->matched);
+	free(c->via);
+	free(c->claimed_by);
 }
 
 /* Parses the chosen profile and its .local files into p. */
@@ -1997,10 +2467,51 @@ static int show_main(const char *app, bool json, const struct profile_env *env)
 	return code;
 }
 
+/* sbx profile which CMD: the profile file COMMAND gets, and why, on one line. */
+static int which_main(const char *command, bool json, const struct profile_env *env)
+{
+	char *dirs[3] = { NULL };
+	profile_search_dirs(env, dirs);
+	_cleanup_free_ char *resolved = profile_resolve_command(command);
+	struct sbx_error err = { 0 };
+	struct choice c;
+	int r = choose_profile(dirs, resolved, NULL, &c, &err);
+	int code = 0;
+	if (r < 0) {
+		sbx_report(&err);
+		code = 1;
+	} else if (json) {
+		const char *how = c.fallback ? "default" : c.claimed_by ? "names" : c.via ? "symlink" : "typed";
+		const char *fields[][2] = { { "command", command }, { "resolved", resolved }, { "profile", c.name },
+					    { "path", c.path }, { "how", how }, { "name", c.matched },
+					    { "symlink", c.via }, { "names_file", c.claimed_by } };
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+			printf(i ? ",\"%s\":" : "{\"%s\":", fields[i][0]);
+			if (fields[i][1])
+				json_string(stdout, fields[i][1]);
+			else
+				fputs("null", stdout);
+		}
+		fputs("}\n", stdout);
+	} else {
+		_cleanup_free_ char *link = c.via ? xasprintf("via symlink %s -> %s", c.via, c.matched) : NULL;
+		_cleanup_free_ char *claim = c.claimed_by ? xasprintf("via 'names' in %s", c.claimed_by) : NULL;
+		const char *base = strrchr(resolved, '/');
+		_cleanup_free_ char *why = c.fallback ? xasprintf("default: no profile for '%s'", base ? base + 1 : resolved)
+				       : link && claim ? xasprintf("%s, %s", link, claim)
+				       : xstrdup(link ? link : claim ? claim : "typed name");
+		printf("%s: %s (%s)\n", command, c.path ? c.path : "built-in defaults", why);
+	}
+	choice_free(&c);
+	dirs_free(dirs);
+	return code;
+}
+
 static void profile_usage(FILE *out)
 {
 	fputs("usage: sbx profile check [--json] FILE...\n"
 	      "       sbx profile show [--json] APP|PATH\n"
+	      "       sbx profile which [--json] COMMAND\n"
 	      "       sbx profile dirs\n",
 	      out);
 }
@@ -2032,6 +2543,8 @@ int profile_main(int argc, char **argv, const struct profile_env *env)
 		return check_main(n, rest, json, env);
 	if (strcmp(sub, "show") == 0 && n == 1)
 		return show_main(rest[0], json, env);
+	if (strcmp(sub, "which") == 0 && n == 1)
+		return which_main(rest[0], json, env);
 	if (strcmp(sub, "dirs") == 0 && n == 0) {
 		char *dirs[3] = { NULL };
 		profile_search_dirs(env, dirs);

@@ -15,6 +15,8 @@ struct profile_env {
 	uid_t uid;
 	gid_t gid;                /* ids inside the sandbox */
 	const char *cwd;          /* the working directory for ${CWD}; NULL: getcwd() */
+	char *const *args;        /* the command's arguments (after COMMAND), for grant-args */
+	size_t n_args;
 };
 
 /* Loads into p the profile for `command` (the command as resolved through PATH on the host, e.g.
@@ -25,6 +27,10 @@ struct profile_env {
  * file:line:column. */
 int profile_load(struct policy *p, const char *command, const char *requested,
 		 const struct profile_env *env, struct sbx_error *err);
+
+/* The command as PATH resolves it on the host (the sandbox keeps PATH and sees the same /usr): a
+ * heap string, the name itself when it contains a '/' or is not found. */
+char *profile_resolve_command(const char *name);
 
 /* Implements `sbx profile check [--json] FILE...` and `sbx profile show [--json] APP`; argv[0] is
  * "profile". Returns an exit code: 0, 1 when a file has errors, 2 on a usage error. */

@@ -36,24 +36,30 @@ static bool holds_socket(const char *dir)
 char *workdir_refusal(const char *cwd, const char *home, const char *runtime_dir,
 		      const char *const *secret_dirs)
 {
+	return path_refusal("the working directory", cwd, home, runtime_dir, secret_dirs);
+}
+
+char *path_refusal(const char *what, const char *cwd, const char *home, const char *runtime_dir,
+		   const char *const *secret_dirs)
+{
 	_cleanup_free_ char *real = canonical_path(cwd);
 	_cleanup_free_ char *real_home = canonical_path(home);
 	if (strcmp(real, real_home) == 0)
-		return xasprintf("the working directory %s is your home directory", cwd);
+		return xasprintf("%s %s is your home directory", what, cwd);
 	if (path_within(real_home, real))
-		return xasprintf("the working directory %s contains your home directory", cwd);
+		return xasprintf("%s %s contains your home directory", what, cwd);
 	_cleanup_free_ char *real_runtime = canonical_path(runtime_dir);
 	static const char *const system_trees[] = { "/run", "/proc", "/sys", "/dev" };
 	for (size_t i = 0; i < ARRAY_SIZE(system_trees); i++)
 		if (path_within(real, system_trees[i]))
-			return xasprintf("the working directory %s lies in %s, where the system keeps its sockets "
-					 "and devices", cwd, system_trees[i]);
+			return xasprintf("%s %s lies in %s, where the system keeps its sockets "
+					 "and devices", what, cwd, system_trees[i]);
 	if (path_within(real, real_runtime))
-		return xasprintf("the working directory %s lies in your runtime directory %s", cwd, runtime_dir);
+		return xasprintf("%s %s lies in your runtime directory %s", what, cwd, runtime_dir);
 	for (const char *const *s = secret_dirs; s && *s; s++) {
 		_cleanup_free_ char *secret = canonical_path(*s);
 		if (path_within(real, secret) || path_within(secret, real))
-			return xasprintf("the working directory %s %s %s, which sandboxes never get", cwd,
+			return xasprintf("%s %s %s %s, which sandboxes never get", what, cwd,
 					 strcmp(real, secret) == 0 ? "is" : path_within(real, secret) ? "lies in" : "holds",
 					 *s);
 	}
@@ -62,10 +68,10 @@ char *workdir_refusal(const char *cwd, const char *home, const char *runtime_dir
 	if (stat(real, &st) < 0)
 		return NULL;
 	if (st.st_mode & (S_IWOTH | S_ISVTX))
-		return xasprintf("the working directory %s is shared with every user (mode %04o), with their "
-				 "files and sockets", cwd, (unsigned)(st.st_mode & 07777));
+		return xasprintf("%s %s is shared with every user (mode %04o), with their "
+				 "files and sockets", what, cwd, (unsigned)(st.st_mode & 07777));
 	if (holds_socket(real))
-		return xasprintf("the working directory %s holds a Unix socket, which a grant would let the "
-				 "sandbox connect to", cwd);
+		return xasprintf("%s %s holds a Unix socket, which a grant would let the "
+				 "sandbox connect to", what, cwd);
 	return NULL;
 }

@@ -12,5 +12,9 @@
  * compared after resolving symlinks. The caller frees the reason. */
 char *workdir_refusal(const char *cwd, const char *home, const char *runtime_dir,
 		      const char *const *secret_dirs);
+/* The same rules for any path about to be granted (the repository's top level, a path named on
+ * the command line): `what` starts the reason, e.g. "the path". */
+char *path_refusal(const char *what, const char *path, const char *home, const char *runtime_dir,
+		   const char *const *secret_dirs);
 
 #endif

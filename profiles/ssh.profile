@@ -1,6 +1,7 @@
-# ssh: the OpenSSH client. Host network; reads ~/.ssh (configuration, keys, known hosts) but
-# cannot change it, so new host keys are not remembered (grant it in ssh.local:
-# 'bind ${HOME}/.ssh/known_hosts'). The agent socket is not reachable; nothing else of the home.
+# ssh: the OpenSSH client. Host network; reads ~/.ssh (configuration, keys) but cannot change it,
+# except known_hosts, where new host keys are remembered; the agent's socket from SSH_AUTH_SOCK is
+# reachable (only that socket). Nothing else of the home.
 include network
 include hardened
 include ssh-client
+include ssh-remote

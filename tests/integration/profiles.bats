@@ -242,10 +242,12 @@ assert {"file": sys.argv[1] + "/network.inc", "line": 2, "text": "net host", "ov
 }
 
 @test "\${CWD} is never the whole home: a profile granting it refuses to start from ~" {
+	local at
+	at=$(grep -n '^include cwd$' "$SBX_PROFILES_DIR/tar.profile" | cut -d: -f1)
 	run as_user_in "$TEST_HOME" "$SBX" tar --version
 	echo "$output"
 	[ "$status" -eq 125 ]
-	[[ $output == *'cwd.inc:3:6: ${CWD} is not defined: the working directory '"$TEST_HOME"' is your home directory (included from '"$SBX_PROFILES_DIR"'/tar.profile:4)'* ]]
+	[[ $output == *'cwd.inc:3:6: ${CWD} is not defined: the working directory '"$TEST_HOME"' is your home directory (included from '"$SBX_PROFILES_DIR/tar.profile:$at)"* ]]
 	# A -try grant is skipped with a note instead (curl still works on stdout).
 	run as_user_in "$TEST_HOME" "$SBX" curl --version
 	[ "$status" -eq 0 ]
@@ -318,7 +320,7 @@ assert {"file": sys.argv[1] + "/network.inc", "line": 2, "text": "net host", "ov
 	[[ $output == *"id_sbxtest"* ]]
 }
 
-@test "python3 runs a script from the working directory, cannot write it, cannot reach the loopback server" {
+@test "python3 runs a script from the working directory and writes there; it cannot reach the loopback server" {
 	mkdir "$BATS_TEST_TMPDIR/www"
 	echo x >"$BATS_TEST_TMPDIR/www/x"
 	start_http "$BATS_TEST_TMPDIR/www"
@@ -349,10 +351,10 @@ assert {"file": sys.argv[1] + "/network.inc", "line": 2, "text": "net host", "ov
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "read: input data" ]
-	[ "${lines[1]}" = "write: EROFS" ]
+	[ "${lines[1]}" = "write: ok" ]
 	[ "${lines[2]}" = "connect: ECONNREFUSED" ]
 	[ "${lines[3]}" = "secret: ENOENT" ]
-	[ ! -e "$work/out.txt" ]
+	[ "$(cat "$work/out.txt")" = x ]
 }
 
 @test "as root: python3 runs under its profile as nobody with no network" {

@@ -731,6 +731,62 @@ static void test_userdir_variables(void **state)
 	tree_remove(&t);
 }
 
+/* names, bind-create, grant-args and ${GIT_TOP} against a real directory tree:
+ * TOP/.git, TOP/data.tgz, TOP/sub (the working directory). */
+static void test_lookup_directives(void **state)
+{
+	char top[] = "/tmp/sbx-unit-XXXXXX";
+	assert_non_null(mkdtemp(top));
+	char sub[64], git[64], data[64];
+	snprintf(sub, sizeof(sub), "%s/sub", top);
+	snprintf(git, sizeof(git), "%s/.git", top);
+	snprintf(data, sizeof(data), "%s/data.tgz", top);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	assert_int_equal(mkdir(git, 0755), 0);
+	int fd = open(data, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	char *args[] = { "xzf", "../data.tgz", "--directory=../new/x", "../out.tgz", "/tmp", "-v" };
+	struct profile_env env = test_env;
+	env.cwd = sub;
+	env.args = args;
+	env.n_args = 6;
+	struct policy p;
+	struct sbx_error err = { 0 };
+	policy_init(&p);
+	p.quiet = true;
+	const char *text = "names python3.11 zcat\nbind ${GIT_TOP}\nbind-create ~/.ssh/known_hosts\ngrant-args\n";
+	assert_int_equal(profile_parse_text(&p, text, strlen(text), "t.profile", PROFILE_KIND_PROFILE, &env, no_dirs,
+					    true, NULL, &err), 0);
+	/* GIT_TOP, known_hosts; data.tgz lies inside the GIT_TOP grant already; /tmp is refused. */
+	assert_int_equal(p.n_mounts, 2);
+	assert_string_equal(p.mounts[0].src, top);
+	assert_true(p.mounts[1].create && p.mounts[1].optional);
+	policy_free(&p);
+	/* Read-only: data.tgz at its real path; read-write also the directory of ../out.tgz, which
+	 * does not exist yet; ../new/x has no existing directory and gives nothing. */
+	policy_init(&p);
+	p.quiet = true;
+	text = "grant-args rw\n";
+	assert_int_equal(profile_parse_text(&p, text, strlen(text), "t.profile", PROFILE_KIND_PROFILE, &env, no_dirs,
+					    true, NULL, &err), 0);
+	assert_int_equal(p.n_mounts, 2);
+	assert_int_equal(p.mounts[0].kind, MOUNT_BIND);
+	assert_string_equal(p.mounts[0].src, data);
+	assert_string_equal(p.mounts[1].src, top);
+	policy_free(&p);
+	expect_error("grant-args maybe\n", "expected 'ro', 'rw' or nothing");
+	expect_error("names default\n", "expected a command name");
+	struct sbx_error e2 = { 0 };
+	assert_int_equal(parse_kind(&p, "names foo\n", PROFILE_KIND_INCLUDE, &e2), -EINVAL);
+	assert_non_null(strstr(e2.msg, "'names' belongs in a profile"));
+	policy_free(&p);
+	unlink(data);
+	rmdir(git);
+	rmdir(sub);
+	rmdir(top);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +808,7 @@ int main(void)
 		cmocka_unit_test(test_kind_of),
 		cmocka_unit_test(test_userdirs),
 		cmocka_unit_test(test_userdir_variables),
+		cmocka_unit_test(test_lookup_directives),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
