@@ -45,6 +45,16 @@ void sbx_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void sbx_note(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("sbx: note: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 static void oom(void)
 {
 	fputs("sbx: out of memory\n", stderr);

@@ -32,6 +32,8 @@ void sbx_hint(struct sbx_error *err, const char *fmt, ...) __attribute__((format
 void sbx_report(const struct sbx_error *err);
 /* Prints "sbx: warning: ..." unless quiet. */
 void sbx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "sbx: note: ..." on stderr: something the caller should know; callers check --quiet. */
+void sbx_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static inline void freep(void *p) { free(*(void **)p); }
 static inline void closep(int *fd)
