@@ -467,13 +467,14 @@ free_nginx_port() {
 	return 1
 }
 
-@test "nginx serves the working directory on a loopback port to a client outside the sandbox" {
+@test "nginx, run by a user, serves a granted directory on a loopback port to a client outside the sandbox" {
 	mkdir "$work/site"
 	echo "<p>served by sbx nginx</p>" >"$work/site/index.html"
 	nport=$(free_nginx_port)
 	nginx_conf "$nport" >"$work/nginx.conf"
 	chown -R "$TEST_UID:$TEST_GID" "$work"
-	spawn_sbx npid "$BATS_TEST_TMPDIR/nginx.log" user /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e stderr \
+	# A server is not given its working directory: the site is granted by name.
+	spawn_sbx npid "$BATS_TEST_TMPDIR/nginx.log" user --ro-bind "$work" /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e stderr \
 		-g 'daemon off;'
 	wait_until 15 port_open "$nport" || { cat "$BATS_TEST_TMPDIR/nginx.log"; false; }
 	run as_user curl -sS "http://127.0.0.1:$nport/index.html"
@@ -491,7 +492,7 @@ free_nginx_port() {
 	while [ "$port" -ge 8000 ] && [ "$port" -le 8999 ]; do port=$(free_port); done
 	nginx_conf "$port" >"$work/nginx.conf"
 	chown -R "$TEST_UID:$TEST_GID" "$work"
-	run sbx_user --timeout 20s /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e stderr -g 'daemon off;'
+	run sbx_user --timeout 20s --ro-bind "$work" /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e stderr -g 'daemon off;'
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ $output == *"bind() to 127.0.0.1:$port failed (13: Permission denied)"* ]]
@@ -499,7 +500,7 @@ free_nginx_port() {
 	as_user /usr/bin/python3 -c "import socket; socket.socket().bind(('127.0.0.1', $port))"
 	# Logging into the served directory fails: it is read-only.
 	nginx_conf "$(free_nginx_port)" "$work/site/access.log" >"$work/nginx.conf"
-	run sbx_user --timeout 20s /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e stderr -g 'daemon off;'
+	run sbx_user --timeout 20s --ro-bind "$work" /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e stderr -g 'daemon off;'
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ $output == *"access.log"*"Read-only file system"* ]]
