@@ -16,7 +16,8 @@ setup_file() {
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		[ "$(id -u)" -eq 0 ] || { echo "missing: ${missing[*]} (run make deps as root)" >&2; return 1; }
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+		# deps.sh keeps the installed nginx from starting on the host.
+		sh "$BATS_TEST_DIRNAME/../lib/deps.sh" "${missing[@]}"
 	fi
 }
 
