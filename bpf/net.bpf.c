@@ -21,6 +21,9 @@ char LICENSE[] SEC("license") = "GPL";
 /* Filled by the loader before load; read-only (frozen) afterwards. */
 const volatile struct sbx_net_rule rules[SBX_NET_MAX_RULES];
 const volatile __u32 n_rules = 0;
+/* caps-keep net_bind_service: an allowed bind also skips the kernel's CAP_NET_BIND_SERVICE check
+ * (bit 1 of a bind program's verdict, Linux 5.12), so a granted port below 1024 can be bound. */
+const volatile __u32 bind_service = 0;
 
 /* Refusals per hook, for tests and diagnostics: connect, sendmsg, bind, sock_create. */
 __u64 denied[4];
@@ -70,12 +73,20 @@ static __always_inline int verdict(int allowed, int hook)
 	return allowed;
 }
 
+/* An allowed bind with bind_service: 3, allow and no capability check for this port. */
+static __always_inline int bind_verdict(int allowed)
+{
+	return allowed && bind_service ? 3 : verdict(allowed, 2);
+}
+
 static __always_inline int check4(struct bpf_sock_addr *ctx, __u8 bind, int hook)
 {
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
 	/* Port 0 in bind asks the kernel for an ephemeral port, as every client's implicit bind does. */
 	if (bind && port == 0)
 		return 1;
+	if (bind)
+		return bind_verdict(match4(ctx->user_ip4, port, bind));
 	return verdict(match4(ctx->user_ip4, port, bind), hook);
 }
 
@@ -85,6 +96,8 @@ static __always_inline int check6(struct bpf_sock_addr *ctx, __u8 bind, int hook
 	if (bind && port == 0)
 		return 1;
 	__u32 ip[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
+	if (bind)
+		return bind_verdict(match6(ip, port, bind));
 	return verdict(match6(ip, port, bind), hook);
 }
 

@@ -470,9 +470,36 @@ static int plan_lsm(struct policy *p, struct sbx_error *err)
 	return -EPERM;
 }
 
+/* caps-keep net_bind_service is carried out by the bind programs, never by a capability: one
+ * held in sbx's user namespace would not count on the host's network (its namespace belongs to
+ * the initial user namespace), nor on the sandbox's own network from inside the nested user
+ * namespace COMMAND runs in. So it takes eBPF and the ports named by bind rules. */
+static int plan_bind_service(const struct policy *p, struct sbx_error *err)
+{
+	if (!p->bind_service)
+		return 0;
+	bool ports = false;
+	for (size_t i = 0; i < p->n_net_rules; i++)
+		ports = ports || p->net_rules[i].bind;
+	if (!ports) {
+		sbx_fail(err, 0, "caps-keep net_bind_service (%s): no bind rule names the ports the command may bind",
+			 p->bind_service_origin);
+		sbx_hint(err, "add 'net-bind 80 443' to the profile, or --bind-port 80");
+		return -EINVAL;
+	}
+	char why[200];
+	if (bpf_probe_cgroup(why, sizeof(why)) == 0)
+		return 0;
+	sbx_fail(err, 0, "caps-keep net_bind_service (%s) needs eBPF bind programs: %s", p->bind_service_origin, why);
+	return -EPERM;
+}
+
 int bpf_plan(struct policy *p, struct sbx_error *err)
 {
 	int r = lsm_rules_resolve(p, err);
+	if (r < 0)
+		return r;
+	r = plan_bind_service(p, err);
 	if (r < 0)
 		return r;
 	r = plan_net(p, err);
@@ -611,6 +638,7 @@ static int attach_net(const struct policy *p, int cgroup_fd, struct bpf_state *s
 	for (size_t i = 0; i < p->n_net_rules; i++)
 		to_bpf_rule(&p->net_rules[i], &s->net->rodata->rules[i]);
 	s->net->rodata->n_rules = (__u32)p->n_net_rules;
+	s->net->rodata->bind_service = p->bind_service;
 	int r = sbx_net__load(s->net);
 	if (r < 0)
 		return sbx_fail(err, -r, "eBPF: cannot load the network programs (cgroup/connect4 ...)");

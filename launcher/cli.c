@@ -12,7 +12,7 @@ enum opt_id {
 	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV,
 	OPT_KEEPENV, OPT_CLEARENV, OPT_PASS_FD,
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
-	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES,
+	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
 	OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
@@ -49,6 +49,8 @@ static const struct opt options[] = {
 	{ "--exec-allow", OPT_EXEC_ALLOW, true, "PATH", "only these files may be executed (repeatable; BPF-LSM, root only)" },
 	{ "--open-deny", OPT_OPEN_DENY, true, "PATH", "refuse opening this file or anything below this directory (repeatable; BPF-LSM)" },
 	{ "--lsm-rules", OPT_LSM_RULES, true, "required|optional", "refuse to run when BPF-LSM cannot enforce the file rules (default), or run without them" },
+	{ "--user", OPT_USER, true, "NAME", "root only: run the command as this account instead of nobody" },
+	{ "--caps-keep", OPT_CAPS_KEEP, true, "net_bind_service", "root only: the command may bind the ports below 1024 that its bind rules grant" },
 	{ "--landlock", OPT_LANDLOCK, true, "required|optional", "refuse to run without Landlock (default), or best effort" },
 	{ "--apparmor", OPT_APPARMOR, true, "NAME", "stack the loaded AppArmor profile NAME on COMMAND (refused where AppArmor is off)" },
 	{ "--memory-max", OPT_MEMORY_MAX, true, "SIZE", "cgroup memory.max" },
@@ -141,6 +143,16 @@ static int scan_one(const struct opt *o, const char *value, void *ctx, struct sb
 	struct cli *cli = ctx;
 	switch (o->id) {
 	case OPT_PROFILE: cli->profile = value; break;
+	case OPT_USER:
+		if (!user_name_valid(value))
+			return sbx_fail(err, 0, "--user '%s': expected an account name", value);
+		cli->user = value;
+		break;
+	case OPT_CAPS_KEEP:
+		if (!capability_keepable(value))
+			return sbx_fail(err, 0, "--caps-keep '%s': net_bind_service is the only capability sbx can keep", value);
+		cli->caps_keep = true;
+		break;
 	case OPT_EXPLAIN: cli->explain = true; break;
 	case OPT_JSON: cli->json = true; break;
 	case OPT_QUIET: cli->quiet = true; break;
@@ -357,6 +369,17 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		return 0;
 	case OPT_LIMITS_OPTIONAL:
 		p->cgroup.requirement = REQ_OPTIONAL;
+		return 0;
+	case OPT_USER:  /* checked in cli_scan */
+		free(p->user);
+		free(p->user_origin);
+		p->user = xstrdup(value);
+		p->user_origin = xstrdup("command line");
+		return 0;
+	case OPT_CAPS_KEEP:
+		p->bind_service = true;
+		free(p->bind_service_origin);
+		p->bind_service_origin = xstrdup("command line");
 		return 0;
 	case OPT_QUIET:
 		p->quiet = true;

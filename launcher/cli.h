@@ -13,6 +13,8 @@ struct cli {
 	bool explain;
 	bool json;
 	bool quiet;
+	const char *user;  /* --user NAME (root only), or NULL */
+	bool caps_keep;    /* --caps-keep net_bind_service (root only) */
 	int command_index;  /* argv index of COMMAND; argc when there is none */
 };
 

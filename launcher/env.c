@@ -88,7 +88,7 @@ void env_note_dropped(const struct policy *p, char *const *host)
 		names = longer;
 	}
 	if (count)
-		sbx_note("note: not passed into the sandbox: %s (--keepenv NAME passes one; --explain lists "
+		sbx_note("not passed into the sandbox: %s (--keepenv NAME passes one; --explain lists "
 			 "every dropped variable)",
 			 names);
 }

@@ -51,6 +51,64 @@ static const char *namespaces_text(const struct policy *p)
 				  : "user mount pid ipc uts cgroup net (network: own, lo only)";
 }
 
+/* Who the command is, in words. */
+static void explain_identity(const struct policy *p, const struct identity *id, FILE *out)
+{
+	fprintf(out, "identity: uid %u gid %u inside and on the host", (unsigned)id->uid, (unsigned)id->gid);
+	if (id->user) {
+		fprintf(out, " (started by root: runs as %s, from %s; groups", id->user,
+			p->user_origin ? p->user_origin : "command line");
+		for (size_t i = 0; i < id->n_groups; i++)
+			fprintf(out, " %u", (unsigned)id->groups[i]);
+		fputc(')', out);
+	} else if (id->outer_uid == 0) {
+		fputs(" (started by root: runs as nobody)", out);
+	}
+	fputs("; setgroups denied; no capabilities (all sets empty, securebits locked); no_new_privs\n", out);
+}
+
+/* The bind rules' ports below 1024, as text (" 80 443") or JSON strings. */
+static void privileged_bind_ports(const struct policy *p, FILE *out, bool json)
+{
+	bool first = true;
+	for (size_t i = 0; i < p->n_net_rules; i++) {
+		const struct net_addr_rule *r = &p->net_rules[i];
+		if (!r->bind || r->port_lo >= 1024)
+			continue;
+		char text[96];
+		net_rule_format(r, text, sizeof(text));
+		if (json) {
+			fputs(first ? "" : ",", out);
+			json_string(out, text);
+		} else {
+			fprintf(out, " %s", text);
+		}
+		first = false;
+	}
+	if (first && !json)
+		fputs(" none", out);
+}
+
+/* caps-keep net_bind_service: what it does here, and why not through a capability. */
+static void explain_bind_service(const struct policy *p, FILE *out)
+{
+	if (!p->bind_service) {
+		fputs("privileged ports: none (below 1024 the kernel asks for CAP_NET_BIND_SERVICE, which the "
+		      "command never has)\n", out);
+		return;
+	}
+	char why[200];
+	bool ebpf = bpf_probe_cgroup(why, sizeof(why)) == 0;
+	fprintf(out, "privileged ports (caps-keep net_bind_service, %s):", p->bind_service_origin);
+	privileged_bind_ports(p, out, false);
+	if (ebpf)
+		fputs(" may be bound: the eBPF bind programs let these granted ports skip the kernel's "
+		      "CAP_NET_BIND_SERVICE check; the capability itself is not kept, as in sbx's user "
+		      "namespace it would not count on the host's network\n", out);
+	else
+		fprintf(out, " REFUSED: it needs eBPF bind programs: %s\n", why);
+}
+
 void explain_text(const struct policy *p, const struct identity *id, const struct mount_plan *plan,
 		  FILE *out)
 {
@@ -59,10 +117,8 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 		fprintf(out, "%s%s", i ? " " : "", p->argv[i]);
 	fprintf(out, "\nprofile: %s%s%s\n", p->profile_name ? p->profile_name : "(none)",
 		p->profile_path ? " from " : "", p->profile_path ? p->profile_path : "");
-	fprintf(out, "identity: uid %u gid %u inside and on the host%s; setgroups denied; "
-		     "no capabilities (all sets empty, securebits locked); no_new_privs\n",
-		(unsigned)id->uid, (unsigned)id->gid,
-		id->outer_uid == 0 ? " (started by root: runs as nobody)" : "");
+	explain_identity(p, id, out);
+	explain_bind_service(p, out);
 	fprintf(out, "namespaces: %s\n", namespaces_text(p));
 	fprintf(out, "hostname: %s\n", p->hostname ? p->hostname : "sbx");
 	fprintf(out, "nested user namespaces: %s\n",
@@ -120,6 +176,27 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 		fputs("null", out);
 	fprintf(out, ",\"uid\":%u,\"gid\":%u,\"started_by_root\":%s", (unsigned)id->uid, (unsigned)id->gid,
 		id->outer_uid == 0 ? "true" : "false");
+	fputs(",\"user\":", out);
+	if (id->user)
+		json_string(out, id->user);
+	else
+		fputs("null", out);
+	fputs(",\"groups\":[", out);
+	for (size_t i = 0; i < id->n_groups; i++)
+		fprintf(out, "%s%u", i ? "," : "", (unsigned)id->groups[i]);
+	fprintf(out, "],\"caps_keep\":[%s]", p->bind_service ? "\"net_bind_service\"" : "");
+	if (p->bind_service) {
+		char why[200];
+		bool ebpf = bpf_probe_cgroup(why, sizeof(why)) == 0;
+		fprintf(out, ",\"privileged_ports\":{\"enforced\":%s,\"by\":\"ebpf\",\"why\":",
+			ebpf ? "true" : "false");
+		json_string(out, why);
+		fputs(",\"origin\":", out);
+		json_string(out, p->bind_service_origin);
+		fputs(",\"rules\":[", out);
+		privileged_bind_ports(p, out, true);
+		fputs("]}", out);
+	}
 	fprintf(out, ",\"namespaces\":[\"user\",\"mount\",\"pid\",\"ipc\",\"uts\",\"cgroup\"%s]",
 		p->net == NET_NONE ? ",\"net\"" : "");
 	fprintf(out, ",\"network\":\"%s\",\"hostname\":", p->net == NET_HOST ? "host" : "none");

@@ -58,6 +58,80 @@ static int prepare(struct policy *p, const struct identity *id, const char *app,
 	return profile_load(p, resolved, requested, &penv, err);
 }
 
+/* Who the command runs as, decided before the profile is read for real so that ${UID} and
+ * ${XDG_RUNTIME_DIR} expand to that account's: --user, else the profile's `user` line (found by a
+ * quiet first read), else nobody for root and the caller for everyone else. */
+static int choose_user(struct identity *id, const struct cli *cli, const char *app, struct sbx_error *err)
+{
+	if (id->outer_uid != 0 && (cli->user || cli->caps_keep))
+		return sbx_fail(err, 0, "%s: only root can %s; started by uid %u, the command runs as you "
+				"without capabilities", cli->user ? "--user" : "--caps-keep",
+				cli->user ? "run a command as another account" : "let it bind privileged ports",
+				(unsigned)id->outer_uid);
+	if (id->outer_uid != 0)
+		return 0;
+	if (cli->user)
+		return identity_set_user(id, cli->user, "command line", err);
+	struct policy scratch;
+	policy_init(&scratch);
+	scratch.quiet = true;
+	struct sbx_error ignored = { 0 };
+	int r = 0;
+	/* A profile that fails to load fails again, and says why, when it is read for real. */
+	if (prepare(&scratch, id, app, NULL, 0, cli->profile, &ignored) == 0 && scratch.user)
+		r = identity_set_user(id, scratch.user, scratch.user_origin, err);
+	policy_free(&scratch);
+	return r;
+}
+
+/* A profile's `user` and `caps-keep` lines describe a server started by root; run by anyone else
+ * the command runs as them without capabilities anyway, so the lines are dropped, with a note. */
+static void root_only_lines(struct policy *p, const struct identity *id)
+{
+	if (id->outer_uid == 0)
+		return;
+	if (p->user && !p->quiet)
+		sbx_note("'user %s' (%s) applies only when root starts sbx; the command runs as you",
+			 p->user, p->user_origin);
+	if (p->bind_service && !p->quiet)
+		sbx_note("'caps-keep net_bind_service' (%s) applies only when root starts sbx; ports below "
+			 "1024 stay closed to the command", p->bind_service_origin);
+	free(p->user);
+	free(p->user_origin);
+	free(p->bind_service_origin);
+	p->user = p->user_origin = p->bind_service_origin = NULL;
+	p->bind_service = false;
+}
+
+/* Whether the mode of st lets the command (uid, gid and groups of id) write; ACLs are not read. */
+static bool command_may_write(const struct stat *st, const struct identity *id)
+{
+	if (st->st_uid == id->uid)
+		return st->st_mode & S_IWUSR;
+	bool member = st->st_gid == id->gid;
+	for (size_t i = 0; i < id->n_groups; i++)
+		member = member || st->st_gid == id->groups[i];
+	return st->st_mode & (member ? S_IWGRP : S_IWOTH);
+}
+
+/* Started by root, the command is nobody or the `user` account, never root: a working directory
+ * granted read-write that only root may write gives "Permission denied" and no reason. Said once. */
+static void note_unwritable_workdir(const struct policy *p, const struct identity *id)
+{
+	if (id->outer_uid != 0 || p->quiet || !id->cwd)
+		return;
+	bool granted = false;
+	for (size_t i = 0; i < p->n_mounts; i++)
+		granted = granted || (p->mounts[i].kind == MOUNT_BIND && path_within(id->cwd, p->mounts[i].src));
+	struct stat st;
+	if (!granted || stat(id->cwd, &st) < 0 || command_may_write(&st, id))
+		return;
+	sbx_note("started by root, the command runs as %s (uid %u), which cannot write the working directory "
+		 "%s; sbx never runs it as root: use --user NAME (or 'user NAME' in APP.local) for an account "
+		 "that may write there, or chown the directory", id->user ? id->user : "nobody",
+		 (unsigned)id->uid, id->cwd);
+}
+
 static int build_plan(struct policy *p, const struct identity *id, struct mount_plan *plan,
 		      struct sbx_error *err)
 {
@@ -158,10 +232,14 @@ int main(int argc, char **argv)
 	p.quiet = cli.quiet;
 	p.json_status = cli.json && !cli.explain;
 	struct mount_plan plan = { 0 };
-	int r = prepare(&p, &id, argv[cli.command_index], argv + cli.command_index + 1,
-			(size_t)(argc - cli.command_index - 1), cli.profile, &err);
+	int r = choose_user(&id, &cli, argv[cli.command_index], &err);
+	if (r == 0)
+		r = prepare(&p, &id, argv[cli.command_index], argv + cli.command_index + 1,
+			    (size_t)(argc - cli.command_index - 1), cli.profile, &err);
 	if (r == 0)
 		r = cli_apply(argc, argv, &cli, id.cwd ? id.cwd : "/", &p, &err);
+	if (r == 0)
+		root_only_lines(&p, &id);
 	if (r == 0) {
 		r = bpf_plan(&p, &err);
 		/* --explain shows the refused network rules rather than failing on them. */
@@ -193,6 +271,7 @@ int main(int argc, char **argv)
 			explain_text(&p, &id, &plan, stdout);
 		code = 0;
 	} else {
+		note_unwritable_workdir(&p, &id);
 		code = sandbox_run(&p, &id, &plan, &err);
 		if (code < 0)
 			code = fail(&err);

@@ -3,6 +3,7 @@
 #include "bpf.h"
 
 #include <string.h>
+#include <strings.h>
 
 void policy_init(struct policy *p)
 {
@@ -52,6 +53,9 @@ void policy_free(struct policy *p)
 	free(p->apparmor_profile);
 	free(p->apparmor_origin);
 	free(p->apparmor_missing);
+	free(p->user);
+	free(p->user_origin);
+	free(p->bind_service_origin);
 	free(p->profile_name);
 	free(p->profile_path);
 	for (size_t i = 0; i < p->argc; i++)
@@ -117,4 +121,26 @@ const char *mount_kind_name(enum mount_kind kind)
 	case MOUNT_TMPFS: return "tmpfs";
 	}
 	return "?";
+}
+
+bool user_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 32 || name[0] == '-' || name[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '_' || c == '-' || c == '.' || (c == '$' && i == n - 1);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+bool capability_keepable(const char *name)
+{
+	if (strncasecmp(name, "cap_", 4) == 0)
+		name += 4;
+	return strcasecmp(name, "net_bind_service") == 0;
 }

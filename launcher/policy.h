@@ -163,6 +163,14 @@ struct policy {
 	struct cgroup_limits cgroup;
 	unsigned long long timeout_ms;  /* 0: none */
 
+	/* Root runs only (userns.h): the account COMMAND runs as instead of nobody (NULL: nobody),
+	 * and whether it may bind the privileged ports its bind rules grant (caps-keep
+	 * net_bind_service; bpf.h). Unprivileged runs refuse or ignore both (main.c). */
+	char *user;
+	origin_t user_origin;
+	bool bind_service;
+	origin_t bind_service_origin;
+
 	/* The command, NULL-terminated. argv[0] as typed. */
 	char **argv;
 	size_t argc;
@@ -201,5 +209,12 @@ struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, 
 const char *lsm_rule_kind_name(enum lsm_rule_kind kind);
 
 const char *mount_kind_name(enum mount_kind kind);
+
+/* An account name for `user` / --user: letters, digits, '_', '-', '.', an optional trailing '$',
+ * at most 32 bytes, not starting with '-' or '.'. Whether it exists is looked up later. */
+bool user_name_valid(const char *name);
+/* caps-keep NAME: true only for net_bind_service (any case, with or without "cap_"), the one
+ * capability whose effect sbx can grant. */
+bool capability_keepable(const char *name);
 
 #endif

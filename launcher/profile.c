@@ -208,7 +208,7 @@ static void __attribute__((format(printf, 3, 4))) note(struct parser *ps, struct
 		abort();
 	va_end(ap);
 	if (!ps->quiet)
-		sbx_note("note: %s: %s", ln->origin, text);
+		sbx_note("%s: %s", ln->origin, text);
 	free(ln->note);
 	ln->note = text;
 }
@@ -1354,6 +1354,43 @@ static int d_allow(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* user NAME: the account a root-started sbx runs COMMAND as, instead of nobody (userns.h). It
+ * decides whose files the server may touch, so an include cannot set it. Root is never one. */
+static int d_user(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	int r = no_undefined(ps, ln);
+	if (r < 0)
+		return r;
+	if (ln->kind == PROFILE_KIND_INCLUDE)
+		return FAIL_LINE(ps, ln, "chooses the account the command runs as, which only a profile or a .local file may do, not an include");
+	if (!user_name_valid(t->text))
+		return FAIL_TOK(ps, ln, t, "expected an account name (letters, digits, '_', '-', '.')");
+	if (strcmp(t->text, "root") == 0)
+		return FAIL_TOK(ps, ln, t, "sbx never runs a command as root");
+	free(ps->p->user);
+	free(ps->p->user_origin);
+	ps->p->user = xstrdup(t->text);
+	ps->p->user_origin = xstrdup(ln->origin);
+	return 0;
+}
+
+/* caps-keep net_bind_service: the command may bind the ports below 1024 that its bind rules grant
+ * (root runs; bpf.h says how). Any other capability is refused: sbx keeps none. */
+static int d_caps_keep(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	if (!capability_keepable(t->text))
+		return FAIL_TOK(ps, ln, t, "net_bind_service is the only capability sbx can keep");
+	int r = relaxation_allowed(ps, ln, ln->kw);
+	if (r < 0)
+		return r;
+	ps->p->bind_service = true;
+	free(ps->p->bind_service_origin);
+	ps->p->bind_service_origin = xstrdup(ln->origin);
+	return 0;
+}
+
 /* apparmor NAME [optional]: stack a loaded AppArmor profile on COMMAND (apparmor.h). Accepting its
  * absence is a relaxation, which an include may not make. */
 static int d_apparmor(struct parser *ps, struct line *ln)
@@ -1739,6 +1776,8 @@ static const struct directive directives[] = {
 	{ "open-deny-try", d_open_deny_try, 1, PROFILE_MAX_ARGS, "open-deny-try PATH..." },
 	{ "lsm-rules", d_lsm_rules, 1, 1, "lsm-rules required|optional" },
 	{ "hostname", d_hostname, 1, 1, "hostname NAME" },
+	{ "user", d_user, 1, 1, "user NAME" },
+	{ "caps-keep", d_caps_keep, 1, 1, "caps-keep net_bind_service" },
 	{ "setenv", d_setenv, 1, 2, "setenv NAME VALUE" },
 	{ "unsetenv", d_unsetenv, 1, PROFILE_MAX_ARGS, "unsetenv NAME..." },
 	{ "keepenv", d_keepenv, 1, PROFILE_MAX_ARGS, "keepenv NAME|PREFIX*..." },
@@ -1794,6 +1833,7 @@ static const struct {
 	{ "nonewprivs", "always on" },
 	{ "noroot", "always on" },
 	{ "caps.drop", "capabilities are always dropped" },
+	{ "caps.keep", "use caps-keep net_bind_service (the only one)" },
 	{ "seccomp", "the always-on filter is built in; add rules with 'syscalls'" },
 	{ "env", "use setenv NAME VALUE" },
 	{ "rmenv", "use unsetenv NAME" },

@@ -11,6 +11,9 @@
 /* The unprivileged identity a root-started sbx gives the command (nobody/nogroup). */
 #define SBX_ROOT_TARGET_ID 65534
 
+/* Most supplementary groups an account may bring (one gid_map line each; the kernel takes 340). */
+#define SBX_MAX_GROUPS 64
+
 struct identity {
 	uid_t outer_uid;   /* who started sbx */
 	gid_t outer_gid;
@@ -20,12 +23,21 @@ struct identity {
 	char *runtime_dir; /* /run/user/UID inside */
 	char *config_home; /* $XDG_CONFIG_HOME or ~/.config (host) */
 	char *cwd;         /* the caller's working directory, or NULL */
+	char *user;        /* root runs with `user NAME`: the account's name; NULL: nobody or the caller */
+	gid_t groups[SBX_MAX_GROUPS];  /* with user: its groups from the group database (gid included) */
+	size_t n_groups;
 };
 
 int identity_init(struct identity *id, struct sbx_error *err);
 void identity_free(struct identity *id);
 
-/* Parent side: writes setgroups=deny and the 1:1 uid/gid maps of the child `pid`. */
+/* Root runs: the command runs as account `name` (its uid, primary gid and the supplementary groups
+ * the group database gives it, as systemd's User= does), mapped 1:1 like nobody otherwise. Refuses
+ * unknown accounts and uid or gid 0. ${HOME} stays root's (an empty tmpfs inside). */
+int identity_set_user(struct identity *id, const char *name, const char *origin, struct sbx_error *err);
+
+/* Parent side: writes the 1:1 uid/gid maps of the child `pid`, and setgroups=deny unless the
+ * account's groups are mapped too (root runs with a user). */
 int userns_write_maps(pid_t pid, const struct identity *id, struct sbx_error *err);
 
 /* Child side, first thing after the maps exist: becomes id->uid/gid inside while keeping the

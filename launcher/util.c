@@ -63,7 +63,7 @@ void sbx_notes_flush(bool print)
 {
 	for (size_t i = 0; i < n_pending_notes; i++) {
 		if (print)
-			fprintf(stderr, "sbx: %s\n", pending_notes[i]);
+			fprintf(stderr, "sbx: note: %s\n", pending_notes[i]);
 		free(pending_notes[i]);
 	}
 	free(pending_notes);

@@ -32,8 +32,9 @@ void sbx_hint(struct sbx_error *err, const char *fmt, ...) __attribute__((format
 void sbx_report(const struct sbx_error *err);
 /* Prints "sbx: warning: ..." unless quiet. */
 void sbx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Queues "sbx: note: ..." until the run is planned, so that a note never comes before the error
- * that stops the run; sbx_notes_flush prints (or, after an error, drops) the queue. */
+/* Queues "sbx: note: ..." (something the caller should know; callers check --quiet) until the run
+ * is planned, so that a note never comes before the error that stops the run; sbx_notes_flush
+ * prints (or, after an error, drops) the queue. */
 void sbx_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sbx_notes_flush(bool print);
 

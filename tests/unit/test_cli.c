@@ -243,6 +243,29 @@ static void test_plan_refuses_root_destination(void **state)
 	policy_free(&p);
 }
 
+static void test_user_and_caps_keep(void **state)
+{
+	char *argv[] = { "sbx", "--user", "www-data", "--caps-keep=net_bind_service", "nginx", NULL };
+	struct cli cli;
+	struct sbx_error err = { 0 };
+	assert_int_equal(scan(argv, &cli, &err), 0);
+	assert_string_equal(cli.user, "www-data");
+	assert_true(cli.caps_keep);
+	struct policy p;
+	policy_init(&p);
+	assert_int_equal(cli_apply(5, argv, &cli, "/", &p, &err), 0);
+	assert_string_equal(p.user, "www-data");
+	assert_true(p.bind_service);
+	assert_string_equal(p.bind_service_origin, "command line");
+	policy_free(&p);
+	char *bad_cap[] = { "sbx", "--caps-keep", "sys_admin", "ls", NULL };
+	assert_int_equal(scan(bad_cap, &cli, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "only capability"));
+	char *bad_user[] = { "sbx", "--user", "a b", "ls", NULL };
+	assert_int_equal(scan(bad_user, &cli, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--user 'a b'"));
+}
+
 static void test_exit_codes(void **state)
 {
 	assert_int_equal(init_exit_code(42 << 8), 42);
@@ -266,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_plan_skeleton_and_grants),
 		cmocka_unit_test(test_plan_refuses_root_destination),
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_user_and_caps_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -464,6 +464,32 @@ static void test_include_cannot_relax_or_override(void **state)
 	policy_free(&p);
 }
 
+/* user and caps-keep: root runs' account and the one keepable capability; never from an include. */
+static void test_user_and_caps_keep(void **state)
+{
+	struct policy p;
+	struct sbx_error err = { 0 };
+	assert_int_equal(parse(&p, "user www-data\ncaps-keep net_bind_service\n", &err), 0);
+	assert_string_equal(p.user, "www-data");
+	assert_string_equal(p.user_origin, "t.profile:1");
+	assert_true(p.bind_service);
+	assert_string_equal(p.bind_service_origin, "t.profile:2");
+	policy_free(&p);
+	assert_int_equal(parse(&p, "caps-keep CAP_NET_BIND_SERVICE\n", &err), 0);
+	assert_true(p.bind_service);
+	policy_free(&p);
+	expect_error("caps-keep sys_admin\n", "net_bind_service is the only capability");
+	expect_error("caps-keep net_bind_service net_admin\n", "");
+	expect_error("user root\n", "never runs a command as root");
+	expect_error("user -x\n", "expected an account name");
+	expect_error("user a/b\n", "expected an account name");
+	assert_int_equal(parse_kind(&p, "user www-data\n", PROFILE_KIND_INCLUDE, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "only a profile or a .local file"));
+	policy_free(&p);
+	assert_int_equal(parse_kind(&p, "caps-keep net_bind_service\n", PROFILE_KIND_INCLUDE, &err), -EINVAL);
+	policy_free(&p);
+}
+
 /* ---- files: includes, lookup, overrides ---- */
 
 struct tree {
@@ -809,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_userdirs),
 		cmocka_unit_test(test_userdir_variables),
 		cmocka_unit_test(test_lookup_directives),
+		cmocka_unit_test(test_user_and_caps_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
