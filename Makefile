@@ -87,9 +87,14 @@ install: $(BUILD)/sbx
 	for f in profiles/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/sbx/profiles/; done; true
 	for f in man/*.1; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for f in man/*.5; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man5/; done; true
+	# Lets sbx (and nothing else) create user namespaces where AppArmor restricts them; naming
+	# the installed binary's path. apparmor_parser loads it at the next boot or on reload.
+	install -d $(DESTDIR)$(SYSCONFDIR)/apparmor.d
+	sed 's#/usr{,/local}/bin/sbx#$(BINDIR)/sbx#' profiles/apparmor/sbx >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sbx
+	rm -f $(DESTDIR)$(BINDIR)/sbx $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
 	rm -rf $(DESTDIR)$(DATADIR)/sbx
 
 # Static analysis; any finding fails. clang-tidy runs once per file (make -j runs them in

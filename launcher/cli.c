@@ -8,7 +8,7 @@
 #include "rlimits.h"
 
 enum opt_id {
-	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_TMPFS,
+	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_DEV_BIND_TRY, OPT_TMPFS,
 	OPT_NET, OPT_HOSTNAME, OPT_SETENV, OPT_UNSETENV,
 	OPT_KEEPENV, OPT_CLEARENV, OPT_PASS_FD,
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
@@ -31,6 +31,7 @@ static const struct opt options[] = {
 	{ "--bind-try", OPT_BIND_TRY, true, "SRC[:DST]", "like --bind, skipped when SRC is missing" },
 	{ "--ro-bind-try", OPT_RO_BIND_TRY, true, "SRC[:DST]", "like --ro-bind, skipped when SRC is missing" },
 	{ "--dev-bind", OPT_DEV_BIND, true, "SRC[:DST]", "grant a host device node" },
+	{ "--dev-bind-try", OPT_DEV_BIND_TRY, true, "SRC[:DST]", "like --dev-bind, skipped when SRC is missing" },
 	{ "--tmpfs", OPT_TMPFS, true, "DST", "mount a private empty tmpfs at DST" },
 	{ "--net", OPT_NET, true, "none|host", "network: own namespace with lo only (default), or the host's" },
 	{ "--hostname", OPT_HOSTNAME, true, "NAME", "hostname inside (default: sbx)" },
@@ -40,7 +41,7 @@ static const struct opt options[] = {
 	{ "--clearenv", OPT_CLEARENV, false, NULL, "start from an empty environment" },
 	{ "--pass-fd", OPT_PASS_FD, true, "N", "keep file descriptor N open in the sandbox" },
 	{ "--profile", OPT_PROFILE, true, "NAME|PATH", "use this profile instead of COMMAND's" },
-	{ "--allow", OPT_ALLOW, true, "devel|userns|multiarch|jit", "relax an always-on protection (visible in --explain)" },
+	{ "--allow", OPT_ALLOW, true, "devel|userns|multiarch|jit|abstract-unix|signals", "relax an always-on protection (visible in --explain)" },
 	{ "--rlimit", OPT_RLIMIT, true, "NAME=SOFT[:HARD]", "set a resource limit, e.g. nofile=1024, as=2G, cpu=30s:40s" },
 	{ "--timeout", OPT_TIMEOUT, true, "DURATION", "SIGTERM after DURATION, SIGKILL 5 s later" },
 	{ "--connect", OPT_CONNECT, true, "[ADDR[/N]:]PORT[-PORT]", "allow connecting/sending only to these (repeatable; eBPF as root, else Landlock TCP ports)" },
@@ -183,6 +184,7 @@ static int add_bind(struct apply_ctx *c, const struct opt *o, const char *value,
 	case OPT_BIND_TRY: optional = true; break;
 	case OPT_RO_BIND_TRY: kind = MOUNT_RO_BIND; optional = true; break;
 	case OPT_DEV_BIND: kind = MOUNT_DEV_BIND; break;
+	case OPT_DEV_BIND_TRY: kind = MOUNT_DEV_BIND; optional = true; break;
 	default: break;
 	}
 	/* SRC[:DST]; "\\:" is a colon that belongs to a path. */
@@ -226,6 +228,7 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 	long long n;
 	switch (o->id) {
 	case OPT_BIND: case OPT_RO_BIND: case OPT_BIND_TRY: case OPT_RO_BIND_TRY: case OPT_DEV_BIND:
+	case OPT_DEV_BIND_TRY:
 		return add_bind(c, o, value, err);
 	case OPT_TMPFS:
 		if (!path_is_clean_absolute(value))
@@ -276,16 +279,8 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		policy_add_pass_fd(p, (int)n);
 		return 0;
 	case OPT_ALLOW:
-		if (strcmp(value, "devel") == 0)
-			p->relax |= RELAX_DEVEL;
-		else if (strcmp(value, "userns") == 0)
-			p->relax |= RELAX_USERNS;
-		else if (strcmp(value, "multiarch") == 0)
-			p->relax |= RELAX_MULTIARCH;
-		else if (strcmp(value, "jit") == 0)
-			p->relax |= RELAX_JIT;
-		else
-			return sbx_fail(err, 0, "--allow '%s': expected devel, userns, multiarch or jit", value);
+		if (policy_allow(p, value) < 0)
+			return sbx_fail(err, 0, "--allow '%s': expected " POLICY_ALLOW_NAMES, value);
 		return 0;
 	case OPT_RLIMIT: {
 		const char *eq = strchr(value, '=');

@@ -513,11 +513,11 @@ void landlock_explain_at(const struct policy *p, const struct view *v, int kerne
 		fputc('\n', out);
 	}
 	if (!p->scope_abstract_unix)
-		fputs("  not scoped (profile): abstract unix sockets outside the sandbox are "
+		fputs("  not scoped (allow abstract-unix): abstract unix sockets outside the sandbox are "
 		      "reachable\n",
 		      out);
 	if (!p->scope_signals)
-		fputs("  not scoped (profile): signals to processes outside the sandbox\n", out);
+		fputs("  not scoped (allow signals): signals to processes outside the sandbox\n", out);
 	for (size_t i = 0; i < plan.n_gaps; i++)
 		fprintf(out, "  not enforced: %s (needs ABI %d): %s\n", plan.gaps[i].what,
 			plan.gaps[i].needs_abi, plan.gaps[i].effect);

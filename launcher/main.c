@@ -258,6 +258,8 @@ int main(int argc, char **argv)
 	if (r == 0 && !p.quiet) {
 		extern char **environ;
 		env_note_dropped(&p, environ);
+		if (!cli.explain)
+			note_unwritable_workdir(&p, &id);
 	}
 	/* Notes only once the run is planned: they never come before the error that stops it. */
 	sbx_notes_flush(r == 0);
@@ -271,7 +273,6 @@ int main(int argc, char **argv)
 			explain_text(&p, &id, &plan, stdout);
 		code = 0;
 	} else {
-		note_unwritable_workdir(&p, &id);
 		code = sandbox_run(&p, &id, &plan, &err);
 		if (code < 0)
 			code = fail(&err);

@@ -144,3 +144,25 @@ bool capability_keepable(const char *name)
 		name += 4;
 	return strcasecmp(name, "net_bind_service") == 0;
 }
+
+int policy_allow(struct policy *p, const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned relax;
+	} relaxations[] = {
+		{ "devel", RELAX_DEVEL }, { "userns", RELAX_USERNS }, { "multiarch", RELAX_MULTIARCH }, { "jit", RELAX_JIT },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(relaxations); i++)
+		if (strcmp(name, relaxations[i].name) == 0) {
+			p->relax |= relaxations[i].relax;
+			return 0;
+		}
+	if (strcmp(name, "abstract-unix") == 0)
+		p->scope_abstract_unix = false;
+	else if (strcmp(name, "signals") == 0)
+		p->scope_signals = false;
+	else
+		return -EINVAL;
+	return 0;
+}

@@ -217,4 +217,9 @@ bool user_name_valid(const char *name);
  * capability whose effect sbx can grant. */
 bool capability_keepable(const char *name);
 
+/* `allow NAME` (profile) and `--allow NAME`: lifts one always-on protection. -EINVAL for a name
+ * that is none of POLICY_ALLOW_NAMES. */
+#define POLICY_ALLOW_NAMES "devel, userns, multiarch, jit, abstract-unix or signals"
+int policy_allow(struct policy *p, const char *name);
+
 #endif

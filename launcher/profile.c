@@ -1327,30 +1327,17 @@ static int d_allow(struct parser *ps, struct line *ln)
 	int r = relaxation_allowed(ps, ln, ln->kw);
 	if (r < 0)
 		return r;
-	unsigned relax = 0;
-	bool abstract = false, signals = false;
-	for (size_t i = 0; i < ln->n; i++) {
-		const char *v = arg(ln, i)->text;
-		if (strcmp(v, "devel") == 0)
-			relax |= RELAX_DEVEL;
-		else if (strcmp(v, "userns") == 0)
-			relax |= RELAX_USERNS;
-		else if (strcmp(v, "multiarch") == 0)
-			relax |= RELAX_MULTIARCH;
-		else if (strcmp(v, "jit") == 0)
-			relax |= RELAX_JIT;
-		else if (strcmp(v, "abstract-unix") == 0)
-			abstract = true;
-		else if (strcmp(v, "signals") == 0)
-			signals = true;
-		else
-			return FAIL_TOK(ps, ln, arg(ln, i), "expected devel, userns, multiarch, jit, abstract-unix or signals");
-	}
-	ps->p->relax |= relax;
-	if (abstract)
-		ps->p->scope_abstract_unix = false;
-	if (signals)
-		ps->p->scope_signals = false;
+	/* Checked whole before any takes effect. */
+	struct policy scratch;
+	policy_init(&scratch);
+	for (size_t i = 0; i < ln->n; i++)
+		if (policy_allow(&scratch, arg(ln, i)->text) < 0) {
+			policy_free(&scratch);
+			return FAIL_TOK(ps, ln, arg(ln, i), "expected " POLICY_ALLOW_NAMES);
+		}
+	policy_free(&scratch);
+	for (size_t i = 0; i < ln->n; i++)
+		policy_allow(ps->p, arg(ln, i)->text);
 	return 0;
 }
 

@@ -71,3 +71,29 @@ teardown() {
 	run as_user env PYTHONPATH=/opt/lib "$SBX" -q -- true
 	[ -z "$output" ]
 }
+
+@test "cli: every profile relaxation and -try form has a command-line spelling" {
+	run sbx_user -q --explain --allow signals --allow abstract-unix --dev-bind-try /dev/sbx-no-such-node -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"not scoped (allow abstract-unix)"* ]]
+	[[ "$output" == *"not scoped (allow signals)"* ]]
+	[[ "$output" == *"/dev/sbx-no-such-node (optional)"* ]]
+	run sbx_user -q --allow bogus -- true
+	[ "$status" -eq 125 ]
+	[[ "$output" == "sbx: --allow 'bogus': expected devel, userns, multiarch, jit, abstract-unix or signals" ]]
+}
+
+@test "install: make install puts sbx's AppArmor profile beside the binary it names" {
+	needs_root
+	local dest
+	dest=$(mktemp -d /var/tmp/sbx-install.XXXXXX)
+	cleanup_path "$dest"
+	make -s -C "$_SBX_REPO" -o build/sbx install DESTDIR="$dest" PREFIX=/usr >/dev/null
+	[ -x "$dest/usr/bin/sbx" ]
+	[ ! -u "$dest/usr/bin/sbx" ]
+	grep -q '^profile sbx /usr/bin/sbx ' "$dest/etc/apparmor.d/sbx"
+	[ -f "$dest/usr/share/sbx/profiles/default.profile" ]
+	[ -f "$dest/usr/share/man/man1/sbx.1" ]
+	[ -f "$dest/usr/share/man/man5/sbx-profile.5" ]
+}
