@@ -25,10 +25,13 @@
  *   - Code that is not a file in the view: Landlock does not check internal mounts, so a memfd
  *     runs although a copy in /tmp would not. memfd_create(MFD_EXEC) and execveat(AT_EMPTY_PATH)
  *     (glibc's fexecve, which falls back to /proc/self/fd only on ENOSYS) are EACCES, as with the
- *     kernel's vm.memfd_noexec=2, unless 'jit' or 'devel'. Limit: exec of /proc/self/fd/N of a
- *     memfd made without MFD_NOEXEC_SEAL (executable while the host's vm.memfd_noexec is 0) passes
- *     a pointer seccomp cannot read; only that sysctl stops it, and its file belongs to the
- *     initial namespace's root, so an unprivileged sandbox cannot set it for its pid namespace.
+ *     kernel's vm.memfd_noexec=2, unless 'jit' or 'devel'. A memfd made with neither flag is
+ *     executable while the host's vm.memfd_noexec is 0, and exec of its /proc/self/fd/N passes a
+ *     pointer seccomp cannot read; an unprivileged sandbox cannot set that sysctl for its pid
+ *     namespace (its file belongs to the initial namespace's root). So such a memfd_create is
+ *     SCMP_ACT_NOTIFY: pid 1 makes the memfd with MFD_NOEXEC_SEAL and installs it in the caller
+ *     (memfd_guard.c). Only when memfd_guard_plan found the kernel able (6.3+) and this process
+ *     free of another listener (sbx learn); otherwise that one way stays open and --explain says so.
  *   - Syscalls newer than libseccomp's tables (open_tree_attr...) are matched by number in the
  *     native ABI.
  *
