@@ -118,7 +118,7 @@ memfd_procfd_blocked() {
 # /proc/self/fd/N link hands seccomp only a pointer. The filter sends such a memfd_create to the
 # sandbox's pid 1, which makes the memfd with MFD_NOEXEC_SEAL: exec is EACCES, fchmod EPERM
 # (F_SEAL_EXEC). Needs Linux 6.3 (MFD_NOEXEC_SEAL); where --explain says the kernel lacks it, the
-# test says so and skips (the VM lane's 6.1 kernel checks that explain says "open" there).
+# test skips with the reason --explain gives (not yet checked in the VM lane's 6.1 kernel).
 @test "executable memfds: exec of a plain memfd through /proc/self/fd, and fchmod +x of it, are refused" {
 	local state
 	state=$(as_user "$SBX" --explain --json -- /bin/true 2>/dev/null | jq -r '.seccomp.executable_memfds.state')
