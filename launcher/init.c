@@ -1,11 +1,16 @@
 #include "init.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "memfd_guard.h"
+#include "util.h"
 
 void init_forwarded_signals(sigset_t *set)
 {
@@ -51,46 +56,63 @@ void init_hide_arguments(void)
 		memcpy((void *)start, name, sizeof(name));
 }
 
-_Noreturn void init_run(pid_t command, int stop_fd)
+/* One signal from the signalfd: SIGCONT, a forwarded one, or SIGCHLD (then reaps). */
+static void handle_signal(const struct signalfd_siginfo *si, pid_t command, int stop_fd)
+{
+	int sig = (int)si->ssi_signo;
+	if (sig == SIGCONT) {
+		/* From sbx (outside the namespace, so no pid here), back in the foreground: the
+		 * process group Ctrl-Z stopped. */
+		pid_t group = getpgid(command);
+		if (si->ssi_code == SI_USER && si->ssi_pid == 0 && group > 0)
+			kill(-group, SIGCONT);
+		return;
+	}
+	if (sig != SIGCHLD) {
+		/* Terminal-generated signals (SI_KERNEL) already reached COMMAND, which is in the
+		 * foreground process group; only those sent by a process are passed on. */
+		if (si->ssi_code != SI_KERNEL)
+			kill(command, sig);
+		return;
+	}
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG | (stop_fd >= 0 ? WUNTRACED : 0));
+		if (pid <= 0)
+			break;
+		if (pid == command && WIFSTOPPED(status)) {
+			if (write(stop_fd, "z", 1) < 0)
+				kill(command, SIGCONT);  /* sbx cannot stop with it: do not hang */
+		} else if (pid == command) {
+			_exit(init_exit_code(status));
+		}
+	}
+}
+
+_Noreturn void init_run(pid_t command, int stop_fd, int listener)
 {
 	sigset_t set;
 	init_forwarded_signals(&set);
 	sigaddset(&set, SIGCHLD);
-	if (stop_fd >= 0) {
+	if (stop_fd >= 0)
 		sigaddset(&set, SIGCONT);
-		sigprocmask(SIG_BLOCK, &set, NULL);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0) {
+		perror("sbx-init: signalfd");
+		kill(command, SIGKILL);  /* without signals init could never reap it */
+		_exit(SBX_EXIT_FAILURE);
 	}
+	struct pollfd fds[2] = { { .fd = sigfd, .events = POLLIN }, { .fd = listener, .events = POLLIN } };
 	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
-		if (sig < 0)
+		if (poll(fds, listener >= 0 ? 2 : 1, -1) < 0)
 			continue;
-		if (sig == SIGCONT) {
-			/* From sbx (outside the namespace, so no pid here), back in the foreground: the
-			 * process group Ctrl-Z stopped. */
-			pid_t group = getpgid(command);
-			if (si.si_code == SI_USER && si.si_pid == 0 && group > 0)
-				kill(-group, SIGCONT);
-			continue;
-		}
-		if (sig != SIGCHLD) {
-			/* Terminal-generated signals (SI_KERNEL) already reached COMMAND, which is in the
-			 * foreground process group; only those sent by a process are passed on. */
-			if (si.si_code != SI_KERNEL)
-				kill(command, sig);
-			continue;
-		}
-		for (;;) {
-			int status;
-			pid_t pid = waitpid(-1, &status, WNOHANG | (stop_fd >= 0 ? WUNTRACED : 0));
-			if (pid <= 0)
-				break;
-			if (pid == command && WIFSTOPPED(status)) {
-				if (write(stop_fd, "z", 1) < 0)
-					kill(command, SIGCONT);  /* sbx cannot stop with it: do not hang */
-			} else if (pid == command) {
-				_exit(init_exit_code(status));
-			}
-		}
+		if (fds[1].revents & POLLIN)
+			memfd_guard_serve(listener);
+		else if (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL))
+			fds[1].fd = -1;  /* nothing can notify any more: stop polling it */
+		struct signalfd_siginfo si;
+		if ((fds[0].revents & POLLIN) && read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			handle_signal(&si, command, stop_fd);
 	}
 }

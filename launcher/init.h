@@ -18,7 +18,8 @@ void init_hide_arguments(void);
 
 /* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. With stop_fd >= 0 (the
  * sandbox has a pty), writes a byte there whenever COMMAND is stopped (Ctrl-Z), so that sbx can
- * stop too, and continues COMMAND's process group when sbx sends SIGCONT. */
-_Noreturn void init_run(pid_t command, int stop_fd);
+ * stop too, and continues COMMAND's process group when sbx sends SIGCONT. With listener >= 0
+ * (the memfd guard), also answers its notifications: one poll() over a signalfd and listener. */
+_Noreturn void init_run(pid_t command, int stop_fd, int listener);
 
 #endif

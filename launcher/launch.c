@@ -21,6 +21,7 @@
 #include "env.h"
 #include "init.h"
 #include "landlock.h"
+#include "memfd_guard.h"
 #include "rlimits.h"
 #include "net.h"
 #include "seccomp.h"
@@ -94,7 +95,8 @@ _Noreturn static void exec_command(const struct policy *p, struct sandbox_env *e
 
 /* Everything the sandbox's pid 1 does before it forks COMMAND, in the fixed order. */
 static int child_setup(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-		       struct sandbox_env *env, int sync_fd, int keep_fd, struct sbx_error *err)
+		       struct sandbox_env *env, int sync_fd, int keep_fd, int *listener,
+		       struct sbx_error *err)
 {
 	int r = userns_become(id, err);
 	if (r < 0)
@@ -128,10 +130,12 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	view_free(&view);
 	if (r == 0)
 		r = caps_drop_all(err);
+	if (r == 0 && p->memfd_guard == MEMFD_GUARD_ON)
+		r = memfd_guard_prepare(err);
 	/* seccomp comes last, in pid 1 so that init runs under it too: after it only fork, the init
 	 * loop and the exec of COMMAND remain. */
 	if (r == 0)
-		r = seccomp_apply(p, err);
+		r = seccomp_apply(p, listener, err);
 	return r;
 }
 
@@ -148,7 +152,9 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
 	init_hide_arguments();
 
-	if (tty_attach(tty, &err) < 0 || child_setup(p, id, plan, env, sync_fd, tty->stop_peer, &err) < 0) {
+	int listener = -1;
+	if (tty_attach(tty, &err) < 0 ||
+	    child_setup(p, id, plan, env, sync_fd, tty->stop_peer, &listener, &err) < 0) {
 		sbx_report(&err);
 		_exit(SBX_EXIT_FAILURE);
 	}
@@ -163,10 +169,12 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 		_exit(SBX_EXIT_FAILURE);
 	}
 	if (command == 0) {
+		if (listener >= 0)
+			close(listener);  /* close-on-exec already; COMMAND never holds it */
 		tty_foreground(tty);
 		exec_command(p, env);
 	}
-	init_run(command, tty->stop_peer);
+	init_run(command, tty->stop_peer, listener);
 }
 
 /* ---- parent side ---- */

@@ -13,6 +13,7 @@
 #include "explain.h"
 #include "launch.h"
 #include "learn.h"
+#include "memfd_guard.h"
 #include "mount.h"
 #include "policy.h"
 #include "profile.h"
@@ -164,8 +165,10 @@ static int seccomp_export_main(int argc, char **argv)
 	policy_init(&p);
 	p.quiet = true;
 	int r = prepare(&p, &id, argv[2], NULL, 0, NULL, &err);
-	if (r == 0)
+	if (r == 0) {
+		memfd_guard_plan(&p);
 		r = seccomp_validate(&p, &err);
+	}
 	FILE *pfc = stdout;
 	_cleanup_close_ int bpf_fd = -1;
 	if (r == 0 && argc >= 4 && strcmp(argv[3], "-") != 0 && !(pfc = fopen(argv[3], "we")))
@@ -253,6 +256,8 @@ int main(int argc, char **argv)
 	}
 	if (r == 0 && !cli.explain)
 		mount_create_files(&p);
+	if (r == 0)
+		memfd_guard_plan(&p);
 	if (r == 0)
 		r = build_plan(&p, &id, &plan, &err);
 	if (r == 0 && !p.quiet) {

@@ -52,6 +52,15 @@ enum relax {
 				     * that is not a file in the view */
 };
 
+/* The memfd guard (memfd_guard.h): whether pid 1 turns plain memfd_create calls into
+ * MFD_NOEXEC_SEAL ones. UNPLANNED (policy_init) builds the filter without it. */
+enum memfd_guard_state {
+	MEMFD_GUARD_UNPLANNED,
+	MEMFD_GUARD_ON,
+	MEMFD_GUARD_LIFTED,       /* 'allow jit' or 'devel': executable memfds are allowed */
+	MEMFD_GUARD_UNAVAILABLE,  /* this kernel or process cannot have it; see memfd_guard_why */
+};
+
 enum seccomp_action {
 	SC_ALLOW,
 	SC_ERRNO,  /* fail with errno_value */
@@ -144,6 +153,8 @@ struct policy {
 	struct seccomp_rule *syscalls;
 	size_t n_syscalls;
 	bool syscall_allowlist;  /* default action denies; rules list what is allowed */
+	enum memfd_guard_state memfd_guard;
+	const char *memfd_guard_why;  /* static text: why it is not ON */
 
 	/* Landlock. */
 	enum requirement landlock;

@@ -25,10 +25,13 @@
  *   - Code that is not a file in the view: Landlock does not check internal mounts, so a memfd
  *     runs although a copy in /tmp would not. memfd_create(MFD_EXEC) and execveat(AT_EMPTY_PATH)
  *     (glibc's fexecve, which falls back to /proc/self/fd only on ENOSYS) are EACCES, as with the
- *     kernel's vm.memfd_noexec=2, unless 'jit' or 'devel'. Limit: exec of /proc/self/fd/N of a
- *     memfd made without MFD_NOEXEC_SEAL (executable while the host's vm.memfd_noexec is 0) passes
- *     a pointer seccomp cannot read; only that sysctl stops it, and its file belongs to the
- *     initial namespace's root, so an unprivileged sandbox cannot set it for its pid namespace.
+ *     kernel's vm.memfd_noexec=2, unless 'jit' or 'devel'. A memfd made with neither flag is
+ *     executable while the host's vm.memfd_noexec is 0, and exec of its /proc/self/fd/N passes a
+ *     pointer seccomp cannot read; an unprivileged sandbox cannot set that sysctl for its pid
+ *     namespace (its file belongs to the initial namespace's root). So such a memfd_create is
+ *     SCMP_ACT_NOTIFY: pid 1 makes the memfd with MFD_NOEXEC_SEAL and installs it in the caller
+ *     (memfd_guard.c). Only when memfd_guard_plan found the kernel able (6.3+) and this process
+ *     free of another listener (sbx learn); otherwise that one way stays open and --explain says so.
  *   - Syscalls newer than libseccomp's tables (open_tree_attr...) are matched by number in the
  *     native ABI.
  *
@@ -60,6 +63,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
+#include "memfd_guard.h"
 #include "syscall_groups.h"
 
 #ifndef CLONE_NEWTIME
@@ -70,6 +74,9 @@
 #endif
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
+#endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
 #endif
 
 /* Allowlist default: ENOSYS, because libc and runtimes treat it as "kernel too old" and fall back
@@ -426,10 +433,14 @@ static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter
 			return r;
 	}
 
-	/* Executable memfds, and running any descriptor (fexecve): see the top of the file. */
+	/* Executable memfds, and running any descriptor (fexecve): see the top of the file. With the
+	 * guard, a memfd_create with neither MFD_EXEC nor MFD_NOEXEC_SEAL goes to pid 1. */
 	if (!(p->relax & (RELAX_JIT | RELAX_DEVEL))) {
 		r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "memfd_create",
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC, MFD_EXEC), err);
+		if (r == 0 && p->memfd_guard == MEMFD_GUARD_ON)
+			r = add_cond(ctx, SCMP_ACT_NOTIFY, "memfd_create",
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, 0), err);
 		if (r == 0)
 			r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "execveat",
 				     SCMP_A4(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH), err);
@@ -775,8 +786,9 @@ static int build_layers(const struct policy *p, scmp_filter_ctx layers[2], struc
 
 /* ---- public API ------------------------------------------------------------------------------ */
 
-int seccomp_apply(const struct policy *p, struct sbx_error *err)
+int seccomp_apply(const struct policy *p, int *listener, struct sbx_error *err)
 {
+	*listener = -1;
 	scmp_filter_ctx layers[2];
 	int r = build_layers(p, layers, err);
 	if (r < 0)
@@ -788,6 +800,12 @@ int seccomp_apply(const struct policy *p, struct sbx_error *err)
 		if (r < 0)
 			r = sbx_fail(err, -r, "cannot load the seccomp filter (%s)",
 				     i == 0 ? "always-on protections" : "profile rules");
+		/* Only layer 1 notifies (the memfd guard); libseccomp loaded it with a listener. */
+		if (r == 0 && i == 0 && p->memfd_guard == MEMFD_GUARD_ON) {
+			*listener = seccomp_notify_fd(layers[0]);
+			if (*listener < 0)
+				r = sbx_fail(err, -*listener, "seccomp: no listener for the memfd guard");
+		}
 	}
 	for (size_t i = 0; i < 2; i++)
 		seccomp_releasep(&layers[i]);
@@ -985,11 +1003,18 @@ void seccomp_explain(const struct policy *p, FILE *out)
 	fprintf(out, "    %s memfd_create with MFD_EXEC and execveat with AT_EMPTY_PATH (fexecve): code that is "
 		     "not a file in the view%s\n", jit ? "LIFTED" : "EACCES",
 		!jit ? "" : p->relax & RELAX_JIT ? " (by 'jit')" : " (by 'devel')");
+	if (p->memfd_guard == MEMFD_GUARD_ON)
+		fputs("    NOTIFY memfd_create with neither MFD_EXEC nor MFD_NOEXEC_SEAL: sbx's init makes "
+		      "the memfd with MFD_NOEXEC_SEAL\n", out);
 	fputs("    EAFNOSUPPORT socket families other than AF_UNSPEC AF_UNIX AF_INET AF_INET6 AF_NETLINK\n",
 	      out);
 	if (has_compat_set(p))
 		fputs("    (32-bit ABIs: syscalls newer than libseccomp, e.g. open_tree_attr, are left to the "
 		      "kernel)\n", out);
+	fprintf(out, "  executable memfds: %s", memfd_guard_text(p));
+	if (p->memfd_guard_why)
+		fprintf(out, " (%s)", p->memfd_guard_why);
+	fputc('\n', out);
 	if (!has_profile) {
 		fputs("  profile rules: none\n", out);
 		return;
@@ -1036,6 +1061,18 @@ void seccomp_explain_json(const struct policy *p, FILE *out)
 	fputs(",{\"why\":\"socket families\",\"errno\":\"EAFNOSUPPORT\",\"lifted\":false,"
 	      "\"syscalls\":[\"socket\"],\"args\":\"family not in AF_UNSPEC AF_UNIX AF_INET AF_INET6 "
 	      "AF_NETLINK\"}]", out);
+	static const char *const guard_states[] = {
+		[MEMFD_GUARD_UNPLANNED] = "unchecked", [MEMFD_GUARD_ON] = "blocked",
+		[MEMFD_GUARD_LIFTED] = "allowed", [MEMFD_GUARD_UNAVAILABLE] = "open",
+	};
+	fprintf(out, ",\"executable_memfds\":{\"state\":\"%s\",\"text\":", guard_states[p->memfd_guard]);
+	json_string(out, memfd_guard_text(p));
+	fputs(",\"why\":", out);
+	if (p->memfd_guard_why)
+		json_string(out, p->memfd_guard_why);
+	else
+		fputs("null", out);
+	fputc('}', out);
 	if (!has_profile) {
 		fputs(",\"profile\":null}", out);
 		return;

@@ -20,8 +20,10 @@ enum seccomp_layer {
 
 /* Builds and loads the filter for the calling thread (and its future children). Needs
  * no_new_privs set first. Returns 0 or -errno with err filled. Both layers are built before
- * either is loaded; on error the caller must not exec anything. */
-int seccomp_apply(const struct policy *p, struct sbx_error *err);
+ * either is loaded; on error the caller must not exec anything. With the memfd guard on
+ * (p->memfd_guard), *listener is the close-on-exec seccomp listener that must serve it
+ * (memfd_guard_serve), else -1. */
+int seccomp_apply(const struct policy *p, int *listener, struct sbx_error *err);
 
 /* Writes the filter as PFC text to pfc (may be NULL) and raw BPF to bpf_fd (-1 to skip). With two
  * layers the PFC has one section per layer and bpf_fd receives the two programs back to back, in

@@ -13,6 +13,11 @@
  *                                            per variant, variants taking turns
  *   benchrun rss REPS CMD...                 peak RSS of CMD's process tree (wait4 ru_maxrss:
  *                                            its largest single process)
+ *   benchrun memfd N BURSTS                  ns per memfd_create + close, as this process is
+ *                                            (run in a real sbx: the memfd guard's round trip
+ *                                            through pid 1), made without flags and with
+ *                                            MFD_NOEXEC_SEAL (never sent to pid 1), bursts
+ *                                            interleaved; prints the median burst
  *
  * VARIANT is LABEL=BPF[,BPF...]: raw classic BPF files as libseccomp exports them, loaded in that
  * order as sbx loads its layers; "allowall" for a one-instruction RET ALLOW program; nothing
@@ -312,6 +317,46 @@ static int rss_main(long reps, char **argv)
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* ns per memfd_create + close with flags, the median of `bursts` bursts of n calls; 0 on error. */
+static uint64_t memfd_burst(long n, unsigned flags)
+{
+	uint64_t t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		int fd = (int)syscall(SYS_memfd_create, "bench", flags);
+		if (fd < 0)
+			return 0;
+		close(fd);
+	}
+	return (now_ns() - t0) / (uint64_t)n;
+}
+
+static int memfd_main(long n, long bursts)
+{
+	if (n <= 0 || bursts <= 0 || bursts > 1000)
+		return 2;
+	static const struct { const char *label; unsigned flags; } kinds[] = {
+		{ "plain", 1U /* MFD_CLOEXEC */ }, { "noexec-seal", 1U | 8U /* MFD_NOEXEC_SEAL */ },
+	};
+	uint64_t ns[2][1000];
+	for (long b = 0; b < bursts; b++)
+		for (size_t k = 0; k < 2; k++)
+			if (!(ns[k][b] = memfd_burst(n, kinds[k].flags))) {
+				fprintf(stderr, "benchrun: memfd_create(%s): %s\n", kinds[k].label, strerror(errno));
+				return 1;
+			}
+	for (size_t k = 0; k < 2; k++) {
+		qsort(ns[k], (size_t)bursts, sizeof(ns[k][0]), cmp_u64);
+		printf("memfd %s %llu\n", kinds[k].label, (unsigned long long)ns[k][bursts / 2]);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -321,7 +366,9 @@ int main(int argc, char **argv)
 		return job_main(atol(argv[2]), argc - 3, argv + 3);
 	if (argc >= 4 && strcmp(argv[1], "rss") == 0)
 		return rss_main(atol(argv[2]), argv + 3);
+	if (argc == 4 && strcmp(argv[1], "memfd") == 0)
+		return memfd_main(atol(argv[2]), atol(argv[3]));
 	fputs("usage: benchrun loop N BURSTS VARIANT... | job REPS VARIANT... -- CMD [ARG...] |"
-	      " rss REPS CMD [ARG...]\n", stderr);
+	      " rss REPS CMD [ARG...] | memfd N BURSTS\n", stderr);
 	return 2;
 }

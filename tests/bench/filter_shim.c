@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -39,7 +40,11 @@ __attribute__((constructor)) static void shim_init(void)
 /* Prints the program as libseccomp would load it, in hex. */
 static void print_bpf(const scmp_filter_ctx ctx)
 {
-	int fd = memfd_create("sbx-bench-bpf", MFD_CLOEXEC);
+	/* MFD_NOEXEC_SEAL: this runs in sbx's pid 1, where a plain memfd_create would wait for pid 1
+	 * itself (the memfd guard). 0x0008U: MFD_NOEXEC_SEAL, newer than some headers. */
+	int fd = memfd_create("sbx-bench-bpf", MFD_CLOEXEC | 0x0008U);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("sbx-bench-bpf", MFD_CLOEXEC);
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
 		fprintf(stderr, "shim: cannot export the filter\n");
 		if (fd >= 0)
@@ -72,4 +77,15 @@ int seccomp_load(const scmp_filter_ctx ctx)
 		print_bpf(ctx);
 	}
 	return skip_load ? 0 : real_load(ctx);
+}
+
+/* Without a loaded filter there is no listener: pid 1 gets a descriptor that never becomes
+ * readable, so its loop stays as it is. */
+int seccomp_notify_fd(const scmp_filter_ctx ctx)
+{
+	if (skip_load)
+		return eventfd(0, EFD_CLOEXEC);
+	int (*real_fd)(const scmp_filter_ctx) =
+		(int (*)(const scmp_filter_ctx))dlsym(RTLD_NEXT, "seccomp_notify_fd");
+	return real_fd ? real_fd(ctx) : -ENOSYS;
 }

@@ -21,7 +21,7 @@
 # another user, it runs as that user. Tunables (environment): STARTUP_RUNS (200), FIREJAIL_RUNS
 # (30), RSS_RUNS (15), FILTER_ROUNDS (4: sandboxes per measurement), LOOP_N (20000 calls per
 # child), LOOP_BURSTS (10 children per variant and sandbox), JOB_REPS (8 runs per variant and
-# sandbox), TREE_FILES (5000), TTY_MIB (100), TTY_RUNS (3), ECHO_ROUNDS (1000), BENCH_USER (an existing unprivileged user to use instead of a
+# sandbox), TREE_FILES (5000), MEMFD_ROUNDS (3), TTY_MIB (100), TTY_RUNS (3), ECHO_ROUNDS (1000), BENCH_USER (an existing unprivileged user to use instead of a
 # temporary one), BENCH_PROFILE=1 (print the syscall profile of sbx even when it is not slower
 # than bwrap).
 set -euo pipefail
@@ -348,6 +348,34 @@ if [[ $(uname -m) == x86_64 ]]; then
 	say "  path through sbx's filter per syscall (computed from the loaded programs, not timed):"
 	python3 "$here/bpf_paths.py" "sbx=$out/layout.sbx" "linear=$out/layout.linear"
 fi
+
+# --- 2b. the memfd guard ---------------------------------------------------------------------------
+# A memfd_create without flags goes to sbx's pid 1 (launcher/memfd_guard.c); with MFD_NOEXEC_SEAL
+# it does not. The real sbx with its filter, against --allow jit (no guard), MEMFD_ROUNDS sandboxes
+# each, benchrun timing bursts of memfd_create + close inside.
+say ""
+say "== memfd guard: ns per memfd_create + close, through sbx's init vs direct =="
+for ((r = 0; r < ${MEMFD_ROUNDS:-3}; r++)); do
+	for v in guard jit; do
+		extra=()
+		[[ $v == jit ]] && extra=(--allow jit)
+		as_user "$work/bin/sbx" --quiet "${extra[@]}" --ro-bind "$work/bin:/bench/bin" -- \
+			/bench/bin/benchrun memfd 2000 11 | sed "s/^/$v /" >>"$out/memfd" || die "benchrun memfd failed"
+	done
+done
+python3 - "$out/memfd" <<'PY'
+import statistics, sys
+data = {}
+for line in open(sys.argv[1]):
+    v, _, kind, ns = line.split()
+    data.setdefault((v, kind), []).append(int(ns))
+med = lambda v, k: statistics.median(data[(v, k)])
+print(f"  {'memfd_create flags':<34} {'sbx':>9} {'--allow jit':>12} {'sbx/jit':>8}")
+for kind, text in (("plain", "none (MFD_CLOEXEC): via pid 1"), ("noexec-seal", "MFD_NOEXEC_SEAL: direct")):
+    print(f"  {text:<34} {med('guard', kind):>9.0f} {med('jit', kind):>12.0f} {med('guard', kind)/med('jit', kind):>8.2f}")
+print("  (medians of the bursts' medians; a plain memfd_create waits for two context switches and")
+print("  pid 1's work: reading the name, memfd_create, ADDFD)")
+PY
 
 # --- 3. terminal relay ------------------------------------------------------------------------
 say ""

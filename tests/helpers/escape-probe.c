@@ -34,6 +34,7 @@
 #include <linux/bpf.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <arpa/inet.h>
 #include <sched.h>
 #include <signal.h>
@@ -1052,12 +1053,169 @@ static void probe_memfd_exec(void)
 	try_exec_ways(plain, 1, all_runs, 1);  /* execveat-empty: glibc's fexecve */
 }
 
+static long memfd_fchmod(const void *a)
+{
+	(void)a;
+	int fd = (int)syscall(SYS_memfd_create, "payload", 0U);
+	return fd < 0 ? -1 : fchmod(fd, 0755);
+}
+
 /* A memfd made without MFD_EXEC or MFD_NOEXEC_SEAL is executable while vm.memfd_noexec is 0, and
- * exec of its /proc/self/fd link passes only a path pointer to seccomp. */
+ * exec of its /proc/self/fd link passes only a path pointer to seccomp; making it executable
+ * again with fchmod must fail too (F_SEAL_EXEC). */
 static void probe_memfd_procfd(void)
 {
 	static const char *const plain[] = { "memfd" };
 	try_exec_ways(plain, 1, all_runs + 1, 2);
+	must_fail("memfd+fchmod(0755)", memfd_fchmod, NULL);
+}
+
+/* ---- memfd-plain: what a memfd made without flags must still do under the memfd guard (its pid 1
+ * makes the memfd): its name, shared memory, close-on-exec exactly as asked, MFD_NOEXEC_SEAL as
+ * before, the kernel's errors, and many threads creating memfds at once. */
+
+static long plain_shm(const void *a)
+{
+	(void)a;
+	int fd = (int)syscall(SYS_memfd_create, "plain", 0U);
+	if (fd < 0 || write(fd, "written", 8) != 8 || ftruncate(fd, 8192) < 0)
+		return -1;
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	strcpy(m + 4096, "mapped");
+	char buf[8] = "";
+	char link[64], target[64] = "";
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (strcmp(m, "written") != 0 || pread(fd, buf, 7, 4096) != 7 || strcmp(buf, "mapped") != 0 ||
+	    readlink(link, target, sizeof(target) - 1) < 0 || strcmp(target, "/memfd:plain (deleted)") != 0) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* MFD_CLOEXEC gives FD_CLOEXEC; without it the memfd survives exec (checked by memfd-inherit). */
+static long plain_cloexec(const void *a)
+{
+	(void)a;
+	int with = (int)syscall(SYS_memfd_create, "cloexec", 1U /* MFD_CLOEXEC */);
+	int without = (int)syscall(SYS_memfd_create, "inherit", 0U);
+	if (with < 0 || without < 0 || write(without, "inherited", 9) != 9)
+		return -1;
+	if (!(fcntl(with, F_GETFD) & FD_CLOEXEC) || (fcntl(without, F_GETFD) & FD_CLOEXEC)) {
+		errno = EBADFD;
+		return -1;
+	}
+	char arg[16];
+	snprintf(arg, sizeof(arg), "%d", without);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/proc/self/exe", "escape-probe", "memfd-inherit", arg, (char *)NULL);
+		_exit(99);
+	}
+	int st;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		errno = ECHILD;
+		return -1;
+	}
+	return 0;
+}
+
+/* In the exec'd probe: fd is open and holds what plain_cloexec wrote. */
+static int memfd_inherit(const char *fd_text)
+{
+	char buf[16] = "";
+	return pread(atoi(fd_text), buf, 9, 0) == 9 && strcmp(buf, "inherited") == 0 ? 0 : 1;
+}
+
+static long plain_noexec_seal(const void *a)
+{
+	(void)a;
+	int fd = (int)syscall(SYS_memfd_create, "sealed", MFD_NOEXEC_SEAL);
+	if (fd < 0)
+		return -1;
+	int seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0 || !(seals & 0x0020 /* F_SEAL_EXEC */)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The kernel's own answers stay: a 249-byte name works, 250 bytes is EINVAL, a bad pointer EFAULT. */
+static long plain_names(const void *a)
+{
+	(void)a;
+	char name[251];
+	memset(name, 'n', 250);
+	name[249] = '\0';
+	if (syscall(SYS_memfd_create, name, 0U) < 0)
+		return -1;
+	name[249] = 'n';
+	name[250] = '\0';
+	if (syscall(SYS_memfd_create, name, 0U) >= 0 || errno != EINVAL)
+		return errno = ENOTRECOVERABLE, -1;
+	if (syscall(SYS_memfd_create, (const char *)8, 0U) >= 0 || errno != EFAULT)
+		return errno = ENOTRECOVERABLE, -1;
+	return 0;
+}
+
+#define PLAIN_THREADS 8
+#define PLAIN_PER_THREAD 50
+
+static void *plain_thread(void *arg)
+{
+	int *fds = arg;
+	for (int i = 0; i < PLAIN_PER_THREAD; i++)
+		fds[i] = (int)syscall(SYS_memfd_create, "thread", 1U /* MFD_CLOEXEC */);
+	return NULL;
+}
+
+/* Concurrent calls from several threads each get a memfd of their own. */
+static long plain_threads(const void *a)
+{
+	(void)a;
+	static int fds[PLAIN_THREADS][PLAIN_PER_THREAD];
+	pthread_t t[PLAIN_THREADS];
+	for (int i = 0; i < PLAIN_THREADS; i++)
+		if (pthread_create(&t[i], NULL, plain_thread, fds[i]) != 0)
+			return -1;
+	for (int i = 0; i < PLAIN_THREADS; i++)
+		pthread_join(t[i], NULL);
+	static ino_t inos[PLAIN_THREADS * PLAIN_PER_THREAD];
+	struct stat st;
+	for (int k = 0; k < PLAIN_THREADS * PLAIN_PER_THREAD; k++) {
+		int fd = fds[k / PLAIN_PER_THREAD][k % PLAIN_PER_THREAD];
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			errno = fd < 0 ? ENOSPC : errno;
+			return -1;
+		}
+		inos[k] = st.st_ino;
+		for (int o = 0; o < k; o++)
+			if (inos[o] == inos[k]) {
+				errno = EEXIST;  /* two callers got the same memfd */
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static void probe_memfd_plain(void)
+{
+	static const struct {
+		const char *name;
+		attempt_fn fn;
+	} checks[] = {
+		{ "memfd-plain-shm", plain_shm },           { "memfd-plain-cloexec", plain_cloexec },
+		{ "memfd-plain-noexec-seal", plain_noexec_seal }, { "memfd-plain-names", plain_names },
+		{ "memfd-plain-threads", plain_threads },
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		report(INFO_ONLY, checks[i].name, "%s", contained(checks[i].fn, NULL, buf, sizeof(buf)));
 }
 
 /* ---- memfd-shm: ordinary memfd use (shared memory, Wayland and PulseAudio buffers) must keep
@@ -1377,7 +1535,7 @@ static int usage(void)
 		"  tty MARKER | fds | init | exe | ptrace | procsys | proc-host HEAD TAIL | signal PID [all]\n"
 		"  abstract NAME | unix PATH | tcp PORT | userns | mount | keyring | perf | io_uring | bpf | handle\n"
 		"  sockets | setuid | devices | sys | create PATH... | detach MARKER SECONDS\n"
-		"  memfd-exec | memfd-procfd | memfd-shm\n");
+		"  memfd-exec | memfd-procfd | memfd-shm | memfd-plain\n");
 	return 2;
 }
 
@@ -1389,6 +1547,8 @@ int main(int argc, char **argv)
 	bool host_check = false;
 	if (!strcmp(c, "exec-marker"))
 		return EXEC_MARKER_CODE;  /* the payload of memfd-exec ran */
+	if (!strcmp(c, "memfd-inherit") && argc == 3)
+		return memfd_inherit(argv[2]);
 	if (!strcmp(c, "tty") && argc == 3)
 		probe_tty(argv[2]);
 	else if (!strcmp(c, "fds"))
@@ -1433,6 +1593,8 @@ int main(int argc, char **argv)
 		probe_memfd_procfd();
 	else if (!strcmp(c, "memfd-shm"))
 		probe_memfd_shm();
+	else if (!strcmp(c, "memfd-plain"))
+		probe_memfd_plain();
 	else if (!strcmp(c, "setuid"))
 		probe_setuid();
 	else if (!strcmp(c, "devices"))

@@ -337,3 +337,19 @@ PY
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# The memfd guard (launcher/memfd_guard.c) needs a seccomp listener, and the kernel allows one per
+# filter chain: learn's recorder holds it, so under learn sbx keeps the old memfd rules (SECURITY.md)
+# instead of failing, and programs making plain memfds still run, as root and as a user.
+@test "learn: a program making plain memfds runs (learn's listener and the memfd guard do not collide)" {
+	local who check
+	for who in user root; do
+		[ "$who" = user ] || [ "$(id -u)" -eq 0 ] || continue
+		run as "$who" "$SBX" learn --quiet --ro-bind "$HELPERS:/helpers" -- /helpers/escape-probe memfd-plain
+		echo "[$who] $output"
+		[ "$status" -eq 0 ]
+		for check in shm cloexec noexec-seal names threads; do
+			[[ $output == *"INFO memfd-plain-$check OK"* ]]
+		done
+	done
+}
