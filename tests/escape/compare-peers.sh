@@ -24,7 +24,7 @@ while getopts o: opt; do
 done
 : "${BUILD:=$repo/build}"
 : "${SBX:=$BUILD/sbx}"
-for f in "$SBX" "$BUILD"/helpers/escape-{probe,pty,host,listen}; do
+for f in "$SBX" "$BUILD"/helpers/{escape-probe,escape-pty,escape-host,escape-listen,tty-probe}; do
 	if [ ! -x "$f" ]; then
 		echo "compare-peers: $f is missing; run make and make the helpers first" >&2
 		exit 2
@@ -124,6 +124,39 @@ check_tty() {
 	printf '%s\t%s\n' "$v" "$(grep -q 'INJECTED yes' <<<"$o" && echo 'keystrokes reached the terminal; ')$(evidence_of "$o")"
 }
 
+# The caller's terminal after the run, as escape-pty reports it; the probe reconfigures fds 0-2
+# and /dev/tty (TIOCSETD to N_NULL, TIOCEXCL, TCSETS).
+check_tty_attack() {
+	local tool=$1 o bad=""
+	tool_cmd "$tool"
+	o=$(as_user "$HELPERS/escape-pty" "sbx-compare-ttyattack-$RANDOM$RANDOM" "${CMD[@]}" \
+		"${PROBE%/escape-probe}/tty-probe" attack 2>&1)
+	o=${o//$'\r'/}
+	if ! grep -q 'TCSETS' <<<"$o"; then
+		printf 'did not run\t%s\n' "$(head -2 <<<"$o" | tr '\n' ';')"
+		return
+	fi
+	grep -qx 'TERMIOS same' <<<"$o" || bad+="termios changed, "
+	grep -qx 'LDISC 0' <<<"$o" || bad+="line discipline changed, "
+	grep -qx 'EXCL 0' <<<"$o" || bad+="left in exclusive mode, "
+	if [ -n "$bad" ]; then
+		printf 'ESCAPED\tthe caller'"'"'s terminal after the run: %s\n' "${bad%, }"
+	else
+		printf 'blocked\tthe caller'"'"'s terminal was unchanged after the run\n'
+	fi
+}
+
+# A tmux-like server socket in /tmp, and the command started with /tmp as its working directory.
+check_cwd_socket() {
+	local tool=$1 log=$work/cwd-listen.log sock
+	sock=/tmp/sbx-compare-cwd-$RANDOM$RANDOM.sock
+	marked "$sock-listener" "$log" "$HELPERS/escape-listen" path "$sock"
+	for _ in $(seq 100); do grep -q READY "$log" && break; sleep 0.05; done
+	AS_USER_CWD=/tmp plain "$tool" unix "$sock"
+	kill -KILL "$MARKED" 2>/dev/null
+	rm -f "$sock"
+}
+
 check_fds() {
 	local tool=$1 class=$2 o
 	tool_cmd "$tool"
@@ -215,6 +248,7 @@ check_detach() {
 # class id | row title | the escape test in tests/escape | how it is run
 rows=(
 	"tty|TIOCSTI / TIOCLINUX (plain and high bits) into the caller's terminal|terminal.bats|check_tty"
+	"tty-attack|the caller's terminal reconfigured from inside (TIOCSETD, TIOCEXCL, TCSETS on fds 0-2 and /dev/tty)|terminal.bats|check_tty_attack"
 	"fds|descriptors leaked into the command (files, dirs, O_PATH, sockets, pipes)|processes.bats|check_fds fds"
 	"init|pid 1 of the sandbox holds capabilities or host descriptors|processes.bats|check_fds init"
 	"ptrace|ptrace, /proc/1/mem, pidfd_getfd of pid 1|processes.bats|plain ptrace"
@@ -224,6 +258,7 @@ rows=(
 	"signal|kill(host pid), kill(-1) reach a host process of the same uid|processes.bats|check_signal"
 	"abstract|host abstract unix socket (X11-like) reachable|network.bats|check_listener abstract"
 	"tcp|host loopback TCP service reachable|network.bats|check_listener tcp"
+	"cwd-socket|a Unix socket (tmux-like) in the shared working directory /tmp reachable|network.bats|check_cwd_socket"
 	"userns|nested user namespace (unshare, clone, clone3, i386, x32)|kernel.bats|plain userns"
 	"mount|mount API (mount, umount, fsopen, open_tree, mount_setattr, pivot_root, chroot)|kernel.bats|plain mount"
 	"keyring|kernel keyrings (host session and user keyrings)|kernel.bats|plain keyring"
@@ -231,6 +266,8 @@ rows=(
 	"io_uring|io_uring|kernel.bats|plain io_uring"
 	"bpf|bpf|kernel.bats|plain bpf"
 	"handle|name_to_handle_at / open_by_handle_at|kernel.bats|plain handle"
+	"memfd-exec|code that is not a file in the view run (memfd with MFD_EXEC, O_TMPFILE and unlinked files in /tmp and /dev/shm, fexecve)|kernel.bats|plain memfd-exec"
+	"memfd-procfd|a plain memfd run through /proc/self/fd, or made executable with fchmod|kernel.bats|plain memfd-procfd"
 	"sockets|AF_PACKET, AF_VSOCK, AF_ALG sockets|kernel.bats|plain sockets"
 	"setuid|setuid-root binaries gain privileges|processes.bats|plain setuid"
 	"devices|host device nodes in /dev, mknod|filesystem.bats|plain devices"
