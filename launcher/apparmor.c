@@ -109,7 +109,7 @@ void apparmor_explain(const struct policy *p, FILE *out)
 			p->apparmor_missing, p->apparmor_origin ? p->apparmor_origin : "");
 	else
 		fprintf(out, "apparmor: profile '%s' stacked on COMMAND at exec (%s)  [%s]\n", p->apparmor_profile,
-			p->apparmor == REQ_OPTIONAL ? "optional" : "required",
+			requirement_to_string(p->apparmor),
 			p->apparmor_origin ? p->apparmor_origin : "");
 }
 

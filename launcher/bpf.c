@@ -802,24 +802,6 @@ void bpf_policy_detach(struct bpf_state *s)
 	free(s);
 }
 
-void bpf_policy_denials(const struct bpf_state *s, struct bpf_denials *out)
-{
-	memset(out, 0, sizeof(*out));
-#if SBX_HAVE_SKELETONS
-	if (s && s->net && s->net->bss) {
-		out->connect = s->net->bss->denied[0] + s->net->bss->denied[1];
-		out->bind = s->net->bss->denied[2];
-		out->sock_create = s->net->bss->denied[3];
-	}
-	if (s && s->dev && s->dev->bss)
-		out->device = s->dev->bss->dev_denied;
-	if (s && s->lsm && s->lsm->bss) {
-		out->exec = s->lsm->bss->lsm_denied[0];
-		out->open = s->lsm->bss->lsm_denied[1];
-	}
-#endif
-}
-
 /* ---- explain ---- */
 
 static void print_rule_list(const struct policy *p, FILE *out, const char *how)
@@ -949,7 +931,7 @@ void bpf_explain_json(const struct policy *p, FILE *out)
 		refused |= net_rule_needs_address(&p->net_rules[i]);
 	fprintf(out, ",\"network\":{\"enforced_by\":\"%s\",\"requirement\":\"%s\",\"refused\":%s,\"rules\":[",
 		p->n_net_rules == 0 ? "none" : cg == 0 ? "ebpf" : "landlock",
-		p->net_rules_requirement == REQ_OPTIONAL ? "optional" : "required",
+		requirement_to_string(p->net_rules_requirement),
 		refused ? "true" : "false");
 	for (size_t i = 0; i < p->n_net_rules; i++) {
 		const struct net_addr_rule *r = &p->net_rules[i];
@@ -989,7 +971,7 @@ void bpf_explain_json(const struct policy *p, FILE *out)
 	bool available = bpf_lsm_available(rules_why, sizeof(rules_why)) == 0;
 	fprintf(out, ",\"rules\":{\"enforced\":%s,\"requirement\":\"%s\",\"refused\":%s,\"why\":",
 		available && p->n_lsm_rules > 0 ? "true" : "false",
-		p->lsm_rules_requirement == REQ_OPTIONAL ? "optional" : "required",
+		requirement_to_string(p->lsm_rules_requirement),
 		!available && p->n_lsm_rules > 0 && p->lsm_rules_requirement != REQ_OPTIONAL ? "true" : "false");
 	json_string(out, rules_why);
 	fputs(",\"rules\":[", out);

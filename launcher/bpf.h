@@ -108,12 +108,6 @@ int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **
 /* After the sandbox ended (before cgroup_teardown): destroys the links, detaching the programs.
  * NULL is fine. */
 void bpf_policy_detach(struct bpf_state *s);
-/* Refusals counted by the programs so far (connect+sendmsg, bind, sock_create, device, and the
- * file rules' exec and open). */
-struct bpf_denials {
-	unsigned long long connect, bind, sock_create, device, exec, open;
-};
-void bpf_policy_denials(const struct bpf_state *s, struct bpf_denials *out);
 
 /* --explain: which eBPF rules are attached or skipped, and why. The text form prints an "ebpf:"
  * heading and indented lines; the JSON form one object without a newline. */

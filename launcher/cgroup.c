@@ -645,11 +645,6 @@ void cgroup_teardown(struct sandbox_cgroup *cg)
 	*cg = (struct sandbox_cgroup){ .dirfd = -1 };
 }
 
-static const char *requirement_text(enum requirement r)
-{
-	return r == REQ_OPTIONAL ? "optional" : "required";
-}
-
 void cgroup_explain(const struct policy *p, FILE *out)
 {
 	const struct cgroup_limits *l = &p->cgroup;
@@ -660,7 +655,7 @@ void cgroup_explain(const struct policy *p, FILE *out)
 	char summary[160];
 	limits_summary(l, summary, sizeof(summary));
 	fprintf(out, "cgroup limits: %s  [%s]\n", summary, l->origin ? l->origin : "default");
-	fprintf(out, "  %s: %s\n", requirement_text(l->requirement),
+	fprintf(out, "  %s: %s\n", requirement_to_string(l->requirement),
 		l->requirement == REQ_OPTIONAL ? "skipped with a warning when no cgroup can be had"
 					       : "sbx refuses to run when no cgroup can be had");
 	fputs("  cgroup from, first that works: 1. a delegated subtree the user owns, 2. a systemd "
@@ -685,7 +680,7 @@ void cgroup_explain_json(const struct policy *p, FILE *out)
 		fputs("null", out);
 		return;
 	}
-	fprintf(out, "{\"requirement\":\"%s\",\"origin\":", requirement_text(l->requirement));
+	fprintf(out, "{\"requirement\":\"%s\",\"origin\":", requirement_to_string(l->requirement));
 	json_string(out, l->origin);
 	if (is_limit(l->memory_max))
 		fprintf(out, ",\"memory.max\":%llu", l->memory_max);

@@ -306,11 +306,7 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 	case OPT_BIND_PORT:
 		return net_rule_parse(value, o->id == OPT_BIND_PORT, p, "command line", err);
 	case OPT_NET_RULES:
-		if (strcmp(value, "required") == 0)
-			p->net_rules_requirement = REQ_REQUIRED;
-		else if (strcmp(value, "optional") == 0)
-			p->net_rules_requirement = REQ_OPTIONAL;
-		else
+		if (requirement_from_string(value, &p->net_rules_requirement) < 0)
 			return sbx_fail(err, 0, "--net-rules '%s': expected 'required' or 'optional'", value);
 		return 0;
 	case OPT_EXEC_ALLOW:
@@ -325,19 +321,11 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		return 0;
 	}
 	case OPT_LSM_RULES:
-		if (strcmp(value, "required") == 0)
-			p->lsm_rules_requirement = REQ_REQUIRED;
-		else if (strcmp(value, "optional") == 0)
-			p->lsm_rules_requirement = REQ_OPTIONAL;
-		else
+		if (requirement_from_string(value, &p->lsm_rules_requirement) < 0)
 			return sbx_fail(err, 0, "--lsm-rules '%s': expected 'required' or 'optional'", value);
 		return 0;
 	case OPT_LANDLOCK:
-		if (strcmp(value, "required") == 0)
-			p->landlock = REQ_REQUIRED;
-		else if (strcmp(value, "optional") == 0)
-			p->landlock = REQ_OPTIONAL;
-		else
+		if (requirement_from_string(value, &p->landlock) < 0)
 			return sbx_fail(err, 0, "--landlock '%s': expected 'required' or 'optional'", value);
 		return 0;
 	case OPT_APPARMOR:

@@ -434,11 +434,6 @@ static void print_ports(FILE *out, const struct policy *p, bool bind, const char
 		fputs(none, out);
 }
 
-static const char *requirement_name(enum requirement r)
-{
-	return r == REQ_REQUIRED ? "required" : "optional";
-}
-
 static const char *plan_status(const struct landlock_plan *plan)
 {
 	if (!plan->enforce)
@@ -460,8 +455,8 @@ void landlock_explain_at(const struct policy *p, const struct view *v, int kerne
 	struct sbx_error err = { 0 };
 	int r = landlock_plan_build(p, kernel_abi, &plan, &err);
 
-	fprintf(out, "  %s (--landlock %s): ", requirement_name(p->landlock),
-		requirement_name(p->landlock));
+	fprintf(out, "  %s (--landlock %s): ", requirement_to_string(p->landlock),
+		requirement_to_string(p->landlock));
 	if (kernel_abi <= 0)
 		fprintf(out, "unavailable: %s\n", unavailable_reason(why));
 	else
@@ -540,7 +535,7 @@ void landlock_explain_json_at(const struct policy *p, const struct view *v, int 
 	int r = landlock_plan_build(p, kernel_abi, &plan, &err);
 
 	fprintf(out, "{\"requirement\":\"%s\",\"kernel_abi\":%d,\"abi\":%d,\"errata\":%d,",
-		requirement_name(p->landlock), kernel_abi, plan.abi,
+		requirement_to_string(p->landlock), kernel_abi, plan.abi,
 		kernel_abi > 0 ? landlock_errata() : -1);
 	if (kernel_abi <= 0) {
 		fputs("\"unavailable\":", out);

@@ -14,21 +14,9 @@
  * Spelled exactly as the kernel header spells them, so including both is harmless. */
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION			(1U << 0)
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #ifndef LANDLOCK_CREATE_RULESET_ERRATA
 #define LANDLOCK_CREATE_RULESET_ERRATA			(1U << 1)
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #define SBX_LANDLOCK_RULE_PATH_BENEATH 1
 #define SBX_LANDLOCK_RULE_NET_PORT 2
@@ -46,70 +34,28 @@ void landlock_explain_json_at(const struct policy *p, const struct view *v, int 
 #define LANDLOCK_ACCESS_FS_MAKE_FIFO			(1ULL << 10)
 #define LANDLOCK_ACCESS_FS_MAKE_BLOCK			(1ULL << 11)
 #define LANDLOCK_ACCESS_FS_MAKE_SYM			(1ULL << 12)
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER			(1ULL << 13)  /* ABI 2 */
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE			(1ULL << 14)  /* ABI 3 */
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV			(1ULL << 15)  /* ABI 5 */
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #ifndef LANDLOCK_ACCESS_NET_BIND_TCP
 #define LANDLOCK_ACCESS_NET_BIND_TCP			(1ULL << 0)  /* ABI 4 */
 #define LANDLOCK_ACCESS_NET_CONNECT_TCP			(1ULL << 1)
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
 #define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET		(1ULL << 0)  /* ABI 6 */
 #define LANDLOCK_SCOPE_SIGNAL				(1ULL << 1)
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 #ifndef LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF
 #define LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF	(1U << 0)  /* ABI 7 */
 #define LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON		(1U << 1)
 #define LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF	(1U << 2)
-/* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
-			      FILE *out);
-
 #endif
 
 /* The newest ABI this build knows every right of; newer kernels are used at this level. */

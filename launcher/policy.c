@@ -166,3 +166,19 @@ int policy_allow(struct policy *p, const char *name)
 		return -EINVAL;
 	return 0;
 }
+
+int requirement_from_string(const char *word, enum requirement *out)
+{
+	if (strcmp(word, "required") == 0)
+		*out = REQ_REQUIRED;
+	else if (strcmp(word, "optional") == 0)
+		*out = REQ_OPTIONAL;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *requirement_to_string(enum requirement r)
+{
+	return r == REQ_OPTIONAL ? "optional" : "required";
+}

@@ -89,6 +89,9 @@ struct seccomp_rule {
 /* How hard a layer is required. REQUIRED: refuse to run if it cannot be applied. OPTIONAL: apply
  * what the kernel supports and say so in --explain. */
 enum requirement { REQ_REQUIRED, REQ_OPTIONAL };
+/* "required" | "optional", the word of every such option and directive; -EINVAL for others. */
+int requirement_from_string(const char *word, enum requirement *out);
+const char *requirement_to_string(enum requirement r);
 
 struct rlimit_setting {
 	bool set;

@@ -1211,17 +1211,13 @@ static int d_open_deny_try(struct parser *ps, struct line *ln) { return do_lsm_r
 static int requirement_arg(struct parser *ps, struct line *ln, enum requirement *out)
 {
 	struct token *t = arg(ln, 0);
-	if (strcmp(t->text, "required") == 0) {
-		*out = REQ_REQUIRED;
-		return 0;
-	}
-	if (strcmp(t->text, "optional") != 0)
+	enum requirement want;
+	if (requirement_from_string(t->text, &want) < 0)
 		return FAIL_TOK(ps, ln, t, "expected 'required' or 'optional'");
-	int r = relaxation_allowed(ps, ln, t);
-	if (r < 0)
-		return r;
-	*out = REQ_OPTIONAL;
-	return 0;
+	int r = want == REQ_OPTIONAL ? relaxation_allowed(ps, ln, t) : 0;
+	if (r == 0)
+		*out = want;
+	return r;
 }
 
 /* lsm-rules required|optional: whether sbx refuses to run where BPF-LSM cannot enforce the file
