@@ -31,6 +31,7 @@
  * showed the program. Calls that fail are comments, sensitive paths (shell start-up files,
  * autostart, keys, sbx's profiles) are comments whatever happened: never grants. */
 #include "learn.h"
+#include "workdir.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -329,39 +330,6 @@ bool learn_may_access(mode_t mode, uid_t owner, gid_t group, uid_t uid, gid_t gi
 		return true;  /* not the case of a sandboxed command (root runs it as 65534) */
 	unsigned bits = owner == uid ? (mode >> 6) & 7 : group == gid ? (mode >> 3) & 7 : mode & 7;
 	return ((unsigned)want & ~bits & 7) == 0;
-}
-
-bool learn_path_sensitive(const char *home, const char *config_home, const char *path)
-{
-	/* Run or trusted later by the host (start-up files, autostart, user units, desktop entries),
-	 * secrets, and sbx's own profiles. */
-	static const char *const in_home[] = {
-		".profile", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc", ".zshenv",
-		".zprofile", ".zlogin", ".zlogout", ".cshrc", ".tcshrc", ".login", ".kshrc", ".mkshrc",
-		".xprofile", ".xinitrc", ".xsession", ".xsessionrc", ".pam_environment", ".ssh", ".gnupg",
-		".config/autostart", ".config/sbx", ".config/systemd", ".config/environment.d",
-		".config/fish", ".local/share/applications",
-	};
-	static const char *const in_config[] = { "autostart", "sbx", "systemd", "environment.d" };
-	static const char *const absolute[] = { "/etc/sbx", "/usr/share/sbx", "/usr/local/share/sbx" };
-	char s[4096];
-	/* The path is one of them, below one, or above one (a grant of ~ holds ~/.ssh). */
-#define SENSITIVE(x) (path_within(path, (x)) || path_within((x), path))
-	for (size_t i = 0; i < ARRAY_SIZE(absolute); i++)
-		if (SENSITIVE(absolute[i]))
-			return true;
-	for (size_t i = 0; home && home[0] == '/' && i < ARRAY_SIZE(in_home); i++) {
-		snprintf(s, sizeof(s), "%s/%s", strcmp(home, "/") ? home : "", in_home[i]);
-		if (SENSITIVE(s))
-			return true;
-	}
-	for (size_t i = 0; config_home && config_home[0] == '/' && i < ARRAY_SIZE(in_config); i++) {
-		snprintf(s, sizeof(s), "%s/%s", config_home, in_config[i]);
-		if (SENSITIVE(s))
-			return true;
-	}
-#undef SENSITIVE
-	return false;
 }
 
 /* The task's effective uid and gid as the host sees them. */
@@ -845,7 +813,7 @@ static bool left_out(const struct learned_path *p, const char *home, const char 
 {
 	if (p->write && home && home[0] == '/' && path_within(home, p->path))
 		return false;
-	return learn_path_sensitive(home, config_home, p->path);
+	return path_is_sensitive(home, config_home, p->path);
 }
 
 /* A refused call that no successful one covers: a failed write stays a comment even if reads

@@ -26,12 +26,6 @@ void learn_collapse(const char *const *names, size_t n,
  * already shows or makes private (/usr, /etc, /proc, /dev, /tmp, ...). */
 bool learn_path_worth_granting(const char *path);
 
-/* True when a grant of path would expose what the host later runs or trusts, or secrets: shell
- * start-up files, ~/.config/autostart, user units, ~/.ssh, ~/.gnupg, sbx's profile directories,
- * anything below one, or a directory above one (a grant of ~ holds ~/.ssh). learn writes these
- * as comments, never as grants. home and config_home (XDG_CONFIG_HOME) may be NULL. */
-bool learn_path_sensitive(const char *home, const char *config_home, const char *path);
-
 /* Whether uid (in group gid) may do want (R_OK | W_OK | X_OK) by the mode bits of a file owned by
  * owner:group. No ACLs, no supplementary groups: when unsure, it says no. */
 bool learn_may_access(mode_t mode, uid_t owner, gid_t group, uid_t uid, gid_t gid, int want);

@@ -1031,6 +1031,16 @@ static void grant_arg(struct parser *ps, struct line *ln, const char *cwd, const
 		note(ps, ln, "left out %s: %s", word, why);
 		return;
 	}
+	/* Naming ~/.bashrc to an archiver must not let it rewrite the file: what the host runs or
+	 * trusts later goes in read-only, and is never the directory of a new output. */
+	if (rw && path_is_sensitive(ps->home, ps->config_home, target)) {
+		if (!exists) {
+			note(ps, ln, "left out %s: a start-up file, autostart entry, key or profile directory", word);
+			return;
+		}
+		note(ps, ln, "%s granted read-only: a start-up file, autostart entry, key or profile directory", word);
+		rw = false;
+	}
 	enum mount_kind kind = rw ? MOUNT_BIND : MOUNT_RO_BIND;
 	if (!already_granted(ps->p, target, kind))
 		policy_add_mount(ps->p, kind, target, target, true, ln->origin);

@@ -75,3 +75,37 @@ char *path_refusal(const char *what, const char *cwd, const char *home, const ch
 				 "sandbox connect to", what, cwd);
 	return NULL;
 }
+
+bool path_is_sensitive(const char *home, const char *config_home, const char *path)
+{
+	/* Run or trusted later by the host (start-up files, autostart, user units, desktop entries),
+	 * secrets, and sbx's own profiles. */
+	static const char *const in_home[] = {
+		".profile", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc", ".zshenv",
+		".zprofile", ".zlogin", ".zlogout", ".cshrc", ".tcshrc", ".login", ".kshrc", ".mkshrc",
+		".xprofile", ".xinitrc", ".xsession", ".xsessionrc", ".pam_environment", ".ssh", ".gnupg",
+		".config/autostart", ".config/sbx", ".config/systemd", ".config/environment.d",
+		".config/fish", ".local/share/applications",
+	};
+	static const char *const in_config[] = { "autostart", "sbx", "systemd", "environment.d" };
+	static const char *const absolute[] = { "/etc/sbx", "/usr/share/sbx", "/usr/local/share/sbx" };
+	char s[4096];
+	/* The path is one of them, below one, or above one (a grant of ~ holds ~/.ssh). */
+#define SENSITIVE(x) (path_within(path, (x)) || path_within((x), path))
+	for (size_t i = 0; i < ARRAY_SIZE(absolute); i++)
+		if (SENSITIVE(absolute[i]))
+			return true;
+	for (size_t i = 0; home && home[0] == '/' && i < ARRAY_SIZE(in_home); i++) {
+		snprintf(s, sizeof(s), "%s/%s", strcmp(home, "/") ? home : "", in_home[i]);
+		if (SENSITIVE(s))
+			return true;
+	}
+	for (size_t i = 0; config_home && config_home[0] == '/' && i < ARRAY_SIZE(in_config); i++) {
+		snprintf(s, sizeof(s), "%s/%s", config_home, in_config[i]);
+		if (SENSITIVE(s))
+			return true;
+	}
+#undef SENSITIVE
+	return false;
+}
+

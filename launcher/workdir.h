@@ -3,6 +3,8 @@
 #ifndef SBX_WORKDIR_H
 #define SBX_WORKDIR_H
 
+#include <stdbool.h>
+
 /* Why `cwd` must not be granted, or NULL when it may be. Refused: / and every directory that is
  * or holds the home; a world-writable or sticky directory (/tmp, /var/tmp, /dev/shm: every other
  * user's sockets live there); one that directly holds a Unix socket (tmux, gpg-agent, ssh-agent:
@@ -16,5 +18,10 @@ char *workdir_refusal(const char *cwd, const char *home, const char *runtime_dir
  * the command line): `what` starts the reason, e.g. "the path". */
 char *path_refusal(const char *what, const char *path, const char *home, const char *runtime_dir,
 		   const char *const *secret_dirs);
+
+/* A path the host runs or trusts later, or a secret: shell start-up files, autostart entries,
+ * user units, ~/.ssh, ~/.gnupg, sbx's profiles; true also for a directory holding one (a grant of
+ * ~ holds ~/.ssh). Never granted writable by a heuristic (learn, grant-args). */
+bool path_is_sensitive(const char *home, const char *config_home, const char *path);
 
 #endif

@@ -266,3 +266,28 @@ assert d["symlink"] is None and d["path"].endswith("/python3.profile"), d' "$py"
 	[[ $output == *"left out $TEST_HOME: the path $TEST_HOME is your home directory"* ]]
 	[ ! -e "$TEST_HOME/dir" ]
 }
+
+@test "grant-args rw: a start-up file named on the command line is granted read-only, never its directory for an output" {
+	local work rc
+	user_tmpdir work sbx-lookup-rc
+	[ -e "$TEST_HOME/.bashrc" ] || { as_user touch "$TEST_HOME/.bashrc"; cleanup_path "$TEST_HOME/.bashrc"; }
+	local before
+	before=$(sha256sum <"$TEST_HOME/.bashrc")
+	# tar (grant-args rw) reads it into an archive...
+	run as_user_in "$work" "$SBX" tar cf rc.tar "$TEST_HOME/.bashrc"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"$TEST_HOME/.bashrc granted read-only"* ]]
+	# ...but the program cannot rewrite it (a shell under tar's profile, the path as its argument).
+	run as_user_in "$work" "$SBX" -q --profile tar -- sh -c 'echo evil >> "$1" && echo appended' sh "$TEST_HOME/.bashrc"
+	echo "$output"
+	[[ $output != *appended* ]]
+	[ "$(sha256sum <"$TEST_HOME/.bashrc")" = "$before" ]
+	# A new output in ~/.config/autostart gets no directory grant.
+	as_user mkdir -p "$TEST_HOME/.config/autostart"
+	cleanup_path "$TEST_HOME/.config/autostart"
+	run as_user_in "$work" "$SBX" tar cf "$TEST_HOME/.config/autostart/x.desktop" rc.tar
+	echo "$output"
+	[[ $output == *"left out $TEST_HOME/.config/autostart/x.desktop"* ]]
+	[ ! -e "$TEST_HOME/.config/autostart/x.desktop" ]
+}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "learn.h"
+#include "workdir.h"
 #include "syscall_groups.h"
 #include "util.h"
 
@@ -129,24 +130,24 @@ static void test_paths_sensitive(void **state)
 	(void)state;
 	const char *home = "/home/u", *cfg = "/home/u/.cfg";
 	/* the files and directories themselves, and below them */
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.bashrc"));
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.profile"));
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.ssh/id_rsa"));
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.gnupg"));
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.config/autostart/evil.desktop"));
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.cfg/autostart"));  /* XDG_CONFIG_HOME */
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.cfg/sbx/profiles/x.profile"));
-	assert_true(learn_path_sensitive(home, cfg, "/etc/sbx/profiles"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.bashrc"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.profile"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.ssh/id_rsa"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.gnupg"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.config/autostart/evil.desktop"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.cfg/autostart"));  /* XDG_CONFIG_HOME */
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.cfg/sbx/profiles/x.profile"));
+	assert_true(path_is_sensitive(home, cfg, "/etc/sbx/profiles"));
 	/* directories holding one */
-	assert_true(learn_path_sensitive(home, cfg, "/home/u"));
-	assert_true(learn_path_sensitive(home, cfg, "/home/u/.config"));
-	assert_true(learn_path_sensitive(home, cfg, "/home"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u"));
+	assert_true(path_is_sensitive(home, cfg, "/home/u/.config"));
+	assert_true(path_is_sensitive(home, cfg, "/home"));
 	/* ordinary ones */
-	assert_false(learn_path_sensitive(home, cfg, "/home/u/Documents/a.txt"));
-	assert_false(learn_path_sensitive(home, cfg, "/home/u/.config/app"));
-	assert_false(learn_path_sensitive(home, cfg, "/home/u/.profile.d"));  /* per component */
-	assert_false(learn_path_sensitive(home, cfg, "/opt/app"));
-	assert_false(learn_path_sensitive(NULL, NULL, "/home/u/.ssh"));
+	assert_false(path_is_sensitive(home, cfg, "/home/u/Documents/a.txt"));
+	assert_false(path_is_sensitive(home, cfg, "/home/u/.config/app"));
+	assert_false(path_is_sensitive(home, cfg, "/home/u/.profile.d"));  /* per component */
+	assert_false(path_is_sensitive(home, cfg, "/opt/app"));
+	assert_false(path_is_sensitive(NULL, NULL, "/home/u/.ssh"));
 }
 
 static void test_may_access(void **state)
