@@ -62,7 +62,7 @@ static const struct opt options[] = {
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
-	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors are still printed)" },
+	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors and warnings about discarded files are still printed)" },
 	{ "-q", OPT_QUIET, false, NULL, NULL },
 	{ "--version", OPT_VERSION, false, NULL, "print the version" },
 	{ "--help", OPT_HELP, false, NULL, "print this help" },

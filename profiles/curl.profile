@@ -1,6 +1,8 @@
 # curl: transfers URLs. Host network; writes only into the working directory (-o, -O) and reads
 # its own configuration. The rest of the home (~/.ssh, ~/.netrc, ...) stays hidden.
-# Run from your home directory, curl gets no directory to write to (stdout still works).
+# Downloads (-O, -o FILE) land in the working directory when it is granted: run curl from a project
+# or download directory. From your home directory (never granted) they go to the sandbox's private
+# home and are discarded at exit; sbx then lists them (--keep-discarded DIR copies them out).
 include network
 include hardened
 bind-try ${CWD}

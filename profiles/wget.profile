@@ -1,5 +1,6 @@
 # wget: downloads into the working directory over the host network; reads ~/.wgetrc.
-# Run from your home directory, wget gets no directory to write to (-O - still works).
+# From your home directory (never granted) downloads go to the sandbox's private home and are
+# discarded at exit; sbx then lists them (--keep-discarded DIR copies them out).
 include network
 include hardened
 bind-try ${CWD}
