@@ -1,6 +1,5 @@
 # wget: downloads into the working directory over the host network; reads ~/.wgetrc.
-# From your home directory (never granted) downloads go to the sandbox's private home and are
-# discarded at exit; sbx then lists them (--keep-discarded DIR copies them out).
+# Run from ~ (never granted), its downloads are discarded at exit, and sbx says so.
 include network
 include hardened
 bind-try ${CWD}
