@@ -116,15 +116,21 @@ static void walk_dir(struct walker *w, int fd, size_t len, int depth)
 			break;
 		}
 		w->d->entries++;
-		size_t name_len = strlen(name);
-		struct stat st;
-		if (fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		/* One fstatat per file is most of the cost (tmpfs fills d_type and d_ino): none for
+		 * symlinks, sockets and sbx's own placeholders, whose inode numbers are the lower ones
+		 * (see mount_step.discard_first_ino). */
+		unsigned char type = e->d_type;
+		if ((type != DT_REG && type != DT_DIR && type != DT_UNKNOWN) ||
+		    (type == DT_REG && (unsigned long long)e->d_ino <= w->first_ino))
 			continue;
-		if (S_ISREG(st.st_mode)) {
-			/* Lower numbers are sbx's own placeholders (see mount_step.discard_first_ino). */
+		size_t name_len = strlen(name);
+		struct stat st = { 0 };
+		if (type != DT_DIR && fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (type != DT_DIR && S_ISREG(st.st_mode)) {
 			if ((unsigned long long)st.st_ino > w->first_ino)
 				add_file(w, len, name, &st);
-		} else if (S_ISDIR(st.st_mode)) {
+		} else if (type == DT_DIR || S_ISDIR(st.st_mode)) {
 			if (depth >= DISCARD_MAX_DEPTH || len + 1 + name_len >= sizeof(w->path)) {
 				w->d->more = true;
 				continue;
