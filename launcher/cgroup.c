@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "bpf.h"
+#include "discarded.h"
 #include "rlimits.h"
 #include "systemd_scope.h"
 
@@ -751,7 +752,10 @@ void outcome_report_json(const struct policy *p, const struct sandbox_outcome *o
 		fputs("null,\"signal_name\":null", out);
 	fprintf(out,
 		",\"oom_killed\":%s,\"oom_kills\":%llu,\"pids_limit_reached\":%s,\"pids_max_events\":%llu"
-		",\"timed_out\":%s,\"timeout_ms\":%llu}",
+		",\"timed_out\":%s,\"timeout_ms\":%llu",
 		o->oom_killed ? "true" : "false", o->oom_kills, o->pids_max_hit ? "true" : "false",
 		o->pids_max_events, o->timed_out ? "true" : "false", p->timeout_ms);
+	if (o->discarded)
+		discarded_report_json(o->discarded, out);
+	fputc('}', out);
 }

@@ -21,6 +21,8 @@ struct sandbox_cgroup {
 	char *note;          /* with REQ_OPTIONAL and no cgroup: why, for --explain and the warning */
 };
 
+struct discarded;
+
 /* What happened to the sandbox, for the final report. */
 struct sandbox_outcome {
 	int exit_code;        /* what sbx exits with */
@@ -30,6 +32,7 @@ struct sandbox_outcome {
 	bool timed_out;
 	unsigned long long oom_kills;        /* memory.events oom_kill */
 	unsigned long long pids_max_events;  /* pids.events max: forks refused */
+	const struct discarded *discarded;   /* what the sandbox wrote and lost (discarded.h), or NULL */
 };
 
 /* Parent side, before the sandbox is created. When the policy asks for no cgroup limit, sets
@@ -56,7 +59,7 @@ void cgroup_explain_json(const struct policy *p, FILE *out);
 void outcome_report(const struct policy *p, const struct sandbox_outcome *o, FILE *out);
 /* The same as one JSON object (no newline): {"exit_code":..,"signal":..,"signal_name":..,
  * "oom_killed":..,"oom_kills":..,"pids_limit_reached":..,"pids_max_events":..,"timed_out":..,
- * "timeout_ms":..}. */
+ * "timeout_ms":..[,"discarded":[..],"discarded_more":..]}. */
 void outcome_report_json(const struct policy *p, const struct sandbox_outcome *o, FILE *out);
 
 #endif

@@ -14,7 +14,7 @@ enum opt_id {
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
-	OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
 struct opt {
@@ -59,9 +59,10 @@ static const struct opt options[] = {
 	{ "--pids-max", OPT_PIDS_MAX, true, "N", "cgroup pids.max" },
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
+	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
-	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors are still printed)" },
+	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors and warnings about discarded files are still printed)" },
 	{ "-q", OPT_QUIET, false, NULL, NULL },
 	{ "--version", OPT_VERSION, false, NULL, "print the version" },
 	{ "--help", OPT_HELP, false, NULL, "print this help" },
@@ -366,6 +367,12 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		return 0;
 	case OPT_QUIET:
 		p->quiet = true;
+		return 0;
+	case OPT_KEEP_DISCARDED:
+		if (!*value)
+			return sbx_fail(err, 0, "--keep-discarded: empty directory name");
+		free(p->keep_discarded);
+		p->keep_discarded = xstrdup(value);
 		return 0;
 	case OPT_PROFILE: case OPT_EXPLAIN: case OPT_JSON: case OPT_VERSION: case OPT_HELP:
 		return 0;  /* handled in cli_scan */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #include "bpf.h"
 #include "caps.h"
 #include "cgroup.h"
+#include "discarded.h"
 #include "env.h"
 #include "init.h"
 #include "landlock.h"
@@ -102,7 +104,7 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	if (r < 0)
 		return r;
 	/* Changing uid (root runs) clears the parent-death signal: arm it again, then make sure sbx
-	 * did not die in between (it holds the sync pipe's write end until the sandbox ends). */
+	 * did not die in between (it holds the other end of the sync socket until the sandbox ends). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return sbx_fail(err, errno, "cannot set the parent-death signal");
 	struct pollfd alive = { .fd = sync_fd, .events = POLLIN };
@@ -110,6 +112,9 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 		_exit(SBX_EXIT_FAILURE);
 	struct view view = { 0 };
 	r = mount_plan_apply(plan, id, &view, err);
+	/* Before Landlock, seccomp and COMMAND: the private home and /tmp, for the report at exit. */
+	if (r == 0)
+		r = discard_send(sync_fd, plan, err);
 	if (r == 0 && p->net == NET_NONE)
 		r = net_setup_loopback(err);
 	const char *hostname = p->hostname ? p->hostname : "sbx";
@@ -281,6 +286,18 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		return r;
 	}
 
+	/* Opened before the sandbox exists, so that nothing it does can redirect it. */
+	struct discarded discarded = { 0 };
+	_cleanup_close_ int keep_fd = -1;
+	if (p->keep_discarded) {
+		r = discard_keep_open(p->keep_discarded, id->cwd ? id->cwd : "/", plan, &discarded, &keep_fd, err);
+		if (r < 0) {
+			bpf_policy_detach(bpf);
+			cgroup_teardown(&cg);
+			return r;
+		}
+	}
+
 	struct sandbox_env env = { 0 };
 	env_build(&env, environ, p, id->home, id->runtime_dir);
 
@@ -302,9 +319,11 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	if (r < 0)
 		goto out;
 
+	/* A Unix socket rather than a pipe: sbx starts the sandbox with one byte, and pid 1 answers with
+	 * the fds of its private home and /tmp (discarded.h), which sbx reads once the sandbox ended. */
 	int sync[2];
-	if (pipe2(sync, O_CLOEXEC) < 0) {
-		r = sbx_fail(err, errno, "pipe");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
+		r = sbx_fail(err, errno, "socketpair");
 		goto out;
 	}
 	int pidfd = -1;
@@ -342,7 +361,12 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		/* Everything the sandbox wrote is out before sbx's own report, on a restored terminal. */
 		tty_finish(&tty);
 		cgroup_collect(&cg, &outcome);
+		discard_collect(sync[1], plan, &discarded);
+		if (keep_fd >= 0)
+			discard_keep(&discarded, keep_fd);
+		outcome.discarded = &discarded;
 		outcome_report(p, &outcome, stderr);
+		discarded_report(&discarded, id, p->argv[0], p->quiet, stderr);
 		if (p->json_status) {
 			fputs("sbx-status: ", stderr);
 			outcome_report_json(p, &outcome, stderr);
@@ -356,6 +380,7 @@ out:
 	bpf_policy_detach(bpf);
 	cgroup_teardown(&cg);
 	env_free(&env);
+	discarded_free(&discarded);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	return r;
 }

@@ -24,6 +24,7 @@ static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind,
 	s->label = label;
 	s->src_fd = -1;
 	s->tree_fd = -1;
+	s->discard_fd = -1;
 	return s;
 }
 
@@ -241,7 +242,9 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 	plan_usr_links(plan);
 	plan_bind(plan, "/etc", "/etc", true, VIEW_READ, "system");
 	plan_tmpfs(plan, "/tmp", 01777, false, "private");
+	plan->steps[plan->n - 1].discards = true;
 	plan_tmpfs(plan, "/var/tmp", 01777, false, "private");
+	plan->steps[plan->n - 1].discards = true;
 	struct stat st;
 	if (lstat("/var/run", &st) == 0 && S_ISLNK(st.st_mode))
 		plan_add(plan, STEP_SYMLINK, "../run", "/var/run", "system");
@@ -257,8 +260,10 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 	}
 	plan_dev(plan);
 	plan_tmpfs(plan, id->runtime_dir, 0700, true, "private");
-	if (strcmp(id->home, "/") != 0)
+	if (strcmp(id->home, "/") != 0) {
 		plan_tmpfs(plan, id->home, 0700, true, "private");
+		plan->steps[plan->n - 1].discards = true;
+	}
 
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_entry *m = &p->mounts[i];
@@ -297,6 +302,8 @@ void mount_plan_free(struct mount_plan *plan)
 			close(plan->steps[i].tree_fd);
 		if (plan->steps[i].src_fd >= 0)
 			close(plan->steps[i].src_fd);
+		if (plan->steps[i].discard_fd >= 0)
+			close(plan->steps[i].discard_fd);
 	}
 	free(plan->steps);
 	for (size_t i = 0; i < plan->n_places; i++)
@@ -502,9 +509,10 @@ static int new_fs(const char *type, const char *const *options, unsigned attrs, 
 	return mfd;
 }
 
-/* A new filesystem instance mounted at dst (created as a directory below the new root). */
+/* A new filesystem instance mounted at dst (created as a directory below the new root). With
+ * keep, *keep receives an fd on the new filesystem's root. */
 static int mount_new_fs(int rootfd, const char *type, const char *const *options, unsigned attrs,
-			const char *dst, struct sbx_error *err)
+			const char *dst, int *keep, struct sbx_error *err)
 {
 	_cleanup_close_ int mfd = new_fs(type, options, attrs, dst, err);
 	if (mfd < 0)
@@ -512,10 +520,13 @@ static int mount_new_fs(int rootfd, const char *type, const char *const *options
 	_cleanup_close_ int target = prepare_target(rootfd, dst, true, err);
 	if (target < 0)
 		return target;
-	return attach(mfd, target, dst, err);
+	int r = attach(mfd, target, dst, err);
+	if (r == 0 && keep)
+		*keep = TAKE_FD(mfd);
+	return r;
 }
 
-static int apply_tmpfs(int rootfd, const struct mount_step *s, const struct identity *id,
+static int apply_tmpfs(int rootfd, struct mount_step *s, const struct identity *id,
 		       struct sbx_error *err)
 {
 	char mode[16], uid[16], gid[16];
@@ -527,7 +538,7 @@ static int apply_tmpfs(int rootfd, const struct mount_step *s, const struct iden
 	return mount_new_fs(rootfd, "tmpfs", s->owned ? owned : plain,
 			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (s->noexec ? MOUNT_ATTR_NOEXEC : 0) |
 				    (s->read_only ? MOUNT_ATTR_RDONLY : 0),
-			    s->dst, err);
+			    s->dst, s->discards ? &s->discard_fd : NULL, err);
 }
 
 static int apply_symlink(int rootfd, const struct mount_step *s, struct sbx_error *err)
@@ -612,7 +623,7 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 		return apply_protect(rootfd, s, id, err);
 	case STEP_PROC: {
 		int r = mount_new_fs(rootfd, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-				     s->dst, err);
+				     s->dst, NULL, err);
 		if (r < 0 && err->code == EPERM)
 			sbx_hint(err, "the kernel refuses a new /proc when the host's /proc is partly hidden "
 				      "(e.g. inside an unprivileged container)");
@@ -626,8 +637,26 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 	}
 	case STEP_DEVPTS: {
 		const char *const opts[] = { "ptmxmode", "0666", "mode", "0620", NULL, NULL };
-		return mount_new_fs(rootfd, "devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, s->dst, err);
+		return mount_new_fs(rootfd, "devpts", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, s->dst, NULL, err);
 	}
+	}
+	return 0;
+}
+
+/* Marks where sbx's own files end in each place whose writes are discarded: a nameless file made
+ * now takes its tmpfs's next inode number, so every file the command makes has a larger one, and
+ * the mount points and placeholders made above have smaller ones. */
+static int mark_discard_start(struct mount_plan *plan, struct sbx_error *err)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct mount_step *s = &plan->steps[i];
+		if (s->discard_fd < 0)
+			continue;
+		_cleanup_close_ int fd = openat(s->discard_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return sbx_fail(err, errno, "cannot mark the start of %s", s->dst);
+		s->discard_first_ino = st.st_ino;
 	}
 	return 0;
 }
@@ -672,8 +701,11 @@ int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct 
 		if (s->in_view && !s->skipped)
 			view_add(view, s->dst, s->access, s->label);
 	}
+	int r = mark_discard_start(plan, err);
+	if (r < 0)
+		return r;
 	/* Nothing outside the granted mounts is writable, not even the root directory itself. */
-	int r = set_attrs(rootfd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false, "/", err);
+	r = set_attrs(rootfd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false, "/", err);
 	if (r < 0)
 		return r;
 

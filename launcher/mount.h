@@ -35,11 +35,17 @@ struct mount_step {
 	bool in_view;   /* Landlock grants this path */
 	const char *label;    /* "system", "private", "grant", "device", "protect" */
 	const char *origin;   /* borrowed from the policy, or NULL for the fixed skeleton */
+	bool discards;  /* STEP_TMPFS: a private place whose writes are lost at exit (discarded.h) */
 	/* Filled while applying. */
 	int src_fd;  /* O_PATH of the source, kept while other sources may resolve below it */
 	int tree_fd;
 	bool skipped;
 	bool is_dir;
+	/* discards: an fd on the tmpfs's root, and the inode number of a file made once the whole
+	 * view is built (every later file has a larger one; tmpfs numbers each of its inodes in
+	 * order). -1 when none. */
+	int discard_fd;
+	unsigned long long discard_first_ino;
 };
 
 /* An existing directory above a protected one, and the path from it down to that one. */

@@ -50,6 +50,7 @@ void policy_free(struct policy *p)
 	free(p->cgroup.origin);
 	free(p->pass_fds);
 	free(p->hostname);
+	free(p->keep_discarded);
 	free(p->apparmor_profile);
 	free(p->apparmor_origin);
 	free(p->apparmor_missing);

@@ -192,6 +192,7 @@ struct policy {
 	/* Behaviour of the front end. */
 	bool quiet;
 	bool json_status;  /* --json without --explain: how the sandbox ended, as JSON on stderr */
+	char *keep_discarded;  /* --keep-discarded DIR: copy what the sandbox discards there */
 
 	/* Network address/port rules (bpf.h): eBPF cgroup programs enforce them where sbx has the
 	 * privilege; otherwise port-only rules become Landlock port rules (bpf_plan) and address

@@ -1,6 +1,6 @@
 # curl: transfers URLs. Host network; writes only into the working directory (-o, -O) and reads
 # its own configuration. The rest of the home (~/.ssh, ~/.netrc, ...) stays hidden.
-# Run from your home directory, curl gets no directory to write to (stdout still works).
+# -O/-o files land in the working directory; from ~ (never granted) they are discarded, and sbx says so.
 include network
 include hardened
 bind-try ${CWD}

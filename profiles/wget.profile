@@ -1,5 +1,5 @@
 # wget: downloads into the working directory over the host network; reads ~/.wgetrc.
-# Run from your home directory, wget gets no directory to write to (-O - still works).
+# Run from ~ (never granted), its downloads are discarded at exit, and sbx says so.
 include network
 include hardened
 bind-try ${CWD}

@@ -11,6 +11,9 @@
 #     same rules as a linear filter, interleaved: per-syscall cost on tight loops, and tar/find
 #     over a tree of a few thousand files. Then, computed from the programs: which syscalls the
 #     kernel's action cache lets skip the filter, and how long each path is (bpf_paths.py).
+#  4. Discarded files: what the check at exit costs (discarded.h): `sbx -- /bin/true` against a
+#     run that writes DISCARD_FILES small files into /dev/shm (lost too, but never walked) and one
+#     that writes them into /tmp (walked and reported at exit), as ratios.
 #  3. Terminal: a command on a pty whose other side a reader drains (ptyrun.c), as in a terminal
 #     emulator. sbx relays its own pty to that one; bwrap and no sandbox write to it directly.
 #     Throughput of `cat` of a TTY_MIB file, and the time for a typed byte to come back as its
@@ -21,7 +24,7 @@
 # another user, it runs as that user. Tunables (environment): STARTUP_RUNS (200), FIREJAIL_RUNS
 # (30), RSS_RUNS (15), FILTER_ROUNDS (4: sandboxes per measurement), LOOP_N (20000 calls per
 # child), LOOP_BURSTS (10 children per variant and sandbox), JOB_REPS (8 runs per variant and
-# sandbox), TREE_FILES (5000), MEMFD_ROUNDS (3), TTY_MIB (100), TTY_RUNS (3), ECHO_ROUNDS (1000), BENCH_USER (an existing unprivileged user to use instead of a
+# sandbox), TREE_FILES (5000), MEMFD_ROUNDS (3), TTY_MIB (100), TTY_RUNS (3), ECHO_ROUNDS (1000), DISCARD_FILES (1000), DISCARD_RUNS (100), BENCH_USER (an existing unprivileged user to use instead of a
 # temporary one), BENCH_PROFILE=1 (print the syscall profile of sbx even when it is not slower
 # than bwrap).
 set -euo pipefail
@@ -39,6 +42,8 @@ TREE_FILES=${TREE_FILES:-5000}
 TTY_MIB=${TTY_MIB:-100}
 TTY_RUNS=${TTY_RUNS:-3}
 ECHO_ROUNDS=${ECHO_ROUNDS:-1000}
+DISCARD_FILES=${DISCARD_FILES:-1000}
+DISCARD_RUNS=${DISCARD_RUNS:-100}
 TEMP_USER="sbx-bench"
 TEMP_USER_GECOS="sbx make bench (temporary)"
 
@@ -213,6 +218,44 @@ if [[ $(cat "$out/slower") == 1 || ${BENCH_PROFILE:-0} == 1 ]]; then
 		say "  (install strace for a per-syscall profile of sbx's startup)"
 	fi
 fi
+
+# --- 4. discarded files (reported with the startup) ----------------------------------------------
+say ""
+say "== discarded files: start-up + exit, with and without files left where the sandbox discards them =="
+writes() {  # writes DIR: the command that makes DISCARD_FILES files of 2 bytes in DIR
+	printf '%s' "$sbx --quiet -- sh -c 'mkdir $1/d && cd $1/d && i=0; while [ \$i -lt $DISCARD_FILES ]; do echo x >f\$i; i=\$((i+1)); done'"
+}
+shm_cmd=$(writes /dev/shm)
+tmp_cmd=$(writes /tmp)
+for c in "$shm_cmd" "$tmp_cmd"; do
+	# shellcheck disable=SC2086
+	as_user sh -c "$c" 2>/dev/null || die "this does not run as $user: $c"
+done
+as_user sh -c "$tmp_cmd" 2>"$out/discard.report" || true
+hyperfine_json "$out/d1.json" 5 "$((DISCARD_RUNS / 2))" "$sbx_true" "$shm_cmd" "$tmp_cmd"
+hyperfine_json "$out/d2.json" 5 "$((DISCARD_RUNS / 2))" "$tmp_cmd" "$shm_cmd" "$sbx_true"
+python3 - "$out" "$sbx_true" "$shm_cmd" "$tmp_cmd" "$DISCARD_FILES" <<'PY'
+import json, statistics, sys
+out, cmds, n = sys.argv[1], dict(zip(["true", "shm", "tmp"], sys.argv[2:5])), sys.argv[5]
+times = {k: [] for k in cmds}
+for f in ["d1", "d2"]:
+    for r in json.load(open(f"{out}/{f}.json"))["results"]:
+        for k, c in cmds.items():
+            if r["command"] == c:
+                times[k] += r["times"]
+med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+labels = {"true": "sbx -- /bin/true", "shm": f"{n} files into /dev/shm (not walked)",
+          "tmp": f"{n} files into /tmp (walked, reported)"}
+print(f"  {'command':<40} {'runs':>5} {'median ms':>10}")
+for k in cmds:
+    print(f"  {labels[k]:<40} {len(times[k]):>5} {med[k]:>10.2f}")
+print()
+print(f"  /tmp / /dev/shm = {med['tmp'] / med['shm']:.3f}  (the walk and report of {n} files:"
+      f" {(med['tmp'] - med['shm']) * 1e3 / int(n):.1f} us per file)")
+print(f"  /tmp / true     = {med['tmp'] / med['true']:.3f}  (writing the files included)")
+PY
+say "  the report those runs print:"
+head -n 3 "$out/discard.report" | sed 's/^/    /'
 
 # --- 2. seccomp filter cost -------------------------------------------------------------------
 say ""

@@ -330,10 +330,12 @@ check_private_tmp() {
 	local who=$1 m
 	m=$(marker)
 	cleanup_path "/tmp/$m" "/var/tmp/$m" "/dev/shm/$m"
-	run sbx_as "$who" -- sh -c "echo inside > /tmp/$m && echo inside > /var/tmp/$m && echo inside > /dev/shm/$m && cat /tmp/$m /var/tmp/$m /dev/shm/$m && ls -A /tmp | wc -l"
-	echo "$output"
+	run --separate-stderr sbx_as "$who" -- sh -c "echo inside > /tmp/$m && echo inside > /var/tmp/$m && echo inside > /dev/shm/$m && cat /tmp/$m /var/tmp/$m /dev/shm/$m && ls -A /tmp | wc -l"
+	echo "$output"$'\n'"$stderr"
 	[ "$status" -eq 0 ]
 	[ "$output" = "inside"$'\n'"inside"$'\n'"inside"$'\n'"1" ]
+	# What was written there is gone, and sbx says so (tests/integration/discard.bats).
+	grep -qxF "  /tmp/$m  7 B" <<<"$stderr" && grep -qxF "  /var/tmp/$m  7 B" <<<"$stderr"
 	[ ! -e "/tmp/$m" ] && [ ! -e "/var/tmp/$m" ] && [ ! -e "/dev/shm/$m" ]
 	# And the host's /tmp is not visible inside: the fixture directory lives there.
 	run sbx_as "$who" -- sh -c "test -e '$SBX_FIXTURE_DIR' && echo visible || echo hidden"
