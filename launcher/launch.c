@@ -275,8 +275,10 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 
 	struct sandbox_cgroup cg = { .dirfd = -1 };
 	int r = cgroup_setup(p, &cg, err);
-	if (r < 0)
+	if (r < 0) {
+		cgroup_teardown(&cg);  /* frees what the failed attempts left, e.g. the note */
 		return r;
+	}
 
 	/* Attached before the sandbox exists, so its rules hold from the first instruction. */
 	struct bpf_state *bpf = NULL;

@@ -17,10 +17,11 @@ escape_variants() {
 	fi
 }
 
-# The shipped profile that grants the most, as the test user sees it: host network counts 100,
-# every read-write grant 2, every other grant 1. Profiles that relax an always-on protection (allow
-# devel, userns, multiarch) are left out: they switch one class off on purpose, which their own
-# integration tests cover. Sets ESCAPE_PERMISSIVE_PROFILE (empty when no profile is shipped);
+# The shipped profile that grants the most, as the test user sees it: host network without port
+# rules counts 100, every read-write grant 2, every other grant 1. Profiles that relax an always-on
+# protection (allow devel, userns, multiarch) are left out: they switch one class off on purpose,
+# which their own integration tests cover. So are server profiles that name a service user (user
+# NAME): as root they run as that user, not as 65534, and server.bats covers them. Sets ESCAPE_PERMISSIVE_PROFILE (empty when no profile is shipped);
 # runs once per test, from setup().
 escape_pick_permissive() {
 	ESCAPE_PERMISSIVE_PROFILE=""
@@ -28,8 +29,9 @@ escape_pick_permissive() {
 	for f in "$SBX_PROFILES_DIR"/*.profile; do
 		[ -f "$f" ] || continue
 		score=$(as_user "$SBX" --explain --json --profile "$f" -- /bin/true 2>/dev/null | jq -r '
-			if ([.relaxations[]?] | any) then -1 else
-			(if .network == "host" then 100 else 0 end) +
+			if ([.relaxations[]?] | any) or .user != null then -1 else
+			(if .network == "host" and ([.ebpf.network.rules[]?] | length) == 0
+			    and (.landlock.tcp.restricted | not) then 100 else 0 end) +
 			([.mounts[] | select(.label != "system" and .label != "device")
 			  | if .type == "bind" then 2 elif (.type | test("bind")) then 1 else 0 end] | add // 0)
 			end' 2>/dev/null) || continue

@@ -363,7 +363,9 @@ assert {"file": sys.argv[1] + "/network.inc", "line": 2, "text": "net host", "ov
 	AS_ROOT_CWD=$work run sbx_root python3 hello.py
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$output" = "uid 65534" ]
+	[ "${lines[-1]}" = "uid 65534" ]
+	# The working directory belongs to the test user: sbx says nobody cannot write it.
+	[[ "${lines[0]}" == "sbx: note: started by root, the command runs as nobody (uid 65534), which cannot write the working directory $work;"* ]]
 }
 
 @test "sqlite3 writes a database in the working directory that persists on the host; it cannot read ~/.ssh" {
