@@ -285,6 +285,8 @@ user_profile() {
 	as_user mkdir -p "$dir"
 	printf '%s\n' "$2" >"$dir/$1"
 	chown "$TEST_UID:$TEST_GID" "$dir/$1"
+	# Also when ~/.config/sbx was already there: a profile left behind changes later tests' lookup.
+	cleanup_path "$dir/$1"
 }
 
 # make_user_file PATH CONTENT: writes CONTENT (and a newline) to PATH, owned by the test user,
