@@ -18,20 +18,19 @@ escape_variants() {
 }
 
 # The shipped profile that grants the most, as the test user sees it: host network without port
-# rules counts 100, every read-write grant 2, every other grant 1. Profiles that relax an always-on
-# protection (allow devel, userns, multiarch) are left out: they switch one class off on purpose,
-# which their own integration tests cover. So are server profiles that name a service user (user
-# NAME): as root they run as that user, not as 65534, and server.bats covers them. Sets ESCAPE_PERMISSIVE_PROFILE (empty when no profile is shipped);
-# runs once per test, from setup().
+# rules counts 100 (nginx's port rules cost it that; server.bats covers nginx), every read-write
+# grant 2, every other grant 1. Left out: profiles that relax an always-on protection (allow devel,
+# userns, multiarch), which switch one class off on purpose and have integration tests of their
+# own, and grant-args profiles, which grant the host paths the probes name on their command line.
+# Sets ESCAPE_PERMISSIVE_PROFILE (empty when no profile is shipped); runs once per test, from setup().
 escape_pick_permissive() {
 	ESCAPE_PERMISSIVE_PROFILE=""
 	local f score best=-1
 	for f in "$SBX_PROFILES_DIR"/*.profile; do
 		[ -f "$f" ] || continue
-		# grant-args grants whatever the command line names, and the probes name host paths.
 		grep -q '^[[:space:]]*grant-args' "$f" && continue
 		score=$(as_user "$SBX" --explain --json --profile "$f" -- /bin/true 2>/dev/null | jq -r '
-			if ([.relaxations[]?] | any) or .user != null then -1 else
+			if ([.relaxations[]?] | any) then -1 else
 			(if .network == "host" and ([.ebpf.network.rules[]?] | length) == 0
 			    and (.landlock.tcp.restricted | not) then 100 else 0 end) +
 			([.mounts[] | select(.label != "system" and .label != "device")
