@@ -45,6 +45,9 @@ void policy_free(struct policy *p)
 		free(p->lsm_rules[i].origin);
 	}
 	free(p->lsm_rules);
+	free(p->x11.origin);
+	free(p->x11.xauth);
+	free(p->x11.xauth_path);
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(p->rlimits[i].origin);
 	free(p->cgroup.origin);
