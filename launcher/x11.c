@@ -7,6 +7,7 @@
 #include <X11/extensions/secur.h>
 #include <X11/extensions/securproto.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -100,9 +101,27 @@ static void set_xauth(struct x11_grant *g, const char *name, size_t name_len, co
 	g->xauth_len = size;
 }
 
+/* xcb_connect as the caller (DISPLAY, XAUTHORITY). libxcb writes a server's refusal ("Authorization
+ * required, ...") to stderr itself; sbx says it in its own one line instead. */
+static xcb_connection_t *connect_quietly(void)
+{
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	xcb_connection_t *c = xcb_connect(NULL, NULL);
+	if (saved >= 0 && null >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (null >= 0)
+		close(null);
+	if (saved >= 0)
+		close(saved);
+	return c;
+}
+
 static int connect_caller(const char *display, xcb_connection_t **out, struct sbx_error *err)
 {
-	xcb_connection_t *c = xcb_connect(NULL, NULL);
+	xcb_connection_t *c = connect_quietly();
 	if (xcb_connection_has_error(c)) {
 		xcb_disconnect(c);
 		const char *xauth = getenv("XAUTHORITY");
@@ -255,7 +274,7 @@ void x11_release(struct policy *p)
 		return;
 	uint32_t id = g->auth_id;
 	g->auth_id = 0;
-	xcb_connection_t *c = xcb_connect(NULL, NULL);
+	xcb_connection_t *c = connect_quietly();
 	const xcb_query_extension_reply_t *ext = xcb_connection_has_error(c) ? NULL
 										   : xcb_get_extension_data(c, &security_ext);
 	xcb_void_cookie_t done = { 0 };
