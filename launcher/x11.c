@@ -320,8 +320,8 @@ static const char *trust_text(const struct x11_grant *g)
 		       "(screenshots), read the clipboard and other clients' properties, inject keys and pointer "
 		       "events into any window (XTEST), and the cookie stays valid after the sandbox ends";
 	return "untrusted: a cookie of its own from the server's SECURITY extension, revoked when the sandbox "
-	       "ends: it cannot read other windows' contents or other clients' properties, cannot inject input "
-	       "(no XTEST), gets no GLX; it sees the window tree and draws its own windows";
+	       "ends: it cannot read other windows' contents (screenshots) or inject input (no XTEST), gets no "
+	       "GLX; it still sees the window tree and reads other windows' titles and properties";
 }
 
 void x11_explain(const struct policy *p, FILE *out)

@@ -9,7 +9,7 @@
  * reaches it); libxcb then uses the path socket.
  *
  * The cookie: sbx, as the caller, asks the server's SECURITY extension for an untrusted
- * authorization (no XTEST, no reading other clients' windows or properties), writes it as a
+ * authorization (no XTEST, no reading other windows' pixels), writes it as a
  * FamilyWild entry (the sandbox's hostname does not matter) to a private Xauthority in the
  * sandbox's runtime directory, and revokes it when the sandbox ends. x11-trusted copies the
  * caller's own cookie instead. The caller's Xauthority is never bound inside. */
