@@ -19,11 +19,19 @@
 #include <xcb/xcbext.h>
 
 #include "landlock.h"
+#include "memfd_guard.h"
+
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
 
 #define X11_SOCKET_DIR "/tmp/.X11-unix"
 #define MIT_COOKIE "MIT-MAGIC-COOKIE-1"
 
 static xcb_extension_t security_ext = { SECURITY_EXTENSION_NAME, 0 };
+
+/* The abstract address init refuses: set by x11_plan, read by pid 1 (a copy of sbx). */
+static struct sockaddr_un refused_addr;
+static socklen_t refused_len;
 
 int x11_socket_parse(const char *name, enum x11_mode *mode, bool *optional, const char **why)
 {
@@ -258,11 +266,49 @@ int x11_plan(struct policy *p, const struct identity *id, bool explain, struct s
 	g->xauth_path = xasprintf("%s/Xauthority", id->runtime_dir);
 	policy_add_env(p, ENV_SET, "XAUTHORITY", g->xauth_path, origin);
 	/* libxcb's first try, @/tmp/.X11-unix/XN, must fail with ECONNREFUSED, not Landlock's EPERM. */
-	if (p->net == NET_HOST && p->scope_abstract_unix)
+	if (p->net == NET_HOST && p->scope_abstract_unix) {
 		g->abstract_addrlen = (unsigned)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock));
+		refused_addr = (struct sockaddr_un){ .sun_family = AF_UNIX };
+		memcpy(refused_addr.sun_path + 1, sock, strlen(sock));
+		refused_len = (socklen_t)g->abstract_addrlen;
+	}
 	if (explain)
 		return 0;
 	return make_cookie(g, display, err);
+}
+
+enum x11_abstract_refusal x11_abstract_refusal(const struct policy *p)
+{
+	if (!p->x11.abstract_addrlen)
+		return X11_ABSTRACT_NONE;
+	/* Letting a call continue is safe only where Landlock, not this rule, keeps the name closed:
+	 * the caller may change the address between init's read and the kernel's. */
+	if (p->memfd_guard == MEMFD_GUARD_ON && landlock_abi() >= 6)
+		return X11_ABSTRACT_NOTIFY;
+	return X11_ABSTRACT_ERRNO;
+}
+
+int x11_connect_verdict(int listener, const struct seccomp_notif *req)
+{
+	if (req->data.args[2] != refused_len || !refused_len)
+		return 0;
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/%u/mem", req->pid);
+	int mem = open(path, O_RDONLY | O_CLOEXEC);
+	/* The pid named the caller only while its call is pending: check after opening. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
+		if (mem >= 0)
+			close(mem);
+		return -ENOENT;
+	}
+	struct sockaddr_un addr;
+	ssize_t n = mem >= 0 ? pread(mem, &addr, refused_len, (off_t)req->data.args[1]) : -1;
+	if (mem >= 0)
+		close(mem);
+	/* Unreadable: the kernel decides (EFAULT, or Landlock's EPERM for the X name). */
+	if (n != (ssize_t)refused_len)
+		return 0;
+	return memcmp(&addr, &refused_addr, refused_len) == 0 ? ECONNREFUSED : 0;
 }
 
 void x11_release(struct policy *p)
@@ -306,9 +352,13 @@ static const char *abstract_text(const struct policy *p)
 		return "unreachable (the sandbox's own network namespace has no host abstract sockets)";
 	if (!p->scope_abstract_unix)
 		return "REACHABLE ('allow abstract-unix' with the host's network): any client there may try it";
+	if (x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY)
+		return "refused (Landlock's abstract-socket scope); a connect() to it gets ECONNREFUSED from "
+		       "sbx's init (seccomp notification), so clients fall back to the path socket";
 	if (landlock_abi() >= 6)
 		return "refused (Landlock's abstract-socket scope); connect() with its address length gets "
-		       "ECONNREFUSED from seccomp, so clients fall back to the path socket";
+		       "ECONNREFUSED from seccomp, so clients fall back to the path socket (so does any other "
+		       "Unix address of that length: no notifier here)";
 	return "refused by seccomp (connect() with its address length gets ECONNREFUSED); without Landlock's "
 	       "abstract-socket scope (ABI 6) the host's other abstract sockets are reachable";
 }
