@@ -144,6 +144,7 @@ struct x11_grant {
 	char *xauth_path;           /* where it is inside */
 	unsigned auth_id;           /* SECURITY authorization to revoke at exit; 0: none */
 	unsigned abstract_addrlen;  /* connect() of this address length gets ECONNREFUSED; 0: none */
+	char *refused;              /* --explain: why a run would be refused here, or NULL */
 };
 
 struct policy {

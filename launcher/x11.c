@@ -237,11 +237,28 @@ static int make_cookie(struct x11_grant *g, const char *display, struct sbx_erro
 	return 0;
 }
 
+static int plan_display(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err);
+
 int x11_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
 {
 	struct x11_grant *g = &p->x11;
 	if (g->mode == X11_NONE)
 		return 0;
+	int r = plan_display(p, id, explain, err);
+	/* --explain describes the sandbox even from a shell without a display, and says what a run
+	 * would refuse. */
+	if (r < 0 && explain) {
+		free(g->refused);
+		g->refused = err->code ? xasprintf("%s: %s", err->msg, strerror(err->code)) : xstrdup(err->msg);
+		*err = (struct sbx_error){ 0 };
+		return 0;
+	}
+	return r;
+}
+
+static int plan_display(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
+{
+	struct x11_grant *g = &p->x11;
 	const char *origin = g->origin ? g->origin : "command line";
 	const char *display = getenv("DISPLAY");
 	if (!display || !*display)
@@ -381,6 +398,11 @@ void x11_explain(const struct policy *p, FILE *out)
 		fputs("x11: none (no display socket, DISPLAY unset)\n", out);
 		return;
 	}
+	if (g->refused) {
+		fprintf(out, "x11: REFUSED here, nothing would start: %s  [%s]\n", g->refused,
+			g->origin ? g->origin : "command line");
+		return;
+	}
 	fprintf(out, "x11: display :%u: %s/X%u bound alone, DISPLAY=:%u, XAUTHORITY=%s  [%s]\n", g->display,
 		X11_SOCKET_DIR, g->display, g->display, g->xauth_path ? g->xauth_path : "?",
 		g->origin ? g->origin : "command line");
@@ -402,6 +424,14 @@ void x11_explain_json(const struct policy *p, FILE *out)
 	}
 	char sock[64];
 	snprintf(sock, sizeof(sock), X11_SOCKET_DIR "/X%u", g->display);
+	if (g->refused) {
+		fputs("{\"refused\":", out);
+		json_string(out, g->refused);
+		fputs(",\"origin\":", out);
+		json_string(out, g->origin ? g->origin : "command line");
+		fputc('}', out);
+		return;
+	}
 	fprintf(out, "{\"display\":%u,\"socket\":", g->display);
 	json_string(out, sock);
 	fprintf(out, ",\"trusted\":%s,\"optional\":%s,\"xauthority\":", g->mode == X11_TRUSTED ? "true" : "false",

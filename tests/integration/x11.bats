@@ -161,6 +161,10 @@ assert x["socket"] == "/tmp/.X11-unix/X" + sys.argv[1], x
 assert "no XTEST" in x["implies"], x' "$XD"
 	run sbx_x -q --explain --json -- xterm
 	printf '%s' "$output" | python3 -c 'import json, sys; assert json.load(sys.stdin)["x11"] is None'
+	# From a shell without a display the explanation still comes, and says a run would be refused.
+	run as_user "$SBX" -q --socket x11 --explain -- xterm
+	[ "$status" -eq 0 ]
+	[[ $output == *"x11: REFUSED here, nothing would start: socket x11 (command line): DISPLAY is not set"* ]]
 }
 
 @test "socket x11 in a profile; a server without SECURITY is refused unless optional, which runs trusted with a warning" {
