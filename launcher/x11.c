@@ -187,7 +187,7 @@ static int generate(xcb_connection_t *c, struct x11_grant *g, uint32_t trust)
 /* x11-trusted, or the optional fallback: the caller's own cookie for the display, found as libxcb
  * finds it (the local host name, or a FamilyWild entry). None: an empty file, and the server
  * decides (it may let the uid in without a cookie). */
-static void copy_cookie(struct x11_grant *g)
+static void copy_cookie(struct x11_grant *g, bool quiet)
 {
 	char host[256] = "", num[12];
 	gethostname(host, sizeof(host) - 1);
@@ -197,6 +197,9 @@ static void copy_cookie(struct x11_grant *g)
 	Xauth *a = XauGetBestAuthByAddr(FamilyLocal, (unsigned short)strlen(host), host,
 					(unsigned short)strlen(num), num, 1, names, lens);
 	if (!a) {
+		if (!quiet)
+			sbx_note("socket x11: your Xauthority has no cookie for display :%u; the sandbox gets an empty "
+				 "one, and the server decides (it may admit your uid without a cookie)", g->display);
 		g->xauth = xmalloc(1);
 		g->xauth_len = 0;
 		return;
@@ -206,10 +209,10 @@ static void copy_cookie(struct x11_grant *g)
 	XauDisposeAuth(a);
 }
 
-static int make_cookie(struct x11_grant *g, const char *display, struct sbx_error *err)
+static int make_cookie(struct x11_grant *g, const char *display, bool quiet, struct sbx_error *err)
 {
 	if (g->mode == X11_TRUSTED) {
-		copy_cookie(g);
+		copy_cookie(g, quiet);
 		return 0;
 	}
 	xcb_connection_t *c = NULL;
@@ -232,7 +235,7 @@ static int make_cookie(struct x11_grant *g, const char *display, struct sbx_erro
 		sbx_warn("socket x11 optional: the X server of DISPLAY=%s has no SECURITY extension; the sandbox "
 			 "gets your cookie, with full access to the display", display);
 		g->trusted_fallback = true;
-		copy_cookie(g);
+		copy_cookie(g, quiet);
 	}
 	return 0;
 }
@@ -291,7 +294,7 @@ static int plan_display(struct policy *p, const struct identity *id, bool explai
 	}
 	if (explain)
 		return 0;
-	return make_cookie(g, display, err);
+	return make_cookie(g, display, p->quiet, err);
 }
 
 enum x11_abstract_refusal x11_abstract_refusal(const struct policy *p)

@@ -213,6 +213,11 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	[ "$status" -eq 125 ]
 	[ "${lines[0]}" = "sbx: socket x11: cannot connect to the X server of DISPLAY=:$XD with your cookie ($WORK/empty)" ]
 	[[ ${lines[1]} == "sbx: hint: "* ]]
+	# x11-trusted needs no connection: without a cookie of yours it runs, says so, and the server decides.
+	run as_user env DISPLAY=":$XD" XAUTHORITY="$WORK/empty" "$SBX" --socket x11-trusted -- xdpyinfo
+	[ "$status" -ne 0 ]
+	[[ $output == *"sbx: note: socket x11: your Xauthority has no cookie for display :$XD;"* ]]
+	[[ $output == *"unable to open display"* ]]
 	user_profile true.profile 'socket wayland'
 	cleanup_path "$TEST_HOME/.config"
 	run sbx_x -q true
