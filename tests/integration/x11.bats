@@ -263,3 +263,19 @@ print(os.memfd_create("desktop-app", os.MFD_CLOEXEC) >= 0)' "$path" 3>&-
 	[ "${lines[0]}" = hello ]
 	[ "${lines[1]}" = True ]
 }
+
+@test "socket x11: no D-Bus autolaunch through the display (GLib's dbus-launch inside), unless the bus variable is unset on purpose" {
+	[ -x /usr/bin/dbus-launch ] || skip "dbus-x11 is not installed (make deps)"
+	check='gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+		--method org.freedesktop.DBus.GetId >/dev/null 2>&1; echo "call=$?"; pgrep -c -x dbus-launch; echo "bus=$DBUS_SESSION_BUS_ADDRESS"'
+	run sbx_x -q --socket x11 -- sh -c "$check"
+	echo "$output"
+	[ "${lines[0]}" = call=1 ]
+	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = "bus=unix:path=/run/user/$TEST_UID/bus" ]
+	# The control: with the variable unset on purpose, GLib autolaunches a bus inside.
+	run sbx_x -q --socket x11 --unsetenv DBUS_SESSION_BUS_ADDRESS -- sh -c "$check"
+	echo "$output"
+	[ "${lines[0]}" = call=0 ]
+	[ "${lines[1]}" -ge 1 ]
+}
