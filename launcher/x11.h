@@ -15,7 +15,8 @@
  * authorization (no XTEST, no reading other windows' pixels), writes it as a
  * FamilyWild entry (the sandbox's hostname does not matter) to a private Xauthority in the
  * sandbox's runtime directory, and revokes it when the sandbox ends. x11-trusted copies the
- * caller's own cookie instead. The caller's Xauthority is never bound inside. */
+ * caller's own cookie instead. The caller's Xauthority is never bound inside. A session bus
+ * address that leads nowhere keeps GLib and libdbus from autolaunching a bus on the display. */
 #ifndef SBX_X11_H
 #define SBX_X11_H
 
