@@ -97,7 +97,7 @@ screen_colours() { x_user import -window root "$WORK/shot.png" && convert "$WORK
 
 # The untrusted client against the same checks with x11-trusted, which proves each can fail.
 @test "socket x11: the untrusted client cannot read the screen or use XTEST; x11-trusted can" {
-	x_user xterm -T sbx-x11-victim -e sh -c 'echo VISIBLE; read -r line; echo "$line" >'"$WORK/typed" \
+	_as_user_exec env DISPLAY=":$XD" xterm -T sbx-x11-victim -e sh -c 'echo VISIBLE; read -r line; echo "$line" >'"$WORK/typed" \
 		</dev/null >/dev/null 2>&1 3>&- &
 	cleanup_pid $!
 	victim=$(window_of '^sbx-x11-victim$')
@@ -246,9 +246,10 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	cleanup_path "$dir"
 	path=$dir/$(head -c $((len - ${#dir} - 1)) /dev/zero | tr '\0' s)
 	[ "${#path}" -eq "$len" ]
-	x_user python3 -c 'import socket, sys
+	# _as_user_exec in the background: $! is python itself, which sbx_cleanup kills.
+	_as_user_exec python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1]); s.listen(1)
+s.bind(sys.argv[1]); s.listen(1); s.settimeout(60)
 open(sys.argv[1] + ".ready", "w").close()
 c, _ = s.accept(); c.sendall(b"hello\n")' "$path" </dev/null >/dev/null 2>&1 3>&- &
 	cleanup_pid $!
