@@ -14,7 +14,7 @@ DESTDIR ?=
 VERSION := 0.1.0
 
 CC ?= cc
-PKGS := libseccomp libcap libbpf libapparmor
+PKGS := libseccomp libcap libbpf libapparmor xcb xau
 BUILD := build
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wvla
@@ -24,14 +24,14 @@ ALL_CFLAGS := -std=gnu17 $(WARN) $(HARDEN) $(CFLAGS) -D_GNU_SOURCE \
 	-DSBX_VERSION='"$(VERSION)"' -DSBX_DATADIR='"$(DATADIR)"' -DSBX_SYSCONFDIR='"$(SYSCONFDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS_ALL := -pie -Wl,-z,relro,-z,now -Wl,--as-needed -Wl,-O1 $(LDFLAGS)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lbpf -lapparmor)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lbpf -lapparmor -lxcb -lXau)
 # build/sbx carries the helper libraries (libseccomp, libcap, libbpf with libelf and zlib,
-# libapparmor) statically; glibc stays shared. Loading and relocating six shared objects at every
+# libapparmor, libxcb with libXau and libXdmcp) statically; glibc stays shared. Loading and relocating six shared objects at every
 # start is about a tenth of sbx's startup (make bench). Packagers who want the shared libraries
 # (security updates without a rebuild) build with STATIC_LIBS=0.
 STATIC_LIBS ?= 1
 ifeq ($(STATIC_LIBS),1)
-SBX_LIBS := -Wl,-Bstatic $(shell pkg-config --static --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lbpf -lelf -lz -lapparmor) -Wl,-Bdynamic
+SBX_LIBS := -Wl,-Bstatic $(shell pkg-config --static --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lbpf -lelf -lz -lapparmor -lxcb -lXdmcp -lXau) -Wl,-Bdynamic
 else
 SBX_LIBS := $(LIBS)
 endif

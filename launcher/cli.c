@@ -6,6 +6,7 @@
 #include "bpf.h"
 #include "cgroup.h"
 #include "rlimits.h"
+#include "x11.h"
 
 enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_DEV_BIND_TRY, OPT_TMPFS,
@@ -14,7 +15,7 @@ enum opt_id {
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
-	OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_SOCKET, OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
 struct opt {
@@ -59,6 +60,7 @@ static const struct opt options[] = {
 	{ "--pids-max", OPT_PIDS_MAX, true, "N", "cgroup pids.max" },
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
+	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one)" },
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
@@ -368,6 +370,18 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 	case OPT_QUIET:
 		p->quiet = true;
 		return 0;
+	case OPT_SOCKET: {
+		const char *why = NULL;
+		enum x11_mode mode;
+		bool optional;
+		if (x11_socket_parse(value, &mode, &optional, &why) < 0)
+			return sbx_fail(err, 0, "--socket '%s': %s", value, why);
+		p->x11.mode = mode;
+		p->x11.optional = optional;
+		free(p->x11.origin);
+		p->x11.origin = xstrdup("command line");
+		return 0;
+	}
 	case OPT_KEEP_DISCARDED:
 		if (!*value)
 			return sbx_fail(err, 0, "--keep-discarded: empty directory name");

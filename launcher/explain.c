@@ -10,6 +10,7 @@
 #include "landlock.h"
 #include "rlimits.h"
 #include "seccomp.h"
+#include "x11.h"
 
 static void explain_view(const struct mount_plan *plan, struct view *v)
 {
@@ -138,6 +139,7 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	fputs("  dropped from yours:", out);
 	explain_dropped_env(p, out, false);
 	fputc('\n', out);
+	x11_explain(p, out);
 	fputs("file descriptors: 0 1 2", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, " %d", p->pass_fds[i]);
@@ -218,7 +220,9 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	}
 	fputs("],\"env_dropped\":[", out);
 	explain_dropped_env(p, out, true);
-	fputs("],\"pass_fds\":[", out);
+	fputs("],\"x11\":", out);
+	x11_explain_json(p, out);
+	fputs(",\"pass_fds\":[", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, "%s%d", i ? "," : "", p->pass_fds[i]);
 	fputs("],\"landlock\":", out);

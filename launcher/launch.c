@@ -163,7 +163,9 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 		sbx_report(&err);
 		_exit(SBX_EXIT_FAILURE);
 	}
-	close(sync_fd);
+	/* sync_fd is gone already (close_inherited_fds), and its number may now be the seccomp
+	 * listener's: closing it again would leave every notification ENOSYS (an sbx started with only
+	 * fds 0-2, as desktop launchers and units start it). */
 	/* COMMAND must not be able to open /proc/1/mem or take init's descriptors; exec makes it
 	 * dumpable again for itself. */
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)

@@ -19,6 +19,7 @@
 #include "profile.h"
 #include "seccomp.h"
 #include "userns.h"
+#include "x11.h"
 
 static void profile_env_from(const struct identity *id, struct profile_env *env)
 {
@@ -254,6 +255,9 @@ int main(int argc, char **argv)
 		if (r == -EPERM && cli.explain)
 			r = 0;
 	}
+	/* Last of the checks that can refuse: the cookie it makes is revoked below whatever happens. */
+	if (r == 0)
+		r = x11_plan(&p, &id, cli.explain, &err);
 	if (r == 0 && !cli.explain)
 		mount_create_files(&p);
 	if (r == 0)
@@ -282,6 +286,7 @@ int main(int argc, char **argv)
 		if (code < 0)
 			code = fail(&err);
 	}
+	x11_release(&p);
 	mount_plan_free(&plan);
 	policy_free(&p);
 	identity_free(&id);

@@ -7,6 +7,8 @@
  * the registers the filter saw. */
 #include "memfd_guard.h"
 
+#include "x11.h"
+
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
@@ -169,9 +171,9 @@ static void answer_error(int listener, int e)
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
-static bool is_memfd_create(const struct seccomp_data *d)
+static bool is_call(const struct seccomp_data *d, const char *name)
 {
-	int nr = seccomp_syscall_resolve_name_arch(d->arch, "memfd_create");
+	int nr = seccomp_syscall_resolve_name_arch(d->arch, name);
 	if (nr == __NR_SCMP_ERROR)
 		return false;
 	if (d->arch == SCMP_ARCH_X32)  /* x32 numbers carry __X32_SYSCALL_BIT */
@@ -184,8 +186,21 @@ void memfd_guard_serve(int listener)
 	memset(req, 0, req_size);
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
 		return;  /* the caller is gone (killed, or its call interrupted) */
-	if (!is_memfd_create(&req->data)) {
-		answer_error(listener, ENOSYS);  /* only memfd_create is ever sent here */
+	/* socket x11 with the host's network sends the connect() calls of one address length (x11.h). */
+	if (is_call(&req->data, "connect")) {
+		int v = x11_connect_verdict(listener, req);
+		if (v > 0) {
+			answer_error(listener, v);
+		} else if (v == 0) {
+			memset(resp, 0, resp_size);
+			resp->id = req->id;
+			resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+			ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+		}
+		return;
+	}
+	if (!is_call(&req->data, "memfd_create")) {
+		answer_error(listener, ENOSYS);  /* only memfd_create and connect are ever sent here */
 		return;
 	}
 	char name[NAME_MAX_LEN + 1];

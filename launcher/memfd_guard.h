@@ -25,7 +25,8 @@ const char *memfd_guard_text(const struct policy *p);
 int memfd_guard_prepare(struct sbx_error *err);
 
 /* In pid 1: takes one pending notification from listener and answers it. Never blocks for long:
- * the caller polls the listener first. */
+ * the caller polls the listener first. The listener also carries socket x11's connect() calls
+ * (x11_connect_verdict). */
 void memfd_guard_serve(int listener);
 
 #endif

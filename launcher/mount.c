@@ -288,6 +288,13 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		plan->steps[plan->n - 1].origin = m->origin;
 	}
 
+	if (p->x11.mode != X11_NONE && p->x11.xauth_path) {
+		s = plan_add(plan, STEP_FILE, NULL, p->x11.xauth_path, "private");
+		s->data = p->x11.xauth;
+		s->data_len = p->x11.xauth_len;
+		s->origin = p->x11.origin;
+	}
+
 	plan_protected(plan, protect);
 	plan_protect_grants(plan);
 	return 0;
@@ -600,6 +607,35 @@ static int apply_protect(int rootfd, const struct mount_step *s, const struct id
 	return attach(tree, fd, s->dst, err);
 }
 
+/* Written before the command exists, so it is never counted as discarded, and owned by the
+ * command's uid so that it can read it (root runs: nobody). */
+static int apply_file(int rootfd, const struct mount_step *s, const struct identity *id,
+		      struct sbx_error *err)
+{
+	_cleanup_free_ char *parent = xstrdup(s->dst + 1);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return sbx_fail(err, EINVAL, "cannot create %s", s->dst);
+	*slash = '\0';
+	_cleanup_close_ int pfd = make_dirs(rootfd, parent, err, s->dst);
+	if (pfd < 0)
+		return pfd;
+	_cleanup_close_ int fd = openat(pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return sbx_fail(err, errno, "cannot create %s", s->dst);
+	if (fchown(fd, id->uid, id->gid) < 0)
+		return sbx_fail(err, errno, "cannot hand %s to uid %u", s->dst, (unsigned)id->uid);
+	for (size_t done = 0; s->data && done < s->data_len;) {
+		ssize_t n = write(fd, s->data + done, s->data_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return sbx_fail(err, n < 0 ? errno : EIO, "cannot write %s", s->dst);
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan *plan,
 		      const struct identity *id, struct sbx_error *err)
 {
@@ -621,6 +657,8 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 		return apply_symlink(rootfd, s, err);
 	case STEP_PROTECT:
 		return apply_protect(rootfd, s, id, err);
+	case STEP_FILE:
+		return apply_file(rootfd, s, id, err);
 	case STEP_PROC: {
 		int r = mount_new_fs(rootfd, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 				     s->dst, NULL, err);
@@ -731,6 +769,7 @@ static const char *step_name(const struct mount_step *s)
 	case STEP_PROC: return "proc";
 	case STEP_DEVPTS: return "devpts";
 	case STEP_PROTECT: return "read-only";
+	case STEP_FILE: return "file";
 	}
 	return "?";
 }
@@ -745,6 +784,8 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 				s->src ? s->src : "(the sandbox's own pseudo-terminal)");
 		if (s->kind == STEP_TMPFS)
 			fprintf(out, " mode %04o%s", (unsigned)s->mode, s->owned ? ", owned by the user" : "");
+		if (s->kind == STEP_FILE)
+			fputs(" mode 0600, the sandbox's X cookie", out);
 		if (s->optional && s->kind == STEP_BIND)
 			fputs(" (optional)", out);
 		if (s->origin)

@@ -18,6 +18,7 @@ enum step_kind {
 	STEP_PROC,     /* fresh proc for the sandbox's pid namespace */
 	STEP_DEVPTS,   /* new devpts instance */
 	STEP_PROTECT,  /* make an existing sandbox path read-only (or an empty read-only tmpfs) */
+	STEP_FILE,     /* a new 0600 file of the command's with data (the X cookie), in a private tmpfs */
 };
 
 struct mount_step {
@@ -35,6 +36,8 @@ struct mount_step {
 	bool in_view;   /* Landlock grants this path */
 	const char *label;    /* "system", "private", "grant", "device", "protect" */
 	const char *origin;   /* borrowed from the policy, or NULL for the fixed skeleton */
+	const unsigned char *data;  /* STEP_FILE: borrowed from the policy; NULL under --explain */
+	size_t data_len;
 	bool discards;  /* STEP_TMPFS: a private place whose writes are lost at exit (discarded.h) */
 	/* Filled while applying. */
 	int src_fd;  /* O_PATH of the source, kept while other sources may resolve below it */

@@ -45,6 +45,10 @@ void policy_free(struct policy *p)
 		free(p->lsm_rules[i].origin);
 	}
 	free(p->lsm_rules);
+	free(p->x11.origin);
+	free(p->x11.xauth);
+	free(p->x11.xauth_path);
+	free(p->x11.refused);
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(p->rlimits[i].origin);
 	free(p->cgroup.origin);

@@ -130,6 +130,23 @@ struct lsm_rule {
 	origin_t origin;
 };
 
+/* socket x11 (x11.h). */
+enum x11_mode { X11_NONE, X11_UNTRUSTED, X11_TRUSTED };
+struct x11_grant {
+	enum x11_mode mode;
+	bool optional;  /* a server without SECURITY: trusted, with a warning, instead of refusing */
+	origin_t origin;
+	/* Filled by x11_plan. */
+	unsigned display;           /* N of DISPLAY=:N */
+	bool trusted_fallback;      /* optional, and the server has no SECURITY extension */
+	unsigned char *xauth;       /* the Xauthority file's bytes (NULL under --explain) */
+	size_t xauth_len;
+	char *xauth_path;           /* where it is inside */
+	unsigned auth_id;           /* SECURITY authorization to revoke at exit; 0: none */
+	unsigned abstract_addrlen;  /* connect() of this address length gets ECONNREFUSED; 0: none */
+	char *refused;              /* --explain: why a run would be refused here, or NULL */
+};
+
 struct policy {
 	/* Identity of the run. */
 	char *profile_name;  /* e.g. "curl", "default" */
@@ -200,6 +217,8 @@ struct policy {
 	struct net_addr_rule *net_rules;
 	size_t n_net_rules;
 	enum requirement net_rules_requirement;
+
+	struct x11_grant x11;
 
 	/* BPF-LSM file rules (exec-allow, open-deny): lsm_cgroup programs on the sandbox's cgroup
 	 * enforce them where the kernel loads BPF-LSM and sbx has the privilege; otherwise sbx refuses

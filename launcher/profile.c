@@ -29,6 +29,7 @@
 #include "syscall_groups.h"
 #include "userdirs.h"
 #include "workdir.h"
+#include "x11.h"
 
 #define PROFILE_MAX_WORD 4096  /* bytes in one word after expansion (PATH_MAX) */
 #define PROFILE_MAX_NAME 128   /* profile and include names */
@@ -1110,6 +1111,41 @@ static int d_ssh_agent(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* socket NAME [optional]: a display socket alone, with a cookie of its own (x11.h). Trusted
+ * after untrusted loosens; optional relaxes the refusal of a server without SECURITY. */
+static int d_socket(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	const char *why = NULL;
+	enum x11_mode mode;
+	bool optional;
+	if (x11_socket_parse(t->text, &mode, &optional, &why) < 0)
+		return FAIL_TOK(ps, ln, t, "%s", why);
+	if (ln->n == 2) {
+		if (strcmp(arg(ln, 1)->text, "optional") != 0)
+			return FAIL_TOK(ps, ln, arg(ln, 1), "expected 'optional' or nothing");
+		optional = true;
+	}
+	if (optional && mode == X11_TRUSTED)
+		return FAIL_TOK(ps, ln, arg(ln, ln->n - 1), "x11-trusted needs no SECURITY extension; drop 'optional'");
+	struct x11_grant *g = &ps->p->x11;
+	if (optional && !(g->mode == X11_UNTRUSTED && g->optional)) {
+		int r = relaxation_allowed(ps, ln, arg(ln, ln->n - 1));
+		if (r < 0)
+			return r;
+	}
+	if (mode == X11_TRUSTED && g->mode == X11_UNTRUSTED) {
+		int r = loosens(ps, ln, "the untrusted X11 cookie", g->origin);
+		if (r < 0)
+			return r;
+	}
+	g->mode = mode;
+	g->optional = optional;
+	free(g->origin);
+	g->origin = xstrdup(ln->origin);
+	return 0;
+}
+
 static int no_undefined(struct parser *ps, struct line *ln)
 {
 	for (size_t i = 0; i < ln->n; i++)
@@ -1759,6 +1795,7 @@ static const struct directive directives[] = {
 	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
 	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw]" },
 	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent" },
+	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted [optional]" },
 	{ "names", d_names, 1, PROFILE_MAX_ARGS, "names NAME..." },
 	{ "net", d_net, 1, 1, "net none|host" },
 	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect [ADDR[/N]:]PORT[-PORT]..." },
@@ -1798,7 +1835,6 @@ static const struct {
 } unsupported[] = {
 	{ "device", "device classes; grant a node with dev-bind" },
 	{ "wayland", "display sockets" },
-	{ "x11", "display sockets" },
 	{ "pulseaudio", "audio sockets" },
 	{ "pipewire", "audio sockets" },
 	{ "dbus-user", "D-Bus filtering" },
@@ -1832,6 +1868,7 @@ static const struct {
 	{ "rmenv", "use unsetenv NAME" },
 	{ "ignore", "a later line wins; to loosen on purpose write 'override' in front of it" },
 	{ "quiet", "use sbx --quiet" },
+	{ "x11", "use 'socket x11' (an untrusted cookie) or 'socket x11-trusted'" },
 };
 
 /* ---- lines and files ---------------------------------------------------------------------- */

@@ -65,6 +65,7 @@
 
 #include "memfd_guard.h"
 #include "syscall_groups.h"
+#include "x11.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -465,7 +466,18 @@ static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter
 	if (r < 0)
 		return r;
 
-	*n_syscalls = a.added + 7;  /* + clone, unshare, ioctl, personality, memfd_create, execveat, socket */
+	/* socket x11 with the host's network (x11.h): libxcb falls back to the path socket only on
+	 * ECONNREFUSED, and Landlock says EPERM. Only this exact length names the abstract socket. */
+	enum x11_abstract_refusal x11 = x11_abstract_refusal(p);
+	if (x11 != X11_ABSTRACT_NONE) {
+		r = add_cond(ctx, x11 == X11_ABSTRACT_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(ECONNREFUSED), "connect",
+			     SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)p->x11.abstract_addrlen), err);
+		if (r < 0)
+			return r;
+	}
+
+	*n_syscalls = a.added + 7 + !!p->x11.abstract_addrlen;  /* + clone, unshare, ioctl, personality,
+								 * memfd_create, execveat, socket, connect */
 	*out = TAKE_PTR(ctx);
 	return 0;
 }
@@ -1008,6 +1020,14 @@ void seccomp_explain(const struct policy *p, FILE *out)
 		      "the memfd with MFD_NOEXEC_SEAL\n", out);
 	fputs("    EAFNOSUPPORT socket families other than AF_UNSPEC AF_UNIX AF_INET AF_INET6 AF_NETLINK\n",
 	      out);
+	if (x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY)
+		fprintf(out, "    NOTIFY connect with an address of %u bytes, the length of the X server's "
+			     "abstract socket name (socket x11 with the host's network): sbx's init refuses that "
+			     "name with ECONNREFUSED and lets other addresses through\n", p->x11.abstract_addrlen);
+	else if (x11_abstract_refusal(p) == X11_ABSTRACT_ERRNO)
+		fprintf(out, "    ECONNREFUSED connect with an address of %u bytes, the length of the X server's "
+			     "abstract socket name (socket x11 with the host's network; also any other Unix "
+			     "address of that length)\n", p->x11.abstract_addrlen);
 	if (has_compat_set(p))
 		fputs("    (32-bit ABIs: syscalls newer than libseccomp, e.g. open_tree_attr, are left to the "
 		      "kernel)\n", out);
@@ -1060,7 +1080,13 @@ void seccomp_explain_json(const struct policy *p, FILE *out)
 		p->relax & (RELAX_JIT | RELAX_DEVEL) ? "true" : "false");
 	fputs(",{\"why\":\"socket families\",\"errno\":\"EAFNOSUPPORT\",\"lifted\":false,"
 	      "\"syscalls\":[\"socket\"],\"args\":\"family not in AF_UNSPEC AF_UNIX AF_INET AF_INET6 "
-	      "AF_NETLINK\"}]", out);
+	      "AF_NETLINK\"}", out);
+	if (x11_abstract_refusal(p) != X11_ABSTRACT_NONE)
+		fprintf(out, ",{\"why\":\"the X server's abstract socket (socket x11, host network)\","
+			     "\"errno\":\"ECONNREFUSED\",\"lifted\":false,\"syscalls\":[\"connect\"],"
+			     "\"args\":\"address length %u%s\"}", p->x11.abstract_addrlen,
+			x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY ? ", that name only (sbx's init)" : "");
+	fputc(']', out);
 	static const char *const guard_states[] = {
 		[MEMFD_GUARD_UNPLANNED] = "unchecked", [MEMFD_GUARD_ON] = "blocked",
 		[MEMFD_GUARD_LIFTED] = "allowed", [MEMFD_GUARD_UNAVAILABLE] = "open",

@@ -3,6 +3,7 @@
 # exact apt-get line. Extra packages may be passed as arguments.
 set -eu
 pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev apparmor libcmocka-dev bats
+libxcb1-dev libxau-dev x11proto-dev xvfb xauth x11-utils x11-apps xdotool xterm imagemagick dbus-x11
 python3 jq iproute2 util-linux procps clang llvm libclang-rt-14-dev bpftool clang-tidy cppcheck
 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 curl wget git sqlite3 tar gzip openssh-client nginx $*"

@@ -266,6 +266,34 @@ static void test_user_and_caps_keep(void **state)
 	assert_non_null(strstr(err.msg, "--user 'a b'"));
 }
 
+static void test_socket(void **state)
+{
+	struct cli cli;
+	struct sbx_error err = { 0 };
+	struct policy p;
+	static const struct { const char *word; enum x11_mode mode; bool optional; } good[] = {
+		{ "x11", X11_UNTRUSTED, false },
+		{ "x11-trusted", X11_TRUSTED, false },
+		{ "x11-optional", X11_UNTRUSTED, true },
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *argv[] = { "sbx", "--socket", (char *)good[i].word, "xterm", NULL };
+		assert_int_equal(scan(argv, &cli, &err), 0);
+		policy_init(&p);
+		assert_int_equal(cli_apply(4, argv, &cli, "/", &p, &err), 0);
+		assert_int_equal(p.x11.mode, good[i].mode);
+		assert_int_equal(p.x11.optional, good[i].optional);
+		assert_string_equal(p.x11.origin, "command line");
+		policy_free(&p);
+	}
+	char *bad[] = { "sbx", "--socket=wayland", "xterm", NULL };
+	assert_int_equal(scan(bad, &cli, &err), 0);
+	policy_init(&p);
+	assert_int_equal(cli_apply(3, bad, &cli, "/", &p, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--socket 'wayland': not supported yet"));
+	policy_free(&p);
+}
+
 static void test_exit_codes(void **state)
 {
 	assert_int_equal(init_exit_code(42 << 8), 42);
@@ -290,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_plan_refuses_root_destination),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_user_and_caps_keep),
+		cmocka_unit_test(test_socket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

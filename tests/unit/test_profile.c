@@ -344,7 +344,7 @@ static void test_error_locations(void **state)
 	expect_error("setenv 1X y\n", "variable name");
 	expect_error("allow everything\n", "expected devel");
 	expect_error("override\n", "needs a directive");
-	static const char *const later[] = { "x11", "wayland", "pulseaudio", "pipewire", "dbus-user filter",
+	static const char *const later[] = { "socket wayland", "wayland", "pulseaudio", "pipewire", "dbus-user filter",
 					     "device dri", "mask /etc/shadow" };
 	for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
 		char text[64];
@@ -461,6 +461,40 @@ static void test_include_cannot_relax_or_override(void **state)
 	policy_free(&p);
 	/* Grants are what includes are for. */
 	assert_int_equal(parse_kind(&p, "net host\nro-bind ~\nbind /srv\nlandlock required\n", PROFILE_KIND_INCLUDE, &err), 0);
+	policy_free(&p);
+}
+
+/* socket x11: the display grant; trusted after untrusted loosens, optional relaxes. */
+static void test_socket_x11(void **state)
+{
+	struct policy p;
+	struct sbx_error err = { 0 };
+	assert_int_equal(parse(&p, "socket x11\n", &err), 0);
+	assert_int_equal(p.x11.mode, X11_UNTRUSTED);
+	assert_false(p.x11.optional);
+	assert_string_equal(p.x11.origin, "t.profile:1");
+	policy_free(&p);
+	assert_int_equal(parse(&p, "socket x11 optional\n", &err), 0);
+	assert_true(p.x11.optional);
+	policy_free(&p);
+	assert_int_equal(parse(&p, "socket x11-trusted\n", &err), 0);
+	assert_int_equal(p.x11.mode, X11_TRUSTED);
+	policy_free(&p);
+	assert_int_equal(parse(&p, "socket x11\noverride socket x11-trusted\n", &err), 0);
+	assert_int_equal(p.x11.mode, X11_TRUSTED);
+	policy_free(&p);
+	expect_error("socket x11\nsocket x11-trusted\n", "loosens the untrusted X11 cookie set at t.profile:1");
+	expect_error("socket x11 maybe\n", "expected 'optional'");
+	expect_error("socket x11-trusted optional\n", "drop 'optional'");
+	expect_error("socket x12\n", "expected x11, x11-trusted or x11-optional");
+	expect_error("socket pulseaudio\n", "not supported yet");
+	expect_error("socket\n", "usage: socket x11|x11-trusted [optional]");
+	expect_error("x11\n", "unknown directive");
+	/* An include may grant the display, but not relax the refusal of a server without SECURITY. */
+	assert_int_equal(parse_kind(&p, "socket x11\n", PROFILE_KIND_INCLUDE, &err), 0);
+	policy_free(&p);
+	assert_int_equal(parse_kind(&p, "socket x11 optional\n", PROFILE_KIND_INCLUDE, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "only a profile or a .local file may do"));
 	policy_free(&p);
 }
 
@@ -827,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_loosening_needs_override),
 		cmocka_unit_test(test_include_cannot_relax_or_override),
+		cmocka_unit_test(test_socket_x11),
 		cmocka_unit_test(test_lookup_and_overrides),
 		cmocka_unit_test(test_includes),
 		cmocka_unit_test(test_file_rules),

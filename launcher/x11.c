@@ -1,0 +1,465 @@
+/* socket x11: see x11.h. The SECURITY requests are sent with libxcb's generic request API
+ * (xcbext.h): Debian ships no XCB binding for SECURITY, and Xlib would exit() sbx on an I/O error. */
+#include "x11.h"
+
+#include <X11/Xauth.h>
+#include <X11/Xmd.h>
+#include <X11/extensions/secur.h>
+#include <X11/extensions/securproto.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <xcb/xcb.h>
+#include <xcb/xcbext.h>
+
+#include "landlock.h"
+#include "memfd_guard.h"
+
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+
+#define X11_SOCKET_DIR "/tmp/.X11-unix"
+#define MIT_COOKIE "MIT-MAGIC-COOKIE-1"
+
+static xcb_extension_t security_ext = { SECURITY_EXTENSION_NAME, 0 };
+
+/* The abstract address init refuses: set by x11_plan, read by pid 1 (a copy of sbx). */
+static struct sockaddr_un refused_addr;
+static socklen_t refused_len;
+
+int x11_socket_parse(const char *name, enum x11_mode *mode, bool *optional, const char **why)
+{
+	static const char *const later[] = { "wayland", "pulseaudio", "pipewire", "session-bus", "system-bus" };
+	*optional = false;
+	if (strcmp(name, "x11") == 0) {
+		*mode = X11_UNTRUSTED;
+	} else if (strcmp(name, "x11-optional") == 0) {
+		*mode = X11_UNTRUSTED;
+		*optional = true;
+	} else if (strcmp(name, "x11-trusted") == 0) {
+		*mode = X11_TRUSTED;
+	} else {
+		*why = "expected x11, x11-trusted or x11-optional";
+		for (size_t i = 0; i < ARRAY_SIZE(later); i++)
+			if (strcmp(name, later[i]) == 0)
+				*why = "not supported yet (x11 and x11-trusted are)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ":N", ":N.S" or "unix:N[.S]". A display with a host name is reached over TCP (or ssh's
+ * forwarding), which the sandbox's network decides, not this grant. */
+static int display_number(const char *display, unsigned *out)
+{
+	const char *s = display;
+	if (strncmp(s, "unix:", 5) == 0)
+		s += 4;
+	if (*s++ != ':' || !isdigit((unsigned char)*s))
+		return -1;
+	unsigned long n = 0;
+	for (; isdigit((unsigned char)*s); s++)
+		if ((n = n * 10 + (unsigned long)(*s - '0')) > 65535)
+			return -1;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* The Xauthority file: one FamilyWild entry (any host name) for display N. */
+static void put16(unsigned char **o, size_t v)
+{
+	(*o)[0] = (unsigned char)(v >> 8);
+	(*o)[1] = (unsigned char)v;
+	*o += 2;
+}
+
+static void set_xauth(struct x11_grant *g, const char *name, size_t name_len, const unsigned char *data,
+		      size_t len)
+{
+	char num[12];
+	size_t num_len = (size_t)snprintf(num, sizeof(num), "%u", g->display);
+	size_t size = 2 + 2 + 2 + num_len + 2 + name_len + 2 + len;
+	unsigned char *buf = xmalloc(size), *o = buf;
+	put16(&o, FamilyWild);
+	put16(&o, 0);
+	put16(&o, num_len);
+	memcpy(o, num, num_len);
+	o += num_len;
+	put16(&o, name_len);
+	memcpy(o, name, name_len);
+	o += name_len;
+	put16(&o, len);
+	memcpy(o, data, len);
+	g->xauth = buf;
+	g->xauth_len = size;
+}
+
+/* xcb_connect as the caller (DISPLAY, XAUTHORITY). libxcb writes a server's refusal ("Authorization
+ * required, ...") to stderr itself; sbx says it in its own one line instead. */
+static xcb_connection_t *connect_quietly(void)
+{
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	xcb_connection_t *c = xcb_connect(NULL, NULL);
+	if (saved >= 0 && null >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (null >= 0)
+		close(null);
+	if (saved >= 0)
+		close(saved);
+	return c;
+}
+
+static int connect_caller(const char *display, xcb_connection_t **out, struct sbx_error *err)
+{
+	xcb_connection_t *c = connect_quietly();
+	if (xcb_connection_has_error(c)) {
+		xcb_disconnect(c);
+		const char *xauth = getenv("XAUTHORITY");
+		sbx_fail(err, 0, "socket x11: cannot connect to the X server of DISPLAY=%s with your cookie (%s)",
+			 display, xauth && *xauth ? xauth : "~/.Xauthority");
+		sbx_hint(err, "check that DISPLAY and XAUTHORITY name a running server you may use");
+		return -ECONNREFUSED;
+	}
+	*out = c;
+	return 0;
+}
+
+/* SecurityGenerateAuthorization: a new MIT-MAGIC-COOKIE-1 with the given trust, never timing out
+ * (sbx revokes it). 0, -ENOTSUP without the extension, -EPROTO when the server refuses. */
+static int generate(xcb_connection_t *c, struct x11_grant *g, uint32_t trust)
+{
+	const xcb_query_extension_reply_t *ext = xcb_get_extension_data(c, &security_ext);
+	if (!ext || !ext->present)
+		return -ENOTSUP;
+	xSecurityGenerateAuthorizationReq req = {
+		.reqType = ext->major_opcode,
+		.securityReqType = X_SecurityGenerateAuthorization,
+		.nbytesAuthProto = sizeof(MIT_COOKIE) - 1,
+		.nbytesAuthData = 0,  /* the server makes the cookie */
+		.valueMask = XSecurityTimeout | XSecurityTrustLevel,
+	};
+	char proto[20] = MIT_COOKIE;  /* padded to 4 bytes */
+	uint32_t values[2] = { 0 /* timeout: none */, trust };
+	struct iovec parts[5] = {
+		[2] = { &req, sz_xSecurityGenerateAuthorizationReq },
+		[3] = { proto, sizeof(proto) },
+		[4] = { values, sizeof(values) },
+	};
+	xcb_protocol_request_t info = { .count = 3, .ext = &security_ext,
+					.opcode = X_SecurityGenerateAuthorization, .isvoid = 0 };
+	unsigned seq = xcb_send_request(c, XCB_REQUEST_CHECKED, parts + 2, &info);
+	xcb_generic_error_t *e = NULL;
+	unsigned char *reply = xcb_wait_for_reply(c, seq, &e);
+	free(e);
+	if (!reply)
+		return -EPROTO;
+	xSecurityGenerateAuthorizationReply head;
+	memcpy(&head, reply, sizeof(head));
+	if ((size_t)head.dataLength > (size_t)head.length * 4 || head.authId == 0) {
+		free(reply);
+		return -EPROTO;
+	}
+	g->auth_id = head.authId;
+	set_xauth(g, MIT_COOKIE, sizeof(MIT_COOKIE) - 1, reply + sizeof(head), head.dataLength);
+	explicit_bzero(reply, sizeof(head) + head.dataLength);
+	free(reply);
+	return 0;
+}
+
+/* x11-trusted, or the optional fallback: the caller's own cookie for the display, found as libxcb
+ * finds it (the local host name, or a FamilyWild entry). None: an empty file, and the server
+ * decides (it may let the uid in without a cookie). */
+static void copy_cookie(struct x11_grant *g, bool quiet)
+{
+	char host[256] = "", num[12];
+	gethostname(host, sizeof(host) - 1);
+	snprintf(num, sizeof(num), "%u", g->display);
+	char *names[] = { (char *)MIT_COOKIE };
+	int lens[] = { (int)sizeof(MIT_COOKIE) - 1 };
+	Xauth *a = XauGetBestAuthByAddr(FamilyLocal, (unsigned short)strlen(host), host,
+					(unsigned short)strlen(num), num, 1, names, lens);
+	if (!a) {
+		if (!quiet)
+			sbx_note("socket x11: your Xauthority has no cookie for display :%u; the sandbox gets an empty "
+				 "one, and the server decides (it may admit your uid without a cookie)", g->display);
+		g->xauth = xmalloc(1);
+		g->xauth_len = 0;
+		return;
+	}
+	set_xauth(g, a->name, a->name_length, (const unsigned char *)a->data, a->data_length);
+	explicit_bzero(a->data, a->data_length);
+	XauDisposeAuth(a);
+}
+
+static int make_cookie(struct x11_grant *g, const char *display, bool quiet, struct sbx_error *err)
+{
+	if (g->mode == X11_TRUSTED) {
+		copy_cookie(g, quiet);
+		return 0;
+	}
+	xcb_connection_t *c = NULL;
+	int r = connect_caller(display, &c, err);
+	if (r < 0)
+		return r;
+	r = generate(c, g, XSecurityClientUntrusted);
+	xcb_disconnect(c);
+	if (r == -EPROTO)
+		return sbx_fail(err, 0, "socket x11: the X server of DISPLAY=%s refused an untrusted cookie "
+				"(SecurityGenerateAuthorization)", display);
+	if (r == -ENOTSUP && !g->optional) {
+		sbx_fail(err, 0, "socket x11: the X server of DISPLAY=%s has no SECURITY extension, so sbx "
+			 "cannot give the sandbox an untrusted cookie", display);
+		sbx_hint(err, "'socket x11 optional' (--socket x11-optional) runs it trusted with a warning; "
+			 "'socket x11-trusted' asks for full access to the display");
+		return -ENOTSUP;
+	}
+	if (r == -ENOTSUP) {
+		sbx_warn("socket x11 optional: the X server of DISPLAY=%s has no SECURITY extension; the sandbox "
+			 "gets your cookie, with full access to the display", display);
+		g->trusted_fallback = true;
+		copy_cookie(g, quiet);
+	}
+	return 0;
+}
+
+static int plan_display(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err);
+
+int x11_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
+{
+	struct x11_grant *g = &p->x11;
+	if (g->mode == X11_NONE)
+		return 0;
+	int r = plan_display(p, id, explain, err);
+	/* --explain describes the sandbox even from a shell without a display, and says what a run
+	 * would refuse. */
+	if (r < 0 && explain) {
+		free(g->refused);
+		g->refused = err->code ? xasprintf("%s: %s", err->msg, strerror(err->code)) : xstrdup(err->msg);
+		*err = (struct sbx_error){ 0 };
+		return 0;
+	}
+	return r;
+}
+
+static int plan_display(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
+{
+	struct x11_grant *g = &p->x11;
+	const char *origin = g->origin ? g->origin : "command line";
+	const char *display = getenv("DISPLAY");
+	if (!display || !*display)
+		return sbx_fail(err, 0, "socket x11 (%s): DISPLAY is not set; there is no X display to grant", origin);
+	if (display_number(display, &g->display) < 0)
+		return sbx_fail(err, 0, "socket x11 (%s): DISPLAY=%s: only a local display (:N) can be granted",
+				origin, display);
+	char sock[64];
+	snprintf(sock, sizeof(sock), X11_SOCKET_DIR "/X%u", g->display);
+	struct stat st;
+	if (lstat(sock, &st) < 0)
+		return sbx_fail(err, errno, "socket x11 (%s): DISPLAY=%s: %s", origin, display, sock);
+	if (!S_ISSOCK(st.st_mode))
+		return sbx_fail(err, 0, "socket x11 (%s): DISPLAY=%s: %s is not a socket", origin, display, sock);
+
+	/* connect() needs write permission on the socket; nothing else of /tmp/.X11-unix goes in. */
+	policy_add_mount(p, MOUNT_BIND, sock, sock, false, origin);
+	char value[16];
+	snprintf(value, sizeof(value), ":%u", g->display);
+	policy_add_env(p, ENV_SET, "DISPLAY", value, origin);
+	free(g->xauth_path);
+	g->xauth_path = xasprintf("%s/Xauthority", id->runtime_dir);
+	policy_add_env(p, ENV_SET, "XAUTHORITY", g->xauth_path, origin);
+	/* With DISPLAY set and no bus address, GLib and libdbus "autolaunch" a bus of their own
+	 * (dbus-launch inside the sandbox) and announce it on the shared display. A bus address that
+	 * leads nowhere (the private runtime directory) stops that, unless the policy sets, keeps or
+	 * unsets the variable itself. */
+	static const char bus_var[] = "DBUS_SESSION_BUS_ADDRESS";
+	bool bus_named = false;
+	for (size_t i = 0; i < p->n_env; i++) {
+		const char *n = p->env[i].name;
+		size_t len = strlen(n);
+		bus_named |= strcmp(n, bus_var) == 0 || (len && n[len - 1] == '*' && strncmp(n, bus_var, len - 1) == 0);
+	}
+	if (!bus_named) {
+		_cleanup_free_ char *bus = xasprintf("unix:path=%s/bus", id->runtime_dir);
+		policy_add_env(p, ENV_SET, "DBUS_SESSION_BUS_ADDRESS", bus, origin);
+	}
+	/* libxcb's first try, @/tmp/.X11-unix/XN, must fail with ECONNREFUSED, not Landlock's EPERM. */
+	if (p->net == NET_HOST && p->scope_abstract_unix) {
+		g->abstract_addrlen = (unsigned)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock));
+		refused_addr = (struct sockaddr_un){ .sun_family = AF_UNIX };
+		memcpy(refused_addr.sun_path + 1, sock, strlen(sock));
+		refused_len = (socklen_t)g->abstract_addrlen;
+	}
+	if (explain)
+		return 0;
+	return make_cookie(g, display, p->quiet, err);
+}
+
+enum x11_abstract_refusal x11_abstract_refusal(const struct policy *p)
+{
+	if (!p->x11.abstract_addrlen)
+		return X11_ABSTRACT_NONE;
+	/* Letting a call continue is safe only where Landlock, not this rule, keeps the name closed:
+	 * the caller may change the address between init's read and the kernel's. */
+	if (p->memfd_guard == MEMFD_GUARD_ON && landlock_abi() >= 6)
+		return X11_ABSTRACT_NOTIFY;
+	return X11_ABSTRACT_ERRNO;
+}
+
+int x11_connect_verdict(int listener, const struct seccomp_notif *req)
+{
+	if (req->data.args[2] != refused_len || !refused_len)
+		return 0;
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/%u/mem", req->pid);
+	int mem = open(path, O_RDONLY | O_CLOEXEC);
+	/* The pid named the caller only while its call is pending: check after opening. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
+		if (mem >= 0)
+			close(mem);
+		return -ENOENT;
+	}
+	struct sockaddr_un addr;
+	ssize_t n = mem >= 0 ? pread(mem, &addr, refused_len, (off_t)req->data.args[1]) : -1;
+	if (mem >= 0)
+		close(mem);
+	/* Unreadable: the kernel decides (EFAULT, or Landlock's EPERM for the X name). */
+	if (n != (ssize_t)refused_len)
+		return 0;
+	return memcmp(&addr, &refused_addr, refused_len) == 0 ? ECONNREFUSED : 0;
+}
+
+void x11_release(struct policy *p)
+{
+	struct x11_grant *g = &p->x11;
+	if (g->xauth)
+		explicit_bzero(g->xauth, g->xauth_len);
+	if (!g->auth_id)
+		return;
+	uint32_t id = g->auth_id;
+	g->auth_id = 0;
+	xcb_connection_t *c = connect_quietly();
+	const xcb_query_extension_reply_t *ext = xcb_connection_has_error(c) ? NULL
+										   : xcb_get_extension_data(c, &security_ext);
+	xcb_void_cookie_t done = { 0 };
+	if (ext && ext->present) {
+		xSecurityRevokeAuthorizationReq req = {
+			.reqType = ext->major_opcode,
+			.securityReqType = X_SecurityRevokeAuthorization,
+			.authId = id,
+		};
+		struct iovec parts[3] = { [2] = { &req, sz_xSecurityRevokeAuthorizationReq } };
+		xcb_protocol_request_t info = { .count = 1, .ext = &security_ext,
+						.opcode = X_SecurityRevokeAuthorization, .isvoid = 1 };
+		done.sequence = xcb_send_request(c, XCB_REQUEST_CHECKED, parts + 2, &info);
+	}
+	xcb_generic_error_t *e = done.sequence ? xcb_request_check(c, done) : NULL;
+	/* A server that is gone took the cookie with it; one that is there and refuses is worth a word. */
+	if (e || (!done.sequence && !xcb_connection_has_error(c)))
+		sbx_warn("socket x11: could not revoke the sandbox's X cookie (authorization %u) on DISPLAY=:%u",
+			 (unsigned)id, g->display);
+	free(e);
+	xcb_disconnect(c);
+}
+
+/* ---- explaining ---- */
+
+static const char *abstract_text(const struct policy *p)
+{
+	if (p->net == NET_NONE)
+		return "unreachable (the sandbox's own network namespace has no host abstract sockets)";
+	if (!p->scope_abstract_unix)
+		return "REACHABLE ('allow abstract-unix' with the host's network): any client there may try it";
+	if (x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY)
+		return "refused (Landlock's abstract-socket scope); a connect() to it gets ECONNREFUSED from "
+		       "sbx's init (seccomp notification), so clients fall back to the path socket";
+	if (landlock_abi() >= 6)
+		return "refused (Landlock's abstract-socket scope); connect() with its address length gets "
+		       "ECONNREFUSED from seccomp, so clients fall back to the path socket (so does any other "
+		       "Unix address of that length: no notifier here)";
+	return "refused by seccomp (connect() with its address length gets ECONNREFUSED); without Landlock's "
+	       "abstract-socket scope (ABI 6) the host's other abstract sockets are reachable";
+}
+
+static const char *trust_text(const struct x11_grant *g)
+{
+	if (g->mode == X11_TRUSTED)
+		return "TRUSTED: a copy of your cookie; full access to the display: it can read every window "
+		       "(screenshots), read the clipboard and other clients' properties, inject keys and pointer "
+		       "events into any window (XTEST), and the cookie stays valid after the sandbox ends";
+	return "untrusted: a cookie of its own from the server's SECURITY extension, revoked when the sandbox "
+	       "ends: it cannot read other windows' contents (screenshots) or inject input (no XTEST), gets no "
+	       "GLX; it still sees the window tree and reads other windows' titles and properties";
+}
+
+void x11_explain(const struct policy *p, FILE *out)
+{
+	const struct x11_grant *g = &p->x11;
+	if (g->mode == X11_NONE) {
+		fputs("x11: none (no display socket, DISPLAY unset)\n", out);
+		return;
+	}
+	if (g->refused) {
+		fprintf(out, "x11: REFUSED here, nothing would start: %s  [%s]\n", g->refused,
+			g->origin ? g->origin : "command line");
+		return;
+	}
+	fprintf(out, "x11: display :%u: %s/X%u bound alone, DISPLAY=:%u, XAUTHORITY=%s  [%s]\n", g->display,
+		X11_SOCKET_DIR, g->display, g->display, g->xauth_path ? g->xauth_path : "?",
+		g->origin ? g->origin : "command line");
+	fprintf(out, "  cookie: %s\n", trust_text(g));
+	if (g->mode == X11_UNTRUSTED && g->optional)
+		fputs("  optional: a server without the SECURITY extension gets your cookie instead (trusted), "
+		      "with a warning\n", out);
+	fprintf(out, "  abstract socket @%s/X%u: %s\n", X11_SOCKET_DIR, g->display, abstract_text(p));
+	fputs("  note: a server that admits your uid without a cookie (xhost +SI:localuser:...) admits the "
+	      "sandbox as a trusted client too\n", out);
+}
+
+void x11_explain_json(const struct policy *p, FILE *out)
+{
+	const struct x11_grant *g = &p->x11;
+	if (g->mode == X11_NONE) {
+		fputs("null", out);
+		return;
+	}
+	char sock[64];
+	snprintf(sock, sizeof(sock), X11_SOCKET_DIR "/X%u", g->display);
+	if (g->refused) {
+		fputs("{\"refused\":", out);
+		json_string(out, g->refused);
+		fputs(",\"origin\":", out);
+		json_string(out, g->origin ? g->origin : "command line");
+		fputc('}', out);
+		return;
+	}
+	fprintf(out, "{\"display\":%u,\"socket\":", g->display);
+	json_string(out, sock);
+	fprintf(out, ",\"trusted\":%s,\"optional\":%s,\"xauthority\":", g->mode == X11_TRUSTED ? "true" : "false",
+		g->optional ? "true" : "false");
+	json_string(out, g->xauth_path ? g->xauth_path : "");
+	fputs(",\"implies\":", out);
+	json_string(out, trust_text(g));
+	fputs(",\"abstract_socket\":", out);
+	json_string(out, abstract_text(p));
+	fputs(",\"origin\":", out);
+	json_string(out, g->origin ? g->origin : "command line");
+	fputc('}', out);
+}

@@ -1,0 +1,56 @@
+/* socket x11: one X display for the sandbox, with a cookie of its own.
+ *
+ * Only the display's path socket (/tmp/.X11-unix/XN) is bound inside and DISPLAY=:N is set. The
+ * server's abstract socket (@/tmp/.X11-unix/XN) stays out of reach: a private network namespace
+ * has none, and with `net host` Landlock's abstract-socket scope (ABI 6) refuses it. libxcb tries
+ * the abstract socket first and gives up on any error but ENOENT and ECONNREFUSED, so with
+ * `net host` a connect() whose address length is exactly that abstract name's (an abstract name
+ * is its whole length: no other length reaches it) gets ECONNREFUSED, and libxcb then uses the path
+ * socket. Where the sandbox's init serves seccomp notifications (the memfd guard's listener) and
+ * Landlock scopes abstract sockets, the filter sends such calls to init, which refuses only the X
+ * name and lets every other address of that length through (a path socket connected by CPython or
+ * libdbus may have that length); elsewhere the filter refuses the length outright.
+ *
+ * The cookie: sbx, as the caller, asks the server's SECURITY extension for an untrusted
+ * authorization (no XTEST, no reading other windows' pixels), writes it as a
+ * FamilyWild entry (the sandbox's hostname does not matter) to a private Xauthority in the
+ * sandbox's runtime directory, and revokes it when the sandbox ends. x11-trusted copies the
+ * caller's own cookie instead. The caller's Xauthority is never bound inside. A session bus
+ * address that leads nowhere keeps GLib and libdbus from autolaunching a bus on the display. */
+#ifndef SBX_X11_H
+#define SBX_X11_H
+
+#include <stdio.h>
+
+#include "policy.h"
+#include "userns.h"
+
+/* A socket name of `socket NAME [optional]` / --socket NAME: x11, x11-trusted, x11-optional (the
+ * command line's spelling of `socket x11 optional`). 0, or -EINVAL with *why a static text (an
+ * unknown name, or a socket that is not supported yet). */
+int x11_socket_parse(const char *name, enum x11_mode *mode, bool *optional, const char **why);
+
+/* Reads DISPLAY, checks the socket, adds its bind and the environment to p, and (unless
+ * explain) makes the cookie. 0 or -errno with err filled; nothing is started on failure. */
+int x11_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err);
+
+/* How the abstract name is refused (0 when it is not): by init through the notifier, or by the
+ * filter alone (every address of that length). */
+enum x11_abstract_refusal { X11_ABSTRACT_NONE, X11_ABSTRACT_NOTIFY, X11_ABSTRACT_ERRNO };
+enum x11_abstract_refusal x11_abstract_refusal(const struct policy *p);
+
+struct seccomp_notif;
+/* In pid 1, for a connect() notification: ECONNREFUSED when it names the granted display's
+ * abstract socket, 0 when the kernel should carry it out (continue), -ENOENT when the call is
+ * gone. Reads the address from the caller's memory; refusing can never let anything through, and
+ * what continues meets Landlock as if it had never stopped. */
+int x11_connect_verdict(int listener, const struct seccomp_notif *req);
+
+/* Revokes the sandbox's authorization, if sbx made one. Safe to call more than once. */
+void x11_release(struct policy *p);
+
+/* --explain: the grant and what it gives the command. */
+void x11_explain(const struct policy *p, FILE *out);
+void x11_explain_json(const struct policy *p, FILE *out);
+
+#endif
