@@ -9,7 +9,8 @@ load ../lib/common
 # The programs (Debian package:command) this file runs.
 setup_file() {
 	local pair missing=()
-	for pair in xz-utils:xz zstd:zstd bzip2:bzip2 zip:zip unzip:unzip jq:jq libxml2-utils:xmllint; do
+	for pair in xz-utils:xz zstd:zstd bzip2:bzip2 zip:zip unzip:unzip jq:jq libxml2-utils:xmllint perl:perl \
+		lua5.4:lua5.4 make:make gcc:cc rsync:rsync gnupg:gpg curl:curl; do
 		command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -56,10 +57,7 @@ as_user_in() {
 }
 
 # user_dir PATH: makes the directory PATH owned by the test user.
-user_dir() {
-	mkdir -p "$1"
-	chown "$TEST_UID:$TEST_GID" "$1"
-}
+user_dir() { as_user mkdir -p "$1"; }
 
 # text_file PATH: a few kilobytes of numbered lines, owned by the test user.
 text_file() {
@@ -202,4 +200,163 @@ has_profile() { [[ $output != *"no profile for"* ]]; }
 	run sbx_user xmllint --noent key.xml
 	echo "$output"
 	[[ $output != *SECRET* ]]
+}
+
+# ---- interpreters and builds ----
+
+@test "perl runs a script that reads and writes the working directory; it cannot reach a loopback server" {
+	mkdir "$BATS_TEST_TMPDIR/www"
+	echo x >"$BATS_TEST_TMPDIR/www/x"
+	start_http "$BATS_TEST_TMPDIR/www"
+	# Control: the server answers outside the sandbox.
+	as_user perl -MIO::Socket::INET -e "IO::Socket::INET->new('127.0.0.1:$port') or die"
+	make_user_file "$work/words.txt" $'pear\napple\nfig'
+	cat >"$work/sort.pl" <<-EOF
+		use strict; use warnings; use IO::Socket::INET;
+		open(my \$in, '<', 'words.txt') or die "read: \$!";
+		my @w = sort map { chomp; \$_ } <\$in>;
+		open(my \$out, '>', 'sorted.txt') or die "write: \$!";
+		print \$out join(',', @w), "\n";
+		close \$out;
+		my \$s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 5);
+		print \$s ? "connect: ok\n" : "connect: \$!\n";
+		print open(my \$k, '<', '$secret') ? "secret: read\n" : "secret: \$!\n";
+	EOF
+	chmod 0644 "$work/sort.pl"
+	run sbx_user perl sort.pl
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$(cat "$work/sorted.txt")" = "apple,fig,pear" ]
+	[ "${lines[0]}" = "connect: Connection refused" ]
+	[ "${lines[1]}" = "secret: No such file or directory" ]
+}
+
+@test "lua runs a script in the working directory; it cannot read ~/.ssh nor write outside the working directory" {
+	user_tmpdir other sbx-corpus-other
+	cat >"$work/count.lua" <<-EOF
+		local n = 0
+		for line in io.lines("count.lua") do n = n + 1 end
+		local f = assert(io.open("lines.txt", "w")); f:write(n, "\n"); f:close()
+		print("secret:", (select(2, io.open("$secret"))))
+		print("outside:", (select(2, io.open("$other/x.txt", "w"))))
+	EOF
+	chmod 0644 "$work/count.lua"
+	# Control: the other directory is the user's to write.
+	as_user touch "$other/control"
+	run sbx_user lua5.4 count.lua
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$(cat "$work/lines.txt")" = 5 ]
+	[ "${lines[0]}" = "secret:	$secret: No such file or directory" ]
+	[[ ${lines[1]} == "outside:	$other/x.txt: "* ]]
+	[ ! -e "$other/x.txt" ]
+}
+
+@test "make builds and runs a C program in the working directory with cc; a build step cannot reach the network" {
+	mkdir "$BATS_TEST_TMPDIR/www"
+	echo "downloaded" >"$BATS_TEST_TMPDIR/www/dep.txt"
+	start_http "$BATS_TEST_TMPDIR/www"
+	as_user curl -sSf -o /dev/null "http://127.0.0.1:$port/dep.txt"
+	cat >"$work/hello.c" <<-'EOF'
+		#include <stdio.h>
+		int main(int argc, char **argv) { printf("hello from %s, %d args\n", argv[0], argc - 1); return 0; }
+	EOF
+	printf 'hello: hello.c\n\tcc -Wall -O2 -o $@ hello.c\nrun: hello\n\t./hello a b > run.txt\n' >"$work/Makefile"
+	printf 'fetch:\n\tcurl -sS -m 5 -o dep.txt http://127.0.0.1:%s/dep.txt\n' "$port" >>"$work/Makefile"
+	chown -R "$TEST_UID:$TEST_GID" "$work"
+	run sbx_user make run
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$(cat "$work/run.txt")" = "hello from ./hello, 2 args" ]
+	# The program runs on the host as well: a real build.
+	[ "$(as_user_in "$work" ./hello)" = "hello from ./hello, 0 args" ]
+	run sbx_user make fetch
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"Couldn't connect"* || $output == *"Failed to connect"* ]]
+	[ ! -e "$work/dep.txt" ]
+}
+
+@test "cc compiles a source named in another directory into the working directory; it cannot #include a key" {
+	user_dir "$work/src"
+	user_dir "$work/build"
+	make_user_file "$work/src/sum.c" '#include <stdio.h>
+int main(void) { int s = 0; for (int i = 1; i <= 10; i++) s += i; printf("sum %d\n", s); return 0; }'
+	AS_USER_CWD=$work/build run sbx_user cc -std=c99 -Wall -o sum ../src/sum.c
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$(as_user "$work/build/sum")" = "sum 55" ]
+	run sbx_user gcc-12 --version
+	[ "$status" -eq 0 ]
+	has_profile
+	# The preprocessor opens what it is told to; the key is not there.
+	make_user_file "$work/steal.c" "const char *k =
+#include \"$secret\"
+;"
+	run sbx_user cc -E steal.c
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"No such file or directory"* ]]
+	[[ $output != *SECRET* ]]
+}
+
+@test "rsync copies a tree from the working directory to a directory named on its command line; ~/.ssh is not copied" {
+	user_dir "$work/proj/src/deep"
+	user_dir "$work/backup"
+	text_file "$work/proj/src/deep/a.txt"
+	as_user ln -s deep/a.txt "$work/proj/src/link"
+	AS_USER_CWD=$work/proj run sbx_user rsync -a src/ ../backup/src/
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	cmp "$work/backup/src/deep/a.txt" "$work/proj/src/deep/a.txt"
+	[ "$(readlink "$work/backup/src/link")" = deep/a.txt ]
+	[ "$(stat -c %U "$work/backup/src/deep/a.txt")" = "$TEST_USER" ]
+	AS_USER_CWD=$work/proj run sbx_user rsync -a "$secret_dir/" ../backup/keys/
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e "$work/backup/keys/id_sbxcorpus" ]
+}
+
+@test "gpg makes a key in a GNUPGHOME in the working directory, signs and verifies; it cannot see ~/.gnupg" {
+	local gh=$work/gnupg
+	mkdir -m 0700 "$gh"
+	make_user_file "$work/msg.txt" "signed in the sandbox"
+	chown -R "$TEST_UID:$TEST_GID" "$work"
+	run as_user env GNUPGHOME="$gh" "$SBX" gpg --batch --passphrase '' \
+		--quick-gen-key 'Corpus Test <corpus@example.org>' ed25519 sign never
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	run as_user env GNUPGHOME="$gh" "$SBX" gpg --batch --clearsign msg.txt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q 'BEGIN PGP SIGNATURE' "$work/msg.txt.asc"
+	run as_user env GNUPGHOME="$gh" "$SBX" gpg --batch --verify msg.txt.asc
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *'Good signature from "Corpus Test <corpus@example.org>"'* ]]
+	sed 's/signed in the sandbox/signed elsewhere/' "$work/msg.txt.asc" >"$work/forged.asc"
+	run as_user env GNUPGHOME="$gh" "$SBX" gpg --batch --verify forged.asc
+	[ "$status" -ne 0 ]
+	[[ $output == *"BAD signature"* ]]
+	# The agent the sandbox started ended with it.
+	! pgrep -u "$TEST_UID" -x gpg-agent
+	# A ~/.gnupg on the host with the public key: listed outside (the control), not inside.
+	[ ! -e "$TEST_HOME/.gnupg" ]
+	cleanup_path "$TEST_HOME/.gnupg"
+	as_user mkdir -m 0700 "$TEST_HOME/.gnupg"
+	as_user cp "$gh/pubring.kbx" "$TEST_HOME/.gnupg/"
+	run as_user gpg --batch --no-autostart --list-keys
+	[[ $output == *corpus@example.org* ]]
+	run sbx_user gpg --batch --list-keys
+	echo "$output"
+	[[ $output != *corpus@example.org* ]]
+	run sbx_user gpg --batch --homedir "$TEST_HOME/.gnupg" --list-keys
+	echo "$output"
+	[[ $output != *corpus@example.org* ]]
 }
