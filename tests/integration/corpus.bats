@@ -10,7 +10,8 @@ load ../lib/common
 setup_file() {
 	local pair missing=()
 	for pair in xz-utils:xz zstd:zstd bzip2:bzip2 zip:zip unzip:unzip jq:jq libxml2-utils:xmllint perl:perl \
-		lua5.4:lua5.4 make:make gcc:cc rsync:rsync gnupg:gpg curl:curl; do
+		lua5.4:lua5.4 make:make gcc:cc rsync:rsync gnupg:gpg curl:curl aria2:aria2c w3m:w3m less:less vim:vim \
+		nano:nano; do
 		command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -359,4 +360,100 @@ int main(void) { int s = 0; for (int i = 1; i <= 10; i++) s += i; printf("sum %d
 	run sbx_user gpg --batch --homedir "$TEST_HOME/.gnupg" --list-keys
 	echo "$output"
 	[[ $output != *corpus@example.org* ]]
+}
+
+# ---- network clients ----
+
+@test "aria2c downloads from a loopback server into the working directory, and cannot save into another directory" {
+	mkdir "$BATS_TEST_TMPDIR/www"
+	seq 1 20000 >"$BATS_TEST_TMPDIR/www/data.txt"
+	start_http "$BATS_TEST_TMPDIR/www"
+	run sbx_user aria2c -q "http://127.0.0.1:$port/data.txt"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	cmp "$work/data.txt" "$BATS_TEST_TMPDIR/www/data.txt"
+	[ "$(stat -c %U "$work/data.txt")" = "$TEST_USER" ]
+	user_tmpdir other sbx-corpus-other
+	as_user touch "$other/control"
+	# Only into the sandbox's private /var/tmp, which ends with it (and sbx says so).
+	run sbx_user aria2c -q -d "$other" -o got.txt "http://127.0.0.1:$port/data.txt"
+	echo "$output"
+	[ ! -e "$other/got.txt" ]
+	[[ $output == *"aria2c wrote 1 file that the sandbox discarded"*"$other/got.txt"* ]]
+}
+
+@test "w3m renders a page from a loopback server and a local file named on its command line; ~/.ssh stays unreadable" {
+	mkdir "$BATS_TEST_TMPDIR/www"
+	echo '<html><body><h1>Corpus page</h1><p>rendered by <b>w3m</b></p><ul><li>one<li>two</ul></body></html>' \
+		>"$BATS_TEST_TMPDIR/www/page.html"
+	start_http "$BATS_TEST_TMPDIR/www"
+	run sbx_user w3m -dump "http://127.0.0.1:$port/page.html"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[[ $output == *"Corpus page"* && $output == *"rendered by w3m"* && $output == *"• two"* ]]
+	[[ $output != *"<b>"* ]]
+	user_dir "$work/docs"
+	make_user_file "$work/docs/local.html" '<title>t</title><p>local &amp; fine</p>'
+	run sbx_user w3m -dump docs/local.html
+	[ "$status" -eq 0 ]
+	[[ $output == *"local & fine"* ]]
+	run sbx_user w3m -dump "$secret"
+	echo "$output"
+	[[ $output != *SECRET* ]]
+	[[ $output == *"Can't load"* ]]
+}
+
+# ---- pager and editors ----
+
+@test "less pages a file on a terminal (to its end and back out); ':e' cannot open a key in ~/.ssh" {
+	text_file "$work/notes.txt"
+	run as_user_in "$work" /usr/bin/python3 "$BATS_TEST_DIRNAME/../lib/pty_keys.py" \
+		'line 1 of the' 'G' 'line 500 of the' ":e $secret\\r" 'No such file or directory' 'q' -- "$SBX" less notes.txt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[[ $output != *SECRET* ]]
+	# Not on a terminal, it copies the file; the key is left out.
+	run sbx_user less notes.txt
+	[ "$output" = "$(cat "$work/notes.txt")" ]
+	run sbx_user less "$secret"
+	[[ $output != *SECRET* ]]
+}
+
+@test "vim -es edits a file in the working directory and one named in another directory; it cannot write your home" {
+	make_user_file "$work/todo.txt" $'buy milk\ncall bob'
+	user_dir "$work/sub"
+	run sbx_user vim -es -c '%s/milk/bread/' -c "\$put ='water plants'" -c 'wq' todo.txt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$(cat "$work/todo.txt")" = $'buy bread\ncall bob\nwater plants' ]
+	AS_USER_CWD=$work/sub run sbx_user vi -es -c 'g/bob/d' -c 'wq' ../todo.txt
+	[ "$status" -eq 0 ]
+	[ "$(cat "$work/todo.txt")" = $'buy bread\nwater plants' ]
+	# A file of the home that was not named: written in the private home only, and the host's
+	# copy stays as it was (sbx says it discarded the write).
+	make_user_file "$TEST_HOME/.sbx-corpus-rc" "original"
+	as_user test -w "$TEST_HOME/.sbx-corpus-rc"
+	run sbx_user vim -es -c "e! $TEST_HOME/.sbx-corpus-rc" -c '%d' -c 'normal ihijacked' -c 'wq' todo.txt
+	echo "$output"
+	[ "$(cat "$TEST_HOME/.sbx-corpus-rc")" = original ]
+	[[ $output == *"vim wrote 1 file that the sandbox discarded"*"~/.sbx-corpus-rc"* ]]
+}
+
+@test "nano writes a new file in the working directory on a terminal; a key named on its command line stays out" {
+	run as_user_in "$work" /usr/bin/python3 "$BATS_TEST_DIRNAME/../lib/pty_keys.py" \
+		'New File' 'typed in nano\x0f' 'File Name to Write' '\r' 'Wrote' '\x18' -- "$SBX" nano memo.txt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$(cat "$work/memo.txt")" = "typed in nano" ]
+	[ "$(stat -c %U "$work/memo.txt")" = "$TEST_USER" ]
+	run as_user_in "$work" /usr/bin/python3 "$BATS_TEST_DIRNAME/../lib/pty_keys.py" \
+		"Directory '$secret_dir' does not exist" '\x18' -- "$SBX" nano "$secret"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output != *SECRET* ]]
 }
