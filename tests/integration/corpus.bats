@@ -69,6 +69,18 @@ text_file() {
 # No "no profile" note: the command ran under a shipped profile, not the default.
 has_profile() { [[ $output != *"no profile for"* ]]; }
 
+# ---- the list in README.md ----
+
+@test "README's table of shipped profiles lists every profiles/*.profile, and nothing else" {
+	local readme=$BATS_TEST_DIRNAME/../../README.md listed shipped
+	listed=$(awk '/^### Shipped profiles/ { on = 1 } /^## / { on = 0 } on && /^\| `/' "$readme" |
+		sed 's/^| `\([^`]*\)`.*/\1/' | sort)
+	shipped=$(cd "$BATS_TEST_DIRNAME/../../profiles" && ls -- *.profile | sed 's/\.profile$//' | sort)
+	echo "listed: $listed"
+	[ -n "$listed" ]
+	assert_eq "$listed" "$shipped"
+}
+
 # ---- compressors and archivers ----
 
 @test "xz compresses and unpacks in the working directory (xz, xzcat, unxz), and cannot read ~/.ssh" {
