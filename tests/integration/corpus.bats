@@ -11,7 +11,7 @@ setup_file() {
 	local pair missing=()
 	for pair in xz-utils:xz zstd:zstd bzip2:bzip2 zip:zip unzip:unzip jq:jq libxml2-utils:xmllint perl:perl \
 		lua5.4:lua5.4 make:make gcc:cc rsync:rsync gnupg:gpg curl:curl aria2:aria2c w3m:w3m less:less vim:vim \
-		nano:nano; do
+		nano:nano poppler-utils:pdftotext imagemagick:identify ffmpeg:ffmpeg pandoc:pandoc; do
 		command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -468,4 +468,92 @@ int main(void) { int s = 0; for (int i = 1; i <= 10; i++) s += i; printf("sum %d
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output != *SECRET* ]]
+}
+
+# ---- documents and media ----
+
+@test "pdftotext extracts the text of a PDF, pdftoppm renders it; the key in ~/.ssh stays unreadable" {
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../lib/make_pdf.py" "$work/doc.pdf" "Hello from the corpus"
+	chown "$TEST_UID:$TEST_GID" "$work/doc.pdf"
+	run sbx_user pdftotext doc.pdf
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$(head -1 "$work/doc.txt")" = "Hello from the corpus" ]
+	run sbx_user pdftoppm -r 20 -png doc.pdf page
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	# A PNG of a letter page at 20 dpi, and no note about a discarded font cache.
+	[ "$(head -c 8 "$work/page-1.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
+	[[ $output != *discarded* ]]
+	run sbx_user pdfinfo "$secret"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output != *SECRET* ]]
+}
+
+@test "convert draws, converts and resizes images in the working directory; it cannot read ~/.ssh" {
+	run sbx_user convert -size 40x20 xc:red -fill blue -draw 'rectangle 0,0 9,9' a.png
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	run sbx_user convert a.png -resize 200% b.gif
+	[ "$status" -eq 0 ]
+	run as_user identify -format '%m %wx%h' "$work/b.gif"
+	[ "$output" = "GIF 80x40" ]
+	run sbx_user convert b.gif -format '%[pixel:p{0,0}] %[pixel:p{79,39}]' info:
+	echo "$output"
+	[ "$output" = "srgb(0,0,255) srgb(255,0,0)" ]
+	run sbx_user convert "txt:$secret" leak.png
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ ! -e "$work/leak.png" ]
+}
+
+@test "ffmpeg encodes a test video, ffprobe reads it back; neither can reach a loopback server" {
+	run sbx_user ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=duration=1:size=64x48:rate=5 -c:v mpeg4 v.mp4
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	run sbx_user ffprobe -v error -show_entries stream=codec_name,width,height,nb_frames -of csv=p=0 v.mp4
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	[ "$output" = "mpeg4,64,48,5" ]
+	mkdir "$BATS_TEST_TMPDIR/www"
+	cp "$work/v.mp4" "$BATS_TEST_TMPDIR/www/"
+	start_http "$BATS_TEST_TMPDIR/www"
+	# Control: outside the sandbox the stream is readable.
+	run as_user ffprobe -v error -show_entries stream=width -of csv=p=0 "http://127.0.0.1:$port/v.mp4"
+	[ "$output" = 64 ]
+	run sbx_user ffprobe -v error -show_entries stream=width -of csv=p=0 "http://127.0.0.1:$port/v.mp4"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"Connection refused"* ]]
+	run sbx_user ffmpeg -nostdin -loglevel error -i "http://127.0.0.1:$port/v.mp4" copy.mp4
+	[ "$status" -ne 0 ]
+	[ ! -e "$work/copy.mp4" ]
+}
+
+@test "pandoc converts Markdown to HTML in the working directory; it cannot fetch a remote image" {
+	make_user_file "$work/doc.md" $'# Corpus\n\nSome *emphasis* and a [link](https://example.org).'
+	run sbx_user pandoc doc.md -o doc.html
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_profile
+	grep -q '<h1 id="corpus">Corpus</h1>' "$work/doc.html"
+	grep -q '<em>emphasis</em>' "$work/doc.html"
+	mkdir "$BATS_TEST_TMPDIR/www"
+	printf 'GIF89a' >"$BATS_TEST_TMPDIR/www/img.gif"
+	start_http "$BATS_TEST_TMPDIR/www"
+	make_user_file "$work/remote.md" "![x](http://127.0.0.1:$port/img.gif)"
+	# Control: outside the sandbox pandoc embeds it.
+	as_user_in "$work" pandoc --self-contained --metadata title=x remote.md -o outside.html
+	grep -q 'data:image/gif;base64' "$work/outside.html"
+	run sbx_user pandoc --self-contained --metadata title=x remote.md -o inside.html
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"Could not fetch"* ]]
+	[ ! -e "$work/inside.html" ]
 }
