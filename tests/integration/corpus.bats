@@ -11,7 +11,8 @@ setup_file() {
 	local pair missing=()
 	for pair in xz-utils:xz zstd:zstd bzip2:bzip2 zip:zip unzip:unzip jq:jq libxml2-utils:xmllint perl:perl \
 		lua5.4:lua5.4 make:make gcc:cc rsync:rsync gnupg:gpg curl:curl aria2:aria2c w3m:w3m less:less vim:vim \
-		nano:nano poppler-utils:pdftotext imagemagick:identify ffmpeg:ffmpeg pandoc:pandoc; do
+		nano:nano poppler-utils:pdftotext imagemagick:identify ffmpeg:ffmpeg pandoc:pandoc \
+		redis-server:redis-server redis-tools:redis-cli memcached:memcached; do
 		command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -556,4 +557,91 @@ int main(void) { int s = 0; for (int i = 1; i <= 10; i++) s += i; printf("sum %d
 	[ "$status" -ne 0 ]
 	[[ $output == *"Could not fetch"* ]]
 	[ ! -e "$work/inside.html" ]
+}
+
+# ---- servers, started by the user on loopback ports ----
+
+# free_port_in LO HI: a TCP port in LO-HI that nothing listens on.
+free_port_in() {
+	local p
+	for _ in $(seq 200); do
+		p=$(($1 + RANDOM % ($2 - $1 + 1)))
+		port_open "$p" || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# A port outside every range the server profiles grant, free outside the sandbox.
+free_port_outside() {
+	local p
+	p=$(free_port)
+	while [ "$p" -le 11219 ]; do p=$(free_port); done
+	echo "$p"
+}
+
+@test "redis-server serves a client outside the sandbox and saves into the working directory; other ports are refused" {
+	rport=$(free_port_in 6379 6399)
+	spawn_sbx rpid "$BATS_TEST_TMPDIR/redis.log" user redis-server --port "$rport" --bind 127.0.0.1 --save ''
+	wait_until 20 port_open "$rport" || { cat "$BATS_TEST_TMPDIR/redis.log"; false; }
+	[ "$(redis-cli -p "$rport" set corpus works)" = OK ]
+	[ "$(redis-cli -p "$rport" get corpus)" = works ]
+	[ "$(redis-cli -p "$rport" save)" = OK ]
+	[ "$(stat -c %U "$work/dump.rdb")" = "$TEST_USER" ]
+	redis-cli -p "$rport" shutdown nosave || true
+	wait "$rpid" || true
+	! grep -q "no profile for" "$BATS_TEST_TMPDIR/redis.log"
+	# Another port: free outside (the control), refused inside.
+	oport=$(free_port_outside)
+	as_user /usr/bin/python3 -c "import socket; socket.socket().bind(('127.0.0.1', $oport))"
+	run sbx_user --timeout 20s redis-server --port "$oport" --bind 127.0.0.1 --save ''
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"127.0.0.1:$oport: bind: Permission denied"* ]]
+}
+
+@test "memcached stores and returns a value for a client outside the sandbox; other ports are refused" {
+	mport=$(free_port_in 11211 11219)
+	spawn_sbx mpid "$BATS_TEST_TMPDIR/memcached.log" user memcached -l 127.0.0.1 -p "$mport" -U 0
+	wait_until 20 port_open "$mport" || { cat "$BATS_TEST_TMPDIR/memcached.log"; false; }
+	run /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"set corpus 0 0 5\r\nworks\r\nget corpus\r\nquit\r\n")
+data = b""
+while True:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+print(data.decode().replace("\r\n", "|"))' "$mport"
+	echo "$output"
+	[ "$output" = "STORED|VALUE corpus 0 5|works|END|" ]
+	kill -TERM "$mpid"
+	wait "$mpid" || true
+	! grep -q "no profile for" "$BATS_TEST_TMPDIR/memcached.log"
+	oport=$(free_port_outside)
+	as_user /usr/bin/python3 -c "import socket; socket.socket().bind(('127.0.0.1', $oport))"
+	run sbx_user --timeout 20s memcached -l 127.0.0.1 -p "$oport" -U 0
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"bind"* ]]
+}
+
+@test "python3 -m http.server under its profile serves the working directory to curl outside; ~/.ssh is not there to serve" {
+	make_user_file "$work/index.txt" "served by sbx python3"
+	hport=$(free_port_in 8000 8999)
+	spawn_sbx hpid "$BATS_TEST_TMPDIR/http.log" user --profile python3-http-server python3 -m http.server \
+		--bind 127.0.0.1 "$hport"
+	wait_until 20 port_open "$hport" || { cat "$BATS_TEST_TMPDIR/http.log"; false; }
+	[ "$(curl -sS "http://127.0.0.1:$hport/index.txt")" = "served by sbx python3" ]
+	kill -TERM "$hpid"
+	wait "$hpid" || true
+	# Serving ~/.ssh: the directory is not in the sandbox, so the key is a 404.
+	spawn_sbx hpid "$BATS_TEST_TMPDIR/http2.log" user --profile python3-http-server python3 -m http.server \
+		--bind 127.0.0.1 --directory "$secret_dir" "$hport"
+	wait_until 20 port_open "$hport" || { cat "$BATS_TEST_TMPDIR/http2.log"; false; }
+	run curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport/id_sbxcorpus"
+	[ "$output" = 404 ]
+	run curl -sS "http://127.0.0.1:$hport/id_sbxcorpus"
+	[[ $output != *SECRET* ]]
 }
