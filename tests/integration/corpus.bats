@@ -12,7 +12,7 @@ setup_file() {
 	for pair in xz-utils:xz zstd:zstd bzip2:bzip2 zip:zip unzip:unzip jq:jq libxml2-utils:xmllint perl:perl \
 		lua5.4:lua5.4 make:make gcc:cc rsync:rsync gnupg:gpg curl:curl aria2:aria2c w3m:w3m less:less vim:vim \
 		nano:nano poppler-utils:pdftotext imagemagick:identify ffmpeg:ffmpeg pandoc:pandoc \
-		redis-server:redis-server redis-tools:redis-cli memcached:memcached; do
+		redis-server:redis-server redis-tools:redis-cli memcached:memcached lighttpd:/usr/sbin/lighttpd; do
 		command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -644,4 +644,37 @@ print(data.decode().replace("\r\n", "|"))' "$mport"
 	[ "$output" = 404 ]
 	run curl -sS "http://127.0.0.1:$hport/id_sbxcorpus"
 	[[ $output != *SECRET* ]]
+}
+
+# lighttpd_conf PORT: a configuration for a user's lighttpd serving $work/site on loopback.
+lighttpd_conf() {
+	cat <<-EOF
+		server.document-root = "$work/site"
+		server.port = $1
+		server.bind = "127.0.0.1"
+		index-file.names = ( "index.html" )
+		mimetype.assign = ( ".html" => "text/html" )
+	EOF
+}
+
+@test "lighttpd, run by a user, serves a granted directory to a client outside the sandbox; other ports are refused" {
+	user_dir "$work/site"
+	make_user_file "$work/site/index.html" "<p>served by sbx lighttpd</p>"
+	lport=$(free_port_in 8000 8999)
+	lighttpd_conf "$lport" >"$work/lighttpd.conf"
+	chown "$TEST_UID:$TEST_GID" "$work/lighttpd.conf"
+	spawn_sbx lpid "$BATS_TEST_TMPDIR/lighttpd.log" user --ro-bind "$work/site" /usr/sbin/lighttpd -D \
+		-f "$work/lighttpd.conf"
+	wait_until 20 port_open "$lport" || { cat "$BATS_TEST_TMPDIR/lighttpd.log"; false; }
+	[ "$(curl -sS "http://127.0.0.1:$lport/")" = "<p>served by sbx lighttpd</p>" ]
+	kill -TERM "$lpid"
+	wait "$lpid" || true
+	! grep -q "no profile for" "$BATS_TEST_TMPDIR/lighttpd.log"
+	oport=$(free_port_outside)
+	as_user /usr/bin/python3 -c "import socket; socket.socket().bind(('127.0.0.1', $oport))"
+	lighttpd_conf "$oport" >"$work/lighttpd.conf"
+	run sbx_user --timeout 20s --ro-bind "$work/site" /usr/sbin/lighttpd -D -f "$work/lighttpd.conf"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"Permission denied"* ]]
 }
