@@ -21,7 +21,7 @@ fi
 echo "sbx: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 # Installing nginx, redis-server, memcached or lighttpd must not start a server on this host (tests
-# run them in namespaces of their own):
+# start their own, in namespaces of their own or on loopback ports they pick):
 # a policy-rc.d refuses every service start during the install, unless the admin has one.
 rcd=/usr/sbin/policy-rc.d
 own_rcd=
