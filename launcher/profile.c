@@ -1009,6 +1009,10 @@ static bool already_granted(const struct policy *p, const char *path, enum mount
 static void grant_arg(struct parser *ps, struct line *ln, const char *cwd, const char *word, bool rw)
 {
 	_cleanup_free_ char *abs = word[0] == '/' ? xstrdup(word) : xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", word);
+	/* A new directory named with a trailing slash (rsync -a src/ ../backup/new/) gets its parent:
+	 * without the slash, not the empty name after it. */
+	for (size_t len = strlen(abs); len > 1 && abs[len - 1] == '/'; len--)
+		abs[len - 1] = '\0';
 	struct stat st;
 	bool exists = stat(abs, &st) == 0;
 	if (!exists && !(rw && strchr(word, '/')))

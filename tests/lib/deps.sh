@@ -6,7 +6,9 @@ pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev a
 libxcb1-dev libxau-dev x11proto-dev xvfb xauth x11-utils x11-apps xdotool xterm imagemagick dbus-x11
 python3 jq iproute2 util-linux procps clang llvm libclang-rt-14-dev bpftool clang-tidy cppcheck
 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
-curl wget git sqlite3 tar gzip openssh-client nginx $*"
+curl wget git sqlite3 tar gzip openssh-client nginx
+xz-utils zstd bzip2 unzip zip libxml2-utils perl lua5.4 rsync gnupg aria2 w3m less nano vim
+poppler-utils imagemagick ffmpeg pandoc redis-server memcached lighttpd $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
@@ -19,7 +21,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "sbx: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# Installing nginx must not start a server on this host (tests run it in namespaces of their own):
+# Installing nginx, redis-server, memcached or lighttpd must not start a server on this host (tests
+# start their own, in namespaces of their own or on loopback ports they pick):
 # a policy-rc.d refuses every service start during the install, unless the admin has one.
 rcd=/usr/sbin/policy-rc.d
 own_rcd=
@@ -33,6 +36,8 @@ apt-get update -qq >/dev/null
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # ...nor at the next boot.
-case " $missing " in
-*" nginx "*) systemctl disable nginx.service >/dev/null 2>&1 || true ;;
-esac
+for svc in nginx redis-server memcached lighttpd; do
+	case " $missing " in
+	*" $svc "*) systemctl disable "$svc.service" >/dev/null 2>&1 || true ;;
+	esac
+done

@@ -847,6 +847,38 @@ static void test_lookup_directives(void **state)
 	rmdir(top);
 }
 
+/* grant-args rw: a new directory named with a trailing slash (rsync -a src/ ../dest/new/) grants
+ * its parent, as the same name without the slash does. */
+static void test_grant_args_trailing_slash(void **state)
+{
+	char top[] = "/tmp/sbx-unit-XXXXXX";
+	assert_non_null(mkdtemp(top));
+	char sub[64], dest[64];
+	snprintf(sub, sizeof(sub), "%s/sub", top);
+	snprintf(dest, sizeof(dest), "%s/dest", top);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	assert_int_equal(mkdir(dest, 0755), 0);
+	char *args[] = { "-a", "../dest/new//" };
+	struct profile_env env = test_env;
+	env.cwd = sub;
+	env.args = args;
+	env.n_args = 2;
+	struct policy p;
+	struct sbx_error err = { 0 };
+	policy_init(&p);
+	p.quiet = true;
+	const char *text = "grant-args rw\n";
+	assert_int_equal(profile_parse_text(&p, text, strlen(text), "t.profile", PROFILE_KIND_PROFILE, &env, no_dirs,
+					    true, NULL, &err), 0);
+	assert_int_equal(p.n_mounts, 1);
+	assert_int_equal(p.mounts[0].kind, MOUNT_BIND);
+	assert_string_equal(p.mounts[0].src, dest);
+	policy_free(&p);
+	rmdir(dest);
+	rmdir(sub);
+	rmdir(top);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -863,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_include_cannot_relax_or_override),
 		cmocka_unit_test(test_socket_x11),
 		cmocka_unit_test(test_lookup_and_overrides),
+		cmocka_unit_test(test_grant_args_trailing_slash),
 		cmocka_unit_test(test_includes),
 		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_keep_going_reports_every_error),
