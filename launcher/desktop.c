@@ -963,7 +963,7 @@ static int disable_app(struct places *pl, const char *app, struct sbx_error *err
 		if (match && state == 1) {
 			matched++;
 			r = disable_id(pl, names[i], info.program, err);
-		} else if (match && strcmp(names[i], base_name(app)) == 0) {
+		} else if (state != 1 && app_matches(names[i], NULL, app)) {
 			r = not_ours(path, err);
 		}
 		desktop_info_free(&info);
@@ -1149,9 +1149,14 @@ static void refresh_mime_cache(const struct places *pl)
 	/* A cache listing nothing is what sbx left behind: disable removes everything it made. */
 	_cleanup_free_ char *cache = xasprintf("%s/mimeinfo.cache", pl->apps);
 	_cleanup_free_ char *text = NULL;
-	if (read_file(cache, &text, NULL) == 0 && strspn(text, " \n") + strlen("[MIME Cache]") >= strlen(text) &&
-	    strstr(text, "[MIME Cache]"))
-		unlink(cache);
+	if (read_file(cache, &text, NULL) == 0) {
+		char *start = text + strspn(text, " \n");
+		size_t n = strlen(start);
+		while (n && strchr(" \n", start[n - 1]))
+			start[--n] = '\0';
+		if (strcmp(start, "[MIME Cache]") == 0)
+			unlink(cache);
+	}
 }
 
 static void split_dirs(const char *value, const char *fallback, char ***out, size_t *n)

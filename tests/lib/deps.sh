@@ -5,7 +5,8 @@ set -eu
 pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev apparmor libcmocka-dev bats
 python3 jq iproute2 util-linux procps clang llvm libclang-rt-14-dev bpftool clang-tidy cppcheck
 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
-curl wget git sqlite3 tar gzip openssh-client nginx $*"
+curl wget git sqlite3 tar gzip openssh-client nginx
+libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
