@@ -9,6 +9,7 @@
 #include "apparmor.h"
 #include "bpf.h"
 #include "cli.h"
+#include "desktop.h"
 #include "env.h"
 #include "explain.h"
 #include "launch.h"
@@ -199,12 +200,28 @@ static int profile_subcommand(int argc, char **argv)
 	return code;
 }
 
+static int desktop_subcommand(int argc, char **argv)
+{
+	struct sbx_error err = { 0 };
+	struct identity id;
+	if (identity_init(&id, &err) < 0)
+		return fail(&err);
+	struct profile_env penv;
+	profile_env_from(&id, &penv);
+	int code = desktop_main(argc, argv, &penv);
+	sbx_notes_flush(true);
+	identity_free(&id);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	/* A parent that ignores SIGCHLD (Erlang does) would make children vanish unwaited. */
 	signal(SIGCHLD, SIG_DFL);
 	if (argc >= 2 && strcmp(argv[1], "profile") == 0)
 		return profile_subcommand(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "desktop") == 0)
+		return desktop_subcommand(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "learn") == 0)
 		return learn_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "seccomp") == 0)

@@ -2581,6 +2581,27 @@ static int which_main(const char *command, bool json, const struct profile_env *
 	return code;
 }
 
+int profile_find(const struct profile_env *env, const char *command, char **name, int *tier)
+{
+	char *dirs[3] = { NULL };
+	profile_search_dirs(env, dirs);
+	_cleanup_free_ char *resolved = profile_resolve_command(command);
+	struct sbx_error err = { 0 };
+	struct choice c;
+	int r = choose_profile(dirs, resolved, NULL, &c, &err);
+	if (r == 0 && !c.fallback) {
+		*tier = -1;
+		for (int i = 0; i < 3 && *tier < 0; i++)
+			if (c.path && path_within(c.path, dirs[i]))
+				*tier = i;
+		*name = TAKE_PTR(c.name);
+		r = 1;
+	}
+	choice_free(&c);
+	dirs_free(dirs);
+	return r;
+}
+
 static void profile_usage(FILE *out)
 {
 	fputs("usage: sbx profile check [--json] FILE...\n"

@@ -41,6 +41,11 @@ int profile_main(int argc, char **argv, const struct profile_env *env);
  * no line can hold it (a control character other than a tab, such as a newline). Heap string. */
 char *profile_quote_word(const char *word);
 
+/* Which profile COMMAND gets, as `sbx profile which` decides: 1 with its name (heap) and the
+ * directory it came from in *tier (0 user, 1 admin, 2 distro), 0 when the default applies, -errno
+ * when the lookup fails. */
+int profile_find(const struct profile_env *env, const char *command, char **name, int *tier);
+
 /* The profile directories in search order (user, admin, distro), heap strings, for the mount
  * module to protect from writes inside the sandbox. SBX_PROFILES_DIR replaces the distro dir. */
 void profile_search_dirs(const struct profile_env *env, char *out[3]);

@@ -1,0 +1,1329 @@
+/* Desktop integration (see desktop.h). Two halves: a parser and rewriter of desktop and D-Bus
+ * service files that touches no file, and the commands, which find sources in $XDG_DATA_DIRS and
+ * write managed copies atomically into the directories that override them. */
+#include "desktop.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "util.h"
+
+/* ---- a growable string ---- */
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *grown = realloc(b->s, cap);
+		if (!grown)
+			abort();
+		b->s = grown;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void buf_str(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+static int why_set(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int why_set(char *why, size_t why_len, const char *fmt, ...)
+{
+	if (why && why_len) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(why, why_len, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* ---- Exec values ---- */
+
+void desktop_exec_free(struct desktop_exec *e)
+{
+	for (size_t i = 0; i < e->argc; i++)
+		free(e->argv[i]);
+	free(e->argv);
+	e->argv = NULL;
+	e->argc = 0;
+}
+
+/* Undoes the key-file escapes of a string value. GLib refuses a value with any other escape, so
+ * no launcher could have run it: refusing it here changes nothing. */
+static char *unescape_value(const char *v, char *why, size_t why_len)
+{
+	size_t n = strlen(v);
+	char *out = xmalloc(n + 1), *q = out;
+	for (const char *p = v; *p; p++) {
+		if (*p != '\\') {
+			*q++ = *p;
+			continue;
+		}
+		switch (*++p) {
+		case 's': *q++ = ' '; break;
+		case 'n': *q++ = '\n'; break;
+		case 't': *q++ = '\t'; break;
+		case 'r': *q++ = '\r'; break;
+		case '\\': *q++ = '\\'; break;
+		case '\0':
+			free(out);
+			why_set(why, why_len, "a backslash ends the value");
+			return NULL;
+		default:
+			free(out);
+			why_set(why, why_len, "invalid escape '\\%c'", *p);
+			return NULL;
+		}
+	}
+	*q = '\0';
+	return out;
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
+int desktop_exec_parse(const char *value, struct desktop_exec *out, char *why, size_t why_len)
+{
+	*out = (struct desktop_exec){ 0 };
+	_cleanup_free_ char *s = unescape_value(value, why, why_len);
+	if (!s)
+		return -EINVAL;
+	const char *p = s;
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		if (!*p)
+			break;
+		if (out->argc >= DESKTOP_MAX_ARGS) {
+			desktop_exec_free(out);
+			return why_set(why, why_len, "more than %d arguments", DESKTOP_MAX_ARGS);
+		}
+		struct buf arg = { 0 };
+		buf_add(&arg, "", 0);
+		if (*p == '"') {
+			/* Inside quotes a backslash escapes " ` $ and \ (the spec's list); before any other
+			 * character it stays, as GLib's launcher keeps it. */
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1] && strchr("\"`$\\", p[1]))
+					p++;
+				buf_add(&arg, p, 1);
+			}
+			if (*p != '"') {
+				free(arg.s);
+				desktop_exec_free(out);
+				return why_set(why, why_len, "a quote is not closed");
+			}
+			p++;
+			if (*p && !is_blank(*p)) {
+				free(arg.s);
+				desktop_exec_free(out);
+				return why_set(why, why_len, "a quoted argument must end at a space");
+			}
+		} else {
+			for (; *p && !is_blank(*p); p++) {
+				if (*p == '"' || *p == '\\') {
+					free(arg.s);
+					desktop_exec_free(out);
+					return why_set(why, why_len, "'%c' outside quotes", *p);
+				}
+				buf_add(&arg, p, 1);
+			}
+		}
+		char **slot = ARRAY_PUSH(out->argv, out->argc);
+		*slot = arg.s;
+	}
+	if (out->argc == 0)
+		return why_set(why, why_len, "the Exec value is empty");
+	return 0;
+}
+
+/* Field codes the spec defines; an unknown one makes launchers refuse the entry. */
+static int check_field_codes(const struct desktop_exec *e, char *why, size_t why_len)
+{
+	for (size_t i = 0; i < e->argc; i++) {
+		for (const char *p = e->argv[i]; (p = strchr(p, '%')); p += 2) {
+			if (!p[1] || !strchr("fFuUdDnNickvm%", p[1]))
+				return why_set(why, why_len, "unknown field code '%%%.1s'", p + 1);
+		}
+	}
+	if (e->argv[0][0] == '%' || strchr(e->argv[0], '='))
+		return why_set(why, why_len, "the program '%s' is a field code or contains '='", e->argv[0]);
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* ---- files ---- */
+
+void desktop_info_free(struct desktop_info *info)
+{
+	free(info->program);
+	free(info->service_name);
+	free(info->managed_source);
+	free(info->managed_sum);
+	*info = (struct desktop_info){ 0 };
+}
+
+void desktop_checksum(const char *text, size_t len, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)text[i];
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* What a rewrite adds; NULL in a plain parse. */
+struct rewrite {
+	const char *sbx_word;  /* sbx's path, quoted for this kind of Exec */
+	const char *marker;    /* the X-SBX-Managed value, escaped */
+	const char *source;
+};
+
+#define MAX_GROUPS 1024
+
+/* The spec allows A-Za-z0-9- in keys; GLib accepts more, and vendors use it, so anything printable
+ * but '=', '[', ']' and blanks. */
+static bool key_char(char c) { return (unsigned char)c > 0x20 && c != 0x7f && c != '=' && c != '[' && c != ']'; }
+
+/* Reads the marker value: an escaped path, ';', the checksum. */
+static int parse_marker(const char *value, struct desktop_info *info, char *why, size_t why_len)
+{
+	_cleanup_free_ char *v = unescape_value(value, why, why_len);
+	char *semi = v ? strrchr(v, ';') : NULL;
+	if (!semi || v[0] != '/' || strlen(semi + 1) != 16)
+		return v ? why_set(why, why_len, "a malformed " DESKTOP_MARKER " value") : -EINVAL;
+	*semi = '\0';
+	free(info->managed_source);
+	free(info->managed_sum);
+	info->managed_source = xstrdup(v);
+	info->managed_sum = xstrdup(semi + 1);
+	return 0;
+}
+
+/* The main Exec: what it runs, and whether that is sbx (then the program is what follows "--"). */
+static int note_main_exec(const char *value, enum desktop_kind kind, struct desktop_info *info, char *why,
+			  size_t why_len)
+{
+	if (kind == DESKTOP_SERVICE) {
+		/* dbus-daemon splits a service's Exec by shell rules; only its first word matters here. */
+		const char *p = value + strspn(value, " \t");
+		bool quoted = *p == '\'';
+		size_t n = quoted ? strcspn(p + 1, "'") : strcspn(p, " \t");
+		if (n == 0 || (quoted && !p[n + 1]))
+			return why_set(why, why_len, "the Exec value is empty or has an open quote");
+		_cleanup_free_ char *word = xstrndup(p + quoted, n);
+		info->runs_sbx = strcmp(base_name(word), "sbx") == 0;
+		const char *rest = info->runs_sbx ? strstr(p, " -- ") : NULL;
+		free(info->program);
+		info->program = !info->runs_sbx ? TAKE_PTR(word)
+				: rest ? xstrndup(rest + 4, strcspn(rest + 4, " \t")) : NULL;
+		return 0;
+	}
+	struct desktop_exec e;
+	int r = desktop_exec_parse(value, &e, why, why_len);
+	if (r == 0)
+		r = check_field_codes(&e, why, why_len);
+	if (r < 0) {
+		desktop_exec_free(&e);
+		return r;
+	}
+	info->runs_sbx = strcmp(base_name(e.argv[0]), "sbx") == 0;
+	size_t prog = 0;
+	if (info->runs_sbx) {
+		prog = e.argc;
+		for (size_t i = 1; i + 1 < e.argc; i++) {
+			if (strcmp(e.argv[i], "--") == 0) {
+				prog = i + 1;
+				break;
+			}
+		}
+	}
+	free(info->program);
+	info->program = prog < e.argc ? xstrdup(e.argv[prog]) : NULL;
+	desktop_exec_free(&e);
+	return 0;
+}
+
+/* One pass over the file: checks every line and, with rw, writes the managed copy to out. Both
+ * uses share it, so a copy is written only from a file that parsed completely. */
+static int scan(const char *text, size_t len, enum desktop_kind kind, struct desktop_info *info,
+		const struct rewrite *rw, struct buf *out, char *why, size_t why_len)
+{
+	const char *main_group = kind == DESKTOP_APP ? "Desktop Entry" : "D-BUS Service";
+	*info = (struct desktop_info){ 0 };
+	if (len > DESKTOP_MAX_FILE)
+		return why_set(why, why_len, "larger than %d bytes", DESKTOP_MAX_FILE);
+	if (memchr(text, '\0', len))
+		return why_set(why, why_len, "contains a NUL byte");
+	if (rw) {
+		buf_str(out, "# Written by `sbx desktop` from ");
+		buf_str(out, rw->source);
+		buf_str(out, ": `sbx desktop sync` rewrites it, `sbx desktop disable` removes it.\n");
+	}
+	char *groups[MAX_GROUPS];
+	size_t n_groups = 0;
+	bool in_main = false, in_action = false, group_exec = false;
+	bool seen_type = false, seen_exec = false, seen_dbus = false, seen_marker = false, seen_name = false,
+	     seen_hidden = false, seen_nodisplay = false;
+	_cleanup_free_ char *type = NULL;
+	int r = 0;
+	unsigned line = 0;
+	for (size_t pos = 0; pos < len && r == 0;) {
+		const char *start = text + pos;
+		const char *nl = memchr(start, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - start) : len - pos;
+		pos += n + 1;
+		line++;
+		_cleanup_free_ char *l = xstrndup(start, n);
+		const char *p = l + strspn(l, " \t");
+		bool copy = true;
+		if (*p == '\0' || *p == '#') {
+			/* blank or comment */
+		} else if (*p == '[') {
+			char *close = strchr(p, ']');
+			if (!close || close[strspn(close + 1, " \t\r") + 1] != '\0' || close == p + 1) {
+				r = why_set(why, why_len, "line %u: a malformed group header", line);
+				break;
+			}
+			_cleanup_free_ char *name = xstrndup(p + 1, (size_t)(close - p - 1));
+			for (const char *c = name; *c; c++)
+				if ((unsigned char)*c < 0x20 || *c == '[' || *c == 0x7f)
+					r = why_set(why, why_len, "line %u: a control character or '[' in a group name", line);
+			for (size_t i = 0; i < n_groups && r == 0; i++)
+				if (strcmp(groups[i], name) == 0)
+					r = why_set(why, why_len, "line %u: group [%s] appears twice", line, name);
+			if (r == 0 && n_groups == 0 && strcmp(name, main_group) != 0)
+				r = why_set(why, why_len, "line %u: the first group is [%s], not [%s]", line, name, main_group);
+			if (r == 0 && n_groups >= MAX_GROUPS)
+				r = why_set(why, why_len, "line %u: more than %d groups", line, MAX_GROUPS);
+			if (r < 0)
+				break;
+			in_main = n_groups == 0;
+			in_action = kind == DESKTOP_APP && strncmp(name, "Desktop Action ", 15) == 0;
+			group_exec = false;
+			groups[n_groups++] = TAKE_PTR(name);
+			if (rw && in_main) {
+				buf_add(out, start, n);
+				buf_str(out, "\n" DESKTOP_MARKER "=");
+				buf_str(out, rw->marker);
+				buf_str(out, "\n");
+				copy = false;
+			}
+		} else {
+			const char *k = p;
+			while (key_char(*k))
+				k++;
+			size_t key_len = (size_t)(k - p);
+			bool localized = *k == '[';
+			if (localized) {
+				const char *close = strchr(k, ']');
+				k = close ? close + 1 : k;
+			}
+			const char *eq = k + strspn(k, " \t");
+			if (key_len == 0 || *eq != '=' || (localized && k[-1] != ']')) {
+				r = why_set(why, why_len, "line %u: neither a group, a key=value pair nor a comment", line);
+				break;
+			}
+			if (n_groups == 0) {
+				r = why_set(why, why_len, "line %u: a key before the first group", line);
+				break;
+			}
+			const char *value = eq + 1 + strspn(eq + 1, " \t");
+			_cleanup_free_ char *key = xstrndup(p, key_len);
+			bool exec = !localized && strcmp(key, "Exec") == 0;
+			if (exec && (in_main || in_action)) {
+				if (group_exec) {
+					r = why_set(why, why_len, "line %u: Exec appears twice in [%s]", line, groups[n_groups - 1]);
+					break;
+				}
+				group_exec = true;
+				if (in_main) {
+					seen_exec = true;
+					r = note_main_exec(value, kind, info, why, why_len);
+				} else {
+					struct desktop_exec e;
+					r = desktop_exec_parse(value, &e, why, why_len);
+					if (r == 0)
+						r = check_field_codes(&e, why, why_len);
+					desktop_exec_free(&e);
+				}
+				if (r < 0) {
+					char inner[256];
+					snprintf(inner, sizeof(inner), "%s", why ? why : "");
+					r = why_set(why, why_len, "line %u: cannot parse Exec: %s", line, inner);
+					break;
+				}
+				if (rw) {
+					buf_str(out, "Exec=");
+					buf_str(out, rw->sbx_word);
+					buf_str(out, " -- ");
+					buf_str(out, value);
+					buf_str(out, "\n");
+					copy = false;
+				}
+			} else if (in_main && !localized) {
+				bool *seen = strcmp(key, "Type") == 0 ? &seen_type
+					     : strcmp(key, "DBusActivatable") == 0 ? &seen_dbus
+					     : strcmp(key, DESKTOP_MARKER) == 0 ? &seen_marker
+					     : strcmp(key, "Name") == 0 ? &seen_name
+					     : strcmp(key, "Hidden") == 0 ? &seen_hidden
+					     : strcmp(key, "NoDisplay") == 0 ? &seen_nodisplay : NULL;
+				if (seen && *seen) {
+					r = why_set(why, why_len, "line %u: %s appears twice", line, key);
+					break;
+				}
+				if (seen)
+					*seen = true;
+				if (seen == &seen_type) {
+					type = xstrdup(value);
+				} else if (seen == &seen_dbus && strcmp(value, "true") == 0) {
+					info->dbus_activatable = true;
+					if (rw && kind == DESKTOP_APP) {
+						/* Else menus ask the bus, and the bus starts the app without sbx. */
+						buf_str(out, "DBusActivatable=false\n");
+						copy = false;
+					}
+				} else if ((seen == &seen_hidden || seen == &seen_nodisplay) && strcmp(value, "true") == 0) {
+					info->hidden = true;
+				} else if (seen == &seen_marker) {
+					r = parse_marker(value, info, why, why_len);
+					copy = false;  /* a copy gets a fresh marker */
+				} else if (seen == &seen_name && kind == DESKTOP_SERVICE) {
+					info->service_name = xstrdup(value);
+				}
+			}
+		}
+		if (rw && copy) {
+			buf_add(out, start, n);
+			buf_str(out, "\n");
+		}
+	}
+	for (size_t i = 0; i < n_groups; i++)
+		free(groups[i]);
+	if (r == 0 && n_groups == 0)
+		r = why_set(why, why_len, "no [%s] group", main_group);
+	if (r == 0 && kind == DESKTOP_APP && !type)
+		r = why_set(why, why_len, "no Type key");
+	if (r == 0 && kind == DESKTOP_APP && type && strcmp(type, "Application") != 0)
+		r = why_set(why, why_len, "Type is '%s', not Application", type);
+	if (r == 0 && !seen_exec)
+		r = why_set(why, why_len, "no Exec key in [%s]", main_group);
+	if (r == 0 && kind == DESKTOP_SERVICE && !info->service_name)
+		r = why_set(why, why_len, "no Name key in [%s]", main_group);
+	if (r < 0)
+		desktop_info_free(info);
+	return r;
+}
+
+int desktop_parse(const char *text, size_t len, enum desktop_kind kind, struct desktop_info *info,
+		  char *why, size_t why_len)
+{
+	return scan(text, len, kind, info, NULL, NULL, why, why_len);
+}
+
+/* sbx's path as the first word of a desktop Exec: '%' doubled, quoted when it holds a reserved
+ * character, then key-file escaped. NULL for a control character, which no line can hold. */
+static char *exec_word(const char *path, enum desktop_kind kind)
+{
+	for (const char *c = path; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return NULL;
+	struct buf b = { 0 };
+	buf_add(&b, "", 0);
+	if (kind == DESKTOP_SERVICE) {
+		/* dbus-daemon's shell-like splitting: single quotes hold anything but a quote, and no
+		 * escape is needed inside them. */
+		if (strchr(path, '\'')) {
+			free(b.s);
+			return NULL;
+		}
+		bool plain = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_.+-,:@") == strlen(path);
+		if (!plain)
+			buf_str(&b, "'");
+		buf_str(&b, path);
+		if (!plain)
+			buf_str(&b, "'");
+		return b.s;
+	}
+	bool quote = strpbrk(path, " \t\n\"'\\><~|&;$*?#()`") != NULL;
+	if (quote)
+		buf_str(&b, "\"");
+	for (const char *c = path; *c; c++) {
+		if (*c == '%')
+			buf_str(&b, "%%");
+		else if (quote && *c == '\\')
+			buf_str(&b, "\\\\\\\\");  /* quoting escape, then key-file escape: 4 characters */
+		else if (quote && strchr("\"`$", *c)) {
+			buf_str(&b, "\\\\");
+			buf_add(&b, c, 1);
+		} else
+			buf_add(&b, c, 1);
+	}
+	if (quote)
+		buf_str(&b, "\"");
+	return b.s;
+}
+
+/* The source path as a key-file string value. */
+static char *marker_value(const char *source, const char *sum)
+{
+	struct buf b = { 0 };
+	buf_add(&b, "", 0);
+	for (const char *c = source; *c; c++) {
+		if (*c == '\\')
+			buf_str(&b, "\\\\");
+		else
+			buf_add(&b, c, 1);
+	}
+	buf_str(&b, ";");
+	buf_str(&b, sum);
+	return b.s;
+}
+
+char *desktop_rewrite(const char *text, size_t len, enum desktop_kind kind, const char *sbx,
+		      const char *source, const char *sum, char *why, size_t why_len)
+{
+	for (const char *c = source; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			why_set(why, why_len, "the path has a control character");
+			return NULL;
+		}
+	}
+	_cleanup_free_ char *word = exec_word(sbx, kind);
+	if (!word) {
+		why_set(why, why_len, "sbx's path '%s' cannot be written into an Exec line", sbx);
+		return NULL;
+	}
+	_cleanup_free_ char *marker = marker_value(source, sum);
+	struct rewrite rw = { .sbx_word = word, .marker = marker, .source = source };
+	struct buf out = { 0 };
+	struct desktop_info info;
+	if (scan(text, len, kind, &info, &rw, &out, why, why_len) < 0) {
+		free(out.s);
+		return NULL;
+	}
+	if (info.runs_sbx) {
+		desktop_info_free(&info);
+		free(out.s);
+		why_set(why, why_len, "its Exec already runs sbx");
+		return NULL;
+	}
+	desktop_info_free(&info);
+	return out.s;
+}
+
+/* ---- the commands ---- */
+
+/* Where managed files go and where their sources are. */
+struct places {
+	bool system;
+	char *apps;       /* managed desktop copies */
+	char *services;   /* managed D-Bus service overrides */
+	char *autostart;  /* managed autostart copies; NULL with --system (/etc/xdg/autostart is the source) */
+	char **data;      /* $XDG_DATA_DIRS, without the one the copies go to */
+	size_t n_data;
+	char **config;    /* $XDG_CONFIG_DIRS, for autostart sources */
+	size_t n_config;
+	char *sbx;        /* this sbx, by absolute path */
+	const struct profile_env *env;
+	bool apps_changed;
+};
+
+/* A desktop file found in a source directory. */
+struct source {
+	char *id;    /* desktop file ID: the path below applications/, '/' turned into '-' */
+	char *path;
+	char *text;
+	size_t len;
+	int parsed;  /* 0, or -EINVAL with why */
+	char why[300];
+	struct desktop_info info;
+};
+
+static void source_free(struct source *s)
+{
+	free(s->id);
+	free(s->path);
+	free(s->text);
+	desktop_info_free(&s->info);
+}
+
+static int load_text(const char *path, char **text, size_t *len)
+{
+	struct stat st;
+	if (!path)
+		return -ENOENT;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (st.st_size > DESKTOP_MAX_FILE)
+		return -EFBIG;
+	return read_file(path, text, len);
+}
+
+static void source_load(struct source *s, enum desktop_kind kind)
+{
+	int r = load_text(s->path, &s->text, &s->len);
+	if (r < 0) {
+		s->parsed = r;
+		snprintf(s->why, sizeof(s->why), "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
+		return;
+	}
+	s->parsed = desktop_parse(s->text, s->len, kind, &s->info, s->why, sizeof(s->why));
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Adds the *.desktop files below dir (IDs prefixed by `prefix`), skipping IDs already found:
+ * the first directory in $XDG_DATA_DIRS order wins, as launchers decide. */
+static void collect(const char *dir, const char *prefix, int depth, struct source **out, size_t *n)
+{
+	struct dirent **names = NULL;
+	int count = scandir(dir, &names, NULL, alphasort);
+	for (int i = 0; i < count; i++) {
+		const char *name = names[i]->d_name;
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
+		_cleanup_free_ char *id = xasprintf("%s%s", prefix, name);
+		struct stat st;
+		if (name[0] == '.' || stat(path, &st) < 0) {
+			free(names[i]);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode) && depth < 3) {
+			_cleanup_free_ char *sub = xasprintf("%s-", id);
+			collect(path, sub, depth + 1, out, n);
+		} else if (S_ISREG(st.st_mode) && ends_with(name, ".desktop")) {
+			bool seen = false;
+			for (size_t j = 0; j < *n && !seen; j++)
+				seen = strcmp((*out)[j].id, id) == 0;
+			if (!seen) {
+				struct source *s = ARRAY_PUSH(*out, *n);
+				s->id = TAKE_PTR(id);
+				s->path = TAKE_PTR(path);
+				source_load(s, DESKTOP_APP);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void sources_free(struct source *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		source_free(&s[i]);
+	free(s);
+}
+
+static void scan_sources(const struct places *pl, struct source **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < pl->n_data; i++) {
+		_cleanup_free_ char *dir = xasprintf("%s/applications", pl->data[i]);
+		collect(dir, "", 0, out, n);
+	}
+}
+
+/* The profile a program gets and the directory it came from (0 user, 1 admin, 2 shipped). */
+static bool has_profile(const struct places *pl, const char *program, int min_tier, char **name)
+{
+	int tier = -1;
+	char *found = NULL;
+	if (!program || profile_find(pl->env, program, &found, &tier) != 1)
+		return false;
+	if (tier < min_tier) {
+		free(found);
+		return false;
+	}
+	if (name)
+		*name = found;
+	else
+		free(found);
+	return true;
+}
+
+static int mkdir_parents(const char *path)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
+/* 1 when path is a file sbx wrote (regular, parses, carries the marker), 0 when absent, -EEXIST
+ * when it is someone else's; info and text filled for a managed file. */
+static int managed_state(const char *path, enum desktop_kind kind, struct desktop_info *info, char **text,
+			 size_t *len)
+{
+	struct stat st;
+	*info = (struct desktop_info){ 0 };
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EEXIST;
+	_cleanup_free_ char *t = NULL;
+	size_t n = 0;
+	int r = load_text(path, &t, &n);
+	if (r < 0)
+		return r;
+	char why[256];
+	if (desktop_parse(t, n, kind, info, why, sizeof(why)) < 0)
+		return -EEXIST;
+	if (!info->managed_source) {
+		desktop_info_free(info);
+		return -EEXIST;
+	}
+	if (text) {
+		*text = TAKE_PTR(t);
+		*len = n;
+	}
+	return 1;
+}
+
+static int not_ours(const char *path, struct sbx_error *err)
+{
+	return sbx_fail(err, 0, "desktop: %s is not a copy sbx made; leaving it alone", path);
+}
+
+/* Writes content to path through a temporary file and rename, so that a launcher never reads half
+ * a file, and only over a file sbx wrote. */
+static int install(struct places *pl, const char *path, enum desktop_kind kind, const char *content,
+		   struct sbx_error *err)
+{
+	struct desktop_info old;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = managed_state(path, kind, &old, &text, &len);
+	desktop_info_free(&old);
+	if (r == -EEXIST)
+		return not_ours(path, err);
+	if (r < 0)
+		return sbx_fail(err, -r, "desktop: %s", path);
+	if (r == 1 && text && len == strlen(content) && memcmp(text, content, len) == 0)
+		return 0;  /* unchanged: sync leaves the file, and its mtime, alone */
+	r = mkdir_parents(path);
+	if (r < 0)
+		return sbx_fail(err, -r, "desktop: cannot create the directory of %s", path);
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *tmp = xasprintf("%.*s/.%s.sbx-XXXXXX", (int)(slash - path), path, slash + 1);
+	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return sbx_fail(err, errno, "desktop: cannot write %s", path);
+	size_t n = strlen(content), done = 0;
+	r = fchmod(fd, 0644) < 0 ? -errno : 0;
+	while (r == 0 && done < n) {
+		ssize_t w = write(fd, content + done, n - done);
+		if (w < 0 && errno != EINTR)
+			r = -errno;
+		else if (w > 0)
+			done += (size_t)w;
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return sbx_fail(err, -r, "desktop: cannot write %s", path);
+	}
+	if (kind == DESKTOP_APP && strncmp(path, pl->apps, strlen(pl->apps)) == 0)
+		pl->apps_changed = true;
+	printf("wrote %s\n", path);
+	return 0;
+}
+
+static int remove_managed(struct places *pl, const char *path, enum desktop_kind kind, struct sbx_error *err)
+{
+	struct desktop_info info;
+	int r = managed_state(path, kind, &info, NULL, NULL);
+	desktop_info_free(&info);
+	if (r == -EEXIST)
+		return not_ours(path, err);
+	if (r <= 0)
+		return r == 0 ? 0 : sbx_fail(err, -r, "desktop: %s", path);
+	if (unlink(path) < 0)
+		return sbx_fail(err, errno, "desktop: cannot remove %s", path);
+	if (kind == DESKTOP_APP && strncmp(path, pl->apps, strlen(pl->apps)) == 0)
+		pl->apps_changed = true;
+	printf("removed %s\n", path);
+	return 0;
+}
+
+/* Rewrites the file at source (read into text) into target. */
+static int write_copy(struct places *pl, const char *source, const char *text, size_t len,
+		      enum desktop_kind kind, const char *target, struct sbx_error *err)
+{
+	char sum[17], why[300];
+	desktop_checksum(text, len, sum);
+	_cleanup_free_ char *content = desktop_rewrite(text, len, kind, pl->sbx, source, sum, why, sizeof(why));
+	if (!content)
+		return sbx_fail(err, 0, "desktop: %s: %s; skipped", source, why);
+	return install(pl, target, kind, content, err);
+}
+
+static char *bus_name_of(const char *id)
+{
+	return xstrndup(id, strlen(id) - strlen(".desktop"));
+}
+
+/* The D-Bus service file that activates `name`, in the source directories (the copies' own
+ * share directory is not one of them). */
+static char *find_service(const struct places *pl, const char *name)
+{
+	for (size_t i = 0; i < pl->n_data; i++) {
+		char *path = xasprintf("%s/dbus-1/services/%s.service", pl->data[i], name);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+/* Autostart entries of the app: the same file name as its desktop ID, or the same program. */
+static bool autostart_matches(const char *file_name, const char *program, const char *id, const char *app_program)
+{
+	if (strcmp(file_name, id) == 0)
+		return true;
+	return program && app_program && strcmp(base_name(program), base_name(app_program)) == 0;
+}
+
+static int enable_autostart(struct places *pl, const struct source *app, struct sbx_error *err)
+{
+	int first = 0;
+	for (size_t i = 0; pl->autostart && i < pl->n_config; i++) {
+		_cleanup_free_ char *dir = xasprintf("%s/autostart", pl->config[i]);
+		if (same_dir(dir, pl->autostart))
+			continue;
+		struct source *found = NULL;
+		size_t n = 0;
+		collect(dir, "", 3, &found, &n);
+		for (size_t j = 0; j < n; j++) {
+			struct source *s = &found[j];
+			if (s->parsed < 0 || s->info.managed_source || s->info.runs_sbx ||
+			    !autostart_matches(s->id, s->info.program, app->id, app->info.program))
+				continue;
+			_cleanup_free_ char *target = xasprintf("%s/%s", pl->autostart, s->id);
+			int r = write_copy(pl, s->path, s->text, s->len, DESKTOP_APP, target, err);
+			if (r < 0 && !first) {
+				sbx_report(err);
+				first = r;
+			}
+		}
+		sources_free(found, n);
+	}
+	return first;
+}
+
+/* The managed copy of one app, its D-Bus service override and its autostart entries. */
+static int enable_source(struct places *pl, const struct source *s, struct sbx_error *err)
+{
+	if (s->parsed < 0)
+		return sbx_fail(err, 0, "desktop: %s: %s", s->path, s->why);
+	if (s->info.managed_source || s->info.runs_sbx) {
+		fprintf(stderr, "sbx: note: %s already runs its app through sbx; nothing to do\n", s->path);
+		return 0;
+	}
+	_cleanup_free_ char *target = xasprintf("%s/%s", pl->apps, s->id);
+	int r = write_copy(pl, s->path, s->text, s->len, DESKTOP_APP, target, err);
+	if (r < 0)
+		return r;
+	if (s->info.dbus_activatable) {
+		/* Bus activation runs the service file's Exec, not the desktop file's: without an
+		 * override, `gapplication launch` or a menu that asks the bus would run it unsandboxed. */
+		_cleanup_free_ char *name = bus_name_of(s->id);
+		_cleanup_free_ char *service = find_service(pl, name);
+		if (service) {
+			_cleanup_free_ char *text = NULL;
+			size_t len = 0;
+			_cleanup_free_ char *dest = xasprintf("%s/%s.service", pl->services, name);
+			if ((r = load_text(service, &text, &len)) < 0)
+				return sbx_fail(err, -r, "desktop: %s", service);
+			if ((r = write_copy(pl, service, text, len, DESKTOP_SERVICE, dest, err)) < 0)
+				return r;
+		}
+	}
+	return enable_autostart(pl, s, err);
+}
+
+/* Managed files directly in dir (*.desktop or *.service), sorted. */
+static char **list_dir(const char *dir, const char *suffix, size_t *n)
+{
+	struct dirent **names = NULL;
+	char **out = NULL;
+	*n = 0;
+	if (!dir)
+		return NULL;
+	int count = scandir(dir, &names, NULL, alphasort);
+	for (int i = 0; i < count; i++) {
+		if (names[i]->d_name[0] != '.' && ends_with(names[i]->d_name, suffix)) {
+			char **slot = ARRAY_PUSH(out, *n);
+			*slot = xstrdup(names[i]->d_name);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return out;
+}
+
+static void names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static bool app_matches(const char *id, const char *program, const char *app)
+{
+	const char *base = base_name(app);
+	size_t n = strlen(base);
+	if (strcmp(id, base) == 0 || (strncmp(id, base, n) == 0 && strcmp(id + n, ".desktop") == 0))
+		return true;
+	return program && strcmp(base_name(program), app) == 0;
+}
+
+/* Removes the managed copy of one app (by ID), its service override and its autostart copies. */
+static int disable_id(struct places *pl, const char *id, const char *program, struct sbx_error *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", pl->apps, id);
+	int r = remove_managed(pl, path, DESKTOP_APP, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *name = bus_name_of(id);
+	_cleanup_free_ char *service = xasprintf("%s/%s.service", pl->services, name);
+	struct desktop_info info;
+	if (managed_state(service, DESKTOP_SERVICE, &info, NULL, NULL) == 1 && (r = remove_managed(pl, service, DESKTOP_SERVICE, err)) < 0) {
+		desktop_info_free(&info);
+		return r;
+	}
+	desktop_info_free(&info);
+	size_t n = 0;
+	char **names = pl->autostart ? list_dir(pl->autostart, ".desktop", &n) : NULL;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_free_ char *auto_path = xasprintf("%s/%s", pl->autostart, names[i]);
+		if (managed_state(auto_path, DESKTOP_APP, &info, NULL, NULL) == 1 &&
+		    autostart_matches(names[i], info.program, id, program))
+			r = remove_managed(pl, auto_path, DESKTOP_APP, err);
+		desktop_info_free(&info);
+	}
+	names_free(names, n);
+	return r;
+}
+
+static int disable_app(struct places *pl, const char *app, struct sbx_error *err)
+{
+	size_t n = 0;
+	char **names = list_dir(pl->apps, ".desktop", &n);
+	int r = 0, matched = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", pl->apps, names[i]);
+		struct desktop_info info;
+		int state = managed_state(path, DESKTOP_APP, &info, NULL, NULL);
+		bool match = app_matches(names[i], state == 1 ? info.program : NULL, app);
+		_cleanup_free_ char *profile = NULL;
+		if (!match && state == 1 && has_profile(pl, info.program, pl->system ? 1 : 0, &profile))
+			match = strcmp(profile, app) == 0;  /* as enable found it */
+		if (match && state == 1) {
+			matched++;
+			r = disable_id(pl, names[i], info.program, err);
+		} else if (state != 1 && app_matches(names[i], NULL, app)) {
+			r = not_ours(path, err);
+		}
+		desktop_info_free(&info);
+	}
+	names_free(names, n);
+	if (r == 0 && !matched)
+		r = sbx_fail(err, 0, "desktop: no copy sbx made matches '%s' in %s", app, pl->apps);
+	return r;
+}
+
+static int enable_app(struct places *pl, struct source *all, size_t n_all, const char *app, struct sbx_error *err)
+{
+	if (strchr(app, '/')) {
+		/* A file named on the command line: its ID is its name. */
+		struct source s = { .path = xstrdup(app), .id = xstrdup(base_name(app)) };
+		source_load(&s, DESKTOP_APP);
+		int r;
+		if (!ends_with(s.id, ".desktop"))
+			r = sbx_fail(err, 0, "desktop: %s: not a desktop file (its name does not end in .desktop)", app);
+		else if (s.parsed < 0)
+			r = sbx_fail(err, 0, "desktop: %s: not a usable desktop file: %s", app, s.why);
+		else
+			r = enable_source(pl, &s, err);
+		source_free(&s);
+		return r;
+	}
+	int r = 0, matched = 0;
+	for (size_t i = 0; i < n_all && r == 0; i++) {
+		struct source *s = &all[i];
+		_cleanup_free_ char *profile = NULL;
+		bool by_name = app_matches(s->id, s->parsed == 0 ? s->info.program : NULL, app);
+		/* `enable python3` finds python3.11.desktop through the profile's `names`. */
+		if (!by_name && s->parsed == 0 && has_profile(pl, s->info.program, pl->system ? 1 : 0, &profile))
+			by_name = strcmp(profile, app) == 0;
+		if (by_name) {
+			matched++;
+			r = enable_source(pl, s, err);
+		}
+	}
+	if (r == 0 && !matched) {
+		struct buf where = { 0 };
+		buf_add(&where, "", 0);
+		for (size_t i = 0; i < pl->n_data; i++) {
+			buf_str(&where, i ? ", " : "");
+			buf_str(&where, pl->data[i]);
+			buf_str(&where, "/applications");
+		}
+		r = sbx_fail(err, 0, "desktop: no installed desktop file for '%s' (looked in %s)", app, where.s);
+		free(where.s);
+	}
+	return r;
+}
+
+/* Whether a managed file's source still has the bytes it was made from. */
+static const char *staleness(const struct desktop_info *info)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = load_text(info->managed_source, &text, &len);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return "source gone; sync removes it";
+	if (r < 0)
+		return "source unreadable";
+	char sum[17];
+	desktop_checksum(text, len, sum);
+	return strcmp(sum, info->managed_sum) == 0 ? NULL : "source changed; sync rewrites it";
+}
+
+static void list_managed(const char *dir, const char *suffix, enum desktop_kind kind, const char *label)
+{
+	size_t n = 0;
+	char **names = dir ? list_dir(dir, suffix, &n) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, names[i]);
+		struct desktop_info info;
+		if (managed_state(path, kind, &info, NULL, NULL) == 1) {
+			const char *stale = staleness(&info);
+			printf("%-9s %-9s %s  %s (from %s%s%s)\n", stale ? "stale" : "enabled", label, names[i], path,
+			       info.managed_source, stale ? "; " : "", stale ? stale : "");
+		}
+		desktop_info_free(&info);
+	}
+	names_free(names, n);
+}
+
+static int list_main(struct places *pl)
+{
+	list_managed(pl->apps, ".desktop", DESKTOP_APP, "app");
+	list_managed(pl->services, ".service", DESKTOP_SERVICE, "dbus");
+	list_managed(pl->autostart, ".desktop", DESKTOP_APP, "autostart");
+	struct source *all;
+	size_t n;
+	scan_sources(pl, &all, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct source *s = &all[i];
+		_cleanup_free_ char *profile = NULL;
+		if (s->parsed < 0 || s->info.managed_source || s->info.runs_sbx ||
+		    !has_profile(pl, s->info.program, pl->system ? 1 : 0, &profile))
+			continue;
+		_cleanup_free_ char *copy = xasprintf("%s/%s", pl->apps, s->id);
+		struct stat st;
+		if (lstat(copy, &st) == 0)
+			continue;
+		printf("%-9s %-9s %s  %s (profile %s)\n", "available", "app", s->id, s->path, profile);
+	}
+	sources_free(all, n);
+	return 0;
+}
+
+/* Rewrites every managed file from its source and removes those whose source is gone. Leaves a
+ * file whose content would not change untouched, so a second run changes nothing. */
+static int sync_main(struct places *pl, struct sbx_error *err)
+{
+	int status = 0;
+	size_t n = 0;
+	char **names = list_dir(pl->apps, ".desktop", &n);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", pl->apps, names[i]);
+		struct desktop_info info;
+		if (managed_state(path, DESKTOP_APP, &info, NULL, NULL) != 1)
+			continue;
+		struct source s = { .id = xstrdup(names[i]), .path = xstrdup(info.managed_source) };
+		source_load(&s, DESKTOP_APP);
+		int r;
+		if (s.parsed == -ENOENT || s.parsed == -ENOTDIR)
+			r = disable_id(pl, names[i], info.program, err);
+		else
+			r = enable_source(pl, &s, err);
+		if (r < 0) {
+			sbx_report(err);
+			status = 1;
+		}
+		source_free(&s);
+		desktop_info_free(&info);
+	}
+	names_free(names, n);
+	/* Service and autostart copies left without an app copy: from their own sources. */
+	const struct {
+		const char *dir, *suffix;
+		enum desktop_kind kind;
+	} others[] = { { pl->services, ".service", DESKTOP_SERVICE }, { pl->autostart, ".desktop", DESKTOP_APP } };
+	for (size_t k = 0; k < ARRAY_SIZE(others); k++) {
+		names = others[k].dir ? list_dir(others[k].dir, others[k].suffix, &n) : NULL;
+		for (size_t i = 0; names && i < n; i++) {
+			_cleanup_free_ char *path = xasprintf("%s/%s", others[k].dir, names[i]);
+			struct desktop_info info;
+			if (managed_state(path, others[k].kind, &info, NULL, NULL) != 1)
+				continue;
+			_cleanup_free_ char *text = NULL;
+			size_t len = 0;
+			int r = load_text(info.managed_source, &text, &len);
+			if (r == -ENOENT || r == -ENOTDIR)
+				r = remove_managed(pl, path, others[k].kind, err);
+			else if (r < 0)
+				r = sbx_fail(err, -r, "desktop: %s", info.managed_source);
+			else
+				r = write_copy(pl, info.managed_source, text, len, others[k].kind, path, err);
+			if (r < 0) {
+				sbx_report(err);
+				status = 1;
+			}
+			desktop_info_free(&info);
+		}
+		names_free(names, names ? n : 0);
+	}
+	return status;
+}
+
+/* Menus and `xdg-open` read mimeinfo.cache: refresh it where the copies are, if the tool exists. */
+static void refresh_mime_cache(const struct places *pl)
+{
+	_cleanup_free_ char *tool = profile_resolve_command("update-desktop-database");
+	if (!strchr(tool, '/') || !pl->apps_changed)
+		return;
+	char *argv[] = { tool, (char *)"-q", pl->apps, NULL };
+	extern char **environ;
+	pid_t pid;
+	int status;
+	if (posix_spawn(&pid, tool, NULL, NULL, argv, environ) != 0)
+		return;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* A cache listing nothing is what sbx left behind: disable removes everything it made. */
+	_cleanup_free_ char *cache = xasprintf("%s/mimeinfo.cache", pl->apps);
+	_cleanup_free_ char *text = NULL;
+	if (read_file(cache, &text, NULL) == 0) {
+		char *start = text + strspn(text, " \n");
+		size_t n = strlen(start);
+		while (n && strchr(" \n", start[n - 1]))
+			start[--n] = '\0';
+		if (strcmp(start, "[MIME Cache]") == 0)
+			unlink(cache);
+	}
+}
+
+static void split_dirs(const char *value, const char *fallback, char ***out, size_t *n)
+{
+	_cleanup_free_ char *copy = xstrdup(value && *value ? value : fallback);
+	char *save = NULL;
+	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		if (d[0] != '/')
+			continue;  /* the spec: relative entries are invalid and ignored */
+		size_t len = strlen(d);
+		while (len > 1 && d[len - 1] == '/')
+			d[--len] = '\0';
+		char **slot = ARRAY_PUSH(*out, *n);
+		*slot = xstrdup(d);
+	}
+}
+
+static void places_free(struct places *pl)
+{
+	free(pl->apps);
+	free(pl->services);
+	free(pl->autostart);
+	names_free(pl->data, pl->n_data);
+	names_free(pl->config, pl->n_config);
+	free(pl->sbx);
+}
+
+static int places_init(struct places *pl, bool system, const char *prefix, const struct profile_env *env,
+		       struct sbx_error *err)
+{
+	*pl = (struct places){ .system = system, .env = env };
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return sbx_fail(err, errno, "desktop: cannot find sbx's own path (/proc/self/exe)");
+	self[n] = '\0';
+	pl->sbx = xstrdup(self);
+	if (system) {
+		const char *share = prefix ? prefix : "/usr/local/share";
+		if (share[0] != '/')
+			return sbx_fail(err, 0, "desktop: --prefix %s: not an absolute path", share);
+		pl->apps = xasprintf("%s/applications", share);
+		pl->services = xasprintf("%s/dbus-1/services", share);
+	} else {
+		const char *home = getenv("HOME");
+		const char *data_home = getenv("XDG_DATA_HOME");
+		_cleanup_free_ char *fallback = home && home[0] == '/' ? xasprintf("%s/.local/share", home) : NULL;
+		if (!(data_home && data_home[0] == '/'))
+			data_home = fallback;
+		if (!data_home || !env->config_home || env->config_home[0] != '/')
+			return sbx_fail(err, 0, "desktop: neither $XDG_DATA_HOME nor $HOME is an absolute path");
+		pl->apps = xasprintf("%s/applications", data_home);
+		pl->services = xasprintf("%s/dbus-1/services", data_home);
+		pl->autostart = xasprintf("%s/autostart", env->config_home);
+	}
+	char **data = NULL;
+	size_t n_data = 0;
+	split_dirs(getenv("XDG_DATA_DIRS"), "/usr/local/share:/usr/share", &data, &n_data);
+	for (size_t i = 0; i < n_data; i++) {
+		_cleanup_free_ char *apps = xasprintf("%s/applications", data[i]);
+		/* The copies' own directory is never a source (--system's /usr/local/share is in the
+		 * default $XDG_DATA_DIRS). */
+		if (strcmp(apps, pl->apps) == 0 || same_dir(apps, pl->apps)) {
+			free(data[i]);
+			continue;
+		}
+		char **slot = ARRAY_PUSH(pl->data, pl->n_data);
+		*slot = data[i];
+	}
+	free(data);
+	split_dirs(getenv("XDG_CONFIG_DIRS"), "/etc/xdg", &pl->config, &pl->n_config);
+	return 0;
+}
+
+static void desktop_usage(FILE *out)
+{
+	fputs("usage: sbx desktop enable [--system [--prefix DIR]] APP|FILE.desktop...\n"
+	      "       sbx desktop enable [--system [--prefix DIR]] --all\n"
+	      "       sbx desktop disable [--system [--prefix DIR]] APP...\n"
+	      "       sbx desktop list [--system [--prefix DIR]]\n"
+	      "       sbx desktop sync [--system [--prefix DIR]]\n",
+	      out);
+}
+
+int desktop_main(int argc, char **argv, const struct profile_env *env)
+{
+	if (argc < 2) {
+		desktop_usage(stderr);
+		return 2;
+	}
+	const char *sub = argv[1];
+	/* "wrote"/"removed" lines and error lines keep their order when both go to one file. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
+		desktop_usage(stdout);
+		return 0;
+	}
+	bool system = false, all = false, options_done = false;
+	const char *prefix = NULL;
+	_cleanup_free_ char **rest = xcalloc((size_t)argc, sizeof(char *));
+	int n = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!options_done && strcmp(argv[i], "--system") == 0) {
+			system = true;
+		} else if (!options_done && strcmp(argv[i], "--all") == 0) {
+			all = true;
+		} else if (!options_done && strcmp(argv[i], "--prefix") == 0 && i + 1 < argc) {
+			prefix = argv[++i];
+		} else if (!options_done && strcmp(argv[i], "--") == 0) {
+			options_done = true;
+		} else if (!options_done && argv[i][0] == '-') {
+			fprintf(stderr, "sbx desktop: unknown option '%s'\n", argv[i]);
+			desktop_usage(stderr);
+			return 2;
+		} else {
+			rest[n++] = argv[i];
+		}
+	}
+	bool takes_apps = strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0;
+	bool known = takes_apps || strcmp(sub, "list") == 0 || strcmp(sub, "sync") == 0;
+	if (!known || (prefix && !system) || (all && strcmp(sub, "enable") != 0) ||
+	    (takes_apps && (n == 0) == !all) || (!takes_apps && n > 0)) {
+		desktop_usage(stderr);
+		return 2;
+	}
+	struct sbx_error err = { 0 };
+	struct places pl;
+	if (places_init(&pl, system, prefix, env, &err) < 0) {
+		sbx_report(&err);
+		places_free(&pl);
+		return 1;
+	}
+	int status = 0;
+	if (strcmp(sub, "list") == 0) {
+		status = list_main(&pl);
+	} else if (strcmp(sub, "sync") == 0) {
+		status = sync_main(&pl, &err);
+	} else if (strcmp(sub, "disable") == 0) {
+		for (int i = 0; i < n; i++) {
+			if (disable_app(&pl, rest[i], &err) < 0) {
+				sbx_report(&err);
+				status = 1;
+			}
+		}
+	} else {
+		struct source *sources;
+		size_t n_sources;
+		scan_sources(&pl, &sources, &n_sources);
+		for (int i = 0; i < n; i++) {
+			if (enable_app(&pl, sources, n_sources, rest[i], &err) < 0) {
+				sbx_report(&err);
+				status = 1;
+			}
+		}
+		for (size_t i = 0; all && i < n_sources; i++) {
+			/* --all: apps whose profile an admin or the distribution ships, not the user's own. */
+			const struct source *s = &sources[i];
+			if (s->parsed < 0 || s->info.managed_source || s->info.runs_sbx || !has_profile(&pl, s->info.program, 1, NULL))
+				continue;
+			if (enable_source(&pl, s, &err) < 0) {
+				sbx_report(&err);
+				status = 1;
+			}
+		}
+		sources_free(sources, n_sources);
+	}
+	refresh_mime_cache(&pl);
+	places_free(&pl);
+	return status;
+}
