@@ -74,9 +74,10 @@ static const struct opt options[] = {
 void cli_usage(FILE *out)
 {
 	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "       sbx profile check FILE... | profile show APP [--json] | profile dirs\n"
+	      "       sbx profile check FILE... | profile show APP [--json] | profile which COMMAND | profile dirs\n"
 	      "       sbx learn [-o FILE] [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       sbx seccomp export APP [PFC-FILE [BPF-FILE]]\n"
+	      "       sbx desktop enable|disable|list|sync [--system] [APP...]\n"
 	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
 	      out);
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
