@@ -270,7 +270,7 @@ static const char *who_is_missing(void)
 			      : "sbx is not root";
 }
 
-int bpf_probe_cgroup(char *why, size_t size)
+static int probe_cgroup_uncached(char *why, size_t size)
 {
 	/* A two-instruction cgroup/connect4 program ("return 1"): the cheapest honest test. */
 	static const struct bpf_insn allow[] = {
@@ -304,7 +304,7 @@ int bpf_probe_cgroup(char *why, size_t size)
 	return -e;
 }
 
-int bpf_probe_lsm(char *why, size_t size)
+static int probe_lsm_uncached(char *why, size_t size)
 {
 #if SBX_HAVE_SKELETONS
 	libbpf_set_print(silent_print);
@@ -335,6 +335,46 @@ int bpf_probe_lsm(char *why, size_t size)
 	snprintf(why, size, "sbx was built without its BPF programs (bpf/bpf.mk)");
 	return -ENOSYS;
 #endif
+}
+
+/* What the kernel allows does not change during a run, and sbx's privileges do not change in the
+ * process that asks, so each probe loads its program once per run, not once per question. (No
+ * shared helper taking the probe as a pointer: the extra call depth makes clang-analyzer lose
+ * track of the skeletons' frees.) */
+struct probe_memo {
+	bool done;
+	int result;
+	char why[256];
+};
+
+static int probe_memo_answer(const struct probe_memo *m, char *why, size_t size)
+{
+	if (size > 0) { /* the callers' buffers are smaller; a cut reason is still a reason */
+		size_t n = strnlen(m->why, size - 1);
+		memcpy(why, m->why, n);
+		why[n] = '\0';
+	}
+	return m->result;
+}
+
+int bpf_probe_cgroup(char *why, size_t size)
+{
+	static struct probe_memo memo;
+	if (!memo.done) {
+		memo.result = probe_cgroup_uncached(memo.why, sizeof(memo.why));
+		memo.done = true;
+	}
+	return probe_memo_answer(&memo, why, size);
+}
+
+int bpf_probe_lsm(char *why, size_t size)
+{
+	static struct probe_memo memo;
+	if (!memo.done) {
+		memo.result = probe_lsm_uncached(memo.why, sizeof(memo.why));
+		memo.done = true;
+	}
+	return probe_memo_answer(&memo, why, size);
 }
 
 bool bpf_wants_cgroup(const struct policy *p)
