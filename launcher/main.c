@@ -181,6 +181,7 @@ static int seccomp_export_main(int argc, char **argv)
 		r = seccomp_export(&p, pfc, bpf_fd, &err);
 	if (pfc && pfc != stdout)
 		fclose(pfc);
+	seccomp_discard_prepared();
 	policy_free(&p);
 	identity_free(&id);
 	return r < 0 ? fail(&err) : 0;
@@ -304,6 +305,7 @@ int main(int argc, char **argv)
 			code = fail(&err);
 	}
 	x11_release(&p);
+	seccomp_discard_prepared();
 	mount_plan_free(&plan);
 	policy_free(&p);
 	identity_free(&id);

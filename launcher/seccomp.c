@@ -156,6 +156,7 @@ static inline void seccomp_releasep(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
 		seccomp_release(*ctx);
+	*ctx = NULL;
 }
 #define _cleanup_seccomp_ __attribute__((cleanup(seccomp_releasep)))
 
@@ -789,22 +790,47 @@ static int build_layers(const struct policy *p, scmp_filter_ctx layers[2], struc
 	int r = build_layer(p, build_always_on, &layers[0], err);
 	if (r == 0)
 		r = build_layer(p, build_profile, &layers[1], err);
-	if (r < 0) {
+	if (r < 0)
 		seccomp_releasep(&layers[0]);
-		layers[0] = NULL;
-	}
 	return r;
 }
 
 /* ---- public API ------------------------------------------------------------------------------ */
 
+/* The layers seccomp_validate built, kept so that the run compiles its rules once: the parent
+ * builds them (and refuses a bad profile before anything is cloned), the sandbox's pid 1 inherits
+ * them in its copy of memory and only loads them (crun's generate/apply split). */
+static struct {
+	const struct policy *policy;
+	scmp_filter_ctx layers[2];
+} prepared;
+
+void seccomp_discard_prepared(void)
+{
+	for (size_t i = 0; i < 2; i++)
+		seccomp_releasep(&prepared.layers[i]);
+	prepared.policy = NULL;
+}
+
+int seccomp_validate(const struct policy *p, struct sbx_error *err)
+{
+	seccomp_discard_prepared();
+	int r = build_layers(p, prepared.layers, err);
+	if (r == 0)
+		prepared.policy = p;
+	return r;
+}
+
 int seccomp_apply(const struct policy *p, int *listener, struct sbx_error *err)
 {
 	*listener = -1;
-	scmp_filter_ctx layers[2];
-	int r = build_layers(p, layers, err);
-	if (r < 0)
-		return r;
+	if (prepared.policy != p) {
+		int r = seccomp_validate(p, err);
+		if (r < 0)
+			return r;
+	}
+	scmp_filter_ctx *layers = prepared.layers;
+	int r = 0;
 	for (size_t i = 0; r == 0 && i < 2; i++) {
 		if (!layers[i])
 			continue;
@@ -819,18 +845,7 @@ int seccomp_apply(const struct policy *p, int *listener, struct sbx_error *err)
 				r = sbx_fail(err, -*listener, "seccomp: no listener for the memfd guard");
 		}
 	}
-	for (size_t i = 0; i < 2; i++)
-		seccomp_releasep(&layers[i]);
-	return r;
-}
-
-int seccomp_validate(const struct policy *p, struct sbx_error *err)
-{
-	scmp_filter_ctx layers[2];
-	int r = build_layers(p, layers, err);
-	if (r == 0)
-		for (size_t i = 0; i < 2; i++)
-			seccomp_releasep(&layers[i]);
+	seccomp_discard_prepared();
 	return r;
 }
 

@@ -39,8 +39,13 @@ int seccomp_export_layer(const struct policy *p, enum seccomp_layer layer, FILE 
 size_t seccomp_layer_count(const struct policy *p);
 
 /* Checks the profile's syscall rules (unknown names, unknown groups, bad conditions, allows that
- * conflict with the always-on protections) by building both layers without loading anything. */
+ * conflict with the always-on protections) by building both layers without loading anything. The
+ * layers are kept: a later seccomp_apply of the same policy, in this process or in a child cloned
+ * from it, loads them without building them again. */
 int seccomp_validate(const struct policy *p, struct sbx_error *err);
+
+/* Frees the layers seccomp_validate kept (the launcher, once the sandbox has started or failed). */
+void seccomp_discard_prepared(void);
 
 /* Human-readable and JSON summaries for --explain. json prints one JSON object (no newline). */
 void seccomp_explain(const struct policy *p, FILE *out);

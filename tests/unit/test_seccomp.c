@@ -188,7 +188,9 @@ static void add_cond(struct seccomp_rule *r, unsigned arg, enum seccomp_cmp op, 
 static int validate(const struct policy *p, struct sbx_error *err)
 {
 	memset(err, 0, sizeof(*err));
-	return seccomp_validate(p, err);
+	int r = seccomp_validate(p, err);
+	seccomp_discard_prepared();  /* a later policy on the stack may get the same address */
+	return r;
 }
 
 /* ---- groups ---------------------------------------------------------------------------------- */
