@@ -13,12 +13,12 @@
 static const char *const names[SBX_N_DEVS] = { "dri", "snd", "video" };
 
 static const char *const implies[SBX_N_DEVS] = {
-	"the GPU's card and render nodes (/dev/dri): rendering and compute on the GPU, its memory "
+	("the GPU's card and render nodes (/dev/dri): rendering and compute on the GPU, its memory "
 	"allocations, and on card nodes the display modesetting ioctls a non-master client may use; "
-	"read-only sysfs: /sys/dev/char and the GPUs' device directories",
-	"every ALSA sound card (/dev/snd): playback and capture straight to the hardware, bypassing the "
-	"sound server, and the cards' mixer controls",
-	"every camera and capture device (/dev/video*, /dev/media*): recording without asking",
+	"read-only sysfs: /sys/dev/char and the GPUs' device directories"),
+	("every ALSA sound card (/dev/snd): playback and capture straight to the hardware, bypassing the "
+	"sound server, and the cards' mixer controls"),
+	("every camera and capture device (/dev/video*, /dev/media*): recording without asking"),
 };
 
 int devices_parse(const char *name)

@@ -7,16 +7,16 @@
 static const char *const names[SBX_N_SOCKS] = { "wayland", "pulseaudio", "pipewire" };
 
 static const char *const implies[SBX_N_SOCKS] = {
-	"every protocol the compositor offers its clients: no compositor in Debian 12 offers "
+	("every protocol the compositor offers its clients: no compositor in Debian 12 offers "
 	"wp_security_context_v1, so sbx cannot ask it to withhold privileged ones (screen capture, "
 	"virtual keyboard or pointer, data control); what the compositor gives any client, the app gets; "
-	"nothing else of your runtime directory",
-	"play and record on every device of the sound server, list and change its sinks and sources and "
+	"nothing else of your runtime directory"),
+	("play and record on every device of the sound server, list and change its sinks and sources and "
 	"their volumes, see the other clients' streams and load server modules (the native protocol has "
-	"no per-client limits); autospawn off, no cookie from your home",
-	"everything the PipeWire daemon serves: audio playback and capture, and also the CAMERA (video "
+	"no per-client limits); autospawn off, no cookie from your home"),
+	("everything the PipeWire daemon serves: audio playback and capture, and also the CAMERA (video "
 	"sources) and SCREEN CAPTURE streams that portals or the compositor publish there, and the graph "
-	"of every other client's nodes",
+	"of every other client's nodes"),
 };
 
 int sockets_parse(const char *name, bool *optional)
