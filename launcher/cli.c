@@ -7,6 +7,8 @@
 #include "cgroup.h"
 #include "rlimits.h"
 #include "x11.h"
+#include "sockets.h"
+#include "devices.h"
 
 enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_DEV_BIND_TRY, OPT_TMPFS,
@@ -15,7 +17,7 @@ enum opt_id {
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
-	OPT_SOCKET, OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_SOCKET, OPT_DEVICE, OPT_DEVICE_TRY, OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
 struct opt {
@@ -61,6 +63,9 @@ static const struct opt options[] = {
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
 	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one)" },
+	{ "--socket", OPT_SOCKET, true, "wayland|pulseaudio|pipewire[-optional]", "that server's socket alone in the runtime directory (-optional: none, with a note, when it is missing)" },
+	{ "--device", OPT_DEVICE, true, "dri|snd|video", "the GPU, ALSA or camera device nodes (refused when there are none)" },
+	{ "--device-try", OPT_DEVICE_TRY, true, "dri|snd|video", "the same, skipped with a note when there are none" },
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
@@ -375,12 +380,25 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		const char *why = NULL;
 		enum x11_mode mode;
 		bool optional;
+		int which = sockets_parse(value, &optional);
+		if (which >= 0) {
+			sockets_grant(p, which, optional, "command line");
+			return 0;
+		}
 		if (x11_socket_parse(value, &mode, &optional, &why) < 0)
 			return sbx_fail(err, 0, "--socket '%s': %s", value, why);
 		p->x11.mode = mode;
 		p->x11.optional = optional;
 		free(p->x11.origin);
 		p->x11.origin = xstrdup("command line");
+		return 0;
+	}
+	case OPT_DEVICE: case OPT_DEVICE_TRY: {
+		int which = devices_parse(value);
+		if (which < 0)
+			return sbx_fail(err, 0, "%s '%s': unknown device class; expected dri, snd or video",
+					o->id == OPT_DEVICE ? "--device" : "--device-try", value);
+		devices_grant(p, which, o->id == OPT_DEVICE_TRY, "command line");
 		return 0;
 	}
 	case OPT_KEEP_DISCARDED:

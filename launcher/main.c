@@ -21,6 +21,8 @@
 #include "seccomp.h"
 #include "userns.h"
 #include "x11.h"
+#include "sockets.h"
+#include "devices.h"
 
 static void profile_env_from(const struct identity *id, struct profile_env *env)
 {
@@ -276,6 +278,10 @@ int main(int argc, char **argv)
 	/* Last of the checks that can refuse: the cookie it makes is revoked below whatever happens. */
 	if (r == 0)
 		r = x11_plan(&p, &id, cli.explain, &err);
+	if (r == 0)
+		r = sockets_plan(&p, &id, cli.explain, &err);
+	if (r == 0)
+		r = devices_plan(&p, cli.explain, &err);
 	if (r == 0 && !cli.explain)
 		mount_create_files(&p);
 	if (r == 0)

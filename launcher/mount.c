@@ -295,6 +295,13 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		s->origin = p->x11.origin;
 	}
 
+	if (p->pulse_conf_path) {  /* socket pulseaudio (sockets.h) */
+		s = plan_add(plan, STEP_FILE, NULL, p->pulse_conf_path, "private");
+		s->data = (const unsigned char *)p->pulse_conf;
+		s->data_len = strlen(p->pulse_conf);
+		s->origin = p->sockets[SBX_SOCK_PULSEAUDIO].origin;
+	}
+
 	plan_protected(plan, protect);
 	plan_protect_grants(plan);
 	return 0;

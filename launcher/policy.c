@@ -49,6 +49,20 @@ void policy_free(struct policy *p)
 	free(p->x11.xauth);
 	free(p->x11.xauth_path);
 	free(p->x11.refused);
+	for (size_t i = 0; i < SBX_N_SOCKS; i++) {
+		free(p->sockets[i].origin);
+		free(p->sockets[i].host);
+		free(p->sockets[i].inside);
+		free(p->sockets[i].skipped);
+		free(p->sockets[i].refused);
+	}
+	free(p->pulse_conf_path);
+	free(p->pulse_conf);
+	for (size_t i = 0; i < SBX_N_DEVS; i++) {
+		free(p->devices[i].origin);
+		free(p->devices[i].skipped);
+		free(p->devices[i].refused);
+	}
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(p->rlimits[i].origin);
 	free(p->cgroup.origin);

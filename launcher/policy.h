@@ -147,6 +147,30 @@ struct x11_grant {
 	char *refused;              /* --explain: why a run would be refused here, or NULL */
 };
 
+/* socket wayland|pulseaudio|pipewire (sockets.h): one server socket each, bound alone. */
+enum { SBX_SOCK_WAYLAND, SBX_SOCK_PULSEAUDIO, SBX_SOCK_PIPEWIRE, SBX_N_SOCKS };
+struct socket_grant {
+	bool on;
+	bool optional;  /* a missing variable or socket: no grant, a note, instead of refusing */
+	origin_t origin;
+	/* Filled by sockets_plan. */
+	char *host;     /* the host socket */
+	char *inside;   /* where it is inside */
+	char *skipped;  /* optional and missing here: why */
+	char *refused;  /* --explain: why a run would be refused here */
+};
+
+/* device dri|snd|video (devices.h): a class of device nodes, dev-bound. */
+enum { SBX_DEV_DRI, SBX_DEV_SND, SBX_DEV_VIDEO, SBX_N_DEVS };
+struct device_grant {
+	bool on;
+	bool optional;  /* device-try: missing nodes are skipped, with a note */
+	origin_t origin;
+	/* Filled by devices_plan. */
+	char *skipped;
+	char *refused;
+};
+
 struct policy {
 	/* Identity of the run. */
 	char *profile_name;  /* e.g. "curl", "default" */
@@ -219,6 +243,10 @@ struct policy {
 	enum requirement net_rules_requirement;
 
 	struct x11_grant x11;
+	struct socket_grant sockets[SBX_N_SOCKS];
+	char *pulse_conf_path;  /* socket pulseaudio: the private client.conf inside */
+	char *pulse_conf;       /* and its text */
+	struct device_grant devices[SBX_N_DEVS];
 
 	/* BPF-LSM file rules (exec-allow, open-deny): lsm_cgroup programs on the sandbox's cgroup
 	 * enforce them where the kernel loads BPF-LSM and sbx has the privilege; otherwise sbx refuses

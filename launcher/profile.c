@@ -30,6 +30,8 @@
 #include "userdirs.h"
 #include "workdir.h"
 #include "x11.h"
+#include "sockets.h"
+#include "devices.h"
 
 #define PROFILE_MAX_WORD 4096  /* bytes in one word after expansion (PATH_MAX) */
 #define PROFILE_MAX_NAME 128   /* profile and include names */
@@ -1123,6 +1125,15 @@ static int d_socket(struct parser *ps, struct line *ln)
 	const char *why = NULL;
 	enum x11_mode mode;
 	bool optional;
+	int which = sockets_parse(t->text, &optional);
+	if (which >= 0) {  /* wayland, pulseaudio, pipewire (sockets.h) */
+		if (ln->n == 2 && strcmp(arg(ln, 1)->text, "optional") != 0)
+			return FAIL_TOK(ps, ln, arg(ln, 1), "expected 'optional' or nothing");
+		if (optional)
+			return FAIL_TOK(ps, ln, t, "write 'socket %.*s optional'", (int)(strlen(t->text) - 9), t->text);
+		sockets_grant(ps->p, which, ln->n == 2, ln->origin);
+		return 0;
+	}
 	if (x11_socket_parse(t->text, &mode, &optional, &why) < 0)
 		return FAIL_TOK(ps, ln, t, "%s", why);
 	if (ln->n == 2) {
@@ -1149,6 +1160,20 @@ static int d_socket(struct parser *ps, struct line *ln)
 	g->origin = xstrdup(ln->origin);
 	return 0;
 }
+
+/* device NAME... / device-try NAME...: classes of device nodes (devices.h). */
+static int device_lines(struct parser *ps, struct line *ln, bool optional)
+{
+	for (size_t i = 0; i < ln->n; i++)
+		if (devices_parse(arg(ln, i)->text) < 0)
+			return FAIL_TOK(ps, ln, arg(ln, i), "unknown device class; expected dri, snd or video");
+	for (size_t i = 0; i < ln->n; i++)
+		devices_grant(ps->p, devices_parse(arg(ln, i)->text), optional, ln->origin);
+	return 0;
+}
+
+static int d_device(struct parser *ps, struct line *ln) { return device_lines(ps, ln, false); }
+static int d_device_try(struct parser *ps, struct line *ln) { return device_lines(ps, ln, true); }
 
 static int no_undefined(struct parser *ps, struct line *ln)
 {
@@ -1799,7 +1824,9 @@ static const struct directive directives[] = {
 	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
 	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw]" },
 	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent" },
-	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted [optional]" },
+	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional]" },
+	{ "device", d_device, 1, 3, "device dri|snd|video..." },
+	{ "device-try", d_device_try, 1, 3, "device-try dri|snd|video..." },
 	{ "names", d_names, 1, PROFILE_MAX_ARGS, "names NAME..." },
 	{ "net", d_net, 1, 1, "net none|host" },
 	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect [ADDR[/N]:]PORT[-PORT]..." },
@@ -1837,10 +1864,6 @@ static const struct {
 	const char *name;
 	const char *what;
 } unsupported[] = {
-	{ "device", "device classes; grant a node with dev-bind" },
-	{ "wayland", "display sockets" },
-	{ "pulseaudio", "audio sockets" },
-	{ "pipewire", "audio sockets" },
 	{ "dbus-user", "D-Bus filtering" },
 	{ "dbus-system", "D-Bus filtering" },
 	{ "dbus-talk", "D-Bus filtering" },
@@ -1873,6 +1896,9 @@ static const struct {
 	{ "ignore", "a later line wins; to loosen on purpose write 'override' in front of it" },
 	{ "quiet", "use sbx --quiet" },
 	{ "x11", "use 'socket x11' (an untrusted cookie) or 'socket x11-trusted'" },
+	{ "wayland", "use 'socket wayland'" },
+	{ "pulseaudio", "use 'socket pulseaudio'" },
+	{ "pipewire", "use 'socket pipewire'" },
 };
 
 /* ---- lines and files ---------------------------------------------------------------------- */

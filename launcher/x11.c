@@ -35,7 +35,7 @@ static socklen_t refused_len;
 
 int x11_socket_parse(const char *name, enum x11_mode *mode, bool *optional, const char **why)
 {
-	static const char *const later[] = { "wayland", "pulseaudio", "pipewire", "session-bus", "system-bus" };
+	static const char *const later[] = { "session-bus", "system-bus" };
 	*optional = false;
 	if (strcmp(name, "x11") == 0) {
 		*mode = X11_UNTRUSTED;
@@ -45,10 +45,10 @@ int x11_socket_parse(const char *name, enum x11_mode *mode, bool *optional, cons
 	} else if (strcmp(name, "x11-trusted") == 0) {
 		*mode = X11_TRUSTED;
 	} else {
-		*why = "expected x11, x11-trusted or x11-optional";
+		*why = "expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire";
 		for (size_t i = 0; i < ARRAY_SIZE(later); i++)
 			if (strcmp(name, later[i]) == 0)
-				*why = "not supported yet (x11 and x11-trusted are)";
+				*why = "not supported yet (x11, x11-trusted, wayland, pulseaudio and pipewire are)";
 		return -EINVAL;
 	}
 	return 0;

@@ -203,10 +203,7 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	[ "$output" = "sbx: socket x11 (command line): DISPLAY=otherhost:0: only a local display (:N) can be granted" ]
 	run sbx_x -q --socket x12 -- touch "$WORK/started"
 	[ "$status" -eq 125 ]
-	[ "$output" = "sbx: --socket 'x12': expected x11, x11-trusted or x11-optional" ]
-	run sbx_x -q --socket wayland -- touch "$WORK/started"
-	[ "$status" -eq 125 ]
-	[[ $output == "sbx: --socket 'wayland': not supported yet"* ]]
+	[ "$output" = "sbx: --socket 'x12': expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire" ]
 	# A cookie the server does not take: sbx cannot connect to make the sandbox's.
 	as_user touch "$WORK/empty"
 	run as_user env DISPLAY=":$XD" XAUTHORITY="$WORK/empty" "$SBX" -q --socket x11 -- touch "$WORK/started"
@@ -218,11 +215,11 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	[ "$status" -ne 0 ]
 	[[ $output == *"sbx: note: socket x11: your Xauthority has no cookie for display :$XD;"* ]]
 	[[ $output == *"unable to open display"* ]]
-	user_profile true.profile 'socket wayland'
+	user_profile true.profile 'socket x12'
 	cleanup_path "$TEST_HOME/.config"
 	run sbx_x -q true
 	[ "$status" -eq 125 ]
-	[[ ${lines[0]} == *"true.profile:1:8: not supported yet (x11 and x11-trusted are): 'wayland'" ]]
+	[[ ${lines[0]} == *"true.profile:1:8: expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire: 'x12'" ]]
 	[ ! -e "$WORK/started" ]
 }
 

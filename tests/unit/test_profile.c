@@ -344,8 +344,7 @@ static void test_error_locations(void **state)
 	expect_error("setenv 1X y\n", "variable name");
 	expect_error("allow everything\n", "expected devel");
 	expect_error("override\n", "needs a directive");
-	static const char *const later[] = { "socket wayland", "wayland", "pulseaudio", "pipewire", "dbus-user filter",
-					     "device dri", "mask /etc/shadow" };
+	static const char *const later[] = { "dbus-user filter", "mask /etc/shadow" };
 	for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
 		char text[64];
 		snprintf(text, sizeof(text), "%s\n", later[i]);
@@ -486,9 +485,24 @@ static void test_socket_x11(void **state)
 	expect_error("socket x11\nsocket x11-trusted\n", "loosens the untrusted X11 cookie set at t.profile:1");
 	expect_error("socket x11 maybe\n", "expected 'optional'");
 	expect_error("socket x11-trusted optional\n", "drop 'optional'");
-	expect_error("socket x12\n", "expected x11, x11-trusted or x11-optional");
-	expect_error("socket pulseaudio\n", "not supported yet");
-	expect_error("socket\n", "usage: socket x11|x11-trusted [optional]");
+	expect_error("socket x12\n", "expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire");
+	expect_error("socket\n", "usage: socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional]");
+	/* socket wayland|pulseaudio|pipewire [optional], device[-try] dri|snd|video (sockets.h, devices.h) */
+	assert_int_equal(parse(&p, "socket wayland\nsocket pulseaudio optional\ndevice-try dri snd\n", &err), 0);
+	assert_true(p.sockets[SBX_SOCK_WAYLAND].on);
+	assert_false(p.sockets[SBX_SOCK_WAYLAND].optional);
+	assert_true(p.sockets[SBX_SOCK_PULSEAUDIO].optional);
+	assert_false(p.sockets[SBX_SOCK_PIPEWIRE].on);
+	assert_true(p.devices[SBX_DEV_DRI].on && p.devices[SBX_DEV_DRI].optional && p.devices[SBX_DEV_SND].on);
+	assert_false(p.devices[SBX_DEV_VIDEO].on);
+	assert_string_equal(p.sockets[SBX_SOCK_WAYLAND].origin, "t.profile:1");
+	policy_free(&p);
+	expect_error("socket wayland maybe\n", "expected 'optional'");
+	expect_error("socket wayland-optional\n", "write 'socket wayland optional'");
+	expect_error("device gpu\n", "unknown device class; expected dri, snd or video");
+	expect_error("device dri camera\n", "unknown device class");
+	expect_error("device\n", "usage: device dri|snd|video...");
+	expect_error("wayland\n", "unknown directive");
 	expect_error("x11\n", "unknown directive");
 	/* An include may grant the display, but not relax the refusal of a server without SECURITY. */
 	assert_int_equal(parse_kind(&p, "socket x11\n", PROFILE_KIND_INCLUDE, &err), 0);
