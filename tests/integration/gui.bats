@@ -12,7 +12,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	local pair missing=()
-	for pair in xterm:xterm mousepad:mousepad gedit:gedit evince:evince eog:eog mpv:mpv firefox-esr:firefox-esr \
+	for pair in xterm:xterm mousepad:mousepad gedit:gedit evince:evince eog:eog mpv:mpv firefox-esr:firefox-esr chromium:chromium \
 		xvfb:Xvfb xdotool:xdotool imagemagick:import ffmpeg:ffmpeg; do
 		command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 	done
@@ -221,6 +221,36 @@ sandbox_view() {
 		[ "$(readlink "/proc/$c/ns/user")" != "$(readlink "/proc/$main/ns/user")" ]
 		[ "$(readlink "/proc/$c/ns/net")" != "$(readlink "/proc/$main/ns/net")" ]
 		grep -q '^Seccomp:[[:space:]]*2$' "/proc/$c/status"
+		found=$((found + 1))
+	done
+	[ "$found" -gt 0 ]
+}
+
+# Chromium aborts ("No usable sandbox!") unless it can make its namespaces: the renderers run in a
+# user, pid and network namespace of their own below the browser's, with Chromium's seccomp filter.
+@test "chromium: a page from a loopback server renders, with renderers in namespaces of their own under seccomp" {
+	mkdir "$BATS_TEST_TMPDIR/www"
+	printf '<html><head><title>sbx-gui-chromium</title></head><body style="background:#36a"><h1>Hello from loopback</h1></body></html>\n' \
+		>"$BATS_TEST_TMPDIR/www/index.html"
+	port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	spawn_bg http_pid "$BATS_TEST_TMPDIR/http.log" /usr/bin/python3 -m http.server --bind 127.0.0.1 \
+		--directory "$BATS_TEST_TMPDIR/www" "$port"
+	wait_until 10 eval "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+	gui_start 90 '^sbx-gui-chromium' -q chromium "http://127.0.0.1:$port/"
+	colours=$(window_colours chromium)
+	echo "colours: $colours"
+	[ "$colours" -gt 16 ]
+	browser=$(pgrep -o -u "$TEST_UID" -x chromium)
+	sandbox_view "$browser" /usr/lib/chromium/chromium
+	wait_until 20 pgrep -u "$TEST_UID" -f -- '--type=renderer'
+	found=0
+	for r in $(pgrep -u "$TEST_UID" -f -- '--type=renderer'); do
+		echo "browser $browser: $(readlink /proc/$browser/ns/user) $(readlink /proc/$browser/ns/pid) $(readlink /proc/$browser/ns/net)"
+		echo "renderer $r: $(readlink /proc/$r/ns/user) $(readlink /proc/$r/ns/pid) $(readlink /proc/$r/ns/net) $(grep Seccomp: /proc/$r/status)"
+		for ns in user pid net; do
+			[ "$(readlink "/proc/$r/ns/$ns")" != "$(readlink "/proc/$browser/ns/$ns")" ]
+		done
+		grep -q '^Seccomp:[[:space:]]*2$' "/proc/$r/status"
 		found=$((found + 1))
 	done
 	[ "$found" -gt 0 ]
