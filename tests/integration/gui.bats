@@ -177,6 +177,25 @@ sandbox_view() {
 	[[ $output == *" ro,"* || $output == *" ro "* ]]
 }
 
+# Started by root, the app runs as nobody, on root's display connection (the same server here,
+# reached with the cookie file root is given) with a cookie of its own.
+@test "evince as root: runs as nobody, shows the PDF named on its command line, no ~/.ssh" {
+	needs_root
+	_as_root_exec env DISPLAY=":$XD" XAUTHORITY="$XDIR/xauthority" "$SBX" -q evince "$DOCS/sbx-gui-report.pdf" \
+		</dev/null >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
+	SBX_PID=$!
+	cleanup_pid "$SBX_PID"
+	WID=$(x_user timeout 30 xdotool search --sync --onlyvisible --name 'sbx-gui-report\.pdf' | head -1)
+	[ -n "$WID" ] || { cat "$BATS_TEST_TMPDIR/app.log"; return 1; }
+	colours=$(window_colours evince-root)
+	echo "colours: $colours"
+	[ "$colours" -gt 16 ]
+	pid=$(pgrep -n -u nobody -x evince)
+	[ -n "$pid" ]
+	[ -e "/proc/$pid/root$DOCS/sbx-gui-report.pdf" ]
+	[ ! -e "/proc/$pid/root$TEST_HOME/.ssh" ]
+}
+
 @test "eog: shows the image named on its command line" {
 	gui_start 30 'sbx-gui-photo\.png' -q eog "$DOCS/sbx-gui-photo.png"
 	colours=$(window_colours eog)
