@@ -95,6 +95,12 @@ window_colours() {
 	x_user import -window "$WID" "$XDIR/$1.png" && convert "$XDIR/$1.png" -format %k info:
 }
 
+# drawn NAME MIN: succeeds once the screenshot of $WID has more than MIN colours (an app maps its
+# window before it paints it: wait_until retries, bounded); COLOURS is the last count.
+drawn() {
+	COLOURS=$(window_colours "$1") && echo "$1: $COLOURS colours" && [ "$COLOURS" -gt "$2" ]
+}
+
 # app_pid COMM: the test user's newest process named COMM (the app inside the sandbox).
 app_pid() { pgrep -n -u "$TEST_UID" -x "$1"; }
 
@@ -111,9 +117,7 @@ sandbox_view() {
 
 @test "xterm: its window appears and draws the shell's output; the sandbox has no ~/.ssh and no home files" {
 	gui_start 30 '^sbx-gui-xterm$' -q xterm -T sbx-gui-xterm -e sh -c 'ls -la ~; echo sbx-gui-shell-ran; exec sleep 600'
-	colours=$(window_colours xterm)
-	echo "colours: $colours"
-	[ "$colours" -gt 1 ]
+	wait_until 30 drawn xterm 1
 	pid=$(app_pid sleep)
 	sandbox_view "$pid" /usr/bin/xterm
 	# The shell sees the private home: what desktop.inc puts there, nothing of the user's.
@@ -127,9 +131,7 @@ sandbox_view() {
 # the file's directory (grant-args edit).
 @test "mousepad: opens the file named on its command line and saves an edit into it (grant-args edit: its directory)" {
 	gui_start 30 'sbx-gui-notes\.txt' -q mousepad "$DOCS/sbx-gui-notes.txt"
-	colours=$(window_colours mousepad)
-	echo "colours: $colours"
-	[ "$colours" -gt 16 ]
+	wait_until 30 drawn mousepad 16
 	pid=$(app_pid mousepad)
 	sandbox_view "$pid" "$DOCS/sbx-gui-notes.txt"
 	run -0 grep -w "$DOCS" "/proc/$pid/mountinfo"
@@ -158,17 +160,13 @@ sandbox_view() {
 
 @test "gedit: shows the file named on its command line" {
 	gui_start 30 'sbx-gui-notes\.txt' -q gedit "$DOCS/sbx-gui-notes.txt"
-	colours=$(window_colours gedit)
-	echo "colours: $colours"
-	[ "$colours" -gt 16 ]
+	wait_until 30 drawn gedit 16
 	sandbox_view "$(app_pid gedit)" "$DOCS/sbx-gui-notes.txt"
 }
 
 @test "evince: shows the PDF named on its command line, read-only, and nothing else of its directory" {
 	gui_start 30 'sbx-gui-report\.pdf' -q evince "$DOCS/sbx-gui-report.pdf"
-	colours=$(window_colours evince)
-	echo "colours: $colours"
-	[ "$colours" -gt 16 ]
+	wait_until 30 drawn evince 16
 	pid=$(app_pid evince)
 	sandbox_view "$pid" "$DOCS/sbx-gui-report.pdf"
 	[ ! -e "/proc/$pid/root$DOCS/sbx-gui-notes.txt" ]
@@ -187,9 +185,7 @@ sandbox_view() {
 	cleanup_pid "$SBX_PID"
 	WID=$(x_user timeout 30 xdotool search --sync --onlyvisible --name 'sbx-gui-report\.pdf' | head -1)
 	[ -n "$WID" ] || { cat "$BATS_TEST_TMPDIR/app.log"; return 1; }
-	colours=$(window_colours evince-root)
-	echo "colours: $colours"
-	[ "$colours" -gt 16 ]
+	wait_until 30 drawn evince-root 16
 	pid=$(pgrep -n -u nobody -x evince)
 	[ -n "$pid" ]
 	[ -e "/proc/$pid/root$DOCS/sbx-gui-report.pdf" ]
@@ -198,19 +194,15 @@ sandbox_view() {
 
 @test "eog: shows the image named on its command line" {
 	gui_start 30 'sbx-gui-photo\.png' -q eog "$DOCS/sbx-gui-photo.png"
-	colours=$(window_colours eog)
-	echo "colours: $colours"
 	# The red-to-blue gradient alone has 240 colours.
-	[ "$colours" -gt 100 ]
+	wait_until 30 drawn eog 100
 	sandbox_view "$(app_pid eog)" "$DOCS/sbx-gui-photo.png"
 }
 
 @test "mpv: plays the generated video named on its command line (X11 output, no sound device)" {
 	gui_start 30 'sbx-gui-clip\.mkv' -q mpv --loop=inf "$DOCS/sbx-gui-clip.mkv"
-	colours=$(window_colours mpv)
-	echo "colours: $colours"
 	# testsrc: colour bars, a gradient and a counter.
-	[ "$colours" -gt 100 ]
+	wait_until 30 drawn mpv 100
 	sandbox_view "$(app_pid mpv)" "$DOCS/sbx-gui-clip.mkv"
 }
 
@@ -226,9 +218,7 @@ sandbox_view() {
 		--directory "$BATS_TEST_TMPDIR/www" "$port"
 	wait_until 10 eval "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
 	gui_start 90 '^sbx-gui-page' -q firefox-esr "http://127.0.0.1:$port/"
-	colours=$(window_colours firefox)
-	echo "colours: $colours"
-	[ "$colours" -gt 16 ]
+	wait_until 30 drawn firefox 16
 	main=$(app_pid firefox-esr)
 	sandbox_view "$main" /usr/lib/firefox-esr/firefox-esr
 	# The tab's content process (the one for the page: -isForBrowser), below the browser.
@@ -256,9 +246,7 @@ sandbox_view() {
 		--directory "$BATS_TEST_TMPDIR/www" "$port"
 	wait_until 10 eval "(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
 	gui_start 90 '^sbx-gui-chromium' -q chromium "http://127.0.0.1:$port/"
-	colours=$(window_colours chromium)
-	echo "colours: $colours"
-	[ "$colours" -gt 16 ]
+	wait_until 30 drawn chromium 16
 	browser=$(pgrep -o -u "$TEST_UID" -x chromium)
 	sandbox_view "$browser" /usr/lib/chromium/chromium
 	wait_until 20 pgrep -u "$TEST_UID" -f -- '--type=renderer'
