@@ -156,6 +156,13 @@ sandbox_view() {
 	echo "$output" | grep -E "^  bind +$DOCS +<- $DOCS .*mousepad.profile"
 	echo "$output" | grep -E "^  bind +$TEST_HOME/sbx-gui-home.txt +<- "
 	! echo "$output" | grep -E "^  bind +$TEST_HOME +<-"
+	# A file in ~/.config: its directory holds autostart and systemd units, which run on the host.
+	[ -d "$TEST_HOME/.config" ] || { as_user mkdir "$TEST_HOME/.config"; cleanup_path "$TEST_HOME/.config"; }
+	make_user_file "$TEST_HOME/.config/sbx-gui-edit.conf" "setting"
+	run x_user "$SBX" --explain mousepad "$TEST_HOME/.config/sbx-gui-edit.conf"
+	echo "$output" | grep "sbx-gui-edit"
+	[[ $output == *"granted $TEST_HOME/.config/sbx-gui-edit.conf alone (saving by rename will fail), not its directory: "* ]]
+	! echo "$output" | grep -E "^  bind +$TEST_HOME/.config +<-"
 }
 
 @test "gedit: shows the file named on its command line" {
