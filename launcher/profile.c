@@ -1006,9 +1006,30 @@ static bool already_granted(const struct policy *p, const char *path, enum mount
 	return false;
 }
 
+/* grant-args edit: an existing file's directory instead of the file, read-write, because editors
+ * save by writing a new copy beside the file and renaming it over the old one, which a file mount
+ * refuses (EBUSY). Only a directory the file grant itself could have had; otherwise NULL and the
+ * file alone, with a note. */
+static char *edit_dir(struct parser *ps, struct line *ln, const char *word, const char *file)
+{
+	_cleanup_free_ char *dir = xstrdup(file);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return NULL;
+	*slash = '\0';
+	_cleanup_free_ char *why = refusal(ps, "the directory", dir);
+	if (!why && path_is_sensitive(ps->home, ps->config_home, dir))
+		why = xstrdup("a start-up, autostart, key or profile directory");
+	if (why) {
+		note(ps, ln, "granted %s alone (saving by rename will fail), not its directory: %s", word, why);
+		return NULL;
+	}
+	return TAKE_PTR(dir);
+}
+
 /* One command-line word: an existing path is granted; a path with a '/' that does not exist yet
  * (an output file) gets its directory, read-write only. Everything by its real path. */
-static void grant_arg(struct parser *ps, struct line *ln, const char *cwd, const char *word, bool rw)
+static void grant_arg(struct parser *ps, struct line *ln, const char *cwd, const char *word, bool rw, bool edit)
 {
 	_cleanup_free_ char *abs = word[0] == '/' ? xstrdup(word) : xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", word);
 	/* A new directory named with a trailing slash (rsync -a src/ ../backup/new/) gets its parent:
@@ -1049,21 +1070,31 @@ static void grant_arg(struct parser *ps, struct line *ln, const char *cwd, const
 		rw = false;
 	}
 	enum mount_kind kind = rw ? MOUNT_BIND : MOUNT_RO_BIND;
+	if (rw && edit && exists && S_ISREG(st.st_mode) && !already_granted(ps->p, target, kind)) {
+		char *dir = edit_dir(ps, ln, word, target);
+		if (dir) {
+			free(target);
+			target = dir;
+		}
+	}
 	if (!already_granted(ps->p, target, kind))
 		policy_add_mount(ps->p, kind, target, target, true, ln->origin);
 }
 
-/* grant-args [ro|rw]: the paths named on the command line (tar xzf ../data.tgz), resolved before
- * the sandbox starts, relative to the working directory, never a place ${CWD} refuses. */
+/* grant-args [ro|rw|edit]: the paths named on the command line (tar xzf ../data.tgz), resolved
+ * before the sandbox starts, relative to the working directory, never a place ${CWD} refuses.
+ * edit is rw with each file's directory in place of the file (edit_dir). */
 static int d_grant_args(struct parser *ps, struct line *ln)
 {
-	bool rw = false;
+	bool rw = false, edit = false;
 	if (ln->n == 1) {
 		struct token *t = arg(ln, 0);
 		if (strcmp(t->text, "rw") == 0)
 			rw = true;
+		else if (strcmp(t->text, "edit") == 0)
+			rw = edit = true;
 		else if (strcmp(t->text, "ro") != 0)
-			return FAIL_TOK(ps, ln, t, "expected 'ro', 'rw' or nothing");
+			return FAIL_TOK(ps, ln, t, "expected 'ro', 'rw', 'edit' or nothing");
 	}
 	_cleanup_free_ char *cwd = working_directory(ps);
 	if (!cwd || ps->lint)
@@ -1077,7 +1108,7 @@ static int d_grant_args(struct parser *ps, struct line *ln)
 			a = eq + 1;
 		}
 		if (*a)
-			grant_arg(ps, ln, cwd, a, rw);
+			grant_arg(ps, ln, cwd, a, rw, edit);
 	}
 	return 0;
 }
@@ -1822,7 +1853,7 @@ static const struct directive directives[] = {
 	{ "dev-bind-try", d_dev_bind_try, 1, 2, "dev-bind-try SRC [DST]" },
 	{ "bind-create", d_bind_create, 1, 1, "bind-create FILE" },
 	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
-	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw]" },
+	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw|edit]" },
 	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent" },
 	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional]" },
 	{ "device", d_device, 1, 3, "device dri|snd|video..." },

@@ -438,8 +438,10 @@ static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter
 	/* Executable memfds, and running any descriptor (fexecve): see the top of the file. With the
 	 * guard, a memfd_create with neither MFD_EXEC nor MFD_NOEXEC_SEAL goes to pid 1. */
 	if (!(p->relax & (RELAX_JIT | RELAX_DEVEL))) {
+		/* MFD_EXEC without MFD_NOEXEC_SEAL: both together are EINVAL from the kernel, which
+		 * Chromium's probe with every flag bit set expects (it aborts on EACCES). */
 		r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "memfd_create",
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC, MFD_EXEC), err);
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, MFD_EXEC), err);
 		if (r == 0 && p->memfd_guard == MEMFD_GUARD_ON)
 			r = add_cond(ctx, SCMP_ACT_NOTIFY, "memfd_create",
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, 0), err);

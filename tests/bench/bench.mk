@@ -25,5 +25,16 @@ $(BENCH_DIR)/ptyrun: tests/bench/ptyrun.c
 	$(CC) $(BENCH_WARN) -o $@ $< -lutil
 
 bench: $(BUILD)/sbx $(BENCH_DIR)/sbx-shared $(BENCH_DIR)/benchrun $(BENCH_DIR)/filter_shim.so \
-	$(BENCH_DIR)/ptyrun
+	$(BENCH_DIR)/ptyrun $(BENCH_DIR)/firstmap
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/run.sh
+	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/first_window.sh
+
+# Time to the first window of xterm: bare, sbx, firejail (also part of `make bench`).
+$(BENCH_DIR)/firstmap: tests/bench/firstmap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_WARN) -o $@ $< -lxcb
+
+bench-gui: $(BUILD)/sbx $(BENCH_DIR)/firstmap
+	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/first_window.sh
+
+.PHONY: bench-gui

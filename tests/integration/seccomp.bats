@@ -384,3 +384,23 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$output" = "-1 1" ]
 }
+
+# Chromium probes which memfd flags the kernel knows with every bit set and aborts unless it gets
+# the kernel's EINVAL: the MFD_EXEC refusal must not answer for an invalid combination.
+@test "seccomp: memfd_create with MFD_EXEC is EACCES; with MFD_EXEC and MFD_NOEXEC_SEAL (or every bit) the kernel's EINVAL" {
+	for who in root user; do
+		run sbx_as "$who" -q -- /usr/bin/python3 -c '
+import errno, os
+for f in (0x11, 0x19, 0x3ffffff):
+    try:
+        os.memfd_create("x", f)
+        print(hex(f), "made")
+    except OSError as e:
+        print(hex(f), errno.errorcode[e.errno])'
+		echo "$who: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = "0x11 EACCES" ]
+		[ "${lines[1]}" = "0x19 EINVAL" ]
+		[ "${lines[2]}" = "0x3ffffff EINVAL" ]
+	done
+}

@@ -145,24 +145,24 @@ screen_colours() { x_user import -window root "$WORK/shot.png" && convert "$WORK
 }
 
 @test "socket x11: --explain and --json say what the grant gives away" {
-	run sbx_x -q --socket x11 --explain -- xterm
+	run sbx_x -q --socket x11 --explain -- xlogo
 	[ "$status" -eq 0 ]
 	[[ $output == *"x11: display :$XD: /tmp/.X11-unix/X$XD bound alone, DISPLAY=:$XD"* ]]
 	[[ $output == *"cookie: untrusted"*"or inject input (no XTEST)"*"reads other windows' titles and properties"* ]]
 	[[ $output == *"abstract socket @/tmp/.X11-unix/X$XD: unreachable"* ]]
-	run sbx_x -q --socket x11-trusted --explain -- xterm
+	run sbx_x -q --socket x11-trusted --explain -- xlogo
 	[[ $output == *"cookie: TRUSTED"*"inject keys"* ]]
-	run sbx_x -q --socket x11 --explain --json -- xterm
+	run sbx_x -q --socket x11 --explain --json -- xlogo
 	printf '%s' "$output" | python3 -c '
 import json, sys
 x = json.load(sys.stdin)["x11"]
 assert x["display"] == int(sys.argv[1]) and x["trusted"] is False, x
 assert x["socket"] == "/tmp/.X11-unix/X" + sys.argv[1], x
 assert "no XTEST" in x["implies"], x' "$XD"
-	run sbx_x -q --explain --json -- xterm
+	run sbx_x -q --explain --json -- xlogo
 	printf '%s' "$output" | python3 -c 'import json, sys; assert json.load(sys.stdin)["x11"] is None'
 	# From a shell without a display the explanation still comes, and says a run would be refused.
-	run as_user "$SBX" -q --socket x11 --explain -- xterm
+	run as_user "$SBX" -q --socket x11 --explain -- xlogo
 	[ "$status" -eq 0 ]
 	[[ $output == *"x11: REFUSED here, nothing would start: socket x11 (command line): DISPLAY is not set"* ]]
 }

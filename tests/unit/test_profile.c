@@ -849,7 +849,18 @@ static void test_lookup_directives(void **state)
 	assert_string_equal(p.mounts[0].src, data);
 	assert_string_equal(p.mounts[1].src, top);
 	policy_free(&p);
-	expect_error("grant-args maybe\n", "expected 'ro', 'rw' or nothing");
+	/* edit: the existing data.tgz through its directory (TOP), read-write, once for both; the
+	 * directory of ../out.tgz is that same TOP. */
+	policy_init(&p);
+	p.quiet = true;
+	text = "grant-args edit\n";
+	assert_int_equal(profile_parse_text(&p, text, strlen(text), "t.profile", PROFILE_KIND_PROFILE, &env, no_dirs,
+					    true, NULL, &err), 0);
+	assert_int_equal(p.n_mounts, 1);
+	assert_int_equal(p.mounts[0].kind, MOUNT_BIND);
+	assert_string_equal(p.mounts[0].src, top);
+	policy_free(&p);
+	expect_error("grant-args maybe\n", "expected 'ro', 'rw', 'edit' or nothing");
 	expect_error("names default\n", "expected a command name");
 	struct sbx_error e2 = { 0 };
 	assert_int_equal(parse_kind(&p, "names foo\n", PROFILE_KIND_INCLUDE, &e2), -EINVAL);

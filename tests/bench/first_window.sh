@@ -1,0 +1,122 @@
+#!/bin/bash
+# `make bench` (and `make bench-gui` alone): time to the first visible window of xterm, started
+# bare, through sbx (the shipped xterm profile: socket x11 with its untrusted cookie, desktop.inc)
+# and through firejail (its default profile; it ships none for xterm), as an unprivileged user, on
+# an Xvfb with cookies that this script starts, same run, in alternating order. firstmap.c takes
+# the time from the fork to the X server's MapNotify of the window. Prints medians and ratios;
+# never asserts on a timing.
+#
+# Needs SBX (build/sbx) and BENCH_BIN (build/bench, with firstmap). Run as root, it runs as a
+# temporary user it creates and removes (or BENCH_USER); otherwise as the caller. Tunables:
+# WINDOW_RUNS (20 per variant).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${SBX:?SBX must point to build/sbx}" "${BENCH_BIN:?BENCH_BIN must point to build/bench}"
+WINDOW_RUNS=${WINDOW_RUNS:-20}
+TEMP_USER="sbx-bench-gui"
+TEMP_USER_GECOS="sbx make bench-gui (temporary)"
+die() { printf 'bench-gui: %s\n' "$*" >&2; exit 1; }
+
+for t in Xvfb xauth mcookie xterm firejail; do
+	command -v "$t" >/dev/null || die "missing $t (make deps; apt-get install -y xvfb xauth xterm firejail)"
+done
+
+work=$(mktemp -d /tmp/sbx-bench-gui.XXXXXX)
+chmod 0755 "$work"
+created_user="" xvfb_pid="" display=""
+cleanup() {
+	if [[ -n $xvfb_pid ]]; then
+		kill -TERM "$xvfb_pid" 2>/dev/null || true
+		for _ in $(seq 100); do kill -0 "$xvfb_pid" 2>/dev/null || break; sleep 0.05; done
+		wait 2>/dev/null || true
+	fi
+	if [[ -n $created_user ]]; then
+		userdel -r "$created_user" 2>"$work/userdel.err" ||
+			echo "bench-gui: could not remove user $created_user (userdel -r $created_user): $(cat "$work/userdel.err")" >&2
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$work/bin"
+cp "$SBX" "$BENCH_BIN/firstmap" "$work/bin/"
+cp -R "$here/../../profiles" "$work/profiles"
+chmod -R a+rX "$work/bin" "$work/profiles"
+
+if [[ $(id -u) -eq 0 ]]; then
+	if [[ -n ${BENCH_USER:-} ]]; then
+		user=$BENCH_USER
+	else
+		user=$TEMP_USER
+		if id "$user" >/dev/null 2>&1; then
+			[[ $(getent passwd "$user" | cut -d: -f5) == "$TEMP_USER_GECOS" ]] ||
+				die "user $user exists and was not made by make bench-gui; set BENCH_USER"
+		else
+			useradd --create-home --shell /bin/sh --comment "$TEMP_USER_GECOS" "$user"
+		fi
+		created_user=$user
+	fi
+	home=$(getent passwd "$user" | cut -d: -f6)
+	as_user() {
+		(cd "$work" && exec setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups \
+			env -i HOME="$home" USER="$user" LOGNAME="$user" PATH=/usr/bin:/bin LANG=C.UTF-8 \
+			SBX_PROFILES_DIR="$work/profiles" XAUTHORITY="$out/xauthority" ${display:+DISPLAY=:$display} "$@")
+	}
+	[[ -d /tmp/.X11-unix ]] || install -d -m 1777 /tmp/.X11-unix
+else
+	user=$(id -un)
+	home=$HOME
+	as_user() { (cd "$work" && exec env SBX_PROFILES_DIR="$work/profiles" XAUTHORITY="$out/xauthority" ${display:+DISPLAY=:$display} "$@"); }
+fi
+out=$work/out
+mkdir -p "$out"
+chown "$user" "$out"
+
+# The X server, as the user, with its cookie in a file of this run (XAUTHORITY).
+cookie=$(mcookie)
+as_user xauth -q -f "$out/serverauth" add :0 . "$cookie"
+as_user Xvfb -displayfd 3 -auth "$out/serverauth" -nolisten tcp -noreset -screen 0 1024x768x24 \
+	</dev/null >"$out/xvfb.log" 2>&1 3>"$out/displayfd" &
+xvfb_pid=$!
+for _ in $(seq 200); do [[ -s $out/displayfd ]] && break; sleep 0.05; done
+[[ -s $out/displayfd ]] || die "Xvfb did not start: $(cat "$out/xvfb.log")"
+display=$(cat "$out/displayfd")
+# $! is the shell around it: the server itself is the one with this run's cookie file.
+xvfb_pid=$(pgrep -n -f -- "-auth $out/serverauth")
+as_user xauth -q add ":$display" . "$cookie"
+
+fm=$work/bin/firstmap
+# shellcheck disable=SC2034  # used through the nameref below
+bare=(xterm)
+# shellcheck disable=SC2034
+sbx=("$work/bin/sbx" -q xterm)
+# shellcheck disable=SC2034
+fj=(firejail --quiet xterm)
+for v in bare sbx fj; do
+	declare -n cmd=$v
+	as_user "$fm" "${cmd[@]}" >/dev/null || die "no xterm window through: ${cmd[*]}"
+done
+
+echo
+echo "== first window: xterm, fork to MapNotify on an Xvfb, $WINDOW_RUNS runs each, alternating =="
+for ((i = 0; i < WINDOW_RUNS; i++)); do
+	for v in bare sbx fj; do
+		declare -n cmd=$v
+		as_user "$fm" "${cmd[@]}" >>"$out/$v.ms" 2>/dev/null || echo "bench-gui: a run of $v failed" >&2
+	done
+done
+python3 - "$out" <<'PY'
+import statistics, sys
+out = sys.argv[1]
+labels = {"bare": "xterm (no sandbox)", "sbx": "sbx xterm (shipped profile)", "fj": "firejail xterm (default profile)"}
+med = {}
+print(f"  {'command':<34} {'runs':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+for k, label in labels.items():
+    v = sorted(float(x) for x in open(f"{out}/{k}.ms"))
+    med[k] = statistics.median(v)
+    print(f"  {label:<34} {len(v):>5} {med[k]:>10.1f} {v[0]:>8.1f} {v[-1]:>8.1f}")
+print()
+print(f"  sbx / bare     = {med['sbx'] / med['bare']:.2f}  (goal <= 1.10)")
+print(f"  sbx / firejail = {med['sbx'] / med['fj']:.2f}  (goal < 1)")
+PY
