@@ -221,8 +221,7 @@ int main(int argc, char **argv)
 	signal(SIGCHLD, SIG_DFL);
 	/* Started through a link `sbx wrap` made: every argument is the program's (wrap.c). */
 	const char *wrapped = wrap_invoked_name(argc > 0 ? argv[0] : NULL);
-	_cleanup_free_ char **wargv = NULL;
-	_cleanup_free_ char *wreal = NULL;
+	__attribute__((cleanup(wrap_argv_freep))) char **wargv = NULL;
 	if (wrapped) {
 		struct sbx_error werr = { 0 };
 		wargv = wrap_argv(wrapped, argc, argv, &argc, &werr);
@@ -230,7 +229,6 @@ int main(int argc, char **argv)
 			sbx_report(&werr);
 			return SBX_EXIT_NOT_FOUND;
 		}
-		wreal = wargv[2];
 		argv = wargv;
 	}
 	if (!wrapped && argc >= 2 && (strcmp(argv[1], "wrap") == 0 || strcmp(argv[1], "unwrap") == 0))

@@ -322,6 +322,11 @@ static int unwrap_one(const struct wrap_self *self, const char *dir, const char 
 	return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int list(const struct wrap_self *self, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -337,7 +342,8 @@ static int list(const struct wrap_self *self, const char *dir)
 			*(char **)array_push(&names, &n, sizeof(char *)) = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), (int (*)(const void *, const void *))strcmp);
+	if (n > 1)
+		qsort(names, n, sizeof(char *), by_name);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *real = wrap_resolve(self, names[i], getenv("PATH"), NULL);
 		printf("%s\t%s/%s\t%s\n", names[i], dir, names[i], real ? real : "(no program of that name in PATH)");

@@ -37,8 +37,14 @@ const char *wrap_invoked_name(const char *argv0);
 /* For a wrapped start (`name` from wrap_invoked_name): argv for the normal path, "sbx -- REAL
  * ARG...", with REAL the resolved program; *new_argc set. NULL with err filled (and exit code
  * SBX_EXIT_NOT_FOUND fitting) when PATH has no real program of that name. The array is heap,
- * its strings borrowed from argv except REAL (argv[2], heap: the caller frees it). */
+ * its strings borrowed from argv except REAL (argv[2], heap): wrap_argv_freep frees both. */
 char **wrap_argv(const char *name, int argc, char **argv, int *new_argc, struct sbx_error *err);
+static inline void wrap_argv_freep(char ***argvp)
+{
+	if (*argvp)
+		free((*argvp)[2]);
+	free(*argvp);
+}
 
 /* For `sbx [OPTIONS] NAME`: when the first NAME in PATH is a link to sbx, the real program's path
  * (heap), so that `sbx -- NAME` runs the program NAME and never sbx again; else NULL. */
