@@ -83,6 +83,7 @@ void cli_usage(FILE *out)
 	      "       sbx learn [-o FILE] [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       sbx seccomp export APP [PFC-FILE [BPF-FILE]]\n"
 	      "       sbx desktop enable|disable|list|sync [--system] [APP...]\n"
+	      "       sbx wrap [--system] APP... | wrap --list | unwrap [--system] APP...\n"
 	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
 	      out);
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {

@@ -112,6 +112,19 @@ static void explain_bind_service(const struct policy *p, FILE *out)
 		fprintf(out, " REFUSED: it needs eBPF bind programs: %s\n", why);
 }
 
+/* The desktop entry GLib started sbx from (gio launch, gtk-launch, menus, xdg-open through GIO):
+ * GIO_LAUNCHED_DESKTOP_FILE, believed only when GIO_LAUNCHED_DESKTOP_FILE_PID is this process,
+ * so an app started from an entry does not pass the name on to what it starts. For display. */
+static const char *launched_from(void)
+{
+	const char *file = getenv("GIO_LAUNCHED_DESKTOP_FILE");
+	const char *pid = getenv("GIO_LAUNCHED_DESKTOP_FILE_PID");
+	long long n;
+	if (!file || !*file || !pid || !parse_int(pid, 1, INT32_MAX, &n) || n != (long long)getpid())
+		return NULL;
+	return file;
+}
+
 void explain_text(const struct policy *p, const struct identity *id, const struct mount_plan *plan,
 		  FILE *out)
 {
@@ -120,6 +133,8 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 		fprintf(out, "%s%s", i ? " " : "", p->argv[i]);
 	fprintf(out, "\nprofile: %s%s%s\n", p->profile_name ? p->profile_name : "(none)",
 		p->profile_path ? " from " : "", p->profile_path ? p->profile_path : "");
+	if (launched_from())
+		fprintf(out, "started from desktop entry: %s\n", launched_from());
 	explain_identity(p, id, out);
 	explain_bind_service(p, out);
 	fprintf(out, "namespaces: %s\n", namespaces_text(p));
@@ -178,6 +193,11 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	fputs(",\"profile_path\":", out);
 	if (p->profile_path)
 		json_string(out, p->profile_path);
+	else
+		fputs("null", out);
+	fputs(",\"desktop_entry\":", out);
+	if (launched_from())
+		json_string(out, launched_from());
 	else
 		fputs("null", out);
 	fprintf(out, ",\"uid\":%u,\"gid\":%u,\"started_by_root\":%s", (unsigned)id->uid, (unsigned)id->gid,

@@ -20,6 +20,7 @@
 #include "profile.h"
 #include "seccomp.h"
 #include "userns.h"
+#include "wrap.h"
 #include "x11.h"
 #include "sockets.h"
 #include "devices.h"
@@ -221,6 +222,20 @@ int main(int argc, char **argv)
 {
 	/* A parent that ignores SIGCHLD (Erlang does) would make children vanish unwaited. */
 	signal(SIGCHLD, SIG_DFL);
+	/* Started through a link `sbx wrap` made: every argument is the program's (wrap.c). */
+	const char *wrapped = wrap_invoked_name(argc > 0 ? argv[0] : NULL);
+	__attribute__((cleanup(wrap_argv_freep))) char **wargv = NULL;
+	if (wrapped) {
+		struct sbx_error werr = { 0 };
+		wargv = wrap_argv(wrapped, argc, argv, &argc, &werr);
+		if (!wargv) {
+			sbx_report(&werr);
+			return SBX_EXIT_NOT_FOUND;
+		}
+		argv = wargv;
+	}
+	if (!wrapped && argc >= 2 && (strcmp(argv[1], "wrap") == 0 || strcmp(argv[1], "unwrap") == 0))
+		return wrap_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "profile") == 0)
 		return profile_subcommand(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "desktop") == 0)
@@ -246,6 +261,11 @@ int main(int argc, char **argv)
 		sbx_fail(&err, 0, "no command given (usage: sbx [OPTIONS] [--] COMMAND [ARG...])");
 		return fail(&err);
 	}
+
+	/* `sbx NAME` after `sbx wrap NAME` runs the program NAME, not sbx again. */
+	_cleanup_free_ char *unshadowed = wrapped ? NULL : wrap_unshadow(argv[cli.command_index]);
+	if (unshadowed)
+		argv[cli.command_index] = unshadowed;
 
 	struct identity id;
 	if (identity_init(&id, &err) < 0)

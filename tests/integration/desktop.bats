@@ -271,3 +271,25 @@ launch() {
 	run as_root "$SBX" desktop enable --prefix "$prefix" deskapp
 	[ "$status" -eq 2 ]
 }
+
+@test "desktop: --explain names the desktop entry GLib started sbx from, and only for that process" {
+	/usr/bin/python3 -c 'import gi' 2>/dev/null || apt-get install -y -qq --no-install-recommends python3-gi >/dev/null
+	printf '[Desktop Entry]\nType=Application\nName=Explain\nExec=%s --explain -- /bin/true %%f\n' "$SBX" \
+		>"$work/sys/applications/sbxtest-explain.desktop"
+	chown "$TEST_UID:$TEST_GID" "$work/sys/applications/sbxtest-explain.desktop"
+	# A launch context, as menus, gtk-launch and GIO's xdg-open have: GLib then sets
+	# GIO_LAUNCHED_DESKTOP_FILE (and _PID, the started process). run reads until sbx, which
+	# inherits its stdout, has closed it too.
+	run as_user /usr/bin/python3 -c "
+import gi
+gi.require_version('Gio', '2.0')
+from gi.repository import Gio
+Gio.DesktopAppInfo.new_from_filename('$work/sys/applications/sbxtest-explain.desktop').launch([], Gio.AppLaunchContext())"
+	echo "$output"
+	[[ $output == *"started from desktop entry: $work/sys/applications/sbxtest-explain.desktop"* ]]
+	# Inherited by a process the app started (another pid), the name is not believed.
+	run as_user env GIO_LAUNCHED_DESKTOP_FILE=/x.desktop GIO_LAUNCHED_DESKTOP_FILE_PID=1 "$SBX" --explain --json -- /bin/true
+	[[ $output == *'"desktop_entry":null'* ]]
+	run as_user sh -c 'exec env GIO_LAUNCHED_DESKTOP_FILE=/x.desktop GIO_LAUNCHED_DESKTOP_FILE_PID=$$ "$0" --explain --json -- /bin/true' "$SBX"
+	[[ $output == *'"desktop_entry":"/x.desktop"'* ]]
+}
