@@ -156,6 +156,14 @@ int appstate_remove_below(int dirfd)
 		/* A directory (unlink says EISDIR, or EPERM on some filesystems): emptied through an fd
 		 * that refuses a symlink put in its place meanwhile. */
 		_cleanup_close_ int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno == EACCES) {
+			/* overlayfs leaves work/work mode 000: made searchable through an O_PATH fd of
+			 * the directory itself, never through a name a link could stand in for. */
+			_cleanup_close_ int p = openat(dirfd, e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_free_ char *self = p < 0 ? NULL : xasprintf("/proc/self/fd/%d", p);
+			if (self && chmod(self, 0700) == 0)
+				sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		int r = sub < 0 ? -errno : appstate_remove_below(sub);
 		if (r == 0 && unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0)
 			r = -errno;
