@@ -136,7 +136,7 @@ char *appstate_unescape_path(const char *name)
 int appstate_remove_below(int dirfd)
 {
 	int first = 0;
-	int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	int dup_fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dup_fd < 0)
 		return -errno;
 	DIR *d = fdopendir(dup_fd);
@@ -176,7 +176,7 @@ int appstate_remove_below(int dirfd)
 unsigned long long appstate_usage(int dirfd)
 {
 	unsigned long long total = 0;
-	int dup_fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	int dup_fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
 	if (!d) {
 		if (dup_fd >= 0)

@@ -568,7 +568,7 @@ static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *
 		_cleanup_close_ int state = s->overlay_tmp ? -1 : appstate_open(plan->id, plan->app, s->state_sub, false, false, err);
 		int r = s->overlay_tmp || state >= 0 ? overlay_tree(src, state, s->overlay_tmp, s->src, &s->tree_fd, err) : state;
 		if (r < 0 && s->optional) {
-			sbx_warn("overlay %s skipped (optional): %s%s%s", s->src, err->msg, err->code ? ": " : "",
+			sbx_warn("%s%s%s; optional, so skipped", err->msg, err->code ? ": " : "",
 				 err->code ? strerror(err->code) : "");
 			*err = (struct sbx_error){ 0 };
 			s->skipped = true;
@@ -938,7 +938,7 @@ static int root_state_tree(struct mount_step *s, int statefd, struct sbx_error *
 	int r = lower < 0 ? sbx_fail(err, errno, "overlay %s", s->src)
 			  : overlay_tree(lower, statefd, false, s->src, &s->tree_fd, err);
 	if (r < 0 && s->optional) {
-		sbx_warn("overlay %s skipped (optional): %s%s%s", s->src, err->msg, err->code ? ": " : "",
+		sbx_warn("%s%s%s; optional, so skipped", err->msg, err->code ? ": " : "",
 			 err->code ? strerror(err->code) : "");
 		*err = (struct sbx_error){ 0 };
 		s->skipped = true;

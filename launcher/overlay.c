@@ -105,7 +105,12 @@ int overlay_tree(int lower_fd, int statefd, bool tmp, const char *lower, int *tr
 		int e = errno;
 		char why[400];
 		kernel_says(fs, why, sizeof(why));
-		return sbx_fail(err, e, "overlay %s: the kernel refuses the mount%s%s", lower, *why ? ": " : "", why);
+		sbx_fail(err, e, "overlay %s: the kernel refuses the mount%s%s", lower, *why ? ": " : "", why);
+		if (!*why)
+			sbx_hint(err, "an unprivileged overlay needs Linux 5.11, a lower directory on a filesystem "
+				      "overlayfs can stack on (not /proc), an upper one with user xattrs, and at most "
+				      "two overlays stacked; the kernel log (dmesg) names the reason");
+		return -e;
 	}
 	int mfd = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (mfd < 0)
@@ -189,7 +194,7 @@ static void walk_deleted(struct diff *d, const char *rel, const struct stat *st)
 {
 	if (S_ISDIR(st->st_mode)) {
 		_cleanup_close_ int fd = openat(d->lower_root, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int dup_fd = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		int dup_fd = fd < 0 ? -1 : openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		DIR *dir = dup_fd < 0 ? NULL : fdopendir(dup_fd);
 		for (struct dirent *e; dir && (e = readdir(dir));) {
 			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -209,7 +214,7 @@ static void walk_deleted(struct diff *d, const char *rel, const struct stat *st)
 /* The upper directory fd at rel (its lower counterpart read by the same relative path). */
 static void walk_upper(struct diff *d, int fd, const char *rel, bool opaque)
 {
-	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir = dup_fd < 0 ? NULL : fdopendir(dup_fd);
 	if (!dir)
 		return;
@@ -279,7 +284,7 @@ static void walk_upper(struct diff *d, int fd, const char *rel, bool opaque)
 
 static void walk_added(struct diff *d, int fd, const char *rel)
 {
-	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir = dup_fd < 0 ? NULL : fdopendir(dup_fd);
 	for (struct dirent *e; dir && (e = readdir(dir));) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -385,7 +390,7 @@ static int each_overlay(const struct identity *id, const char *app, const char *
 		sbx_report(&err);
 		return SBX_EXIT_FAILURE;
 	}
-	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dir = dup_fd < 0 ? NULL : fdopendir(dup_fd);
 	char **names = NULL;
 	size_t n = 0;
