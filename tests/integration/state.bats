@@ -11,11 +11,16 @@ bats_require_minimum_version 1.5.0
 setup() {
 	unset AS_USER_CWD AS_ROOT_CWD
 	APP=st-$BATS_TEST_NUMBER-$$
+	# Registered here: `run` calls ssbx in a subshell, whose cleanup_path would be lost.
+	cleanup_path "$(state_of user "$APP")"
+	if _sbx_is_root; then cleanup_path "$(state_of root "$APP")"; fi
 }
 
 teardown() {
 	unset AS_USER_CWD AS_ROOT_CWD
 	sbx_cleanup
+	# The directories above the apps' own, when no other app's state is left in them.
+	rmdir "$(home_of root)"/.local/share/sbx/apps "$(home_of root)"/.local/share/sbx 2>/dev/null || true
 }
 
 home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
@@ -27,7 +32,6 @@ state_of() { echo "$(home_of "$1")/.local/share/sbx/apps/$2"; }
 ssbx() {
 	local who=$1
 	shift
-	cleanup_path "$(state_of "$who" "$APP")"
 	sbx_as "$who" --quiet --app "$APP" "$@"
 }
 
