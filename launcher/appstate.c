@@ -273,7 +273,8 @@ static int apps_list(const struct identity *id)
 	for (struct dirent *e; (e = readdir(d));)
 		if (app_name_valid(e->d_name))
 			*ARRAY_PUSH(names, n) = xstrdup(e->d_name);
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n)
+		qsort(names, n, sizeof(*names), compare_names);
 	if (n)
 		printf("%-24s %8s  %s\n", "APP", "SIZE", "STATE");
 	for (size_t i = 0; i < n; i++) {

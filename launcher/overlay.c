@@ -399,7 +399,8 @@ static int each_overlay(const struct identity *id, const char *app, const char *
 			*ARRAY_PUSH(names, n) = xstrdup(e->d_name);
 	if (dir)
 		closedir(dir);
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n)
+		qsort(names, n, sizeof(*names), compare_names);
 	int code = 0;
 	bool found = false;
 	for (size_t i = 0; i < n; i++) {
@@ -437,7 +438,8 @@ static int diff_one(const struct identity *id, const char *app, const char *esc,
 	struct diff d = { .lower_root = low, .upper_root = upper };
 	walk_upper(&d, upper, "", is_opaque(upper));
 	match_renames(&d);
-	qsort(d.c, d.n, sizeof(*d.c), compare_changes);
+	if (d.n)
+		qsort(d.c, d.n, sizeof(*d.c), compare_changes);
 	print_diff(&d, strcmp(lower, "/") ? lower : "", stdout);
 	diff_free(&d);
 	return 0;
