@@ -17,7 +17,7 @@ enum opt_id {
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
-	OPT_SOCKET, OPT_DEVICE, OPT_DEVICE_TRY, OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_SOCKET, OPT_DEVICE, OPT_DEVICE_TRY, OPT_KEEP_DISCARDED, OPT_APP, OPT_HOME, OPT_OVERLAY, OPT_OVERLAY_TMP, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
 struct opt {
@@ -67,6 +67,10 @@ static const struct opt options[] = {
 	{ "--device", OPT_DEVICE, true, "dri|snd|video", "the GPU, ALSA or camera device nodes (refused when there are none)" },
 	{ "--device-try", OPT_DEVICE_TRY, true, "dri|snd|video", "the same, skipped with a note when there are none" },
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
+	{ "--app", OPT_APP, true, "NAME", "keep the app's state under NAME (default: the command's profile lookup name)" },
+	{ "--home", OPT_HOME, true, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
+	{ "--overlay", OPT_OVERLAY, true, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
+	{ "--overlay-tmp", OPT_OVERLAY_TMP, true, "PATH", "like --overlay, changes discarded at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
 	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors and warnings about discarded files are still printed)" },
@@ -84,6 +88,7 @@ void cli_usage(FILE *out)
 	      "       sbx seccomp export APP [PFC-FILE [BPF-FILE]]\n"
 	      "       sbx desktop enable|disable|list|sync [--system] [APP...]\n"
 	      "       sbx wrap [--system] APP... | wrap --list | unwrap [--system] APP...\n"
+	      "       sbx apps [reset APP [--yes]] | sbx overlay diff|commit|reset APP [PATH]\n"
 	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
 	      out);
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
@@ -154,6 +159,11 @@ static int scan_one(const struct opt *o, const char *value, void *ctx, struct sb
 	struct cli *cli = ctx;
 	switch (o->id) {
 	case OPT_PROFILE: cli->profile = value; break;
+	case OPT_APP:
+		if (!app_name_valid(value))
+			return sbx_fail(err, 0, "--app '%s': expected 1 to 64 letters, digits, '.', '_', '+' or '-'", value);
+		cli->app = value;
+		break;
 	case OPT_USER:
 		if (!user_name_valid(value))
 			return sbx_fail(err, 0, "--user '%s': expected an account name", value);
@@ -400,6 +410,28 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 			return sbx_fail(err, 0, "%s '%s': unknown device class; expected dri, snd or video",
 					o->id == OPT_DEVICE ? "--device" : "--device-try", value);
 		devices_grant(p, which, o->id == OPT_DEVICE_TRY, "command line");
+		return 0;
+	}
+	case OPT_APP:  /* checked in cli_scan, applied by main */
+		return 0;
+	case OPT_HOME:
+		if (strcmp(value, "tmpfs") == 0)
+			p->home = HOME_TMPFS;
+		else if (strcmp(value, "persistent") == 0)
+			p->home = HOME_PERSISTENT;
+		else
+			return sbx_fail(err, 0, "--home '%s': expected 'tmpfs' or 'persistent'", value);
+		free(p->home_origin);
+		p->home_origin = xstrdup("command line");
+		return 0;
+	case OPT_OVERLAY:
+	case OPT_OVERLAY_TMP: {
+		if (!*value)
+			return sbx_fail(err, 0, "%s: empty path", o->name);
+		_cleanup_free_ char *path = path_join_clean(c->cwd, value);
+		if (!path_is_clean_absolute(path) || strcmp(path, "/") == 0)
+			return sbx_fail(err, 0, "%s '%s': expected a directory other than /", o->name, value);
+		policy_add_overlay(p, path, o->id == OPT_OVERLAY_TMP, false, "command line");
 		return 0;
 	}
 	case OPT_KEEP_DISCARDED:

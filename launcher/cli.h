@@ -10,6 +10,7 @@ enum cli_action { CLI_RUN, CLI_HELP, CLI_VERSION };
 struct cli {
 	enum cli_action action;
 	const char *profile;  /* --profile NAME|PATH, or NULL */
+	const char *app;      /* --app NAME, or NULL */
 	bool explain;
 	bool json;
 	bool quiet;

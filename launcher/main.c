@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "apparmor.h"
+#include "appstate.h"
 #include "bpf.h"
 #include "cli.h"
 #include "desktop.h"
@@ -16,6 +17,7 @@
 #include "learn.h"
 #include "memfd_guard.h"
 #include "mount.h"
+#include "overlay.h"
 #include "policy.h"
 #include "profile.h"
 #include "seccomp.h"
@@ -218,6 +220,35 @@ static int desktop_subcommand(int argc, char **argv)
 	return code;
 }
 
+/* `sbx apps ...` and `sbx overlay ...`: the per-app state of the caller (root: root's). */
+static int state_subcommand(int argc, char **argv)
+{
+	struct sbx_error err = { 0 };
+	struct identity id;
+	if (identity_init(&id, &err) < 0)
+		return fail(&err);
+	int code = strcmp(argv[0], "apps") == 0 ? apps_main(argc, argv, &id) : overlay_main(argc, argv, &id);
+	identity_free(&id);
+	return code;
+}
+
+/* The name the app's state is kept under: --app, else the command's base name (the name its
+ * profile is looked up by). */
+static void choose_app(struct policy *p, const struct cli *cli, const char *command)
+{
+	const char *base = strrchr(command, '/');
+	free(p->app);
+	p->app = xstrdup(cli->app ? cli->app : base ? base + 1 : command);
+}
+
+static int check_app(const struct policy *p, struct sbx_error *err)
+{
+	if ((p->home == HOME_PERSISTENT || p->n_overlays) && !app_name_valid(p->app))
+		return sbx_fail(err, 0, "app name '%s' (the command's name) cannot name a state directory; "
+				"use --app NAME", p->app);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* A parent that ignores SIGCHLD (Erlang does) would make children vanish unwaited. */
@@ -244,6 +275,8 @@ int main(int argc, char **argv)
 		return learn_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "seccomp") == 0)
 		return seccomp_export_main(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "apps") == 0 || strcmp(argv[1], "overlay") == 0))
+		return state_subcommand(argc - 1, argv + 1);
 
 	struct sbx_error err = { 0 };
 	struct cli cli;
@@ -282,8 +315,11 @@ int main(int argc, char **argv)
 			    (size_t)(argc - cli.command_index - 1), cli.profile, &err);
 	if (r == 0)
 		r = cli_apply(argc, argv, &cli, id.cwd ? id.cwd : "/", &p, &err);
-	if (r == 0)
+	if (r == 0) {
 		root_only_lines(&p, &id);
+		choose_app(&p, &cli, argv[cli.command_index]);
+		r = check_app(&p, &err);
+	}
 	if (r == 0) {
 		r = bpf_plan(&p, &err);
 		/* --explain shows the refused network rules rather than failing on them. */
@@ -308,6 +344,8 @@ int main(int argc, char **argv)
 		memfd_guard_plan(&p);
 	if (r == 0)
 		r = build_plan(&p, &id, &plan, &err);
+	if (r == 0 && !cli.explain)
+		r = mount_plan_open_state(&plan, &id, p.app, &err);
 	if (r == 0 && !p.quiet) {
 		extern char **environ;
 		env_note_dropped(&p, environ);

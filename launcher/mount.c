@@ -8,8 +8,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "appstate.h"
 #include "cli.h"
 #include "hostpath.h"
+#include "overlay.h"
 #include "tty.h"
 
 /* ---- planning (pure data) ---- */
@@ -25,6 +27,7 @@ static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind,
 	s->src_fd = -1;
 	s->tree_fd = -1;
 	s->discard_fd = -1;
+	s->state_fd = -1;
 	return s;
 }
 
@@ -210,6 +213,35 @@ static void plan_protect_grants(struct mount_plan *plan)
 	}
 }
 
+/* sbx's per-app state (appstate.h) is never visible inside, not even read-only: a grant or overlay
+ * of a directory that contains it gets an empty read-only tmpfs over it, so that no app reads
+ * another's home or upper layer, nor writes its own upper layer other than through its overlay.
+ * Compared as canonical paths (a symlinked ~/.local is found at its target). */
+static void plan_hide_state(struct mount_plan *plan, const struct identity *id)
+{
+	_cleanup_free_ char *root = appstate_root(id);
+	_cleanup_free_ char *canon = canonical_path(root);
+	size_t n_before = plan->n;
+	for (size_t i = 0; i < n_before; i++) {
+		struct mount_step *g = &plan->steps[i];
+		if (!((g->kind == STEP_BIND && strcmp(g->label, "grant") == 0) || g->kind == STEP_OVERLAY))
+			continue;
+		_cleanup_free_ char *src = canonical_path(g->src);
+		if (!path_within(canon, src))
+			continue;
+		const char *rest = canon + strlen(src);
+		while (*rest == '/')
+			rest++;
+		_cleanup_free_ char *inside = *rest ? xasprintf("%s/%s", strcmp(g->dst, "/") ? g->dst : "", rest)
+						    : xstrdup(g->dst);
+		struct mount_step *s = plan_add(plan, STEP_TMPFS, NULL, inside, "protect");
+		s->mode = 0555;
+		s->read_only = true;
+		s->access = VIEW_READ;
+		s->in_view = true;
+	}
+}
+
 /* bind-create: a file a tool must be able to add to (ssh's known_hosts) cannot be bound before it
  * exists. Made empty and private, only where its directory already exists, never through a
  * symlink in its own name; failing that, the optional grant is skipped as usual. */
@@ -237,6 +269,8 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 {
 	memset(plan, 0, sizeof(*plan));
 	plan->limit_nesting = !(p->relax & RELAX_USERNS);
+	plan->app = p->app ? xstrdup(p->app) : NULL;
+	plan->id = id;
 
 	plan_bind(plan, "/usr", "/usr", true, VIEW_READ_EXEC, "system");
 	plan_usr_links(plan);
@@ -260,7 +294,17 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 	}
 	plan_dev(plan);
 	plan_tmpfs(plan, id->runtime_dir, 0700, true, "private");
-	if (strcmp(id->home, "/") != 0) {
+	if (p->home == HOME_PERSISTENT) {
+		if (strcmp(id->home, "/") == 0)
+			return sbx_fail(err, 0, "home persistent (%s): the account has no home directory (HOME is /)",
+					p->home_origin ? p->home_origin : "default");
+		_cleanup_free_ char *dir = appstate_path(id, p->app, "home");
+		s = plan_add(plan, STEP_BIND, dir, id->home, "private");
+		s->state_sub = xstrdup("home");
+		s->access = VIEW_WRITE;
+		s->in_view = true;
+		s->origin = p->home_origin;
+	} else if (strcmp(id->home, "/") != 0) {
 		plan_tmpfs(plan, id->home, 0700, true, "private");
 		plan->steps[plan->n - 1].discards = true;
 	}
@@ -287,6 +331,20 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		}
 		plan->steps[plan->n - 1].origin = m->origin;
 	}
+
+	for (size_t i = 0; i < p->n_overlays; i++) {
+		const struct overlay_entry *o = &p->overlays[i];
+		_cleanup_free_ char *esc = appstate_escape_path(o->path);
+		s = plan_add(plan, STEP_OVERLAY, o->path, o->path, "overlay");
+		s->optional = o->optional;
+		s->overlay_tmp = o->tmp;
+		s->state_sub = o->tmp ? NULL : xasprintf("overlay/%s", esc);
+		s->upper = o->tmp ? NULL : appstate_path(id, p->app, s->state_sub);
+		s->access = VIEW_WRITE_EXEC;
+		s->in_view = true;
+		s->origin = o->origin;
+	}
+	plan_hide_state(plan, id);
 
 	if (p->x11.mode != X11_NONE && p->x11.xauth_path) {
 		s = plan_add(plan, STEP_FILE, NULL, p->x11.xauth_path, "private");
@@ -318,6 +376,10 @@ void mount_plan_free(struct mount_plan *plan)
 			close(plan->steps[i].src_fd);
 		if (plan->steps[i].discard_fd >= 0)
 			close(plan->steps[i].discard_fd);
+		if (plan->steps[i].state_fd >= 0)
+			close(plan->steps[i].state_fd);
+		free(plan->steps[i].state_sub);
+		free(plan->steps[i].upper);
 	}
 	free(plan->steps);
 	for (size_t i = 0; i < plan->n_places; i++)
@@ -326,6 +388,7 @@ void mount_plan_free(struct mount_plan *plan)
 	free(plan->protected_dirs);
 	free(plan->anchors);
 	free(plan->anchor_step);
+	free(plan->app);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -461,8 +524,16 @@ static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *
 		s->skipped = true;
 		return 0;
 	}
+	if (s->tree_fd >= 0)  /* made by sbx before the sandbox existed (root runs) */
+		return 0;
 	int src;
-	if (strcmp(s->label, "grant") == 0) {
+	if (s->state_sub && s->kind == STEP_BIND) {
+		/* Opened again here, in the sandbox's mount namespace (a mount of the host's cannot be
+		 * cloned from it), along the same walk that refuses symlinks. */
+		src = appstate_open(plan->id, plan->app, s->state_sub, false, false, err);
+		if (src < 0)
+			return src;
+	} else if (strcmp(s->label, "grant") == 0 || s->kind == STEP_OVERLAY) {
 		size_t hit = SIZE_MAX;
 		int r = hostpath_open(s->src, plan->anchors, plan->n_anchors, &src, &hit);
 		if ((r == -ELOOP || r == -EXDEV) && hit < plan->n_anchors) {
@@ -498,6 +569,20 @@ static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *
 	if (fstat(src, &st) < 0)
 		return sbx_fail(err, errno, "bind source %s", s->src);
 	s->is_dir = S_ISDIR(st.st_mode);
+	if (s->kind == STEP_OVERLAY) {
+		if (!s->is_dir)
+			return sbx_fail(err, ENOTDIR, "overlay %s", s->src);
+		_cleanup_close_ int state = s->overlay_tmp ? -1 : appstate_open(plan->id, plan->app, s->state_sub, false, false, err);
+		int r = s->overlay_tmp || state >= 0 ? overlay_tree(src, state, s->overlay_tmp, s->src, &s->tree_fd, err) : state;
+		if (r < 0 && s->optional) {
+			sbx_warn("%s%s%s; optional, so skipped", err->msg, err->code ? ": " : "",
+				 err->code ? strerror(err->code) : "");
+			*err = (struct sbx_error){ 0 };
+			s->skipped = true;
+			return 0;
+		}
+		return r;
+	}
 	s->tree_fd = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (s->tree_fd < 0)
 		return sbx_fail(err, errno, "cannot clone mount of %s", s->src);
@@ -647,7 +732,8 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 		      const struct identity *id, struct sbx_error *err)
 {
 	switch (s->kind) {
-	case STEP_BIND: {
+	case STEP_BIND:
+	case STEP_OVERLAY: {
 		if (s->skipped)
 			return 0;
 		_cleanup_close_ int target = prepare_target(rootfd, s->dst, s->is_dir, err);
@@ -713,7 +799,7 @@ int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct 
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return sbx_fail(err, errno, "cannot make the mount namespace private");
 	for (size_t i = 0; i < plan->n; i++) {
-		if (plan->steps[i].kind != STEP_BIND)
+		if (plan->steps[i].kind != STEP_BIND && plan->steps[i].kind != STEP_OVERLAY)
 			continue;
 		int r = open_source(plan, i, err);
 		if (r < 0)
@@ -777,6 +863,7 @@ static const char *step_name(const struct mount_step *s)
 	case STEP_DEVPTS: return "devpts";
 	case STEP_PROTECT: return "read-only";
 	case STEP_FILE: return "file";
+	case STEP_OVERLAY: return "overlay";
 	}
 	return "?";
 }
@@ -786,6 +873,12 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct mount_step *s = &plan->steps[i];
 		fprintf(out, "  %-10s %-28s", step_name(s), s->dst);
+		if (s->kind == STEP_OVERLAY)
+			fprintf(out, " upper %s", s->upper ? s->upper : "a tmpfs of this run (overlay-tmp)");
+		if (s->kind == STEP_BIND && s->state_sub)
+			fputs(" (the app's own, kept)", out);
+		if (s->optional && s->kind == STEP_OVERLAY)
+			fputs(" (optional)", out);
 		if (s->kind == STEP_BIND || s->kind == STEP_SYMLINK)
 			fprintf(out, " %s %s", s->kind == STEP_SYMLINK ? "->" : "<-",
 				s->src ? s->src : "(the sandbox's own pseudo-terminal)");
@@ -815,6 +908,15 @@ void mount_plan_explain_json(const struct mount_plan *plan, FILE *out)
 		fprintf(out, ",\"label\":\"%s\",\"optional\":%s", s->label, s->optional ? "true" : "false");
 		if (s->pty)
 			fputs(",\"pty\":true", out);
+		if (s->kind == STEP_OVERLAY) {
+			fputs(",\"upper\":", out);
+			if (s->upper)
+				json_string(out, s->upper);
+			else
+				fputs("null", out);
+		}
+		if (s->state_sub && s->kind == STEP_BIND)
+			fputs(",\"kept\":true", out);
 		if (s->in_view)
 			fprintf(out, ",\"landlock\":\"%s\"", view_access_name(s->access));
 		if (s->origin) {
@@ -824,4 +926,58 @@ void mount_plan_explain_json(const struct mount_plan *plan, FILE *out)
 		fputc('}', out);
 	}
 	fputc(']', out);
+}
+
+/* Root runs: the command's account (nobody) cannot reach root's home, where the state is, so sbx
+ * makes the mount here, before the sandbox exists, and the sandbox's setup attaches it. The overlay's
+ * lower directory is opened by root, as named; overlayfs checks every access of the command against
+ * the lower files' own owners and modes. */
+static int root_state_tree(struct mount_step *s, int statefd, struct sbx_error *err)
+{
+	if (s->kind == STEP_BIND) {
+		s->tree_fd = open_tree(statefd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+		if (s->tree_fd < 0)
+			return sbx_fail(err, errno, "cannot clone mount of %s", s->src);
+		s->is_dir = true;
+		return set_attrs(s->tree_fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true, s->src, err);
+	}
+	_cleanup_close_ int lower = open(s->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r = lower < 0 ? sbx_fail(err, errno, "overlay %s", s->src)
+			  : overlay_tree(lower, statefd, false, s->src, &s->tree_fd, err);
+	if (r < 0 && s->optional) {
+		sbx_warn("%s%s%s; optional, so skipped", err->msg, err->code ? ": " : "",
+			 err->code ? strerror(err->code) : "");
+		*err = (struct sbx_error){ 0 };
+		s->skipped = true;
+		return 0;
+	}
+	s->is_dir = true;
+	return r;
+}
+
+int mount_plan_open_state(struct mount_plan *plan, const struct identity *id, const char *app,
+			  struct sbx_error *err)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct mount_step *s = &plan->steps[i];
+		if (!s->state_sub || s->state_fd >= 0)
+			continue;
+		int fd = appstate_open(id, app, s->state_sub, true, true, err);
+		if (fd >= 0 && s->kind == STEP_OVERLAY) {
+			int r = overlay_prepare_dirs(fd, id, s->src, err);
+			if (r < 0) {
+				close(fd);
+				fd = r;
+			}
+		}
+		if (fd < 0)
+			return fd;
+		s->state_fd = fd;
+		if (id->outer_uid == 0) {
+			int r = root_state_tree(s, fd, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
 }

@@ -19,6 +19,7 @@ enum step_kind {
 	STEP_DEVPTS,   /* new devpts instance */
 	STEP_PROTECT,  /* make an existing sandbox path read-only (or an empty read-only tmpfs) */
 	STEP_FILE,     /* a new 0600 file of the command's with data (the X cookie), in a private tmpfs */
+	STEP_OVERLAY,  /* overlayfs: src is the lower (host path), upper and work in state_sub (overlay.h) */
 };
 
 struct mount_step {
@@ -39,6 +40,14 @@ struct mount_step {
 	const unsigned char *data;  /* STEP_FILE: borrowed from the policy; NULL under --explain */
 	size_t data_len;
 	bool discards;  /* STEP_TMPFS: a private place whose writes are lost at exit (discarded.h) */
+	/* Per-app state (appstate.h): the directory below APP that this step keeps its files in
+	 * ("home", "overlay/ESCAPED"), or NULL; upper: the overlay's upper directory on the host, for
+	 * --explain (NULL for overlay-tmp). state_fd: that directory, opened by sbx before the
+	 * sandbox exists (mount_plan_open_state); -1 until then. */
+	char *state_sub;
+	char *upper;
+	bool overlay_tmp;
+	int state_fd;
 	/* Filled while applying. */
 	int src_fd;  /* O_PATH of the source, kept while other sources may resolve below it */
 	int tree_fd;
@@ -72,6 +81,8 @@ struct mount_plan {
 	size_t *anchor_step;
 	size_t n_anchor_steps;
 	bool limit_nesting;  /* cap nested user namespaces once /proc exists (see userns.h) */
+	char *app;  /* the per-app state's name (appstate.h), or NULL */
+	const struct identity *id;  /* whose state: borrowed, set with app */
 };
 
 /* bind-create: creates each missing file a grant asks for (empty, 0600), before the plan opens
@@ -83,6 +94,12 @@ void mount_create_files(const struct policy *p);
 int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
 		     struct mount_plan *plan, struct sbx_error *err);
 void mount_plan_free(struct mount_plan *plan);
+
+/* Creates (0700, handed to the command's account when root runs sbx) and opens the per-app state
+ * directories the plan uses, so that the sandbox's setup, which may not reach them by path (root's
+ * home seen by nobody), gets them as fds. Not for --explain. */
+int mount_plan_open_state(struct mount_plan *plan, const struct identity *id, const char *app,
+			  struct sbx_error *err);
 
 /* Names the host path of the sandbox's pty as the source of /dev/console. */
 void mount_plan_set_console(struct mount_plan *plan, const char *pty_path);

@@ -69,6 +69,13 @@ void policy_free(struct policy *p)
 	free(p->pass_fds);
 	free(p->hostname);
 	free(p->keep_discarded);
+	free(p->app);
+	free(p->home_origin);
+	for (size_t i = 0; i < p->n_overlays; i++) {
+		free(p->overlays[i].path);
+		free(p->overlays[i].origin);
+	}
+	free(p->overlays);
 	free(p->apparmor_profile);
 	free(p->apparmor_origin);
 	free(p->apparmor_missing);
@@ -200,4 +207,38 @@ int requirement_from_string(const char *word, enum requirement *out)
 const char *requirement_to_string(enum requirement r)
 {
 	return r == REQ_OPTIONAL ? "optional" : "required";
+}
+
+struct overlay_entry *policy_add_overlay(struct policy *p, const char *path, bool tmp, bool optional,
+					 const char *origin)
+{
+	/* The last line for a path wins, as for binds at one place. */
+	for (size_t i = 0; i < p->n_overlays; i++) {
+		struct overlay_entry *o = &p->overlays[i];
+		if (strcmp(o->path, path) == 0) {
+			o->tmp = tmp;
+			o->optional = optional;
+			free(o->origin);
+			o->origin = xstrdup(origin);
+			return o;
+		}
+	}
+	struct overlay_entry *o = ARRAY_PUSH(p->overlays, p->n_overlays);
+	*o = (struct overlay_entry){ .path = xstrdup(path), .tmp = tmp, .optional = optional,
+				     .origin = xstrdup(origin) };
+	return o;
+}
+
+bool app_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 64 || name[0] == '.' || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '+' || c == '-'))
+			return false;
+	}
+	return true;
 }

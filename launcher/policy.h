@@ -171,6 +171,18 @@ struct device_grant {
 	char *refused;
 };
 
+/* `overlay PATH` / `overlay-tmp PATH` (overlay.h): PATH shows the host's files, writes go to an
+ * upper layer, kept per app (tmp: discarded at exit). */
+struct overlay_entry {
+	char *path;     /* absolute, the same host path and place inside */
+	bool tmp;       /* overlay-tmp: the upper layer is a tmpfs of this run */
+	bool optional;  /* where the kernel or the upper's filesystem refuses: skipped, said */
+	origin_t origin;
+};
+
+/* The home inside: an empty tmpfs (default) or the app's own directory kept across runs. */
+enum home_mode { HOME_TMPFS, HOME_PERSISTENT };
+
 struct policy {
 	/* Identity of the run. */
 	char *profile_name;  /* e.g. "curl", "default" */
@@ -254,6 +266,14 @@ struct policy {
 	struct lsm_rule *lsm_rules;
 	size_t n_lsm_rules;
 	enum requirement lsm_rules_requirement;
+
+	/* Per-app state (appstate.h, overlay.h). app: the name the state is kept under (--app, else
+	 * the command's profile lookup name; set by main). */
+	char *app;
+	enum home_mode home;
+	origin_t home_origin;
+	struct overlay_entry *overlays;
+	size_t n_overlays;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */
@@ -271,6 +291,11 @@ struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, 
 const char *lsm_rule_kind_name(enum lsm_rule_kind kind);
 
 const char *mount_kind_name(enum mount_kind kind);
+
+struct overlay_entry *policy_add_overlay(struct policy *p, const char *path, bool tmp, bool optional,
+					 const char *origin);
+/* An app name: 1 to 64 letters, digits, '.', '_', '+', '-', not starting with '.' or '-'. */
+bool app_name_valid(const char *name);
 
 /* An account name for `user` / --user: letters, digits, '_', '-', '.', an optional trailing '$',
  * at most 32 bytes, not starting with '-' or '.'. Whether it exists is looked up later. */

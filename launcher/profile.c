@@ -1352,6 +1352,44 @@ static int d_hostname(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* home tmpfs|persistent (appstate.h). */
+static int d_home(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	if (strcmp(t->text, "tmpfs") == 0)
+		ps->p->home = HOME_TMPFS;
+	else if (strcmp(t->text, "persistent") == 0)
+		ps->p->home = HOME_PERSISTENT;
+	else
+		return FAIL_TOK(ps, ln, t, "expected 'tmpfs' or 'persistent'");
+	free(ps->p->home_origin);
+	ps->p->home_origin = xstrdup(ln->origin);
+	return 0;
+}
+
+/* overlay PATH [optional] / overlay-tmp PATH [optional] (overlay.h). */
+static int do_overlay(struct parser *ps, struct line *ln, bool tmp)
+{
+	struct token *t = arg(ln, 0);
+	int r = path_arg(ps, ln, t);
+	if (r < 0)
+		return r;
+	if (r == 1)
+		return undefined_word(ps, ln, t);
+	if (strcmp(t->text, "/") == 0)
+		return FAIL_TOK(ps, ln, t, "cannot overlay the sandbox's root; name a directory");
+	bool optional = false;
+	if (ln->n == 2) {
+		if (strcmp(arg(ln, 1)->text, "optional") != 0)
+			return FAIL_TOK(ps, ln, arg(ln, 1), "expected 'optional' or nothing");
+		optional = true;
+	}
+	policy_add_overlay(ps->p, t->text, tmp, optional, ln->origin);
+	return 0;
+}
+static int d_overlay(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, false); }
+static int d_overlay_tmp(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, true); }
+
 static bool valid_env_name(const char *s, size_t n)
 {
 	if (n == 0 || n > 255 || (s[0] >= '0' && s[0] <= '9'))
@@ -1888,6 +1926,9 @@ static const struct directive directives[] = {
 	{ "cpu-max", d_cgroup, 1, 1, "cpu-max N%|QUOTA[/PERIOD]" },
 	{ "cpu-weight", d_cgroup, 1, 1, "cpu-weight N" },
 	{ "io-weight", d_cgroup, 1, 1, "io-weight N" },
+	{ "home", d_home, 1, 1, "home tmpfs|persistent" },
+	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]" },
+	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]" },
 };
 
 /* Recognised, and refused until the mechanism exists. */

@@ -65,7 +65,7 @@ teardown() {
 		why=""
 		# shellcheck disable=SC2086 # the example's own words
 		eval "set -- $line"
-		if [ "$2" != profile ] && [ "$2" != learn ]; then
+		if [ "$2" != profile ] && [ "$2" != learn ] && [ "$2" != apps ] && [ "$2" != overlay ]; then
 			prog=$(program_of "$valued" "$@")
 			if [[ $line == *http://* || $line == *https://* ]]; then
 				why="needs the internet"
