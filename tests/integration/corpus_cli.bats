@@ -10,7 +10,7 @@ setup_file() {
 	for pair in nodejs:node ruby:ruby p7zip-full:7z lynx:lynx xmlstarlet:xmlstarlet \
 		libimage-exiftool-perl:exiftool qpdf:qpdf optipng:optipng jpegoptim:jpegoptim gifsicle:gifsicle \
 		flac:flac sox:sox ghostscript:gs graphviz:dot shellcheck:shellcheck file:file diffutils:diff \
-		patch:patch openssl:openssl cmake:cmake bc:bc yt-dlp:yt-dlp imagemagick:convert; do
+		patch:patch openssl:openssl cmake:cmake bc:bc yt-dlp:yt-dlp imagemagick:convert dnsmasq-base:dnsmasq; do
 		command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -388,4 +388,44 @@ message(STATUS \"download: \${st}\")"
 	run sbx_user yt-dlp --no-cache-dir --batch-file "$secret" --simulate
 	echo "$output"
 	[[ $output != *SECRET* ]]
+}
+
+# ---- servers ----
+
+# dns_query PORT NAME: the A record dnsmasq on 127.0.0.1:PORT answers for NAME, as a.b.c.d.
+dns_query() {
+	/usr/bin/python3 - "$@" <<-'PY'
+		import socket, struct, sys
+		port, name = int(sys.argv[1]), sys.argv[2]
+		q = struct.pack(">HHHHHH", 0x5b5b, 0x0100, 1, 0, 0, 0)
+		q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		s.settimeout(5)
+		s.sendto(q, ("127.0.0.1", port))
+		d = s.recv(512)
+		print(".".join(str(b) for b in d[-4:]) if struct.unpack(">H", d[6:8])[0] else "no answer")
+	PY
+}
+
+@test "dnsmasq, run by a user, answers DNS on loopback from a hosts file named on its command line; other ports are refused" {
+	make_user_file "$work/hosts" "10.9.8.7 printer.corpus.test"
+	make_user_file "$work/empty.conf" ""
+	dport=5300
+	while port_open "$dport" || ss -Hlun "sport = :$dport" | grep -q .; do dport=$((dport + 1)); done
+	spawn_sbx dpid "$BATS_TEST_TMPDIR/dnsmasq.log" user /usr/sbin/dnsmasq --no-daemon --port "$dport" \
+		--listen-address 127.0.0.1 --bind-interfaces --conf-file="$work/empty.conf" --no-resolv --no-hosts \
+		--addn-hosts="$work/hosts" --address=/corpus.test/10.1.2.3 --pid-file=
+	wait_until 20 port_open "$dport" || { cat "$BATS_TEST_TMPDIR/dnsmasq.log"; false; }
+	[ "$(dns_query "$dport" www.corpus.test)" = 10.1.2.3 ]
+	[ "$(dns_query "$dport" printer.corpus.test)" = 10.9.8.7 ]
+	kill -TERM "$dpid"
+	wait "$dpid" || true
+	! grep -q "no profile for" "$BATS_TEST_TMPDIR/dnsmasq.log"
+	grep -q "read $work/hosts - 1 names" "$BATS_TEST_TMPDIR/dnsmasq.log"
+	# Port 5400 is outside the profile's ports: dnsmasq cannot listen there.
+	run sbx_user --timeout 20s /usr/sbin/dnsmasq --no-daemon --port 5400 --listen-address 127.0.0.1 --bind-interfaces \
+		--conf-file="$work/empty.conf" --no-resolv --no-hosts --pid-file=
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"failed to create listening socket"*"ermission denied"* ]]
 }
