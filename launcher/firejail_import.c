@@ -529,10 +529,8 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		if (strcmp(word, always[i]) != 0)
 			continue;
 		if (strcmp(word, "memory-deny-write-execute") == 0) {
-			report(t, "sbx-default", l, "sbx denies executable memfds; W^X mappings are not refused");
+			report(t, "dropped", l, "sbx denies executable memfds; W^X mappings are not refused");
 			lost(t, word);
-			t->res->dropped++;
-			t->res->defaults--;
 		} else if (strncmp(word, "dbus-", 5) == 0 && strstr(line, "none") == NULL)
 			report(t, "sbx-default", l, "stricter: sbx gives the sandbox no D-Bus at all");
 		else if (strncmp(word, "writable-", 9) == 0 || strncmp(word, "keep-", 5) == 0 ||

@@ -125,3 +125,23 @@ import() {
 	[ $((BASH_REMATCH[1] + BASH_REMATCH[2] + 1)) -eq "$total" ]
 	[[ $output == *"summary: lost blacklist(/usr,/etc)"* ]]
 }
+
+@test "as root: the import works the same, and the imported gzip runs as nobody without network" {
+	rootdir=$(mktemp -d /tmp/sbx-import-root.XXXXXX)
+	chmod 0755 "$rootdir"  # nobody, who runs the command, reads it
+	cleanup_path "$rootdir"
+	run sbx_root profile import-firejail -o "$rootdir/gzip.profile" gzip
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"# gzip.profile: partial"* ]]
+	run sbx_root profile check "$rootdir/gzip.profile"
+	[ "$status" -eq 0 ]
+	seq 1 500 >"$rootdir/n.txt"
+	chmod 0644 "$rootdir/n.txt"
+	AS_ROOT_CWD=$rootdir run sbx_root --profile "$rootdir/gzip.profile" gzip -c n.txt
+	[ "$status" -eq 0 ]
+	AS_ROOT_CWD=$rootdir run sbx_root --profile "$rootdir/gzip.profile" sh -c 'id -u; cat /proc/net/dev | grep -c :'
+	echo "$output"
+	[ "${lines[-2]}" = 65534 ]
+	[ "${lines[-1]}" = 1 ]  # only lo: gzip's firejail profile says net none
+}
