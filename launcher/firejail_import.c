@@ -571,9 +571,10 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		return;
 	}
 	if (strcmp(word, "hostname") == 0) {
-		_cleanup_free_ char *q = profile_quote_word(arg);
-		if (q && *arg && !strchr(arg, ' ')) {
-			fprintf(t->out, "hostname %s\n", q);
+		size_t hn = strlen(arg);
+		if (hn >= 1 && hn <= 64 &&
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == hn) {
+			fprintf(t->out, "hostname %s\n", arg);
 			report(t, "translated", l, NULL);
 		} else
 			report(t, "dropped", l, "not a host name");
@@ -582,7 +583,7 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 	if (strcmp(word, "env") == 0 || strcmp(word, "rmenv") == 0) {
 		const char *eq = strchr(arg, '=');
 		_cleanup_free_ char *name = xstrndup(arg, eq ? (size_t)(eq - arg) : strlen(arg));
-		bool ok = *name && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
+		bool ok = *name && !(*name >= '0' && *name <= '9') && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
 		_cleanup_free_ char *value = eq ? profile_quote_word(eq + 1) : NULL;
 		if (!ok || (strcmp(word, "env") == 0 && (!eq || !value))) {
 			report(t, "dropped", l, "not NAME=VALUE");
