@@ -12,6 +12,7 @@
  *   - Bounded everything: line length, file size, words per line, include depth, files read.
  *     No global state: all of it lives in struct parser. */
 #include "profile.h"
+#include "firejail_import.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -2705,7 +2706,8 @@ static void profile_usage(FILE *out)
 	fputs("usage: sbx profile check [--json] FILE...\n"
 	      "       sbx profile show [--json] APP|PATH\n"
 	      "       sbx profile which [--json] COMMAND\n"
-	      "       sbx profile dirs\n",
+	      "       sbx profile dirs\n"
+	      "       sbx profile import-firejail [--firejail-dir DIR] [-o FILE|DIR] [--report FILE] [--summary] PROFILE...\n",
 	      out);
 }
 
@@ -2716,6 +2718,8 @@ int profile_main(int argc, char **argv, const struct profile_env *env)
 		return 2;
 	}
 	const char *sub = argv[1];
+	if (strcmp(sub, "import-firejail") == 0)
+		return firejail_import_main(argc - 1, argv + 1);
 	bool json = false;
 	_cleanup_free_ char **rest = xcalloc((size_t)argc, sizeof(char *));
 	int n = 0;

@@ -11,7 +11,9 @@ xz-utils zstd bzip2 unzip zip libxml2-utils perl lua5.4 rsync gnupg aria2 w3m le
 poppler-utils imagemagick ffmpeg pandoc redis-server memcached lighttpd
 libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin python3-gi
 weston wayland-utils pulseaudio pulseaudio-utils pipewire pipewire-bin
-mousepad gedit evince eog mpv firefox-esr chromium $*"
+mousepad gedit evince eog mpv firefox-esr chromium
+nodejs ruby p7zip-full lynx xmlstarlet libimage-exiftool-perl qpdf optipng jpegoptim gifsicle flac sox
+ghostscript graphviz shellcheck file diffutils patch openssl cmake bc yt-dlp firejail firejail-profiles dnsmasq-base $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -1,0 +1,1123 @@
+/* Converts a firejail profile into an sbx profile: resolves the include chain the way firejail
+ * does (conditionals, the first-wins `ignore` list, `whitelist-ro`, missing *.local skipped),
+ * then maps the effective directives onto sbx lines and says, for each, what became of it.
+ * Written from firejail-profile(5) and ../shared/research/firejail-import.md; no firejail code. */
+#include "firejail_import.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "profile.h"
+#include "util.h"
+
+#define FJ_MAX_DEPTH 16         /* nested includes, as the study's resolver */
+#define FJ_MAX_LINE 4096        /* firejail's own line limit is smaller */
+#define FJ_MAX_FILE (1 << 20)
+#define FJ_MAX_FILES 256
+#define FJ_MAX_LINES 200000     /* effective lines (the largest real profile has about 3,900) */
+
+struct fj_line {
+	char *text;        /* whitespace collapsed, comment removed */
+	const char *file;  /* owned by the resolver's file list */
+	unsigned lineno;
+};
+
+struct resolver {
+	const struct fj_source *src;
+	struct fj_line *lines;
+	size_t n_lines;
+	char **ignores;
+	size_t n_ignores;
+	char **files;
+	size_t n_files;
+	/* state for conditionals */
+	bool net_none, nodbus, nosound, x11;
+	char *error;
+};
+
+/* ---- small helpers ---------------------------------------------------------------------------- */
+
+static void collapse(char *s)
+{
+	char *o = s;
+	bool space = false;
+	for (char *c = s; *c; c++) {
+		if (*c == ' ' || *c == '\t' || *c == '\r') {
+			space = o != s;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = false;
+		*o++ = *c;
+	}
+	*o = '\0';
+}
+
+static bool starts_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	return strncmp(line, word, n) == 0 && (line[n] == '\0' || line[n] == ' ');
+}
+
+static const char *arg_of(const char *line)
+{
+	const char *sp = strchr(line, ' ');
+	return sp ? sp + 1 : "";
+}
+
+static void fail_at(struct resolver *r, const char *file, unsigned lineno, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fail_at(struct resolver *r, const char *file, unsigned lineno, const char *fmt, ...)
+{
+	if (r->error)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	r->error = lineno ? xasprintf("%s:%u: %s", file, lineno, msg ? msg : "error")
+			  : xasprintf("%s: %s", file, msg ? msg : "error");
+	free(msg);
+}
+
+char *fj_read_disk(void *ctx, const char *path, size_t *len)
+{
+	(void)ctx;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return NULL;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (st.st_size > FJ_MAX_FILE) {
+		errno = EFBIG;
+		return NULL;
+	}
+	char *buf = xmalloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+/* ---- resolving the include chain -------------------------------------------------------------- */
+
+static bool ignored(const struct resolver *r, const char *line)
+{
+	for (size_t i = 0; i < r->n_ignores; i++)
+		if (starts_word(line, r->ignores[i]))
+			return true;
+	return false;
+}
+
+static void resolve_file(struct resolver *r, const char *path, int depth, const char *from, unsigned from_line);
+
+static void add_line(struct resolver *r, const char *text, const char *file, unsigned lineno)
+{
+	if (r->n_lines >= FJ_MAX_LINES) {
+		fail_at(r, file, lineno, "more than %d effective lines", FJ_MAX_LINES);
+		return;
+	}
+	struct fj_line *l = ARRAY_PUSH(r->lines, r->n_lines);
+	l->text = xstrdup(text);
+	l->file = file;
+	l->lineno = lineno;
+	if (strcmp(text, "net none") == 0)
+		r->net_none = true;
+	else if (starts_word(text, "dbus-user") && strcmp(text, "dbus-user allow") != 0 &&
+		 !starts_word(text, "dbus-user.talk"))
+		r->nodbus = true;
+	else if (strcmp(text, "nosound") == 0)
+		r->nosound = true;
+	else if (starts_word(text, "x11"))
+		r->x11 = true;
+}
+
+/* `include X`: firejail's macros in X, then a bare name is looked up in the firejail directory. */
+static void do_include(struct resolver *r, const char *name, const char *file, unsigned lineno, int depth)
+{
+	_cleanup_free_ char *path = NULL;
+	if (strncmp(name, "${CFG}/", 7) == 0)
+		path = xasprintf("%s/%s", r->src->dir, name + 7);
+	else if (name[0] == '/')
+		path = xstrdup(name);
+	else if (strchr(name, '/') || strchr(name, '$') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0) {
+		/* ${HOME}/… and relative paths: user files, not read by an import. */
+		if (strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".local") == 0)
+			return;
+		fail_at(r, file, lineno, "include '%s': only names in %s and absolute paths are read", name,
+			r->src->dir);
+		return;
+	} else
+		path = xasprintf("%s/%s", r->src->dir, name);
+	resolve_file(r, path, depth + 1, file, lineno);
+}
+
+static void resolve_text(struct resolver *r, char *text, size_t len, const char *file, int depth)
+{
+	unsigned lineno = 0;
+	char *p = text, *end = text + len;
+	while (p < end && !r->error) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *stop = nl ? nl : end;
+		lineno++;
+		if (memchr(p, '\0', (size_t)(stop - p))) {
+			fail_at(r, file, lineno, "a NUL byte");
+			return;
+		}
+		if (stop - p > FJ_MAX_LINE) {
+			fail_at(r, file, lineno, "line longer than %d bytes", FJ_MAX_LINE);
+			return;
+		}
+		*stop = '\0';
+		char *hash = strchr(p, '#');
+		if (hash)
+			*hash = '\0';
+		collapse(p);
+		char *line = p;
+		p = stop + 1;
+		if (!*line)
+			continue;
+		/* ?COND: rest — evaluated against the state at this point of the parse. */
+		if (line[0] == '?') {
+			char *colon = strchr(line, ':');
+			if (!colon) {
+				fail_at(r, file, lineno, "conditional without ':': '%s'", line);
+				return;
+			}
+			*colon = '\0';
+			const char *cond = line + 1;
+			bool on;
+			if (strcmp(cond, "HAS_APPIMAGE") == 0 || strcmp(cond, "BROWSER_ALLOW_DRM") == 0 ||
+			    strcmp(cond, "ALLOW_TRAY") == 0 || strcmp(cond, "HAS_PRIVATE") == 0)
+				on = false;  /* no AppImage; firejail.config defaults */
+			else if (strcmp(cond, "BROWSER_DISABLE_U2F") == 0)
+				on = true;
+			else if (strcmp(cond, "HAS_NET") == 0)
+				on = r->net_none;
+			else if (strcmp(cond, "HAS_NODBUS") == 0)
+				on = r->nodbus;
+			else if (strcmp(cond, "HAS_NOSOUND") == 0)
+				on = r->nosound;
+			else if (strcmp(cond, "HAS_X11") == 0)
+				on = r->x11;
+			else {
+				fail_at(r, file, lineno, "unknown conditional '?%s:'", cond);
+				return;
+			}
+			if (!on)
+				continue;
+			line = colon + 1;
+			while (*line == ' ')
+				line++;
+			if (!*line)
+				continue;
+		}
+		if (strcmp(line, "quiet") == 0)
+			continue;
+		/* whitelist-ro P is whitelist P plus read-only P, before the ignore list sees it */
+		if (starts_word(line, "whitelist-ro")) {
+			_cleanup_free_ char *w = xasprintf("whitelist %s", arg_of(line));
+			_cleanup_free_ char *ro = xasprintf("read-only %s", arg_of(line));
+			if (!ignored(r, w))
+				add_line(r, w, file, lineno);
+			if (!ignored(r, ro))
+				add_line(r, ro, file, lineno);
+			continue;
+		}
+		if (ignored(r, line))
+			continue;
+		if (starts_word(line, "ignore")) {
+			if (!*arg_of(line)) {
+				fail_at(r, file, lineno, "'ignore' needs a directive");
+				return;
+			}
+			*ARRAY_PUSH(r->ignores, r->n_ignores) = xstrdup(arg_of(line));
+			continue;
+		}
+		if (starts_word(line, "include")) {
+			if (!*arg_of(line)) {
+				fail_at(r, file, lineno, "'include' needs a file");
+				return;
+			}
+			do_include(r, arg_of(line), file, lineno, depth);
+			continue;
+		}
+		add_line(r, line, file, lineno);
+	}
+}
+
+static void resolve_file(struct resolver *r, const char *path, int depth, const char *from, unsigned from_line)
+{
+	if (r->error)
+		return;
+	if (depth > FJ_MAX_DEPTH) {
+		fail_at(r, from, from_line, "includes nested deeper than %d", FJ_MAX_DEPTH);
+		return;
+	}
+	if (r->n_files >= FJ_MAX_FILES) {
+		fail_at(r, from, from_line, "more than %d files included", FJ_MAX_FILES);
+		return;
+	}
+	size_t len = 0;
+	errno = 0;
+	_cleanup_free_ char *text = r->src->read(r->src->ctx, path, &len);
+	if (!text) {
+		size_t n = strlen(path);
+		/* A missing NAME.local is the normal case: nobody wrote one. */
+		if (errno == ENOENT && n > 6 && strcmp(path + n - 6, ".local") == 0)
+			return;
+		int e = errno ? errno : EIO;
+		if (from)
+			fail_at(r, from, from_line, "include %s: %s", path, strerror(e));
+		else
+			fail_at(r, path, 0, "%s", strerror(e));
+		return;
+	}
+	char *name = xstrdup(path);
+	*ARRAY_PUSH(r->files, r->n_files) = name;
+	resolve_text(r, text, len, name, depth);
+}
+
+/* ---- translation ------------------------------------------------------------------------------ */
+
+enum path_class { PC_HOME, PC_RUNUSER, PC_USR, PC_ETC, PC_TMP, PC_VAR, PC_RUN, PC_OPT, PC_PROC, PC_SYS,
+		  PC_DEV, PC_MNT, PC_OTHER, PC_BAD };
+
+struct translator {
+	FILE *out, *rep;
+	char *out_buf, *rep_buf;
+	size_t out_len, rep_len;
+	struct fj_result *res;
+	/* home grants collected first, written once */
+	struct grant {
+		char *path;  /* sbx path, e.g. ${HOME}/.config/x; "" once nowhitelist removed it */
+		bool rw, file;
+		const char *why;
+	} *grants;
+	size_t n_grants;
+	char **noblacklist;  /* normalised patterns, in order of appearance */
+	size_t n_noblacklist;
+	bool home_whitelist, private_home, private_cache, net_none, net_seen, protocol_inet, protocol_seen;
+	unsigned masks, masks_exempt, hidden, proc_sys, ro_ungranted, usr_whitelist;
+	bool *nobl_own;  /* per noblacklist: written in the app's own file, not a shared disable-/-common include */
+	char *first_mask;
+	char *lost_kinds;
+};
+
+/* firejail's path macros → sbx variables. NULL: not a path sbx can name (glob, relative, ..). */
+static char *normalise(const char *p)
+{
+	static const struct {
+		const char *fj, *sbx;
+	} macros[] = {
+		{ "${HOME}", "${HOME}" },       { "~", "${HOME}" },
+		{ "${DOWNLOADS}", "${DOWNLOADS}" }, { "${DESKTOP}", "${DESKTOP}" },
+		{ "${DOCUMENTS}", "${DOCUMENTS}" }, { "${MUSIC}", "${MUSIC}" },
+		{ "${PICTURES}", "${PICTURES}" },   { "${VIDEOS}", "${VIDEOS}" },
+		{ "${RUNUSER}", "${XDG_RUNTIME_DIR}" },
+	};
+	const char *rest = NULL, *var = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(macros); i++) {
+		size_t n = strlen(macros[i].fj);
+		if (strncmp(p, macros[i].fj, n) == 0 && (p[n] == '\0' || p[n] == '/')) {
+			var = macros[i].sbx;
+			rest = p + n;
+			break;
+		}
+	}
+	char *s = var ? xasprintf("%s%s", var, rest) : xstrdup(p);
+	size_t n = strlen(s);
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+	const char *tail = var ? s + strlen(var) : s;
+	if ((!var && s[0] != '/') || strpbrk(tail, "*?[$") || strstr(tail, "//") || strstr(tail, "/./") ||
+	    strstr(tail, "/../") || (n >= 3 && strcmp(s + n - 3, "/..") == 0) ||
+	    (n >= 2 && strcmp(s + n - 2, "/.") == 0)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static enum path_class classify(const char *raw)
+{
+	static const struct {
+		const char *prefix;
+		enum path_class pc;
+	} prefixes[] = {
+		{ "${HOME}", PC_HOME },     { "~", PC_HOME },           { "${DOWNLOADS}", PC_HOME },
+		{ "${DESKTOP}", PC_HOME },  { "${DOCUMENTS}", PC_HOME }, { "${MUSIC}", PC_HOME },
+		{ "${PICTURES}", PC_HOME }, { "${VIDEOS}", PC_HOME },    { "/home", PC_HOME },
+		{ "${RUNUSER}", PC_RUNUSER }, { "/run/user", PC_RUNUSER }, { "${PATH}", PC_USR },
+		{ "/usr", PC_USR },         { "/bin", PC_USR },          { "/sbin", PC_USR },
+		{ "/lib", PC_USR },         { "/lib32", PC_USR },        { "/lib64", PC_USR },
+		{ "/libx32", PC_USR },      { "/etc", PC_ETC },          { "/tmp", PC_TMP },
+		{ "/var", PC_VAR },         { "/run", PC_RUN },          { "/opt", PC_OPT },
+		{ "/proc", PC_PROC },       { "/sys", PC_SYS },          { "/dev", PC_DEV },
+		{ "/mnt", PC_MNT },         { "/media", PC_MNT },        { "/srv", PC_OPT },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		size_t n = strlen(prefixes[i].prefix);
+		if (strncmp(raw, prefixes[i].prefix, n) == 0 &&
+		    (raw[n] == '\0' || raw[n] == '/' || raw[n] == '*' || (prefixes[i].prefix[0] == '/' && raw[n] == '*')))
+			return prefixes[i].pc;
+	}
+	return raw[0] == '/' ? PC_OTHER : PC_BAD;
+}
+
+static void lost(struct translator *t, const char *kind)
+{
+	t->res->lost++;
+	size_t n = strlen(kind);
+	for (const char *p = t->lost_kinds; p && (p = strstr(p, kind)); p += n)
+		if ((p == t->lost_kinds || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return;
+	char *k = t->lost_kinds ? xasprintf("%s %s", t->lost_kinds, kind) : xstrdup(kind);
+	free(t->lost_kinds);
+	t->lost_kinds = k;
+}
+
+/* One report line: OUTCOME file:line: directive: what. */
+static void report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
+{
+	if (strcmp(outcome, "translated") == 0)
+		t->res->translated++;
+	else if (strcmp(outcome, "approximated") == 0)
+		t->res->approximated++;
+	else if (strcmp(outcome, "sbx-default") == 0)
+		t->res->defaults++;
+	else
+		t->res->dropped++;
+	fprintf(t->rep, "%-12s %s:%u: %s", outcome, l->file, l->lineno, l->text);
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		fputs(": ", t->rep);
+		vfprintf(t->rep, fmt, ap);
+		va_end(ap);
+	}
+	fputc('\n', t->rep);
+}
+
+/* A path line for the sbx profile. Paths that would need quoting (spaces, quotes, '#', '\\', a
+ * second '$') are left out: the report says so, and the output needs no quoting rules. */
+static bool emit_path_line(struct translator *t, const char *directive, const char *path)
+{
+	const char *rest = path[0] == '$' ? strchr(path, '}') + 1 : path;
+	for (const char *c = rest; *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == 0x7f || strchr("\"'#\\$", *c))
+			return false;
+	fprintf(t->out, "%s %s\n", directive, path);
+	return true;
+}
+
+static bool noblacklisted(const struct translator *t, const char *norm)
+{
+	for (size_t i = 0; i < t->n_noblacklist; i++)
+		if (fnmatch(t->noblacklist[i], norm, 0) == 0 || strcmp(t->noblacklist[i], norm) == 0)
+			return true;
+	return false;
+}
+
+static ssize_t find_grant(const struct translator *t, const char *path)
+{
+	for (size_t i = 0; i < t->n_grants; i++)
+		if (strcmp(t->grants[i].path, path) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void add_grant(struct translator *t, const char *path, bool rw, bool file, const char *why)
+{
+	if (find_grant(t, path) >= 0)
+		return;
+	*ARRAY_PUSH(t->grants, t->n_grants) = (struct grant){ xstrdup(path), rw, file, why };
+}
+
+/* `whitelist ${HOME}` and the like would grant the whole home: sbx never does that. */
+static bool whole_home(const char *norm)
+{
+	return strcmp(norm, "${HOME}") == 0;
+}
+
+static bool under_cache(const char *norm)
+{
+	return strncmp(norm, "${HOME}/.cache", 14) == 0 && (norm[14] == '\0' || norm[14] == '/');
+}
+
+/* seccomp lists: names libseccomp knows become `syscalls deny`, the rest are reported. */
+static void seccomp_list(struct translator *t, const struct fj_line *l, const char *list, bool firejail_default)
+{
+	_cleanup_free_ char *copy = xstrdup(list);
+	char *save = NULL;
+	FILE *names = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	names = open_memstream(&buf, &len);
+	unsigned n = 0, unknown = 0, kept = 0;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (w[0] == '!') {
+			kept++;  /* "allow this one of firejail's default list" */
+			continue;
+		}
+		if (w[0] == '@' || seccomp_syscall_resolve_name(w) < 0 || strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(w)) {
+			unknown++;
+			continue;
+		}
+		fprintf(names, " %s", w);
+		n++;
+	}
+	fclose(names);
+	if (n)
+		fprintf(t->out, "syscalls deny%s\n", buf);
+	if (firejail_default && n == 0 && unknown == 0)
+		report(t, "sbx-default", l, "sbx's always-on filter%s",
+		       kept ? " (which may still deny what '!' allows here)" : "");
+	else if (unknown)
+		report(t, "approximated", l, "%u syscalls denied by name; %u groups or unknown names left to sbx's own filter",
+		       n, unknown);
+	else
+		report(t, "translated", l, "syscalls deny (%u)", n);
+	free(buf);
+}
+
+static void translate_line(struct translator *t, const struct fj_line *l)
+{
+	const char *line = l->text;
+	const char *arg = arg_of(line);
+	char word[64];
+	size_t wl = strcspn(line, " ");
+	snprintf(word, sizeof(word), "%.*s", (int)(wl < sizeof(word) ? wl : sizeof(word) - 1), line);
+
+	/* what sbx always does, whatever the profile says */
+	static const char *const always[] = { "private-dev", "private-tmp", "nonewprivs", "noroot", "caps.drop",
+		"caps", "ipc-namespace", "restrict-namespaces", "seccomp.block-secondary", "seccomp.32",
+		"disable-mnt", "nodvd", "notv", "nou2f", "noinput", "novideo", "nosound", "no3d",
+		"noprinters", "deterministic-shutdown", "private-cwd", "dbus-user", "dbus-system",
+		"dbus-user.talk", "dbus-user.own", "dbus-user.see", "dbus-user.call", "dbus-user.broadcast",
+		"dbus-system.talk", "dbus-system.own", "dbus-system.see", "dbus-system.call",
+		"dbus-system.broadcast", "allusers", "allow-debuggers", "private-lib", "tracelog",
+		"writable-var", "writable-var-log", "writable-run-user", "writable-etc", "keep-var-tmp",
+		"keep-dev-shm", "keep-config-pulse", "keep-fd", "keep-shell-rc", "memory-deny-write-execute" };
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
+		if (strcmp(word, always[i]) != 0)
+			continue;
+		if (strcmp(word, "memory-deny-write-execute") == 0) {
+			report(t, "dropped", l, "sbx denies executable memfds; W^X mappings are not refused");
+			lost(t, word);
+		} else if (strncmp(word, "dbus-", 5) == 0 && strstr(line, "none") == NULL)
+			report(t, "sbx-default", l, "stricter: sbx gives the sandbox no D-Bus at all");
+		else if (strncmp(word, "writable-", 9) == 0 || strncmp(word, "keep-", 5) == 0 ||
+			 strcmp(word, "allow-debuggers") == 0 || strcmp(word, "allusers") == 0)
+			report(t, "sbx-default", l, "stricter: a loosening sbx does not grant");
+		else if (strcmp(word, "private-lib") == 0 || strcmp(word, "tracelog") == 0)
+			report(t, "sbx-default", l, "off in firejail 0.9.72's default configuration");
+		else
+			report(t, "sbx-default", l, NULL);
+		return;
+	}
+
+	if (strcmp(word, "net") == 0) {
+		t->net_seen = true;
+		if (strcmp(arg, "none") == 0) {
+			t->net_none = true;
+			report(t, "translated", l, "net none");
+		} else
+			report(t, "approximated", l, "the host's network (sbx has no interface selection)");
+		return;
+	}
+	if (strcmp(word, "protocol") == 0) {
+		t->protocol_seen = true;
+		t->protocol_inet = strstr(arg, "inet") != NULL;
+		if (t->protocol_inet)
+			report(t, "approximated", l, "sbx allows unix, inet, inet6 and netlink, and refuses exotic families");
+		else
+			report(t, "translated", l, "no inet family: net none");
+		return;
+	}
+	if (strcmp(word, "seccomp") == 0 || strcmp(word, "seccomp.drop") == 0) {
+		seccomp_list(t, l, arg, strcmp(word, "seccomp") == 0);
+		return;
+	}
+	if (strcmp(word, "seccomp.keep") == 0) {
+		report(t, "dropped", l, "sbx keeps its always-on filter and has no allow-list from firejail's names");
+		lost(t, word);
+		return;
+	}
+	if (strcmp(word, "hostname") == 0) {
+		size_t hn = strlen(arg);
+		if (hn >= 1 && hn <= 64 &&
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == hn) {
+			fprintf(t->out, "hostname %s\n", arg);
+			report(t, "translated", l, NULL);
+		} else
+			report(t, "dropped", l, "not a host name");
+		return;
+	}
+	if (strcmp(word, "env") == 0 || strcmp(word, "rmenv") == 0) {
+		const char *eq = strchr(arg, '=');
+		_cleanup_free_ char *name = xstrndup(arg, eq ? (size_t)(eq - arg) : strlen(arg));
+		bool ok = *name && !(*name >= '0' && *name <= '9') && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
+		_cleanup_free_ char *value = eq ? profile_quote_word(eq + 1) : NULL;
+		if (!ok || (strcmp(word, "env") == 0 && (!eq || !value))) {
+			report(t, "dropped", l, "not NAME=VALUE");
+			return;
+		}
+		if (strcmp(word, "env") == 0)
+			fprintf(t->out, "setenv %s %s\n", name, value[0] ? value : "\"\"");
+		else
+			fprintf(t->out, "unsetenv %s\n", name);
+		report(t, "translated", l, NULL);
+		return;
+	}
+	if (strcmp(word, "private") == 0) {
+		if (*arg) {
+			report(t, "dropped", l, "a directory as the home: grant it with bind instead");
+			return;
+		}
+		t->private_home = true;
+		report(t, "sbx-default", l, "the home is always an empty tmpfs");
+		return;
+	}
+	if (strcmp(word, "private-cache") == 0) {
+		t->private_cache = true;
+		report(t, "sbx-default", l, "~/.cache is not granted (grants below it are left out)");
+		return;
+	}
+	if (strcmp(word, "caps.keep") == 0) {
+		if (strcmp(arg, "net_bind_service") == 0) {
+			fprintf(t->out, "caps-keep net_bind_service\n");
+			report(t, "translated", l, NULL);
+		} else
+			report(t, "dropped", l, "function: sbx keeps no capability but net_bind_service");
+		return;
+	}
+	if (strcmp(word, "nogroups") == 0) {
+		report(t, "approximated", l, "supplementary groups cannot be dropped without privilege; the minimal root shows little group-readable");
+		return;
+	}
+	if (strcmp(word, "netfilter") == 0) {
+		report(t, "dropped", l, "no loss: dormant in firejail itself without a bridge");
+		return;
+	}
+	if (strcmp(word, "apparmor") == 0 && !*arg) {
+		fprintf(t->out, "apparmor firejail-default optional\n");
+		report(t, "translated", l, "stacked where AppArmor is on and root loaded firejail-default");
+		return;
+	}
+	if (strcmp(word, "apparmor-replace") == 0 || strcmp(word, "apparmor") == 0) {
+		report(t, "dropped", l, "sbx can only stack an AppArmor profile");
+		lost(t, word);
+		return;
+	}
+	if (strcmp(word, "machine-id") == 0) {
+		report(t, "dropped", l, "sbx shows the host's /etc/machine-id read-only");
+		lost(t, word);
+		return;
+	}
+	if (strcmp(word, "private-bin") == 0) {
+		report(t, "dropped", l, "sbx has no exec allow-list without BPF-LSM; /usr stays visible read-only");
+		lost(t, word);
+		return;
+	}
+	if (strcmp(word, "private-etc") == 0) {
+		report(t, "dropped", l, "/etc stays visible read-only");
+		lost(t, word);
+		return;
+	}
+	if (strcmp(word, "noexec") == 0) {
+		enum path_class pc = classify(arg);
+		if (pc == PC_DEV)
+			report(t, "sbx-default", l, "/dev is noexec");
+		else if (pc == PC_HOME || pc == PC_TMP || pc == PC_RUNUSER || pc == PC_RUN || pc == PC_VAR) {
+			report(t, "dropped", l, "grants and the private /tmp stay executable");
+			lost(t, word);
+		} else
+			report(t, "dropped", l, "no such path in sbx's view");
+		return;
+	}
+	if (strcmp(word, "x11") == 0) {
+		if (strcmp(arg, "none") == 0)
+			report(t, "sbx-default", l, "no display unless granted");
+		else
+			report(t, "approximated", l, "no display granted; add 'socket x11' (an untrusted cookie)");
+		return;
+	}
+	if (strcmp(word, "join-or-start") == 0 || strcmp(word, "name") == 0 || strcmp(word, "dns") == 0 ||
+	    strcmp(word, "hosts-file") == 0 || strcmp(word, "timeout") == 0 || strcmp(word, "nice") == 0 ||
+	    strcmp(word, "cpu") == 0 || strcmp(word, "tab") == 0) {
+		report(t, "dropped", l, "no loss: an instance or scheduling setting sbx does not have");
+		return;
+	}
+	if (strncmp(word, "rlimit-", 7) == 0) {
+		report(t, "dropped", l, "set 'rlimit' by hand (sbx's names differ)");
+		lost(t, word);
+		return;
+	}
+
+	/* path directives */
+	bool is_black = strcmp(word, "blacklist") == 0 || strcmp(word, "blacklist-nolog") == 0;
+	if (is_black || strcmp(word, "whitelist") == 0 || strcmp(word, "noblacklist") == 0 ||
+	    strcmp(word, "nowhitelist") == 0 || strcmp(word, "read-only") == 0 || strcmp(word, "read-write") == 0 ||
+	    strcmp(word, "mkdir") == 0 || strcmp(word, "mkfile") == 0 || strcmp(word, "private-opt") == 0 ||
+	    strcmp(word, "private-srv") == 0 || strcmp(word, "tmpfs") == 0 || strcmp(word, "bind") == 0) {
+		if (!*arg) {
+			report(t, "dropped", l, "no path");
+			return;
+		}
+		enum path_class pc = classify(arg);
+		_cleanup_free_ char *norm = normalise(arg);
+		if (is_black) {
+			if (pc == PC_USR || pc == PC_ETC || pc == PC_OPT || pc == PC_OTHER || pc == PC_BAD) {
+				if (norm && noblacklisted(t, norm)) {
+					t->masks_exempt++;
+					t->res->defaults++;
+					return;
+				}
+				for (size_t i = 0; !norm && i < t->n_noblacklist; i++)
+					if (strcmp(t->noblacklist[i], arg) == 0) {
+						t->masks_exempt++;
+						t->res->defaults++;
+						return;
+					}
+				if (pc == PC_OTHER && strncmp(arg, "/boot", 5) != 0 && strncmp(arg, "/snap", 5) != 0 &&
+				    strncmp(arg, "/vmlinuz", 8) != 0 && strncmp(arg, "/initrd", 7) != 0 &&
+				    strncmp(arg, "/lost+found", 11) != 0 && strncmp(arg, "/root", 5) != 0 &&
+				    strncmp(arg, "/selinux", 8) != 0) {
+					t->hidden++;
+					t->res->defaults++;
+					return;
+				}
+				if (pc == PC_OTHER) {
+					t->hidden++;
+					t->res->defaults++;
+					return;
+				}
+				t->masks++;
+				t->res->dropped++;
+				if (!t->first_mask)
+					t->first_mask = xasprintf("%s:%u: %s", l->file, l->lineno, arg);
+				lost(t, "blacklist(/usr,/etc)");
+				return;
+			}
+			if (pc == PC_PROC || pc == PC_SYS)
+				t->proc_sys++;
+			else
+				t->hidden++;
+			t->res->defaults++;
+			return;
+		}
+		if (strcmp(word, "noblacklist") == 0) {
+			const char *base = strrchr(l->file, '/') ? strrchr(l->file, '/') + 1 : l->file;
+			bool own = strncmp(base, "disable-", 8) != 0 && !strstr(base, "-common") && strncmp(base, "allow-", 6) != 0;
+			size_t k = t->n_noblacklist;
+			*ARRAY_PUSH(t->nobl_own, k) = own;
+			*ARRAY_PUSH(t->noblacklist, t->n_noblacklist) = norm ? xstrdup(norm) : xstrdup(arg);
+			t->res->defaults++;
+			return;
+		}
+		if (strcmp(word, "nowhitelist") == 0) {
+			ssize_t g = norm ? find_grant(t, norm) : -1;
+			if (g >= 0) {
+				free(t->grants[g].path);
+				t->grants[g].path = xstrdup("");
+			}
+			report(t, "translated", l, "not granted");
+			return;
+		}
+		if (strcmp(word, "tmpfs") == 0 || strcmp(word, "bind") == 0) {
+			report(t, "dropped", l, "needs root in firejail; grant by hand");
+			return;
+		}
+		if (strcmp(word, "private-opt") == 0 || strcmp(word, "private-srv") == 0) {
+			_cleanup_free_ char *copy = xstrdup(arg);
+			char *save = NULL;
+			for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+				_cleanup_free_ char *p = xasprintf("/%s/%s", word + 8, w);
+				_cleanup_free_ char *n = normalise(p);
+				if (n && !strchr(w, '/'))
+					emit_path_line(t, "ro-bind-try", n);
+			}
+			report(t, "translated", l, "ro-bind-try of each");
+			return;
+		}
+		if (strcmp(word, "read-only") == 0 || strcmp(word, "read-write") == 0) {
+			ssize_t g = norm ? find_grant(t, norm) : -1;
+			if (g >= 0) {
+				t->grants[g].rw = strcmp(word, "read-write") == 0;
+				report(t, "translated", l, "the grant is %s", t->grants[g].rw ? "read-write" : "read-only");
+			} else if (strcmp(word, "read-only") == 0) {
+				t->ro_ungranted++;
+				t->res->defaults++;
+			} else
+				report(t, "sbx-default", l, "stricter: not granted read-write");
+			return;
+		}
+		/* whitelist, mkdir, mkfile */
+		bool is_mk = word[0] == 'm';
+		if (pc == PC_HOME) {
+			if (strcmp(word, "whitelist") == 0)
+				t->home_whitelist = true;
+			if (!norm || strncmp(norm, "/home", 5) == 0) {
+				report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
+				return;
+			}
+			if (whole_home(norm)) {
+				report(t, "dropped", l, "sbx never grants the whole home");
+				return;
+			}
+			if (t->private_cache && under_cache(norm)) {
+				report(t, "sbx-default", l, "private-cache: ~/.cache stays out");
+				return;
+			}
+			add_grant(t, norm, true, strcmp(word, "mkfile") == 0, is_mk ? "mkdir/mkfile" : "whitelist");
+			report(t, "translated", l, "%s", is_mk ? "granted read-write (sbx does not create it)" : "granted (if it exists)");
+			return;
+		}
+		if (is_mk) {
+			report(t, "dropped", l, "outside the home: not created");
+			return;
+		}
+		if (pc == PC_RUNUSER) {
+			report(t, "sbx-default", l, "stricter: no socket of the session; grant by hand (socket x11, ...)");
+			return;
+		}
+		if (pc == PC_USR || pc == PC_ETC) {
+			t->usr_whitelist++;
+			t->res->defaults++;
+			return;
+		}
+		/* /run and what points there (/var/run, /var/lock), and sbx's own private /var/tmp */
+		if (pc == PC_RUN || (norm && (strncmp(norm, "/var/run", 8) == 0 || strncmp(norm, "/var/lock", 9) == 0 ||
+					      strncmp(norm, "/var/tmp", 8) == 0))) {
+			report(t, "sbx-default", l, "stricter: /run is private (sockets are granted by name), /var/tmp is private");
+			return;
+		}
+		if (pc == PC_TMP || pc == PC_PROC || pc == PC_SYS || pc == PC_DEV) {
+			report(t, "sbx-default", l, "stricter: not granted (private /tmp, own /proc, no /sys, minimal /dev)");
+			return;
+		}
+		if (!norm) {
+			report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
+			return;
+		}
+		if (emit_path_line(t, "ro-bind-try", norm))
+			report(t, "approximated", l, "granted read-only");
+		else
+			report(t, "dropped", l, "not a path sbx can write");
+		return;
+	}
+	report(t, "dropped", l, "unknown to this importer");
+	lost(t, "unknown");
+}
+
+static void header(struct translator *t, const char *path, const struct resolver *r)
+{
+	fprintf(t->out, "# Imported from firejail's %s by 'sbx profile import-firejail'.\n", path);
+	fprintf(t->out, "# firejail profiles are GPL-2.0-or-later (Firejail Authors); keep this file to yourself\n");
+	fprintf(t->out, "# or distribute it under that licence. Review it, and the report, before use.\n");
+	fprintf(t->out, "# Files read:");
+	for (size_t i = 0; i < r->n_files; i++) {
+		const char *slash = strrchr(r->files[i], '/');
+		fprintf(t->out, " %s", slash ? slash + 1 : r->files[i]);
+	}
+	fprintf(t->out, "\n");
+}
+
+int fj_import(const char *path, const struct fj_source *src, struct fj_result *res)
+{
+	*res = (struct fj_result){ .tier = FJ_FAILED };
+	struct resolver r = { .src = src };
+	resolve_file(&r, path, 0, NULL, 0);
+	int rc = 0;
+	res->files = (unsigned)r.n_files;
+	if (r.error) {
+		res->error = TAKE_PTR(r.error);
+		rc = -1;
+		goto out;
+	}
+
+	struct translator t = { .res = res };
+	t.out = open_memstream(&t.out_buf, &t.out_len);
+	t.rep = open_memstream(&t.rep_buf, &t.rep_len);
+	if (!t.out || !t.rep)
+		abort();
+	header(&t, path, &r);
+	for (size_t i = 0; i < r.n_lines; i++)
+		translate_line(&t, &r.lines[i]);
+
+	/* The network: firejail's default is the host's. */
+	if (t.net_none || (t.protocol_seen && !t.protocol_inet))
+		fprintf(t.out, "net none\n");
+	else
+		fprintf(t.out, "include network\n");
+	/* Blacklist-mode home (firejail shows all of it but the blacklists): sbx grants what the
+	 * profile un-hides or creates, and the working directory instead of the rest. */
+	if (!t.home_whitelist && !t.private_home) {
+		fprintf(t.out, "# firejail showed the whole home minus its blacklists; sbx grants the working\n"
+			       "# directory and what the profile un-hides instead:\n");
+		fprintf(t.out, "bind-try ${CWD}\n");
+		fprintf(t.rep, "%-12s home: firejail's view is the whole home minus blacklists; sbx grants ${CWD} and %s\n",
+			"approximated", "the noblacklist paths of the home");
+		res->approximated++;
+		for (size_t i = 0; i < t.n_noblacklist; i++) {
+			const char *p = t.noblacklist[i];
+			_cleanup_free_ char *clean = normalise(p);  /* NULL for what was kept raw, for globs */
+			if (!t.nobl_own[i] || !clean || strcmp(clean, p) != 0 || strncmp(p, "${HOME}/", 8) != 0 ||
+			    (t.private_cache && under_cache(p)))
+				continue;
+			/* read-only: the study could not tell ro from rw, and a writable rc file persists */
+			add_grant(&t, p, false, false, "inferred from noblacklist");
+		}
+	}
+	for (size_t i = 0; i < t.n_grants; i++) {
+		const struct grant *g = &t.grants[i];
+		if (!g->path[0])
+			continue;
+		if (strcmp(g->why, "inferred from noblacklist") == 0)
+			fprintf(t.out, "# inferred from noblacklist (read-only; make it bind-try if the app writes there)\n");
+		if (!emit_path_line(&t, g->file && g->rw ? "bind-create" : g->rw ? "bind-try" : "ro-bind-try", g->path))
+			fprintf(t.rep, "%-12s %s: a path sbx profiles cannot spell unquoted\n", "dropped", g->path);
+	}
+	if (t.masks) {
+		fprintf(t.out, "# NOT ENFORCED: %u firejail blacklists under /usr and /etc (shells, interpreters,\n"
+			       "# compilers, other apps' configuration) stay visible read-only: sbx has no 'mask' yet.\n",
+			t.masks);
+		fprintf(t.rep, "%-12s %u blacklists under /usr, /etc and /opt (first: %s): sbx has no 'mask' yet; "
+			       "%u more are un-hidden by noblacklist\n",
+			"dropped", t.masks, t.first_mask, t.masks_exempt);
+	}
+	fprintf(t.rep, "%-12s %u blacklists of the home, /run, /tmp, /var and other system paths: not in sbx's view; "
+		       "%u of /proc and /sys: own /proc, no /sys\n",
+		"sbx-default", t.hidden, t.proc_sys);
+	fprintf(t.rep, "%-12s %u read-only lines of paths sbx does not grant; %u whitelists of /usr and /etc: visible read-only\n",
+		"sbx-default", t.ro_ungranted, t.usr_whitelist);
+	fclose(t.out);
+	fclose(t.rep);
+	res->profile = t.out_buf;
+	res->report = t.rep_buf;
+	res->lost_kinds = t.lost_kinds;
+	res->tier = res->lost ? FJ_PARTIAL : FJ_FULL;
+	for (size_t i = 0; i < t.n_grants; i++)
+		free(t.grants[i].path);
+	free(t.grants);
+	for (size_t i = 0; i < t.n_noblacklist; i++)
+		free(t.noblacklist[i]);
+	free(t.noblacklist);
+	free(t.nobl_own);
+	free(t.first_mask);
+out:
+	for (size_t i = 0; i < r.n_lines; i++)
+		free(r.lines[i].text);
+	free(r.lines);
+	for (size_t i = 0; i < r.n_ignores; i++)
+		free(r.ignores[i]);
+	free(r.ignores);
+	for (size_t i = 0; i < r.n_files; i++)
+		free(r.files[i]);
+	free(r.files);
+	free(r.error);
+	return rc;
+}
+
+void fj_result_free(struct fj_result *res)
+{
+	free(res->profile);
+	free(res->report);
+	free(res->error);
+	free(res->lost_kinds);
+	*res = (struct fj_result){ 0 };
+}
+
+/* ---- the command ------------------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: sbx profile import-firejail [--firejail-dir DIR] [-o FILE|DIR] [--report FILE] PROFILE...\n"
+		   "       sbx profile import-firejail [--firejail-dir DIR] --summary PROFILE...\n"
+		   "PROFILE is a file or a name in the firejail directory (default /etc/firejail).\n");
+}
+
+static const char *tier_name(enum fj_tier t)
+{
+	return t == FJ_FULL ? "full" : t == FJ_PARTIAL ? "partial" : "failed";
+}
+
+int firejail_import_main(int argc, char **argv)
+{
+	const char *dir = "/etc/firejail", *out = NULL, *report_path = NULL;
+	bool summary = false;
+	_cleanup_free_ char **inputs = xcalloc((size_t)argc + 1, sizeof(char *));
+	size_t n = 0;
+	bool done = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!done && strcmp(a, "--") == 0)
+			done = true;
+		else if (!done && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--report") == 0 ||
+				   strcmp(a, "--firejail-dir") == 0)) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "sbx profile import-firejail: %s needs a value\n", a);
+				return 2;
+			}
+			const char *v = argv[++i];
+			if (a[1] == 'o' || strcmp(a, "--output") == 0)
+				out = v;
+			else if (strcmp(a, "--report") == 0)
+				report_path = v;
+			else
+				dir = v;
+		} else if (!done && strcmp(a, "--summary") == 0)
+			summary = true;
+		else if (!done && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+			usage(stdout);
+			return 0;
+		} else if (!done && a[0] == '-' && a[1]) {
+			fprintf(stderr, "sbx profile import-firejail: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		} else
+			inputs[n++] = argv[i];
+	}
+	if (n == 0 || (summary && out)) {
+		usage(stderr);
+		return 2;
+	}
+	struct stat st;
+	bool out_dir = out && stat(out, &st) == 0 && S_ISDIR(st.st_mode);
+	if (out && n > 1 && !out_dir) {
+		fprintf(stderr, "sbx profile import-firejail: -o %s: several profiles need an existing directory\n", out);
+		return 2;
+	}
+	FILE *rep = stderr;
+	if (report_path) {
+		rep = fopen(report_path, "we");
+		if (!rep) {
+			fprintf(stderr, "sbx profile import-firejail: %s: %s\n", report_path, strerror(errno));
+			return 1;
+		}
+	}
+	struct fj_source src = { .dir = dir, .read = fj_read_disk };
+	unsigned counts[3] = { 0 }, failures = 0;
+	/* summary: how often each lost kind made a profile partial */
+	char *kinds = NULL;
+	size_t kinds_len = 0;
+	FILE *kf = open_memstream(&kinds, &kinds_len);
+	for (size_t i = 0; i < n; i++) {
+		const char *in = inputs[i];
+		_cleanup_free_ char *path = NULL;
+		if (strchr(in, '/'))
+			path = xstrdup(in);
+		else {
+			size_t len = strlen(in);
+			path = (len > 8 && strcmp(in + len - 8, ".profile") == 0) ? xasprintf("%s/%s", dir, in)
+										   : xasprintf("%s/%s.profile", dir, in);
+		}
+		struct fj_result res;
+		fj_import(path, &src, &res);
+		counts[res.tier]++;
+		if (res.tier == FJ_FAILED) {
+			failures++;
+			fprintf(stderr, "sbx profile import-firejail: %s\n", res.error);
+			fj_result_free(&res);
+			continue;
+		}
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		if (summary) {
+			fprintf(rep, "%-8s %s%s%s\n", tier_name(res.tier), base, res.lost_kinds ? "  lost: " : "",
+				res.lost_kinds ? res.lost_kinds : "");
+			if (res.lost_kinds)
+				fprintf(kf, "%s\n", res.lost_kinds);
+			fj_result_free(&res);
+			continue;
+		}
+		fprintf(rep, "# %s: %s (%u translated, %u approximated, %u left to sbx's defaults, %u dropped, "
+			     "%u of them restrictive%s%s)\n",
+			base, tier_name(res.tier), res.translated, res.approximated, res.defaults, res.dropped, res.lost,
+			res.lost_kinds ? ": " : "", res.lost_kinds ? res.lost_kinds : "");
+		fputs(res.report, rep);
+		int wrc = 0;
+		if (!out)
+			fputs(res.profile, stdout);
+		else {
+			_cleanup_free_ char *target = NULL;
+			if (out_dir) {
+				_cleanup_free_ char *stem = xstrdup(base);
+				char *dot = strstr(stem, ".profile");
+				if (dot && dot[8] == '\0')
+					*dot = '\0';
+				target = xasprintf("%s/%s.profile", out, stem);
+			} else
+				target = xstrdup(out);
+			FILE *f = fopen(target, "wxe");
+			if (!f || fputs(res.profile, f) < 0 || fclose(f) != 0) {
+				fprintf(stderr, "sbx profile import-firejail: %s: %s%s\n", target, strerror(errno),
+					errno == EEXIST ? " (remove it first; an import never overwrites)" : "");
+				wrc = -1;
+			}
+		}
+		if (wrc)
+			failures++;
+		fj_result_free(&res);
+	}
+	fclose(kf);
+	if (summary || n > 1) {
+		fprintf(rep, "summary: %zu profiles: %u full, %u partial, %u failed\n", n, counts[FJ_FULL], counts[FJ_PARTIAL],
+			counts[FJ_FAILED]);
+		/* each lost kind, and how many partial profiles lose only that */
+		static const char *const k[] = { "blacklist(/usr,/etc)", "noexec", "private-bin", "private-etc", "machine-id",
+						 "memory-deny-write-execute", "apparmor-replace", "seccomp.keep", "unknown" };
+		for (size_t j = 0; j < ARRAY_SIZE(k); j++) {
+			unsigned any = 0, only = 0;
+			for (char *line = kinds; line && *line;) {
+				char *nl = strchr(line, '\n');
+				if (nl)
+					*nl = '\0';
+				char pad[512];
+				snprintf(pad, sizeof(pad), " %s ", line);
+				char want[64];
+				snprintf(want, sizeof(want), " %s ", k[j]);
+				if (strstr(pad, want)) {
+					any++;
+					if (strcmp(line, k[j]) == 0)
+						only++;
+				}
+				if (nl)
+					*nl = '\n';
+				line = nl ? nl + 1 : NULL;
+			}
+			if (any)
+				fprintf(rep, "summary: lost %-26s in %u profiles (the only loss in %u)\n", k[j], any, only);
+		}
+	}
+	free(kinds);
+	if (rep != stderr)
+		fclose(rep);
+	return failures ? 1 : 0;
+}
