@@ -7,6 +7,7 @@
 #include "cgroup.h"
 #include "rlimits.h"
 #include "x11.h"
+#include "dbus_proxy.h"
 
 enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_DEV_BIND_TRY, OPT_TMPFS,
@@ -15,7 +16,7 @@ enum opt_id {
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
-	OPT_SOCKET, OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_SOCKET, OPT_DBUS, OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
 struct opt {
@@ -61,6 +62,16 @@ static const struct opt options[] = {
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
 	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one)" },
+	{ "--talk-name", OPT_DBUS, true, "NAME", "session bus through a filtering proxy: call NAME (org.example.App or org.example.*)" },
+	{ "--own-name", OPT_DBUS, true, "NAME", "session bus proxy: may own NAME" },
+	{ "--see-name", OPT_DBUS, true, "NAME", "session bus proxy: NAME is visible, not callable" },
+	{ "--call", OPT_DBUS, true, "NAME=RULE", "session bus proxy: only these calls to NAME (RULE: [IFACE.METHOD|IFACE.*|*][@PATH[/*]])" },
+	{ "--broadcast", OPT_DBUS, true, "NAME=RULE", "session bus proxy: receive NAME's signals matching RULE" },
+	{ "--system-talk-name", OPT_DBUS, true, "NAME", "system bus through a filtering proxy (also --system-own-name, -see-name, -call, -broadcast)" },
+	{ "--system-own-name", OPT_DBUS, true, "NAME", NULL },
+	{ "--system-see-name", OPT_DBUS, true, "NAME", NULL },
+	{ "--system-call", OPT_DBUS, true, "NAME=RULE", NULL },
+	{ "--system-broadcast", OPT_DBUS, true, "NAME=RULE", NULL },
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
@@ -375,12 +386,29 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		const char *why = NULL;
 		enum x11_mode mode;
 		bool optional;
+		enum dbus_bus bus;
+		if (dbus_socket_name(value, &bus)) {
+			dbus_add_raw(p, bus, "command line");
+			return 0;
+		}
 		if (x11_socket_parse(value, &mode, &optional, &why) < 0)
 			return sbx_fail(err, 0, "--socket '%s': %s", value, why);
 		p->x11.mode = mode;
 		p->x11.optional = optional;
 		free(p->x11.origin);
 		p->x11.origin = xstrdup("command line");
+		return 0;
+	}
+	case OPT_DBUS: {
+		enum dbus_bus bus;
+		enum dbus_rule_kind kind;
+		const char *why = NULL;
+		size_t at = 0;
+		if (!dbus_directive(o->name + 2, &bus, &kind))
+			return 0;
+		if (dbus_rule_check(kind, value, &why, &at) < 0)
+			return sbx_fail(err, 0, "%s '%s': %s (at character %zu)", o->name, value, why, at + 1);
+		dbus_add_rule(p, bus, kind, value, "command line");
 		return 0;
 	}
 	case OPT_KEEP_DISCARDED:

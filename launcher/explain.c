@@ -11,6 +11,7 @@
 #include "rlimits.h"
 #include "seccomp.h"
 #include "x11.h"
+#include "dbus_proxy.h"
 
 static void explain_view(const struct mount_plan *plan, struct view *v)
 {
@@ -140,6 +141,7 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	explain_dropped_env(p, out, false);
 	fputc('\n', out);
 	x11_explain(p, out);
+	dbus_explain(p, out);
 	fputs("file descriptors: 0 1 2", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, " %d", p->pass_fds[i]);
@@ -222,6 +224,8 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	explain_dropped_env(p, out, true);
 	fputs("],\"x11\":", out);
 	x11_explain_json(p, out);
+	fputs(",\"dbus\":", out);
+	dbus_explain_json(p, out);
 	fputs(",\"pass_fds\":[", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, "%s%d", i ? "," : "", p->pass_fds[i]);

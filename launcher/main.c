@@ -21,6 +21,7 @@
 #include "seccomp.h"
 #include "userns.h"
 #include "x11.h"
+#include "dbus_proxy.h"
 
 static void profile_env_from(const struct identity *id, struct profile_env *env)
 {
@@ -272,6 +273,9 @@ int main(int argc, char **argv)
 		if (r == -EPERM && cli.explain)
 			r = 0;
 	}
+	/* Starts the bus proxies (ended below whatever happens); sets the bus address before x11 looks. */
+	if (r == 0)
+		r = dbus_plan(&p, &id, cli.explain, &err);
 	/* Last of the checks that can refuse: the cookie it makes is revoked below whatever happens. */
 	if (r == 0)
 		r = x11_plan(&p, &id, cli.explain, &err);
@@ -304,6 +308,7 @@ int main(int argc, char **argv)
 			code = fail(&err);
 	}
 	x11_release(&p);
+	dbus_release(&p);
 	mount_plan_free(&plan);
 	policy_free(&p);
 	identity_free(&id);
