@@ -61,7 +61,7 @@ static const struct opt options[] = {
 	{ "--pids-max", OPT_PIDS_MAX, true, "N", "cgroup pids.max" },
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
-	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one)" },
+	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional|session-bus|system-bus", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one); session-bus, system-bus: the bus itself, unfiltered (a hole)" },
 	{ "--talk-name", OPT_DBUS, true, "NAME", "session bus through a filtering proxy: call NAME (org.example.App or org.example.*)" },
 	{ "--own-name", OPT_DBUS, true, "NAME", "session bus proxy: may own NAME" },
 	{ "--see-name", OPT_DBUS, true, "NAME", "session bus proxy: NAME is visible, not callable" },

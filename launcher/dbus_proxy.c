@@ -438,10 +438,12 @@ static int plan_bus(struct policy *p, const struct identity *id, enum dbus_bus b
 {
 	struct dbus_bus_grant *g = &p->dbus.bus[bus];
 	const char *origin = first_origin(p, bus);
+	free(g->inside);
+	g->inside = inside_socket(bus, id);
+	const char *inside = g->inside;
 	int r = host_socket(bus, id, &g->host_socket, err);
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *inside = inside_socket(bus, id);
 	if (g->raw) {
 		policy_add_mount(p, MOUNT_BIND, g->host_socket, inside, false, origin);
 	} else if (!explain) {
@@ -576,14 +578,15 @@ void dbus_explain(const struct policy *p, FILE *out)
 			continue;
 		}
 		if (g->raw) {
-			fprintf(out, "dbus %s bus: socket %s bound as it is  [%s]\n  %s\n", bus_names[b],
-				g->host_socket ? g->host_socket : "?", g->raw_origin, raw_text(bus));
+			fprintf(out, "dbus %s bus: socket %s bound as it is at %s  [%s]\n  %s\n", bus_names[b],
+				g->host_socket ? g->host_socket : "?", g->inside ? g->inside : "?", g->raw_origin, raw_text(bus));
 			if (n_rules(p, bus))
 				fprintf(out, "  (the %zu name rule(s) for this bus are moot: the bus is not filtered)\n",
 					n_rules(p, bus));
 			continue;
 		}
-		fprintf(out, "dbus %s bus: proxy of %s%s%s\n  %s\n", bus_names[b], g->host_socket ? g->host_socket : "?",
+		fprintf(out, "dbus %s bus: a proxy of %s at %s (the bus's own socket is not inside)%s%s\n  %s\n",
+			bus_names[b], g->host_socket ? g->host_socket : "?", g->inside ? g->inside : "?",
 			g->refused ? "; REFUSED here: " : "", g->refused ? g->refused : "", filtered_text());
 		for (size_t i = 0; i < p->dbus.n_rules; i++) {
 			const struct dbus_rule *r = &p->dbus.rules[i];
@@ -611,6 +614,8 @@ void dbus_explain_json(const struct policy *p, FILE *out)
 			json_string(out, g->host_socket);
 		else
 			fputs("null", out);
+		fputs(",\"inside\":", out);
+		json_string(out, g->inside ? g->inside : "");
 		fputs(",\"refused\":", out);
 		if (g->refused)
 			json_string(out, g->refused);

@@ -57,6 +57,7 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < DBUS_N_BUSES; i++) {
 		free(p->dbus.bus[i].raw_origin);
 		free(p->dbus.bus[i].host_socket);
+		free(p->dbus.bus[i].inside);
 		free(p->dbus.bus[i].proxy_dir);
 		free(p->dbus.bus[i].refused);
 	}

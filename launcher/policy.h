@@ -161,6 +161,7 @@ struct dbus_bus_grant {
 	origin_t raw_origin;
 	/* Filled by dbus_plan. */
 	char *host_socket;  /* the bus's socket on the host */
+	char *inside;       /* where the command finds the bus */
 	char *proxy_dir;    /* the proxy's private directory on the host (its socket: PROXY_DIR/sock/bus) */
 	int sync_fd;        /* read end of the proxy's --fd pipe, while pid is set */
 	int pid;            /* the sbx that confines the proxy; 0: none */

@@ -1826,7 +1826,7 @@ static const struct directive directives[] = {
 	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
 	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw]" },
 	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent" },
-	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted [optional]" },
+	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted [optional] | socket session-bus|system-bus" },
 	{ "talk-name", d_dbus, 1, PROFILE_MAX_ARGS, "talk-name NAME..." },
 	{ "own-name", d_dbus, 1, PROFILE_MAX_ARGS, "own-name NAME..." },
 	{ "see-name", d_dbus, 1, PROFILE_MAX_ARGS, "see-name NAME..." },
