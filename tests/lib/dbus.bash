@@ -7,16 +7,18 @@
 DBUS_SERVICE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/dbus-service.py
 
 # _as_uid UID CMD...: CMD with that uid (and its primary group), a clean environment.
-_as_uid() {
+# _as_uid_exec replaces the (sub)shell, so that `_as_uid_exec ... &` gives CMD's pid.
+_as_uid_exec() {
 	local uid=$1
 	shift
 	if [ "$uid" = "$(id -u)" ]; then
-		env -i PATH=/usr/bin:/bin HOME=/nonexistent "$@"
+		exec env -i PATH=/usr/bin:/bin HOME=/nonexistent "$@"
 	else
-		setpriv --reuid="$uid" --regid="$(id -g "$uid" 2>/dev/null || echo "$uid")" --clear-groups -- \
+		exec setpriv --reuid="$uid" --regid="$(id -g "$uid" 2>/dev/null || echo "$uid")" --clear-groups -- \
 			env -i PATH=/usr/bin:/bin HOME=/nonexistent "$@"
 	fi
 }
+_as_uid() { (_as_uid_exec "$@"); }
 
 # bus_send UID SOCKET DBUS-SEND-ARGS...: dbus-send --print-reply on the host as UID, on the bus at SOCKET.
 bus_send() {
@@ -35,11 +37,11 @@ start_test_bus() {
 	cp "$DBUS_SERVICE" "$dir/service.py"
 	chmod 0644 "$dir/service.py"
 	chown -R "$uid" "$dir" 2>/dev/null || true
-	_as_uid "$uid" dbus-daemon --session --nofork --address="unix:path=$dir/bus" \
+	_as_uid_exec "$uid" dbus-daemon --session --nofork --address="unix:path=$dir/bus" \
 		</dev/null >"$dir/daemon.log" 2>&1 3>&- &
 	pid=$!
 	wait_until 10 test -S "$dir/bus" || { cat "$dir/daemon.log" >&2; return 1; }
-	_as_uid "$uid" env DBUS_SESSION_BUS_ADDRESS="unix:path=$dir/bus" python3 "$dir/service.py" \
+	_as_uid_exec "$uid" env DBUS_SESSION_BUS_ADDRESS="unix:path=$dir/bus" python3 "$dir/service.py" \
 		org.sbx.Test org.sbx.Hidden </dev/null >"$dir/service.log" 2>&1 3>&- &
 	local spid=$!
 	wait_until 10 grep -qx ready "$dir/service.log" || { cat "$dir/service.log" >&2; return 1; }
