@@ -9,6 +9,7 @@
 #include "x11.h"
 #include "sockets.h"
 #include "devices.h"
+#include "dbus_proxy.h"
 
 enum opt_id {
 	OPT_BIND, OPT_RO_BIND, OPT_BIND_TRY, OPT_RO_BIND_TRY, OPT_DEV_BIND, OPT_DEV_BIND_TRY, OPT_TMPFS,
@@ -17,7 +18,7 @@ enum opt_id {
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
-	OPT_SOCKET, OPT_DEVICE, OPT_DEVICE_TRY, OPT_KEEP_DISCARDED, OPT_APP, OPT_HOME, OPT_OVERLAY, OPT_OVERLAY_TMP, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_SOCKET, OPT_DEVICE, OPT_DEVICE_TRY, OPT_DBUS, OPT_KEEP_DISCARDED, OPT_APP, OPT_HOME, OPT_OVERLAY, OPT_OVERLAY_TMP, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
 struct opt {
@@ -62,10 +63,20 @@ static const struct opt options[] = {
 	{ "--pids-max", OPT_PIDS_MAX, true, "N", "cgroup pids.max" },
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
-	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one)" },
+	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional|session-bus|system-bus", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one); session-bus, system-bus: the bus itself, unfiltered (a hole)" },
 	{ "--socket", OPT_SOCKET, true, "wayland|pulseaudio|pipewire[-optional]", "that server's socket alone in the runtime directory (-optional: none, with a note, when it is missing)" },
 	{ "--device", OPT_DEVICE, true, "dri|snd|video", "the GPU, ALSA or camera device nodes (refused when there are none)" },
 	{ "--device-try", OPT_DEVICE_TRY, true, "dri|snd|video", "the same, skipped with a note when there are none" },
+	{ "--talk-name", OPT_DBUS, true, "NAME", "session bus through a filtering proxy: call NAME (org.example.App or org.example.*)" },
+	{ "--own-name", OPT_DBUS, true, "NAME", "session bus proxy: may own NAME" },
+	{ "--see-name", OPT_DBUS, true, "NAME", "session bus proxy: NAME is visible, not callable" },
+	{ "--call", OPT_DBUS, true, "NAME=RULE", "session bus proxy: only these calls to NAME (RULE: [IFACE.METHOD|IFACE.*|*][@PATH[/*]])" },
+	{ "--broadcast", OPT_DBUS, true, "NAME=RULE", "session bus proxy: receive NAME's signals matching RULE" },
+	{ "--system-talk-name", OPT_DBUS, true, "NAME", "system bus through a filtering proxy (also --system-own-name, -see-name, -call, -broadcast)" },
+	{ "--system-own-name", OPT_DBUS, true, "NAME", NULL },
+	{ "--system-see-name", OPT_DBUS, true, "NAME", NULL },
+	{ "--system-call", OPT_DBUS, true, "NAME=RULE", NULL },
+	{ "--system-broadcast", OPT_DBUS, true, "NAME=RULE", NULL },
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--app", OPT_APP, true, "NAME", "keep the app's state under NAME (default: the command's profile lookup name)" },
 	{ "--home", OPT_HOME, true, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
@@ -396,12 +407,29 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 			sockets_grant(p, which, optional, "command line");
 			return 0;
 		}
+		enum dbus_bus bus;
+		if (dbus_socket_name(value, &bus)) {
+			dbus_add_raw(p, bus, "command line");
+			return 0;
+		}
 		if (x11_socket_parse(value, &mode, &optional, &why) < 0)
 			return sbx_fail(err, 0, "--socket '%s': %s", value, why);
 		p->x11.mode = mode;
 		p->x11.optional = optional;
 		free(p->x11.origin);
 		p->x11.origin = xstrdup("command line");
+		return 0;
+	}
+	case OPT_DBUS: {
+		enum dbus_bus bus;
+		enum dbus_rule_kind kind;
+		const char *why = NULL;
+		size_t at = 0;
+		if (!dbus_directive(o->name + 2, &bus, &kind))
+			return 0;
+		if (dbus_rule_check(kind, value, &why, &at) < 0)
+			return sbx_fail(err, 0, "%s '%s': %s (at character %zu)", o->name, value, why, at + 1);
+		dbus_add_rule(p, bus, kind, value, "command line");
 		return 0;
 	}
 	case OPT_DEVICE: case OPT_DEVICE_TRY: {

@@ -13,6 +13,7 @@
 #include "x11.h"
 #include "sockets.h"
 #include "devices.h"
+#include "dbus_proxy.h"
 
 static void explain_view(const struct mount_plan *plan, struct view *v)
 {
@@ -159,6 +160,7 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	x11_explain(p, out);
 	sockets_explain(p, out);
 	devices_explain(p, out);
+	dbus_explain(p, out);
 	fputs("file descriptors: 0 1 2", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, " %d", p->pass_fds[i]);
@@ -250,6 +252,8 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	sockets_explain_json(p, out);
 	fputs(",\"devices\":", out);
 	devices_explain_json(p, out);
+	fputs(",\"dbus\":", out);
+	dbus_explain_json(p, out);
 	fputs(",\"pass_fds\":[", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, "%s%d", i ? "," : "", p->pass_fds[i]);

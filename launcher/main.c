@@ -26,6 +26,7 @@
 #include "x11.h"
 #include "sockets.h"
 #include "devices.h"
+#include "dbus_proxy.h"
 
 static void profile_env_from(const struct identity *id, struct profile_env *env)
 {
@@ -331,6 +332,9 @@ int main(int argc, char **argv)
 		if (r == -EPERM && cli.explain)
 			r = 0;
 	}
+	/* Starts the bus proxies (ended below whatever happens); sets the bus address before x11 looks. */
+	if (r == 0)
+		r = dbus_plan(&p, &id, cli.explain, &err);
 	/* Last of the checks that can refuse: the cookie it makes is revoked below whatever happens. */
 	if (r == 0)
 		r = x11_plan(&p, &id, cli.explain, &err);
@@ -370,6 +374,7 @@ int main(int argc, char **argv)
 	}
 	x11_release(&p);
 	seccomp_discard_prepared();
+	dbus_release(&p);
 	mount_plan_free(&plan);
 	policy_free(&p);
 	identity_free(&id);

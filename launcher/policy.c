@@ -63,6 +63,18 @@ void policy_free(struct policy *p)
 		free(p->devices[i].skipped);
 		free(p->devices[i].refused);
 	}
+	for (size_t i = 0; i < p->dbus.n_rules; i++) {
+		free(p->dbus.rules[i].value);
+		free(p->dbus.rules[i].origin);
+	}
+	free(p->dbus.rules);
+	for (size_t i = 0; i < DBUS_N_BUSES; i++) {
+		free(p->dbus.bus[i].raw_origin);
+		free(p->dbus.bus[i].host_socket);
+		free(p->dbus.bus[i].inside);
+		free(p->dbus.bus[i].proxy_dir);
+		free(p->dbus.bus[i].refused);
+	}
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(p->rlimits[i].origin);
 	free(p->cgroup.origin);

@@ -183,6 +183,32 @@ struct overlay_entry {
 /* The home inside: an empty tmpfs (default) or the app's own directory kept across runs. */
 enum home_mode { HOME_TMPFS, HOME_PERSISTENT };
 
+/* D-Bus grants (dbus_proxy.h): filtered names through xdg-dbus-proxy, or a raw bus socket. */
+enum dbus_bus { DBUS_SESSION, DBUS_SYSTEM, DBUS_N_BUSES };
+enum dbus_rule_kind { DBUS_SEE, DBUS_TALK, DBUS_OWN, DBUS_CALL, DBUS_BROADCAST };
+struct dbus_rule {
+	enum dbus_bus bus;
+	enum dbus_rule_kind kind;
+	char *value;  /* NAME, NAME.* or NAME=RULE */
+	origin_t origin;
+};
+struct dbus_bus_grant {
+	bool raw;           /* socket session-bus / system-bus: the bus itself, unfiltered */
+	origin_t raw_origin;
+	/* Filled by dbus_plan. */
+	char *host_socket;  /* the bus's socket on the host */
+	char *inside;       /* where the command finds the bus */
+	char *proxy_dir;    /* the proxy's private directory on the host (its socket: PROXY_DIR/sock/bus) */
+	int sync_fd;        /* read end of the proxy's --fd pipe, while pid is set */
+	int pid;            /* the sbx that confines the proxy; 0: none */
+	char *refused;      /* --explain: why a run would be refused here */
+};
+struct dbus_grants {
+	struct dbus_rule *rules;
+	size_t n_rules;
+	struct dbus_bus_grant bus[DBUS_N_BUSES];
+};
+
 struct policy {
 	/* Identity of the run. */
 	char *profile_name;  /* e.g. "curl", "default" */
@@ -259,6 +285,7 @@ struct policy {
 	char *pulse_conf_path;  /* socket pulseaudio: the private client.conf inside */
 	char *pulse_conf;       /* and its text */
 	struct device_grant devices[SBX_N_DEVS];
+	struct dbus_grants dbus;
 
 	/* BPF-LSM file rules (exec-allow, open-deny): lsm_cgroup programs on the sandbox's cgroup
 	 * enforce them where the kernel loads BPF-LSM and sbx has the privilege; otherwise sbx refuses

@@ -33,6 +33,7 @@
 #include "x11.h"
 #include "sockets.h"
 #include "devices.h"
+#include "dbus_proxy.h"
 
 #define PROFILE_MAX_WORD 4096  /* bytes in one word after expansion (PATH_MAX) */
 #define PROFILE_MAX_NAME 128   /* profile and include names */
@@ -1166,6 +1167,13 @@ static int d_socket(struct parser *ps, struct line *ln)
 		sockets_grant(ps->p, which, ln->n == 2, ln->origin);
 		return 0;
 	}
+	enum dbus_bus bus;
+	if (dbus_socket_name(t->text, &bus)) {
+		if (ln->n == 2)
+			return FAIL_TOK(ps, ln, arg(ln, 1), "a bus socket has no 'optional'");
+		dbus_add_raw(ps->p, bus, ln->origin);
+		return 0;
+	}
 	if (x11_socket_parse(t->text, &mode, &optional, &why) < 0)
 		return FAIL_TOK(ps, ln, t, "%s", why);
 	if (ln->n == 2) {
@@ -1870,6 +1878,25 @@ static int d_cgroup(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* talk-name, own-name, see-name NAME; call, broadcast NAME=RULE; system-*: D-Bus names through
+ * the filtering proxy (dbus_proxy.h). */
+static int d_dbus(struct parser *ps, struct line *ln)
+{
+	enum dbus_bus bus;
+	enum dbus_rule_kind kind;
+	if (!dbus_directive(ln->kw->text, &bus, &kind))
+		return FAIL_LINE(ps, ln, "not a D-Bus directive");
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		const char *why = NULL;
+		size_t at = 0;
+		if (dbus_rule_check(kind, t->text, &why, &at) < 0)
+			return fail_at(ps, ln->file, ln->lineno, t->col + (unsigned)at, t->text, "%s", why);
+		dbus_add_rule(ps->p, bus, kind, t->text, ln->origin);
+	}
+	return 0;
+}
+
 /* --- the table --- */
 
 typedef int (*directive_fn)(struct parser *ps, struct line *ln);
@@ -1894,9 +1921,19 @@ static const struct directive directives[] = {
 	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
 	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw|edit]" },
 	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent" },
-	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional]" },
+	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional] | socket session-bus|system-bus" },
 	{ "device", d_device, 1, 3, "device dri|snd|video..." },
 	{ "device-try", d_device_try, 1, 3, "device-try dri|snd|video..." },
+	{ "talk-name", d_dbus, 1, PROFILE_MAX_ARGS, "talk-name NAME..." },
+	{ "own-name", d_dbus, 1, PROFILE_MAX_ARGS, "own-name NAME..." },
+	{ "see-name", d_dbus, 1, PROFILE_MAX_ARGS, "see-name NAME..." },
+	{ "call", d_dbus, 1, PROFILE_MAX_ARGS, "call NAME=RULE..." },
+	{ "broadcast", d_dbus, 1, PROFILE_MAX_ARGS, "broadcast NAME=RULE..." },
+	{ "system-talk-name", d_dbus, 1, PROFILE_MAX_ARGS, "system-talk-name NAME..." },
+	{ "system-own-name", d_dbus, 1, PROFILE_MAX_ARGS, "system-own-name NAME..." },
+	{ "system-see-name", d_dbus, 1, PROFILE_MAX_ARGS, "system-see-name NAME..." },
+	{ "system-call", d_dbus, 1, PROFILE_MAX_ARGS, "system-call NAME=RULE..." },
+	{ "system-broadcast", d_dbus, 1, PROFILE_MAX_ARGS, "system-broadcast NAME=RULE..." },
 	{ "names", d_names, 1, PROFILE_MAX_ARGS, "names NAME..." },
 	{ "net", d_net, 1, 1, "net none|host" },
 	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect [ADDR[/N]:]PORT[-PORT]..." },
