@@ -1974,12 +1974,6 @@ static const struct {
 	const char *name;
 	const char *what;
 } unsupported[] = {
-	{ "dbus-user", "D-Bus filtering" },
-	{ "dbus-system", "D-Bus filtering" },
-	{ "dbus-talk", "D-Bus filtering" },
-	{ "dbus-own", "D-Bus filtering" },
-	{ "dbus-see", "D-Bus filtering" },
-	{ "dbus-call", "D-Bus filtering" },
 	{ "mask", "hiding a path inside a grant" },
 };
 
@@ -2006,6 +2000,8 @@ static const struct {
 	{ "ignore", "a later line wins; to loosen on purpose write 'override' in front of it" },
 	{ "quiet", "use sbx --quiet" },
 	{ "x11", "use 'socket x11' (an untrusted cookie) or 'socket x11-trusted'" },
+	{ "dbus-user", "use talk-name, own-name, see-name, call or broadcast (filtered by xdg-dbus-proxy)" },
+	{ "dbus-system", "use system-talk-name, system-call... (filtered by xdg-dbus-proxy)" },
 	{ "wayland", "use 'socket wayland'" },
 	{ "pulseaudio", "use 'socket pulseaudio'" },
 	{ "pipewire", "use 'socket pipewire'" },

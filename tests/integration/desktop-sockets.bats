@@ -103,7 +103,7 @@ sbx_s() { sess "$SBX" "$@"; }
 	[[ $output == *wl_compositor* ]]
 	user_profile true.profile 'socket waylnd'
 	run -125 sbx_s -q true
-	[[ ${lines[0]} == *"/true.profile:1:8: expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire: 'waylnd'" ]]
+	[[ ${lines[0]} == *"/true.profile:1:8: expected x11, x11-trusted, x11-optional, wayland, pulseaudio, pipewire, session-bus or system-bus: 'waylnd'" ]]
 	user_profile true.profile 'socket pipewire maybe'
 	run -125 sbx_s -q true
 	[[ ${lines[0]} == *"/true.profile:1:17: expected 'optional' or nothing: 'maybe'" ]]
@@ -115,7 +115,7 @@ sbx_s() { sess "$SBX" "$@"; }
 	[[ ${lines[0]} == *"/true.profile:1:1: unknown directive: 'wayland'" ]]
 	[[ $output == *"use 'socket wayland'"* ]]
 	run -125 sbx_s -q --socket pulse -- env
-	[ "${lines[0]}" = "sbx: --socket 'pulse': expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire" ]
+	[ "${lines[0]}" = "sbx: --socket 'pulse': expected x11, x11-trusted, x11-optional, wayland, pulseaudio, pipewire, session-bus or system-bus" ]
 }
 
 @test "socket pulseaudio: pactl and paplay inside reach the real server; private client.conf, no cookie; without it they fail" {

@@ -203,7 +203,7 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	[ "$output" = "sbx: socket x11 (command line): DISPLAY=otherhost:0: only a local display (:N) can be granted" ]
 	run sbx_x -q --socket x12 -- touch "$WORK/started"
 	[ "$status" -eq 125 ]
-	[ "$output" = "sbx: --socket 'x12': expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire" ]
+	[ "$output" = "sbx: --socket 'x12': expected x11, x11-trusted, x11-optional, wayland, pulseaudio, pipewire, session-bus or system-bus" ]
 	# A cookie the server does not take: sbx cannot connect to make the sandbox's.
 	as_user touch "$WORK/empty"
 	run as_user env DISPLAY=":$XD" XAUTHORITY="$WORK/empty" "$SBX" -q --socket x11 -- touch "$WORK/started"
@@ -219,7 +219,7 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	cleanup_path "$TEST_HOME/.config"
 	run sbx_x -q true
 	[ "$status" -eq 125 ]
-	[[ ${lines[0]} == *"true.profile:1:8: expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire: 'x12'" ]]
+	[[ ${lines[0]} == *"true.profile:1:8: expected x11, x11-trusted, x11-optional, wayland, pulseaudio, pipewire, session-bus or system-bus: 'x12'" ]]
 	[ ! -e "$WORK/started" ]
 }
 

@@ -344,7 +344,7 @@ static void test_error_locations(void **state)
 	expect_error("setenv 1X y\n", "variable name");
 	expect_error("allow everything\n", "expected devel");
 	expect_error("override\n", "needs a directive");
-	static const char *const later[] = { "dbus-user filter", "mask /etc/shadow" };
+	static const char *const later[] = { "mask /etc/shadow" };
 	for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
 		char text[64];
 		snprintf(text, sizeof(text), "%s\n", later[i]);
@@ -354,6 +354,9 @@ static void test_error_locations(void **state)
 	struct sbx_error err = { 0 };
 	assert_int_equal(parse(&p, "whitelist ~/x\n", &err), -EINVAL);
 	assert_non_null(strstr(err.hint, "bind or ro-bind"));
+	policy_free(&p);
+	assert_int_equal(parse(&p, "dbus-user filter\n", &err), -EINVAL);
+	assert_non_null(strstr(err.hint, "talk-name"));
 	policy_free(&p);
 }
 
@@ -485,7 +488,7 @@ static void test_socket_x11(void **state)
 	expect_error("socket x11\nsocket x11-trusted\n", "loosens the untrusted X11 cookie set at t.profile:1");
 	expect_error("socket x11 maybe\n", "expected 'optional'");
 	expect_error("socket x11-trusted optional\n", "drop 'optional'");
-	expect_error("socket x12\n", "expected x11, x11-trusted, x11-optional, wayland, pulseaudio or pipewire");
+	expect_error("socket x12\n", "expected x11, x11-trusted, x11-optional, wayland, pulseaudio, pipewire, session-bus or system-bus");
 	expect_error("socket\n", "usage: socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional]");
 	/* socket wayland|pulseaudio|pipewire [optional], device[-try] dri|snd|video (sockets.h, devices.h) */
 	assert_int_equal(parse(&p, "socket wayland\nsocket pulseaudio optional\ndevice-try dri snd\n", &err), 0);
