@@ -221,6 +221,11 @@ static void plan_hide_state(struct mount_plan *plan, const struct identity *id)
 {
 	_cleanup_free_ char *root = appstate_root(id);
 	_cleanup_free_ char *canon = canonical_path(root);
+	/* No state yet: nothing to hide, and a mount point for the tmpfs would have to be made in
+	 * the host's directory through the grant (refused in a read-only one). */
+	struct stat st;
+	if (stat(canon, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
 	size_t n_before = plan->n;
 	for (size_t i = 0; i < n_before; i++) {
 		struct mount_step *g = &plan->steps[i];
