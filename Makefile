@@ -10,6 +10,9 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 DESTDIR ?=
 VERSION := 0.1.0
 
@@ -47,7 +50,7 @@ LIB_SRCS := $(filter-out launcher/main.c,$(SRCS))
 OBJS := $(SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all demo deps check check-unit check-integration bench install uninstall clean lint fuzz check-vm
+.PHONY: all demo deps check check-unit check-integration bench install install-completions uninstall clean lint fuzz check-vm
 
 all: $(BUILD)/sbx
 
@@ -81,7 +84,7 @@ include tests/escape/escape.mk
 -include tests/bench/bench.mk
 -include fuzz/fuzz.mk
 
-install: $(BUILD)/sbx
+install: $(BUILD)/sbx install-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(BUILD)/sbx $(DESTDIR)$(BINDIR)/sbx
 	for f in profiles/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/sbx/profiles/; done; true
@@ -93,8 +96,17 @@ install: $(BUILD)/sbx
 	sed 's#/usr{,/local}/bin/sbx#$(BINDIR)/sbx#' profiles/apparmor/sbx >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
 	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
 
+# Shell completions (launcher/completions/): they read sbx --help at completion time.
+install-completions:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 launcher/completions/sbx.bash $(DESTDIR)$(BASHCOMPDIR)/sbx
+	sed 's#@BASH_COMPLETION@#$(BASHCOMPDIR)/sbx#' launcher/completions/sbx.zsh >$(DESTDIR)$(ZSHCOMPDIR)/_sbx
+	chmod 0644 $(DESTDIR)$(ZSHCOMPDIR)/_sbx
+	install -m 0644 launcher/completions/sbx.fish $(DESTDIR)$(FISHCOMPDIR)/sbx.fish
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sbx $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/sbx $(DESTDIR)$(ZSHCOMPDIR)/_sbx $(DESTDIR)$(FISHCOMPDIR)/sbx.fish
 	rm -rf $(DESTDIR)$(DATADIR)/sbx
 
 # Static analysis; any finding fails. clang-tidy runs once per file (make -j runs them in

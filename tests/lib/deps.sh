@@ -9,7 +9,8 @@ linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 curl wget git sqlite3 tar gzip openssh-client nginx
 xz-utils zstd bzip2 unzip zip libxml2-utils perl lua5.4 rsync gnupg aria2 w3m less nano vim
 poppler-utils imagemagick ffmpeg pandoc redis-server memcached lighttpd
-libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin $*"
+libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin
+zsh fish debhelper devscripts equivs lintian fakeroot $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
