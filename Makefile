@@ -136,3 +136,23 @@ lint-cppcheck:
 
 clean:
 	rm -rf $(BUILD)
+
+# Debian package (debian/): `make deb` builds $(DEB_DIR)/sbx_VERSION_ARCH.deb from a copy of this
+# tree (installing the Build-Depends of debian/control first when run as root), then runs lintian,
+# which must report no error (debian/lintian-warnings lists the warnings and why they stay).
+# `make check-deb` also installs, upgrades and purges it on this machine (tests/package/).
+DEB_DIR ?= $(BUILD)/deb
+.PHONY: deb check-deb
+deb:
+	@dpkg-checkbuilddeps debian/control 2>/dev/null || { [ "$$(id -u)" -eq 0 ] && \
+		DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq --no-install-recommends ./ >/dev/null; } || \
+		{ echo "make deb: missing build dependencies; as root: apt-get build-dep ./" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar --exclude=./$(BUILD) --exclude=./.git -cf - . | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	rm -rf $(DEB_DIR)/src
+	lintian --fail-on error --suppress-tags-from-file debian/lintian-warnings $(DEB_DIR)/*.changes
+	@ls $(DEB_DIR)/*.deb
+
+check-deb: deb
+	@SBX_DEB_DIR=$(abspath $(DEB_DIR)) bats --tap tests/package/package.bats
