@@ -171,7 +171,7 @@ _sbx_complete_sub() {
 		_sbx_add < <(compgen -W "$(_sbx_sub_words "$sub")" -- "$cur")
 		return
 	fi
-	local lines flags line flag arg i=3 n=0 word
+	local lines flags line arg i=3 n=0 word
 	lines=$(_sbx_sub_lines "$sub" "${COMP_WORDS[2]}")
 	[ -n "$lines" ] || return 0
 	flags=$(printf '%s\n' "$lines" | _sbx_flags)
