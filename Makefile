@@ -11,6 +11,9 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 DESTDIR ?=
 VERSION := 0.1.0
 
@@ -48,7 +51,7 @@ LIB_SRCS := $(filter-out launcher/main.c,$(SRCS))
 OBJS := $(SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:launcher/%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all demo deps check check-unit check-integration bench install uninstall clean lint fuzz check-vm
+.PHONY: all demo deps check check-unit check-integration bench install install-completions uninstall clean lint fuzz check-vm
 
 all: $(BUILD)/sbx
 
@@ -82,7 +85,7 @@ include tests/escape/escape.mk
 -include tests/bench/bench.mk
 -include fuzz/fuzz.mk
 
-install: $(BUILD)/sbx
+install: $(BUILD)/sbx install-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(BUILD)/sbx $(DESTDIR)$(BINDIR)/sbx
 	for f in profiles/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/sbx/profiles/; done; true
@@ -94,8 +97,17 @@ install: $(BUILD)/sbx
 	sed 's#/usr{,/local}/bin/sbx#$(BINDIR)/sbx#' profiles/apparmor/sbx >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
 	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
 
+# Shell completions (launcher/completions/): they read sbx --help at completion time.
+install-completions:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 launcher/completions/sbx.bash $(DESTDIR)$(BASHCOMPDIR)/sbx
+	sed 's#@BASH_COMPLETION@#$(BASHCOMPDIR)/sbx#' launcher/completions/sbx.zsh >$(DESTDIR)$(ZSHCOMPDIR)/_sbx
+	chmod 0644 $(DESTDIR)$(ZSHCOMPDIR)/_sbx
+	install -m 0644 launcher/completions/sbx.fish $(DESTDIR)$(FISHCOMPDIR)/sbx.fish
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sbx $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/sbx $(DESTDIR)$(ZSHCOMPDIR)/_sbx $(DESTDIR)$(FISHCOMPDIR)/sbx.fish
 	rm -rf $(DESTDIR)$(DATADIR)/sbx
 
 # Static analysis; any finding fails. clang-tidy runs once per file (make -j runs them in
@@ -125,3 +137,23 @@ lint-cppcheck:
 
 clean:
 	rm -rf $(BUILD)
+
+# Debian package (debian/): `make deb` builds $(DEB_DIR)/sbx_VERSION_ARCH.deb from a copy of this
+# tree (installing the Build-Depends of debian/control first when run as root), then runs lintian,
+# which must report no error (debian/lintian-warnings lists the warnings and why they stay).
+# `make check-deb` also installs, upgrades and purges it on this machine (tests/package/).
+DEB_DIR ?= $(BUILD)/deb
+.PHONY: deb check-deb
+deb:
+	@dpkg-checkbuilddeps debian/control 2>/dev/null || { [ "$$(id -u)" -eq 0 ] && \
+		DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq --no-install-recommends ./ >/dev/null; } || \
+		{ echo "make deb: missing build dependencies; as root: apt-get build-dep ./" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar --exclude=./$(BUILD) --exclude=./.git -cf - . | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	rm -rf $(DEB_DIR)/src
+	lintian --fail-on error --suppress-tags-from-file debian/lintian-warnings $(DEB_DIR)/*.changes
+	@ls $(DEB_DIR)/*.deb
+
+check-deb: deb
+	@SBX_DEB_DIR=$(abspath $(DEB_DIR)) bats --tap tests/package/package.bats

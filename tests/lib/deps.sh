@@ -13,7 +13,8 @@ libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin python3-gi xdg-dbus-proxy
 weston wayland-utils pulseaudio pulseaudio-utils pipewire pipewire-bin
 mousepad gedit evince eog mpv firefox-esr chromium
 nodejs ruby p7zip-full lynx xmlstarlet libimage-exiftool-perl qpdf optipng jpegoptim gifsicle flac sox
-ghostscript graphviz shellcheck file diffutils patch openssl cmake bc yt-dlp firejail firejail-profiles dnsmasq-base $*"
+ghostscript graphviz shellcheck file diffutils patch openssl cmake bc yt-dlp firejail firejail-profiles dnsmasq-base
+zsh fish debhelper devscripts equivs lintian fakeroot $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -3,20 +3,23 @@
 # (linux-image-amd64; $SBX_VM_KVER to choose another installed one), and writes OUT_DIR/initrd.gz
 # (busybox-static + the virtio/9p/overlay modules in load order + tests/vm/init) and OUT_DIR/kernel
 # (the path of the matching vmlinuz). Nothing on the host is mounted or changed.
+# $SBX_VM_KROOT: a directory holding an unpacked kernel package (boot/, lib/modules/ with
+# modules.dep) to take the kernel from instead of the host's /boot and /lib/modules.
 set -eu
 out=${1:?usage: mkinitrd.sh OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
+kroot=${SBX_VM_KROOT:-}
 
 if [ -n "${SBX_VM_KVER:-}" ]; then
 	kver=$SBX_VM_KVER
 else
 	# Newest Debian kernel whose modules are installed (the host's own kernel may have none).
-	kver=$(for v in /boot/vmlinuz-*; do v=${v#/boot/vmlinuz-}; [ -d "/lib/modules/$v/kernel" ] && echo "$v"; done |
+	kver=$(for v in "$kroot"/boot/vmlinuz-*; do v=${v#"$kroot"/boot/vmlinuz-}; [ -d "$kroot/lib/modules/$v/kernel" ] && echo "$v"; done |
 		sort -V | tail -n 1)
 fi
-kernel=/boot/vmlinuz-$kver
-if [ -z "$kver" ] || [ ! -r "$kernel" ] || [ ! -d "/lib/modules/$kver" ]; then
+kernel=$kroot/boot/vmlinuz-$kver
+if [ -z "$kver" ] || [ ! -r "$kernel" ] || [ ! -d "$kroot/lib/modules/$kver" ]; then
 	echo "mkinitrd: no Debian kernel with modules found; install linux-image-amd64 (make deps)" >&2
 	exit 1
 fi
@@ -31,7 +34,7 @@ cp /bin/busybox "$root/bin/busybox"
 # modprobe resolves dependencies and load order from modules.dep; built-in modules print "builtin".
 for m in virtio_pci 9pnet_virtio 9p overlay; do
 	# Checked here: in the guest a missing module would only show as a failed 9p mount.
-	deps=$(modprobe --show-depends -S "$kver" "$m") || {
+	deps=$(modprobe --show-depends -d "${kroot:-/}" -S "$kver" "$m") || {
 		echo "mkinitrd: module $m not found for kernel $kver (modules.dep in /lib/modules/$kver)" >&2; exit 1; }
 	printf '%s\n' "$deps" | while read -r kind path _; do
 		[ "$kind" = insmod ] || continue

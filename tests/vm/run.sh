@@ -9,7 +9,7 @@
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$repo/build}
-vm=$build/vm
+vm=${SBX_VM_DIR:-$build/vm}
 out=$vm/out
 log=$vm/console.log
 timeout_s=${SBX_VM_TIMEOUT:-540}

@@ -22,3 +22,22 @@ check-vm: deps $(BUILD)/sbx $(HELPER_BINS) $(VM_HELPER_BINS) $(VM_DIR)/initrd.gz
 	@BUILD=$(abspath $(BUILD)) sh tests/vm/run.sh
 
 .PHONY: check-vm vm-guest
+
+# make check-vm-6.12: the guest boots Debian 12's linux-image-6.12 (from
+# bookworm-security, the kernel that mediates AppArmor's userns rule) instead of the 6.1 one. It is
+# fetched with apt-get download and unpacked into $(BUILD)/vm-6.12/root, never installed on the
+# host: an installed one would become the kernel every other run of the lane picks.
+VM_K_DIR := $(BUILD)/vm-6.12
+$(VM_K_DIR)/kver: | deps
+	@rm -rf $(VM_K_DIR)/root $(VM_K_DIR)/debs && mkdir -p $(VM_K_DIR)/debs
+	@pkg=$$(apt-cache depends linux-image-6.12-amd64 | sed -n 's/^ *Depends: \(linux-image-6\.12[^ ]*\)$$/\1/p' | head -n 1); \
+	test -n "$$pkg" || { echo "vm: apt knows no linux-image-6.12-amd64 (apt-get update?)" >&2; exit 1; }; \
+	cd $(VM_K_DIR)/debs && apt-get download -q "$$pkg" >/dev/null 2>&1 && \
+	dpkg-deb -x $(abspath $(VM_K_DIR))/debs/*.deb $(abspath $(VM_K_DIR))/root && \
+	kver=$$(ls $(abspath $(VM_K_DIR))/root/lib/modules) && \
+	depmod -b $(abspath $(VM_K_DIR))/root "$$kver" && echo "$$kver" > $(abspath $(VM_K_DIR))/kver
+
+check-vm-6.12: deps $(BUILD)/sbx $(HELPER_BINS) $(VM_HELPER_BINS) $(VM_K_DIR)/kver
+	@SBX_VM_KROOT=$(abspath $(VM_K_DIR))/root SBX_VM_KVER=$$(cat $(VM_K_DIR)/kver) sh tests/vm/mkinitrd.sh $(VM_K_DIR)
+	@SBX_VM_DIR=$(abspath $(VM_K_DIR)) BUILD=$(abspath $(BUILD)) sh tests/vm/run.sh
+.PHONY: check-vm-6.12
