@@ -64,7 +64,7 @@ static const struct opt options[] = {
 	{ "--cpu-max", OPT_CPU_MAX, true, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
 	{ "--limits-optional", OPT_LIMITS_OPTIONAL, false, NULL, "run even when cgroup limits cannot be applied" },
 	{ "--socket", OPT_SOCKET, true, "x11|x11-trusted|x11-optional|session-bus|system-bus", "the X display of DISPLAY alone, with an untrusted cookie (x11-trusted: full access; x11-optional: trusted if the server cannot make one); session-bus, system-bus: the bus itself, unfiltered (a hole)" },
-	{ "--socket", OPT_SOCKET, true, "wayland|pulseaudio|pipewire[-optional]", "that server's socket alone in the runtime directory (-optional: none, with a note, when it is missing)" },
+	{ "--socket", OPT_SOCKET, true, "wayland|pulseaudio|pipewire", "that server's socket alone in the runtime directory (NAME-optional: none, with a note, when it is missing)" },
 	{ "--device", OPT_DEVICE, true, "dri|snd|video", "the GPU, ALSA or camera device nodes (refused when there are none)" },
 	{ "--device-try", OPT_DEVICE_TRY, true, "dri|snd|video", "the same, skipped with a note when there are none" },
 	{ "--talk-name", OPT_DBUS, true, "NAME", "session bus through a filtering proxy: call NAME (org.example.App or org.example.*)" },
@@ -80,7 +80,7 @@ static const struct opt options[] = {
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--app", OPT_APP, true, "NAME", "keep the app's state under NAME (default: the command's profile lookup name)" },
 	{ "--home", OPT_HOME, true, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
-	{ "--overlay", OPT_OVERLAY, true, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
+	{ "--overlay", OPT_OVERLAY, true, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|reset)" },
 	{ "--overlay-tmp", OPT_OVERLAY_TMP, true, "PATH", "like --overlay, changes discarded at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
@@ -98,8 +98,10 @@ void cli_usage(FILE *out)
 	      "       sbx learn [-o FILE] [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       sbx seccomp export APP [PFC-FILE [BPF-FILE]]\n"
 	      "       sbx desktop enable|disable|list|sync [--system] [APP...]\n"
-	      "       sbx wrap [--system] APP... | wrap --list | unwrap [--system] APP...\n"
-	      "       sbx apps [reset APP [--yes]] | sbx overlay diff|commit|reset APP [PATH]\n"
+	      "       sbx wrap [--system] APP... | wrap --list\n"
+	      "       sbx unwrap [--system] APP...\n"
+	      "       sbx apps [reset APP [--yes]]\n"
+	      "       sbx overlay diff|reset APP [PATH]\n"
 	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
 	      out);
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {

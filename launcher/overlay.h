@@ -19,7 +19,7 @@ int overlay_prepare_dirs(int statefd, const struct identity *id, const char *low
  * detached mount in *tree. The kernel's own words for a refusal (fsopen's log) go into err. */
 int overlay_tree(int lower_fd, int statefd, bool tmp, const char *lower, int *tree, struct sbx_error *err);
 
-/* `sbx overlay diff|commit|reset APP [PATH]`; argv[0] is "overlay". Returns an exit code. */
+/* `sbx overlay diff|reset APP [PATH]`; argv[0] is "overlay". Returns an exit code. */
 int overlay_main(int argc, char **argv, const struct identity *id);
 
 #endif

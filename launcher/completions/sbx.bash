@@ -34,14 +34,14 @@ _sbx_options() {
 # The value word of OPTION in the help ("none|host", "SRC[:DST]"); fails for an unknown option,
 # prints nothing for a flag.
 _sbx_option_value() {
-	local line
+	local line found=1 values=""
 	while IFS= read -r line; do
-		if [ "${line%% *}" = "$1" ]; then
-			[ "$line" = "$1" ] || printf '%s\n' "${line#* }"
-			return 0
-		fi
+		[ "${line%% *}" = "$1" ] || continue
+		found=0  # an option listed on several lines (--socket) has the values of all of them
+		[ "$line" = "$1" ] || values="${values:+$values|}${line#* }"
 	done < <(_sbx_options)
-	return 1
+	[ -z "$values" ] || printf '%s\n' "$values"
+	return $found
 }
 
 # The subcommands the usage lines of `sbx --help` name (profile, learn, seccomp, desktop).

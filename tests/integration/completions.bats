@@ -135,7 +135,7 @@ has() { grep -qxF -- "$1" <<<"$output"; }
 @test "completions: every subcommand and subcommand word of the usage lines is offered (drift)" {
 	local subs sub words w
 	subs=$("$SBX" --help | sed -n '/^$/q; s/^\(Usage:\)\{0,1\} *sbx \([a-z][a-z-]*\).*/\2/p' | sort -u)
-	[ "$(tr '\n' ' ' <<<"$subs")" = "desktop learn profile seccomp " ]
+	[ "$(tr '\n' ' ' <<<"$subs")" = "apps desktop learn overlay profile seccomp unwrap wrap " ]
 	run comp_bash root "$SBX" ''
 	for sub in $subs; do
 		has "$sub" || { echo "subcommand $sub not offered"; false; }
