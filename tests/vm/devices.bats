@@ -6,10 +6,23 @@
 
 load ../lib/common
 
+# The second kernel's modules (make check-vm-6.12) are in its unpacked package under the build
+# directory, not in the guest's /lib/modules, which is the host's.
+modprobe_vm() {
+	local kver d
+	kver=$(uname -r)
+	if [ ! -d "/lib/modules/$kver" ]; then
+		for d in "$BUILD"/vm-*/root; do
+			[ -e "$d/lib/modules/$kver/modules.dep" ] && { modprobe -d "$d" "$@"; return; }
+		done
+	fi
+	modprobe "$@"
+}
+
 setup_file() {
-	modprobe vgem
-	modprobe snd-dummy
-	modprobe vivid n_devs=1 || true  # a large driver; the video part is checked only where it loads
+	modprobe_vm vgem
+	modprobe_vm snd-dummy
+	modprobe_vm vivid n_devs=1 || true  # a large driver; the video part is checked only where it loads
 	chmod 0666 /dev/dri/* /dev/snd/* /dev/video* /dev/media* 2>/dev/null || true
 }
 
