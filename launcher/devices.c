@@ -194,12 +194,7 @@ void devices_explain_json(const struct policy *p, FILE *out)
 		fputs(first ? "{\"name\":" : ",{\"name\":", out);
 		first = false;
 		json_string(out, names[i]);
-		fprintf(out, ",\"optional\":%s,\"granted\":%s", g->optional ? "true" : "false",
-			g->refused || g->skipped ? "false" : "true");
-		if (g->refused || g->skipped) {
-			fputs(g->refused ? ",\"refused\":" : ",\"skipped\":", out);
-			json_string(out, g->refused ? g->refused : g->skipped);
-		}
+		json_grant_state(out, g->optional, g->refused, g->skipped);
 		fputs(",\"paths\":[", out);
 		if (!g->refused && !g->skipped)
 			list_nodes(p, i, out, true);

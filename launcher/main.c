@@ -193,7 +193,9 @@ static int seccomp_export_main(int argc, char **argv)
 	return r < 0 ? fail(&err) : 0;
 }
 
-static int profile_subcommand(int argc, char **argv)
+/* `sbx profile ...` and `sbx desktop ...`: subcommands that look profiles up as the caller. */
+static int profile_env_subcommand(int (*sub_main)(int, char **, const struct profile_env *), int argc,
+				  char **argv)
 {
 	struct sbx_error err = { 0 };
 	struct identity id;
@@ -201,21 +203,7 @@ static int profile_subcommand(int argc, char **argv)
 		return fail(&err);
 	struct profile_env penv;
 	profile_env_from(&id, &penv);
-	int code = profile_main(argc, argv, &penv);
-	sbx_notes_flush(true);
-	identity_free(&id);
-	return code;
-}
-
-static int desktop_subcommand(int argc, char **argv)
-{
-	struct sbx_error err = { 0 };
-	struct identity id;
-	if (identity_init(&id, &err) < 0)
-		return fail(&err);
-	struct profile_env penv;
-	profile_env_from(&id, &penv);
-	int code = desktop_main(argc, argv, &penv);
+	int code = sub_main(argc, argv, &penv);
 	sbx_notes_flush(true);
 	identity_free(&id);
 	return code;
@@ -269,9 +257,9 @@ int main(int argc, char **argv)
 	if (!wrapped && argc >= 2 && (strcmp(argv[1], "wrap") == 0 || strcmp(argv[1], "unwrap") == 0))
 		return wrap_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "profile") == 0)
-		return profile_subcommand(argc - 1, argv + 1);
+		return profile_env_subcommand(profile_main, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "desktop") == 0)
-		return desktop_subcommand(argc - 1, argv + 1);
+		return profile_env_subcommand(desktop_main, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "learn") == 0)
 		return learn_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "seccomp") == 0)

@@ -259,12 +259,8 @@ void sockets_explain_json(const struct policy *p, FILE *out)
 		fputs(first ? "{\"name\":" : ",{\"name\":", out);
 		first = false;
 		json_string(out, names[i]);
-		fprintf(out, ",\"optional\":%s,\"granted\":%s", g->optional ? "true" : "false",
-			g->refused || g->skipped ? "false" : "true");
-		if (g->refused || g->skipped) {
-			fputs(g->refused ? ",\"refused\":" : ",\"skipped\":", out);
-			json_string(out, g->refused ? g->refused : g->skipped);
-		} else {
+		json_grant_state(out, g->optional, g->refused, g->skipped);
+		if (!g->refused && !g->skipped) {
 			fputs(",\"socket\":", out);
 			json_string(out, g->host);
 			fputs(",\"inside\":", out);

@@ -262,3 +262,13 @@ void json_string(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+void json_grant_state(FILE *out, bool optional, const char *refused, const char *skipped)
+{
+	fprintf(out, ",\"optional\":%s,\"granted\":%s", optional ? "true" : "false",
+		refused || skipped ? "false" : "true");
+	if (refused || skipped) {
+		fputs(refused ? ",\"refused\":" : ",\"skipped\":", out);
+		json_string(out, refused ? refused : skipped);
+	}
+}

@@ -85,6 +85,10 @@ int read_file(const char *path, char **out, size_t *len);
 #include <stdio.h>
 void json_string(FILE *out, const char *s);
 
+/* A desktop grant's state as JSON members: ,"optional":B,"granted":B and, when not granted,
+ * ,"refused":WHY or ,"skipped":WHY (the same shape for sockets and devices in --explain --json). */
+void json_grant_state(FILE *out, bool optional, const char *refused, const char *skipped);
+
 /* Parses a decimal int in [min, max]; false on garbage or overflow. */
 bool parse_int(const char *s, long long min, long long max, long long *out);
 

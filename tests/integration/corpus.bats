@@ -24,39 +24,10 @@ setup_file() {
 setup() {
 	user_tmpdir work sbx-corpus
 	AS_USER_CWD=$work
-	secret_dir=$TEST_HOME/.ssh
-	if [ ! -e "$secret_dir" ]; then
-		mkdir -m 0700 "$secret_dir"
-		chown "$TEST_UID:$TEST_GID" "$secret_dir"
-		cleanup_path "$secret_dir"
-	fi
-	secret=$secret_dir/id_sbxcorpus
-	make_user_file "$secret" "SECRET-KEY-MATERIAL"
-	# Control: the user can read the key outside the sandbox.
-	as_user grep -q SECRET "$secret"
+	plant_secret id_sbxcorpus
 }
 
 # ---- helpers ----
-
-free_port() {
-	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# start_http DIR: serves DIR on a loopback port (outside any sandbox) and sets $port.
-start_http() {
-	port=$(free_port)
-	spawn_bg http_pid "$BATS_TEST_TMPDIR/http.log" /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-		--directory "$1" "$port"
-	wait_until 10 port_open "$port"
-}
-
-as_user_in() {
-	local dir=$1
-	shift
-	(AS_USER_CWD=$dir as_user "$@")
-}
 
 # user_dir PATH: makes the directory PATH owned by the test user.
 user_dir() { as_user mkdir -p "$1"; }
@@ -68,7 +39,6 @@ text_file() {
 }
 
 # No "no profile" note: the command ran under a shipped profile, not the default.
-has_profile() { [[ $output != *"no profile for"* ]]; }
 
 # ---- the list in README.md ----
 

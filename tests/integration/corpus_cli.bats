@@ -22,37 +22,9 @@ setup_file() {
 setup() {
 	user_tmpdir work sbx-corpus-cli
 	AS_USER_CWD=$work
-	secret_dir=$TEST_HOME/.ssh
-	if [ ! -e "$secret_dir" ]; then
-		mkdir -m 0700 "$secret_dir"
-		chown "$TEST_UID:$TEST_GID" "$secret_dir"
-		cleanup_path "$secret_dir"
-	fi
-	secret=$secret_dir/id_sbxcorpus
-	make_user_file "$secret" "SECRET-KEY-MATERIAL"
-	as_user grep -q SECRET "$secret"
+	plant_secret id_sbxcorpus
 }
 
-free_port() {
-	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_http() {
-	port=$(free_port)
-	spawn_bg http_pid "$BATS_TEST_TMPDIR/http.log" /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-		--directory "$1" "$port"
-	wait_until 10 port_open "$port"
-}
-
-as_user_in() {
-	local dir=$1
-	shift
-	(AS_USER_CWD=$dir as_user "$@")
-}
-
-has_profile() { [[ $output != *"no profile for"* ]]; }
 
 # user_copy SRC DST: a file of the test user's.
 user_copy() {

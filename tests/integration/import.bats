@@ -15,28 +15,7 @@ setup_file() {
 setup() {
 	user_tmpdir work sbx-import
 	AS_USER_CWD=$work
-	secret_dir=$TEST_HOME/.ssh
-	if [ ! -e "$secret_dir" ]; then
-		mkdir -m 0700 "$secret_dir"
-		chown "$TEST_UID:$TEST_GID" "$secret_dir"
-		cleanup_path "$secret_dir"
-	fi
-	secret=$secret_dir/id_sbximport
-	make_user_file "$secret" "SECRET-KEY-MATERIAL"
-	as_user grep -q SECRET "$secret"
-}
-
-free_port() {
-	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_http() {
-	port=$(free_port)
-	spawn_bg http_pid "$BATS_TEST_TMPDIR/http.log" /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-		--directory "$1" "$port"
-	wait_until 10 port_open "$port"
+	plant_secret id_sbximport
 }
 
 # import NAME: imports /etc/firejail/NAME.profile as the test user into $work/imp/NAME.profile.

@@ -29,12 +29,6 @@ setup() {
 	make_user_file "$ssh_dir/id_sbxtest" "SECRET-KEY-MATERIAL"
 }
 
-as_user_in() {
-	local dir=$1
-	shift
-	(AS_USER_CWD=$dir as_user "$@")
-}
-
 # The versioned python3 (python3.11 on Debian 12), which /usr/bin/python3 links to.
 python_versioned() { basename "$(readlink -f /usr/bin/python3)"; }
 

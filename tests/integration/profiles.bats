@@ -41,26 +41,6 @@ teardown() {
 
 # ---- helpers ----
 
-free_port() {
-	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# start_http DIR: serves DIR on a loopback port (outside any sandbox) and sets $port.
-start_http() {
-	port=$(free_port)
-	spawn_bg http_pid "$BATS_TEST_TMPDIR/http.log" /usr/bin/python3 -m http.server --bind 127.0.0.1 \
-		--directory "$1" "$port"
-	wait_until 10 port_open "$port"
-}
-
-as_user_in() {
-	local dir=$1
-	shift
-	(AS_USER_CWD=$dir as_user "$@")
-}
-
 # ---- inspection ----
 
 @test "profile check: every shipped profile and include is valid" {

@@ -340,3 +340,44 @@ assert_eq() {
 		return 1
 	fi
 }
+
+# ---- loopback servers and the test user's secret, for tests that run real programs ----
+
+# A free loopback port nothing listens on (bound and released on the host).
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_http DIR: serves DIR on a loopback port (outside any sandbox) and sets $port and $http_pid.
+start_http() {
+	port=$(free_port)
+	spawn_bg http_pid "$BATS_TEST_TMPDIR/http.log" /usr/bin/python3 -m http.server --bind 127.0.0.1 \
+		--directory "$1" "$port"
+	wait_until 10 port_open "$port"
+}
+
+# as_user_in DIR COMMAND...: as_user with DIR as the working directory.
+as_user_in() {
+	local dir=$1
+	shift
+	(AS_USER_CWD=$dir as_user "$@")
+}
+
+# After `run sbx ... CMD`: sbx found a profile for CMD (printed no "no profile for" note).
+has_profile() { [[ $output != *"no profile for"* ]]; }
+
+# plant_secret NAME: a key the sandboxed programs must not read, $TEST_HOME/.ssh/NAME, in $secret;
+# the control (the user can read it outside the sandbox) is checked here.
+plant_secret() {
+	secret_dir=$TEST_HOME/.ssh
+	if [ ! -e "$secret_dir" ]; then
+		mkdir -m 0700 "$secret_dir"
+		chown "$TEST_UID:$TEST_GID" "$secret_dir"
+		cleanup_path "$secret_dir"
+	fi
+	secret=$secret_dir/$1
+	make_user_file "$secret" "SECRET-KEY-MATERIAL"
+	as_user grep -q SECRET "$secret"
+}
