@@ -130,18 +130,6 @@ static char *find_pipewire(char **inside, const char **why, char **why_heap)
 	return xasprintf("%s/%s", rd, remote && *remote ? remote : "pipewire-0");
 }
 
-/* True when the policy sets, keeps or unsets the variable itself. */
-static bool env_named(const struct policy *p, const char *var)
-{
-	for (size_t i = 0; i < p->n_env; i++) {
-		const char *n = p->env[i].name;
-		size_t len = strlen(n);
-		if (strcmp(n, var) == 0 || (len && n[len - 1] == '*' && strncmp(n, var, len - 1) == 0))
-			return true;
-	}
-	return false;
-}
-
 static int plan_one(struct policy *p, const struct identity *id, int which, struct sbx_error *err)
 {
 	struct socket_grant *g = &p->sockets[which];
@@ -194,10 +182,6 @@ static int plan_one(struct policy *p, const struct identity *id, int which, stru
 					  id->runtime_dir);
 	} else {
 		policy_add_env(p, ENV_SET, "PIPEWIRE_REMOTE", inside, origin);
-	}
-	if (!env_named(p, "DBUS_SESSION_BUS_ADDRESS")) {
-		_cleanup_free_ char *bus = xasprintf("unix:path=%s/bus", id->runtime_dir);
-		policy_add_env(p, ENV_SET, "DBUS_SESSION_BUS_ADDRESS", bus, origin);
 	}
 	return 0;
 }

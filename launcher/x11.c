@@ -281,21 +281,8 @@ static int plan_display(struct policy *p, const struct identity *id, bool explai
 	free(g->xauth_path);
 	g->xauth_path = xasprintf("%s/Xauthority", id->runtime_dir);
 	policy_add_env(p, ENV_SET, "XAUTHORITY", g->xauth_path, origin);
-	/* With DISPLAY set and no bus address, GLib and libdbus "autolaunch" a bus of their own
-	 * (dbus-launch inside the sandbox) and announce it on the shared display. A bus address that
-	 * leads nowhere (the private runtime directory) stops that, unless the policy sets, keeps or
-	 * unsets the variable itself. */
-	static const char bus_var[] = "DBUS_SESSION_BUS_ADDRESS";
-	bool bus_named = false;
-	for (size_t i = 0; i < p->n_env; i++) {
-		const char *n = p->env[i].name;
-		size_t len = strlen(n);
-		bus_named |= strcmp(n, bus_var) == 0 || (len && n[len - 1] == '*' && strncmp(n, bus_var, len - 1) == 0);
-	}
-	if (!bus_named) {
-		_cleanup_free_ char *bus = xasprintf("unix:path=%s/bus", id->runtime_dir);
-		policy_add_env(p, ENV_SET, "DBUS_SESSION_BUS_ADDRESS", bus, origin);
-	}
+	/* DBUS_SESSION_BUS_ADDRESS: dbus_plan, which runs first, always sets it (to a proxy or to a
+	 * path that leads nowhere), so that nothing inside autolaunches a bus on the shared display. */
 	/* libxcb's first try, @/tmp/.X11-unix/XN, must fail with ECONNREFUSED, not Landlock's EPERM. */
 	if (p->net == NET_HOST && p->scope_abstract_unix) {
 		g->abstract_addrlen = (unsigned)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock));
