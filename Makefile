@@ -91,11 +91,13 @@ install: $(BUILD)/sbx install-completions
 	for f in profiles/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/sbx/profiles/; done; true
 	for f in man/*.1; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for f in man/*.5; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man5/; done; true
-	# Lets sbx (and nothing else) create user namespaces where AppArmor restricts them; naming
-	# the installed binary's path. apparmor_parser loads it at the next boot or on reload.
-	install -d $(DESTDIR)$(SYSCONFDIR)/apparmor.d
-	sed 's#/usr{,/local}/bin/sbx#$(BINDIR)/sbx#' profiles/apparmor/sbx >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
-	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
+	# Lets sbx (and nothing else) create user namespaces where AppArmor restricts them, naming the
+	# installed binary's path. Its abi/4.0 and userns rule need AppArmor 4: Debian 12's parser (3.0)
+	# refuses the file, and apparmor.service loads all of /etc/apparmor.d, so it goes where
+	# apparmor-profiles-extra keeps profiles that are not loaded by default (README: Troubleshooting).
+	install -d $(DESTDIR)$(DATADIR)/apparmor/extra-profiles
+	sed 's#/usr{,/local}/bin/sbx#$(BINDIR)/sbx#' profiles/apparmor/sbx >$(DESTDIR)$(DATADIR)/apparmor/extra-profiles/sbx
+	chmod 0644 $(DESTDIR)$(DATADIR)/apparmor/extra-profiles/sbx
 
 # Shell completions (launcher/completions/): they read sbx --help at completion time.
 install-completions:
@@ -106,7 +108,7 @@ install-completions:
 	install -m 0644 launcher/completions/sbx.fish $(DESTDIR)$(FISHCOMPDIR)/sbx.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sbx $(DESTDIR)$(SYSCONFDIR)/apparmor.d/sbx
+	rm -f $(DESTDIR)$(BINDIR)/sbx $(DESTDIR)$(DATADIR)/apparmor/extra-profiles/sbx
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/sbx $(DESTDIR)$(ZSHCOMPDIR)/_sbx $(DESTDIR)$(FISHCOMPDIR)/sbx.fish
 	rm -rf $(DESTDIR)$(DATADIR)/sbx
 
