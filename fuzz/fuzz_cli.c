@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		struct policy p;
 		policy_init(&p);
-		if (cli_apply(argc, argv, &cli, "/work", &p, &err) == 0) {
+		struct profile_env env = { .home = "/home/u", .cwd = "/work", .uid = 1000, .gid = 1000 };
+		if (cli_apply(argc, argv, &cli, &env, &p, &err) == 0) {
 			for (size_t i = 0; i < p.n_mounts; i++) {
 				const struct mount_entry *m = &p.mounts[i];
 				if (!path_is_clean_absolute(m->dst) || (m->src && m->src[0] != '/'))

@@ -4,6 +4,7 @@
 #define SBX_CLI_H
 
 #include "policy.h"
+#include "profile.h"
 
 enum cli_action { CLI_RUN, CLI_HELP, CLI_VERSION };
 
@@ -23,9 +24,10 @@ struct cli {
  * changes. Returns 0 or -EINVAL with err naming the offending argument. */
 int cli_scan(int argc, char **argv, struct cli *cli, struct sbx_error *err);
 
-/* Pass 2: applies the sandbox options to p (after the profile was loaded) and copies COMMAND and
- * its arguments into p->argv. cwd makes relative bind sources absolute. */
-int cli_apply(int argc, char **argv, const struct cli *cli, const char *cwd, struct policy *p,
+/* Pass 2: applies the sandbox options to p (after the profile was loaded) as the profile lines
+ * they spell (profile.h), and copies COMMAND and its arguments into p->argv. env->cwd makes
+ * relative paths absolute. */
+int cli_apply(int argc, char **argv, const struct cli *cli, const struct profile_env *env, struct policy *p,
 	      struct sbx_error *err);
 
 void cli_usage(FILE *out);

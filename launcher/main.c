@@ -302,8 +302,14 @@ int main(int argc, char **argv)
 	if (r == 0)
 		r = prepare(&p, &id, argv[cli.command_index], argv + cli.command_index + 1,
 			    (size_t)(argc - cli.command_index - 1), cli.profile, &err);
-	if (r == 0)
-		r = cli_apply(argc, argv, &cli, id.cwd ? id.cwd : "/", &p, &err);
+	if (r == 0) {
+		struct profile_env penv;
+		profile_env_from(&id, &penv);
+		penv.cwd = id.cwd ? id.cwd : "/";
+		penv.args = argv + cli.command_index + 1;
+		penv.n_args = (size_t)(argc - cli.command_index - 1);
+		r = cli_apply(argc, argv, &cli, &penv, &p, &err);
+	}
 	if (r == 0) {
 		root_only_lines(&p, &id);
 		choose_app(&p, &cli, argv[cli.command_index]);

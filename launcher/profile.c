@@ -167,8 +167,11 @@ fail_at(struct parser *ps, const char *file, unsigned lineno, unsigned col, cons
 		free(message);
 		message = longer;
 	}
-	_cleanup_free_ char *shown = text && lineno ? printable(text) : NULL;
-	if (lineno == 0)
+	_cleanup_free_ char *shown = text ? printable(text) : NULL;
+	_cleanup_free_ char *quoted = shown ? xasprintf("'%s'", shown) : NULL;
+	if (lineno == 0 && shown && !strstr(file, quoted))  /* an option: "LABEL: message: 'word'" */
+		sbx_fail(ps->err, 0, "%s: %s: %s", file, message, quoted);
+	else if (lineno == 0)
 		sbx_fail(ps->err, 0, "%s: %s", file, message);
 	else if (shown)
 		sbx_fail(ps->err, 0, "%s:%u:%u: %s: '%s'", file, lineno, col, message, shown);
@@ -704,6 +707,8 @@ static char *join_words(const struct token *tok, size_t n)
  * .local files may with `override`, and then sbx says so. */
 static int loosens(struct parser *ps, struct line *ln, const char *what, const char *earlier)
 {
+	if (ln->kind == PROFILE_KIND_COMMAND_LINE)
+		return 0;  /* the caller's own choice; --explain names the command line as its origin */
 	if (ln->kind == PROFILE_KIND_INCLUDE) {
 		int r = FAIL_LINE(ps, ln, "loosens %s set at %s; an include may add grants but never loosen what came before it",
 				  what, earlier);
@@ -1162,9 +1167,7 @@ static int d_socket(struct parser *ps, struct line *ln)
 	if (which >= 0) {  /* wayland, pulseaudio, pipewire (sockets.h) */
 		if (ln->n == 2 && strcmp(arg(ln, 1)->text, "optional") != 0)
 			return FAIL_TOK(ps, ln, arg(ln, 1), "expected 'optional' or nothing");
-		if (optional)
-			return FAIL_TOK(ps, ln, t, "write 'socket %.*s optional'", (int)(strlen(t->text) - 9), t->text);
-		sockets_grant(ps->p, which, ln->n == 2, ln->origin);
+		sockets_grant(ps->p, which, optional || ln->n == 2, ln->origin);
 		return 0;
 	}
 	enum dbus_bus bus;
@@ -1340,6 +1343,13 @@ static int requirement_arg(struct parser *ps, struct line *ln, enum requirement 
 static int d_lsm_rules(struct parser *ps, struct line *ln)
 {
 	return requirement_arg(ps, ln, &ps->p->lsm_rules_requirement);
+}
+
+/* net-rules required|optional: whether sbx refuses to run where the address rules of net-connect
+ * and net-bind cannot be enforced as written (the default), or widens them to ports. */
+static int d_net_rules(struct parser *ps, struct line *ln)
+{
+	return requirement_arg(ps, ln, &ps->p->net_rules_requirement);
 }
 
 static int d_hostname(struct parser *ps, struct line *ln)
@@ -1906,68 +1916,101 @@ struct directive {
 	directive_fn fn;
 	unsigned min, max;  /* words after the keyword */
 	const char *usage;
+	const char *option;  /* the command line's spelling; NULL: "--" NAME */
+	enum option_form form;
+	const char *value;   /* VALUE of --help */
+	const char *help;
 };
 
+#define MAXW PROFILE_MAX_ARGS
+#define DBUS_NAME "NAME (org.example.App or org.example.*)"
+#define DBUS_RULE "NAME (RULE: [IFACE.METHOD|IFACE.*|*][@PATH[/*]])"
+
+/* One entry per directive: its profile line and its command-line option (`--NAME VALUE` is
+ * applied as the line `NAME VALUE`, after the profile). */
 static const struct directive directives[] = {
-	{ "include", d_include, 1, 1, "include NAME" },
-	{ "include-try", d_include_try, 1, 1, "include-try NAME" },
-	{ "bind", d_bind, 1, 2, "bind SRC [DST]" },
-	{ "bind-try", d_bind_try, 1, 2, "bind-try SRC [DST]" },
-	{ "ro-bind", d_ro_bind, 1, 2, "ro-bind SRC [DST]" },
-	{ "ro-bind-try", d_ro_bind_try, 1, 2, "ro-bind-try SRC [DST]" },
-	{ "dev-bind", d_dev_bind, 1, 2, "dev-bind SRC [DST]" },
-	{ "dev-bind-try", d_dev_bind_try, 1, 2, "dev-bind-try SRC [DST]" },
-	{ "bind-create", d_bind_create, 1, 1, "bind-create FILE" },
-	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST" },
-	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw|edit]" },
-	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent" },
-	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional] | socket session-bus|system-bus" },
-	{ "device", d_device, 1, 3, "device dri|snd|video..." },
-	{ "device-try", d_device_try, 1, 3, "device-try dri|snd|video..." },
-	{ "talk-name", d_dbus, 1, PROFILE_MAX_ARGS, "talk-name NAME..." },
-	{ "own-name", d_dbus, 1, PROFILE_MAX_ARGS, "own-name NAME..." },
-	{ "see-name", d_dbus, 1, PROFILE_MAX_ARGS, "see-name NAME..." },
-	{ "call", d_dbus, 1, PROFILE_MAX_ARGS, "call NAME=RULE..." },
-	{ "broadcast", d_dbus, 1, PROFILE_MAX_ARGS, "broadcast NAME=RULE..." },
-	{ "system-talk-name", d_dbus, 1, PROFILE_MAX_ARGS, "system-talk-name NAME..." },
-	{ "system-own-name", d_dbus, 1, PROFILE_MAX_ARGS, "system-own-name NAME..." },
-	{ "system-see-name", d_dbus, 1, PROFILE_MAX_ARGS, "system-see-name NAME..." },
-	{ "system-call", d_dbus, 1, PROFILE_MAX_ARGS, "system-call NAME=RULE..." },
-	{ "system-broadcast", d_dbus, 1, PROFILE_MAX_ARGS, "system-broadcast NAME=RULE..." },
-	{ "names", d_names, 1, PROFILE_MAX_ARGS, "names NAME..." },
-	{ "net", d_net, 1, 1, "net none|host" },
-	{ "net-connect", d_net_connect, 1, PROFILE_MAX_ARGS, "net-connect [ADDR[/N]:]PORT[-PORT]..." },
-	{ "net-bind", d_net_bind, 1, PROFILE_MAX_ARGS, "net-bind [ADDR[/N]:]PORT[-PORT]..." },
-	{ "exec-allow", d_exec_allow, 1, PROFILE_MAX_ARGS, "exec-allow PATH..." },
-	{ "exec-allow-try", d_exec_allow_try, 1, PROFILE_MAX_ARGS, "exec-allow-try PATH..." },
-	{ "open-deny", d_open_deny, 1, PROFILE_MAX_ARGS, "open-deny PATH..." },
-	{ "open-deny-try", d_open_deny_try, 1, PROFILE_MAX_ARGS, "open-deny-try PATH..." },
-	{ "lsm-rules", d_lsm_rules, 1, 1, "lsm-rules required|optional" },
-	{ "hostname", d_hostname, 1, 1, "hostname NAME" },
-	{ "user", d_user, 1, 1, "user NAME" },
-	{ "caps-keep", d_caps_keep, 1, 1, "caps-keep net_bind_service" },
-	{ "setenv", d_setenv, 1, 2, "setenv NAME VALUE" },
-	{ "unsetenv", d_unsetenv, 1, PROFILE_MAX_ARGS, "unsetenv NAME..." },
-	{ "keepenv", d_keepenv, 1, PROFILE_MAX_ARGS, "keepenv NAME|PREFIX*..." },
-	{ "clearenv", d_clearenv, 0, 0, "clearenv" },
-	{ "allow", d_allow, 1, 5, "allow devel|userns|multiarch|jit|abstract-unix|signals..." },
-	{ "syscalls", d_syscalls, 1, PROFILE_MAX_ARGS, "syscalls allow|deny|errno E|kill|log NAME... | syscalls allowlist" },
-	{ "landlock", d_landlock, 1, 1, "landlock required|optional" },
-	{ "apparmor", d_apparmor, 1, 2, "apparmor NAME [optional]" },
-	{ "limits-optional", d_limits_optional, 0, 0, "limits-optional" },
-	{ "rlimit", d_rlimit, 1, 2, "rlimit NAME VALUE" },
-	{ "timeout", d_timeout, 1, 1, "timeout DURATION" },
-	{ "memory-max", d_cgroup, 1, 1, "memory-max SIZE" },
-	{ "memory-high", d_cgroup, 1, 1, "memory-high SIZE" },
-	{ "memory-swap-max", d_cgroup, 1, 1, "memory-swap-max SIZE" },
-	{ "pids-max", d_cgroup, 1, 1, "pids-max N" },
-	{ "cpu-max", d_cgroup, 1, 1, "cpu-max N%|QUOTA[/PERIOD]" },
-	{ "cpu-weight", d_cgroup, 1, 1, "cpu-weight N" },
-	{ "io-weight", d_cgroup, 1, 1, "io-weight N" },
-	{ "home", d_home, 1, 1, "home tmpfs|persistent" },
-	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]" },
-	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]" },
+	{ "include", d_include, 1, 1, "include NAME", NULL, OPTION_WORD, "NAME", "add the grants of NAME.inc" },
+	{ "include-try", d_include_try, 1, 1, "include-try NAME", NULL, OPTION_WORD, "NAME", "the same, nothing when there is no NAME.inc" },
+	{ "bind", d_bind, 1, 2, "bind SRC [DST]", NULL, OPTION_BIND, "SRC[:DST]", "grant a host path read-write" },
+	{ "bind-try", d_bind_try, 1, 2, "bind-try SRC [DST]", NULL, OPTION_BIND, "SRC[:DST]", "like --bind, skipped when SRC is missing" },
+	{ "ro-bind", d_ro_bind, 1, 2, "ro-bind SRC [DST]", NULL, OPTION_BIND, "SRC[:DST]", "grant a host path read-only" },
+	{ "ro-bind-try", d_ro_bind_try, 1, 2, "ro-bind-try SRC [DST]", NULL, OPTION_BIND, "SRC[:DST]", "like --ro-bind, skipped when SRC is missing" },
+	{ "dev-bind", d_dev_bind, 1, 2, "dev-bind SRC [DST]", NULL, OPTION_BIND, "SRC[:DST]", "grant a host device node" },
+	{ "dev-bind-try", d_dev_bind_try, 1, 2, "dev-bind-try SRC [DST]", NULL, OPTION_BIND, "SRC[:DST]", "like --dev-bind, skipped when SRC is missing" },
+	{ "bind-create", d_bind_create, 1, 1, "bind-create FILE", NULL, OPTION_PATH, "FILE", "grant FILE read-write, created empty first when only the file is missing" },
+	{ "tmpfs", d_tmpfs, 1, 1, "tmpfs DST", NULL, OPTION_PATH, "DST", "mount a private empty tmpfs at DST" },
+	{ "grant-args", d_grant_args, 0, 1, "grant-args [ro|rw|edit]", NULL, OPTION_WORD, "ro|rw|edit", "grant the paths COMMAND's arguments name (instead of the working directory)" },
+	{ "ssh-agent", d_ssh_agent, 0, 0, "ssh-agent", NULL, OPTION_FLAG, NULL, "the ssh agent's socket (SSH_AUTH_SOCK) alone" },
+	{ "socket", d_socket, 1, 2, "socket x11|x11-trusted|wayland|pulseaudio|pipewire [optional] | socket session-bus|system-bus", NULL, OPTION_WORDS,
+	  "x11|x11-trusted|x11-optional|wayland|pulseaudio|pipewire|session-bus|system-bus",
+	  "that display or sound server's socket alone (X11: with an untrusted cookie; NAME-optional: run without it when missing); session-bus, system-bus: the bus itself, unfiltered (a hole)" },
+	{ "device", d_device, 1, 3, "device dri|snd|video...", NULL, OPTION_WORD, "dri|snd|video", "the GPU, ALSA or camera device nodes (refused when there are none)" },
+	{ "device-try", d_device_try, 1, 3, "device-try dri|snd|video...", NULL, OPTION_WORD, "dri|snd|video", "the same, skipped with a note when there are none" },
+	{ "talk-name", d_dbus, 1, MAXW, "talk-name NAME...", NULL, OPTION_WORD, "NAME", "session bus through a filtering proxy: call " DBUS_NAME },
+	{ "own-name", d_dbus, 1, MAXW, "own-name NAME...", NULL, OPTION_WORD, "NAME", "session bus proxy: may own NAME" },
+	{ "see-name", d_dbus, 1, MAXW, "see-name NAME...", NULL, OPTION_WORD, "NAME", "session bus proxy: NAME is visible, not callable" },
+	{ "call", d_dbus, 1, MAXW, "call NAME=RULE...", NULL, OPTION_WORD, "NAME=RULE", "session bus proxy: only these calls to " DBUS_RULE },
+	{ "broadcast", d_dbus, 1, MAXW, "broadcast NAME=RULE...", NULL, OPTION_WORD, "NAME=RULE", "session bus proxy: receive NAME's signals matching RULE" },
+	{ "system-talk-name", d_dbus, 1, MAXW, "system-talk-name NAME...", NULL, OPTION_WORD, "NAME", "system bus through a filtering proxy: call NAME" },
+	{ "system-own-name", d_dbus, 1, MAXW, "system-own-name NAME...", NULL, OPTION_WORD, "NAME", "system bus proxy: may own NAME" },
+	{ "system-see-name", d_dbus, 1, MAXW, "system-see-name NAME...", NULL, OPTION_WORD, "NAME", "system bus proxy: NAME is visible, not callable" },
+	{ "system-call", d_dbus, 1, MAXW, "system-call NAME=RULE...", NULL, OPTION_WORD, "NAME=RULE", "system bus proxy: only these calls to NAME" },
+	{ "system-broadcast", d_dbus, 1, MAXW, "system-broadcast NAME=RULE...", NULL, OPTION_WORD, "NAME=RULE", "system bus proxy: receive NAME's signals matching RULE" },
+	{ "names", d_names, 1, MAXW, "names NAME...", NULL, OPTION_NONE, NULL, NULL },
+	{ "net", d_net, 1, 1, "net none|host", NULL, OPTION_WORD, "none|host", "network: own namespace with lo only (default), or the host's" },
+	{ "net-connect", d_net_connect, 1, MAXW, "net-connect [ADDR[/N]:]PORT[-PORT]...", "--connect", OPTION_WORD, "[ADDR[/N]:]PORT[-PORT]",
+	  "allow connecting/sending only to these (repeatable; eBPF as root, else Landlock TCP ports)" },
+	{ "net-bind", d_net_bind, 1, MAXW, "net-bind [ADDR[/N]:]PORT[-PORT]...", "--bind-port", OPTION_WORD, "[ADDR[/N]:]PORT[-PORT]", "allow binding only these local ports (repeatable)" },
+	{ "net-rules", d_net_rules, 1, 1, "net-rules required|optional", NULL, OPTION_WORD, "required|optional", "refuse to run when address rules cannot be enforced (default), or widen them to ports" },
+	{ "exec-allow", d_exec_allow, 1, MAXW, "exec-allow PATH...", NULL, OPTION_PATH, "PATH", "only these files may be executed (repeatable; BPF-LSM, root only)" },
+	{ "exec-allow-try", d_exec_allow_try, 1, MAXW, "exec-allow-try PATH...", NULL, OPTION_PATH, "PATH", "like --exec-allow, skipped when PATH is missing" },
+	{ "open-deny", d_open_deny, 1, MAXW, "open-deny PATH...", NULL, OPTION_PATH, "PATH", "refuse opening this file or anything below this directory (repeatable; BPF-LSM)" },
+	{ "open-deny-try", d_open_deny_try, 1, MAXW, "open-deny-try PATH...", NULL, OPTION_PATH, "PATH", "like --open-deny, skipped when PATH is missing" },
+	{ "lsm-rules", d_lsm_rules, 1, 1, "lsm-rules required|optional", NULL, OPTION_WORD, "required|optional", "refuse to run when BPF-LSM cannot enforce the file rules (default), or run without them" },
+	{ "hostname", d_hostname, 1, 1, "hostname NAME", NULL, OPTION_WORD, "NAME", "hostname inside (default: sbx)" },
+	{ "user", d_user, 1, 1, "user NAME", NULL, OPTION_WORD, "NAME", "root only: run the command as this account instead of nobody" },
+	{ "caps-keep", d_caps_keep, 1, 1, "caps-keep net_bind_service", NULL, OPTION_WORD, "net_bind_service", "root only: the command may bind the ports below 1024 that its bind rules grant" },
+	{ "setenv", d_setenv, 1, 2, "setenv NAME VALUE", NULL, OPTION_WORD, "NAME=VALUE", "set an environment variable" },
+	{ "unsetenv", d_unsetenv, 1, MAXW, "unsetenv NAME...", NULL, OPTION_WORD, "NAME", "remove an environment variable" },
+	{ "keepenv", d_keepenv, 1, MAXW, "keepenv NAME|PREFIX*...", NULL, OPTION_WORD, "NAME|PREFIX*", "pass this variable of yours (only locale, terminal, PATH and XDG dirs go in by default)" },
+	{ "clearenv", d_clearenv, 0, 0, "clearenv", NULL, OPTION_FLAG, NULL, "start from an empty environment" },
+	{ "allow", d_allow, 1, 6, "allow devel|userns|multiarch|jit|abstract-unix|signals...", NULL, OPTION_WORD, "devel|userns|multiarch|jit|abstract-unix|signals", "relax an always-on protection (visible in --explain)" },
+	{ "syscalls", d_syscalls, 1, MAXW, "syscalls allow|deny|errno E|kill|log NAME... | syscalls allowlist", NULL, OPTION_WORDS, "RULE", "a syscall rule, as the profile line after 'syscalls' (e.g. 'deny ptrace')" },
+	{ "landlock", d_landlock, 1, 1, "landlock required|optional", NULL, OPTION_WORD, "required|optional", "refuse to run without Landlock (default), or best effort" },
+	{ "apparmor", d_apparmor, 1, 2, "apparmor NAME [optional]", NULL, OPTION_WORDS, "NAME", "stack the loaded AppArmor profile NAME on COMMAND (refused where AppArmor is off; 'NAME optional': run without it)" },
+	{ "limits-optional", d_limits_optional, 0, 0, "limits-optional", NULL, OPTION_FLAG, NULL, "run even when cgroup limits cannot be applied" },
+	{ "rlimit", d_rlimit, 1, 2, "rlimit NAME VALUE", NULL, OPTION_WORD, "NAME=SOFT[:HARD]", "set a resource limit, e.g. nofile=1024, as=2G, cpu=30s:40s" },
+	{ "timeout", d_timeout, 1, 1, "timeout DURATION", NULL, OPTION_WORD, "DURATION", "SIGTERM after DURATION, SIGKILL 5 s later" },
+	{ "memory-max", d_cgroup, 1, 1, "memory-max SIZE", NULL, OPTION_WORD, "SIZE", "cgroup memory.max" },
+	{ "memory-high", d_cgroup, 1, 1, "memory-high SIZE", NULL, OPTION_WORD, "SIZE", "cgroup memory.high" },
+	{ "memory-swap-max", d_cgroup, 1, 1, "memory-swap-max SIZE", NULL, OPTION_WORD, "SIZE", "cgroup memory.swap.max" },
+	{ "pids-max", d_cgroup, 1, 1, "pids-max N", NULL, OPTION_WORD, "N", "cgroup pids.max" },
+	{ "cpu-max", d_cgroup, 1, 1, "cpu-max N%|QUOTA[/PERIOD]", NULL, OPTION_WORD, "QUOTA[/PERIOD]|N%", "cgroup cpu.max" },
+	{ "cpu-weight", d_cgroup, 1, 1, "cpu-weight N", NULL, OPTION_WORD, "N", "cgroup cpu.weight (1-10000)" },
+	{ "io-weight", d_cgroup, 1, 1, "io-weight N", NULL, OPTION_WORD, "N", "cgroup io.weight (1-10000)" },
+	{ "home", d_home, 1, 1, "home tmpfs|persistent", NULL, OPTION_WORD, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
+	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]", NULL, OPTION_PATH, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|reset)" },
+	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]", NULL, OPTION_PATH, "PATH", "like --overlay, changes discarded at exit" },
 };
+
+bool profile_directive(size_t i, struct directive_spelling *out)
+{
+	if (i >= ARRAY_SIZE(directives))
+		return false;
+	const struct directive *d = &directives[i];
+	static char options[ARRAY_SIZE(directives)][40];
+	if (d->form != OPTION_NONE && !d->option && !options[i][0])
+		snprintf(options[i], sizeof(options[i]), "--%s", d->name);
+	*out = (struct directive_spelling){
+		.name = d->name,
+		.option = d->form == OPTION_NONE ? NULL : d->option ? d->option : options[i],
+		.form = d->form,
+		.value = d->value,
+		.help = d->help,
+		.usage = d->usage,
+	};
+	return true;
+}
 
 /* Recognised, and refused until the mechanism exists. */
 static const struct {
@@ -2528,6 +2571,39 @@ int profile_load(struct policy *p, const char *command, const char *requested,
 		parser_free(&ps);
 	}
 	choice_free(&c);
+	dirs_free(dirs);
+	return r;
+}
+
+int profile_apply_options(struct policy *p, const struct profile_env *env, const struct option_line *lines,
+			  size_t n, bool quiet, struct sbx_error *err)
+{
+	if (n == 0)
+		return 0;
+	char *dirs[3] = { NULL };
+	profile_search_dirs(env, dirs);
+	struct parser ps;
+	parser_init(&ps, p, env, dirs, p->profile_name, err);
+	ps.quiet = quiet;
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct option_line *o = &lines[i];
+		struct token *tok = xcalloc(o->n_words, sizeof(*tok));
+		for (size_t k = 0; k < o->n_words; k++)
+			tok[k] = (struct token){ .text = xstrdup(o->words[k]), .col = 1 };
+		/* Line 0: messages read "LABEL: what is wrong". */
+		struct line ln = {
+			.file = o->label,
+			.kind = PROFILE_KIND_COMMAND_LINE,
+			.origin = xstrdup("command line"),
+		};
+		r = run_line(&ps, &ln, tok, o->n_words);
+		free(ln.origin);
+		free(ln.note);
+		free(ln.text);
+		tokens_free(tok, o->n_words);
+	}
+	parser_free(&ps);
 	dirs_free(dirs);
 	return r;
 }

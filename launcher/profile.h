@@ -53,6 +53,42 @@ void profile_search_dirs(const struct profile_env *env, char *out[3]);
  * root: profile_search_dirs then ignores it. */
 bool profiles_dir_trusted(const char *dir);
 
+/* ---- The directive table, shared with the command line (cli.h). ---- */
+
+/* How `--OPTION VALUE` becomes the words of the profile line `NAME ...`. */
+enum option_form {
+	OPTION_NONE,   /* profile only: no command-line spelling */
+	OPTION_FLAG,   /* no value: the line is the name alone */
+	OPTION_WORD,   /* VALUE is one word */
+	OPTION_WORDS,  /* VALUE is the line's words, separated by blanks */
+	OPTION_PATH,   /* VALUE is a path; a relative one is the caller's, made absolute */
+	OPTION_BIND,   /* SRC[:DST], "\\:" a colon in a path; a relative SRC is made absolute */
+};
+
+struct directive_spelling {
+	const char *name;      /* in profiles */
+	const char *option;    /* on the command line, or NULL (OPTION_NONE) */
+	enum option_form form;
+	const char *value;     /* what VALUE looks like, for --help; NULL for a flag */
+	const char *help;      /* one line for --help */
+	const char *usage;     /* the profile line's usage */
+};
+
+/* The i-th directive of the table; false past its end. */
+bool profile_directive(size_t i, struct directive_spelling *out);
+
+/* A command-line option turned into a profile line: words[0] is the directive's name. */
+struct option_line {
+	char *label;  /* the option as typed, for messages: "--hostname 'a b'" */
+	char **words;
+	size_t n_words;
+};
+
+/* Applies option lines after the profile, as lines of kind PROFILE_KIND_COMMAND_LINE with origin
+ * "command line": the same checks as in a profile, errors named by the option. */
+int profile_apply_options(struct policy *p, const struct profile_env *env, const struct option_line *lines,
+			  size_t n, bool quiet, struct sbx_error *err);
+
 /* ---- Internals shared with the unit tests and fuzzers. ---- */
 
 /* Limits of the language; longer input is an error, never truncated. */
@@ -66,6 +102,7 @@ enum profile_kind {
 	PROFILE_KIND_PROFILE,  /* NAME.profile: may relax protections and use `override` */
 	PROFILE_KIND_LOCAL,    /* NAME.local: the same rights as a profile */
 	PROFILE_KIND_INCLUDE,  /* NAME.inc: may grant, never relax or override */
+	PROFILE_KIND_COMMAND_LINE,  /* an option: the caller's own choice, may loosen the profile */
 };
 
 /* The kind a file name implies: *.inc, *.local, anything else a profile. */

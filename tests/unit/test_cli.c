@@ -13,6 +13,14 @@
 #include "init.h"
 #include "mount.h"
 
+/* The environment the options are applied in: a user's, working in cwd. */
+static const struct profile_env *env_at(const char *cwd)
+{
+	static struct profile_env env;
+	env = (struct profile_env){ .home = "/home/u", .cwd = cwd, .uid = 1000, .gid = 1000 };
+	return &env;
+}
+
 static int scan(char **argv, struct cli *cli, struct sbx_error *err)
 {
 	int argc = 0;
@@ -30,7 +38,7 @@ static void test_command_after_double_dash_is_not_parsed(void **state)
 	assert_int_equal(cli.command_index, 2);
 	struct policy p;
 	policy_init(&p);
-	assert_int_equal(cli_apply(4, argv, &cli, "/", &p, &err), 0);
+	assert_int_equal(cli_apply(4, argv, &cli, env_at("/"), &p, &err), 0);
 	assert_int_equal(p.argc, 2);
 	assert_string_equal(p.argv[0], "--bind=/");
 	assert_int_equal(p.n_mounts, 0);
@@ -46,7 +54,7 @@ static void test_options_stop_at_command(void **state)
 	assert_int_equal(cli.command_index, 3);
 	struct policy p;
 	policy_init(&p);
-	assert_int_equal(cli_apply(6, argv, &cli, "/", &p, &err), 0);
+	assert_int_equal(cli_apply(6, argv, &cli, env_at("/"), &p, &err), 0);
 	assert_int_equal(p.net, NET_HOST);
 	assert_int_equal(p.n_mounts, 0);
 	assert_int_equal(p.argc, 3);
@@ -79,7 +87,7 @@ static void test_bind_forms(void **state)
 	assert_int_equal(scan(argv, &cli, &err), 0);
 	struct policy p;
 	policy_init(&p);
-	assert_int_equal(cli_apply(9, argv, &cli, "/home/u", &p, &err), 0);
+	assert_int_equal(cli_apply(9, argv, &cli, env_at("/home/u"), &p, &err), 0);
 	assert_int_equal(p.n_mounts, 4);
 	assert_string_equal(p.mounts[0].src, "/home/u/rel/dir");
 	assert_string_equal(p.mounts[0].dst, "/home/u/rel/dir");
@@ -98,7 +106,7 @@ static void test_destination_with_dotdot_is_refused(void **state)
 	assert_int_equal(scan(argv, &cli, &err), 0);
 	struct policy p;
 	policy_init(&p);
-	assert_true(cli_apply(4, argv, &cli, "/", &p, &err) < 0);
+	assert_true(cli_apply(4, argv, &cli, env_at("/"), &p, &err) < 0);
 	assert_non_null(strstr(err.msg, "/home/../etc"));
 	policy_free(&p);
 }
@@ -253,7 +261,7 @@ static void test_user_and_caps_keep(void **state)
 	assert_true(cli.caps_keep);
 	struct policy p;
 	policy_init(&p);
-	assert_int_equal(cli_apply(5, argv, &cli, "/", &p, &err), 0);
+	assert_int_equal(cli_apply(5, argv, &cli, env_at("/"), &p, &err), 0);
 	assert_string_equal(p.user, "www-data");
 	assert_true(p.bind_service);
 	assert_string_equal(p.bind_service_origin, "command line");
@@ -280,7 +288,7 @@ static void test_socket(void **state)
 		char *argv[] = { "sbx", "--socket", (char *)good[i].word, "xterm", NULL };
 		assert_int_equal(scan(argv, &cli, &err), 0);
 		policy_init(&p);
-		assert_int_equal(cli_apply(4, argv, &cli, "/", &p, &err), 0);
+		assert_int_equal(cli_apply(4, argv, &cli, env_at("/"), &p, &err), 0);
 		assert_int_equal(p.x11.mode, good[i].mode);
 		assert_int_equal(p.x11.optional, good[i].optional);
 		assert_string_equal(p.x11.origin, "command line");
@@ -289,7 +297,7 @@ static void test_socket(void **state)
 	char *bad[] = { "sbx", "--socket=cups", "xterm", NULL };
 	assert_int_equal(scan(bad, &cli, &err), 0);
 	policy_init(&p);
-	assert_int_equal(cli_apply(3, bad, &cli, "/", &p, &err), -EINVAL);
+	assert_int_equal(cli_apply(3, bad, &cli, env_at("/"), &p, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "--socket 'cups': expected x11"));
 	policy_free(&p);
 }
