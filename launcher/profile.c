@@ -2816,6 +2816,7 @@ static void profile_usage(FILE *out)
 	      "       sbx profile show [--json] APP|PATH\n"
 	      "       sbx profile which [--json] COMMAND\n"
 	      "       sbx profile dirs\n"
+	      "       sbx profile directives\n"
 	      "       sbx profile import-firejail [--firejail-dir DIR] [-o FILE|DIR] [--report FILE] [--summary] PROFILE...\n",
 	      out);
 }
@@ -2858,6 +2859,13 @@ int profile_main(int argc, char **argv, const struct profile_env *env)
 		for (int i = 0; i < 3; i++)
 			printf("%s\t%s\n", labels[i], dirs[i]);
 		dirs_free(dirs);
+		return 0;
+	}
+	if (strcmp(sub, "directives") == 0 && n == 0) {
+		/* The table: NAME, the option (or '-' for profile-only), the profile line's usage. */
+		struct directive_spelling d;
+		for (size_t i = 0; profile_directive(i, &d); i++)
+			printf("%s\t%s\t%s\n", d.name, d.option ? d.option : "-", d.usage);
 		return 0;
 	}
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
