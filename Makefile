@@ -3,7 +3,7 @@
 #   make deps       install the Debian build/test dependencies (as root), or print the apt-get line
 #   make check      unit + integration + escape tests (SANITIZE=1 for ASan/UBSan)
 #   make bench      startup and filter benchmarks against bubblewrap and firejail
-#   make bench-gui  time to the first window of xterm: bare, sbx, firejail (also in make bench)
+#   make bench-gui  time to the first window of xterm, mousepad, firefox-esr: bare, sbx, firejail (also in make bench)
 #   make install    PREFIX=/usr/local DESTDIR=  (never sets a setuid or setgid bit)
 
 PREFIX ?= /usr/local

@@ -29,7 +29,7 @@ bench: $(BUILD)/sbx $(BENCH_DIR)/sbx-shared $(BENCH_DIR)/benchrun $(BENCH_DIR)/f
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/run.sh
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/first_window.sh
 
-# Time to the first window of xterm: bare, sbx, firejail (also part of `make bench`).
+# Time to the first window of xterm, mousepad and firefox-esr: bare, sbx, firejail (also part of `make bench`).
 $(BENCH_DIR)/firstmap: tests/bench/firstmap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_WARN) -o $@ $< -lxcb

@@ -1,23 +1,25 @@
 #!/bin/bash
-# `make bench` (and `make bench-gui` alone): time to the first visible window of xterm, started
-# bare, through sbx (the shipped xterm profile: socket x11 with its untrusted cookie, desktop.inc)
-# and through firejail (its default profile; it ships none for xterm), as an unprivileged user, on
+# `make bench` (and `make bench-gui` alone): time to the first visible window of xterm, mousepad
+# and firefox-esr, each started bare, through sbx (the shipped profile: socket x11 with its
+# untrusted cookie, desktop.inc) and through firejail (its profile for the app; its default one
+# for xterm, for which it ships none), as an unprivileged user with a session bus, on
 # an Xvfb with cookies that this script starts, same run, in alternating order. firstmap.c takes
 # the time from the fork to the X server's MapNotify of the window. Prints medians and ratios;
 # never asserts on a timing.
 #
 # Needs SBX (build/sbx) and BENCH_BIN (build/bench, with firstmap). Run as root, it runs as a
 # temporary user it creates and removes (or BENCH_USER); otherwise as the caller. Tunables:
-# WINDOW_RUNS (20 per variant).
+# WINDOW_RUNS (20 per variant for xterm and mousepad), BROWSER_RUNS (7 for firefox-esr).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${SBX:?SBX must point to build/sbx}" "${BENCH_BIN:?BENCH_BIN must point to build/bench}"
 WINDOW_RUNS=${WINDOW_RUNS:-20}
+BROWSER_RUNS=${BROWSER_RUNS:-7}
 TEMP_USER="sbx-bench-gui"
 TEMP_USER_GECOS="sbx make bench-gui (temporary)"
 die() { printf 'bench-gui: %s\n' "$*" >&2; exit 1; }
 
-for t in Xvfb xauth mcookie xterm firejail; do
+for t in Xvfb xauth mcookie dbus-daemon xterm mousepad firefox-esr firejail; do
 	command -v "$t" >/dev/null || die "missing $t (make deps; apt-get install -y xvfb xauth xterm firejail)"
 done
 
@@ -87,36 +89,54 @@ xvfb_pid=$(pgrep -n -f -- "-auth $out/serverauth")
 as_user xauth -q add ":$display" . "$cookie"
 
 fm=$work/bin/firstmap
-# shellcheck disable=SC2034  # used through the nameref below
-bare=(xterm)
-# shellcheck disable=SC2034
-sbx=("$work/bin/sbx" -q xterm)
-# shellcheck disable=SC2034
-fj=(firejail --quiet xterm)
-for v in bare sbx fj; do
-	declare -n cmd=$v
-	as_user "$fm" "${cmd[@]}" >/dev/null || die "no xterm window through: ${cmd[*]}"
-done
+# The user's session bus, as a desktop has it: bare mousepad and Firefox register their names on
+# it (firejail passes it through); sbx's profiles grant none, the apps get a dead address.
+as_user dbus-daemon --session --fork --address="unix:path=$out/bus" --print-pid >"$out/bus.pid" ||
+	die "dbus-daemon did not start"
+bus_pid=$(cat "$out/bus.pid")
+trap 'kill -TERM "$bus_pid" 2>/dev/null || true; cleanup' EXIT
+export DBUS_SESSION_BUS_ADDRESS="unix:path=$out/bus"
 
-echo
-echo "== first window: xterm, fork to MapNotify on an Xvfb, $WINDOW_RUNS runs each, alternating =="
-for ((i = 0; i < WINDOW_RUNS; i++)); do
+# bench APP RUNS ARGS...: APP bare, through sbx's shipped profile and through firejail's profile
+# for it (its default one when it ships none), RUNS times each, alternating; prints the table.
+bench() {
+	local app=$1 runs=$2 v i
+	shift 2
+	# shellcheck disable=SC2034  # used through the nameref below
+	local bare=("$app" "$@") sbx=("$work/bin/sbx" -q "$app" "$@") fj=(firejail --quiet "$app" "$@")
+	rm -f "$out"/{bare,sbx,fj}.ms
+	# One run each first, unmeasured: it fails early, and makes the profile directories a real
+	# user has (~/.mozilla, ~/.config/Mousepad), which the sbx profiles then bind.
 	for v in bare sbx fj; do
 		declare -n cmd=$v
-		as_user "$fm" "${cmd[@]}" >>"$out/$v.ms" 2>/dev/null || echo "bench-gui: a run of $v failed" >&2
+		as_user env DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$fm" "${cmd[@]}" >/dev/null 2>"$out/first.log" ||
+			die "no $app window through: ${cmd[*]}: $(tail -5 "$out/first.log")"
 	done
-done
-python3 - "$out" <<'PY'
+	echo
+	echo "== first window: $app, fork to MapNotify on an Xvfb, $runs runs each, alternating =="
+	for ((i = 0; i < runs; i++)); do
+		for v in bare sbx fj; do
+			declare -n cmd=$v
+			as_user env DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$fm" "${cmd[@]}" \
+				>>"$out/$v.ms" 2>/dev/null || echo "bench-gui: a run of $app ($v) failed" >&2
+		done
+	done
+	python3 - "$out" "$app" <<'PY'
 import statistics, sys
-out = sys.argv[1]
-labels = {"bare": "xterm (no sandbox)", "sbx": "sbx xterm (shipped profile)", "fj": "firejail xterm (default profile)"}
+out, app = sys.argv[1], sys.argv[2]
+labels = {"bare": f"{app} (no sandbox)", "sbx": f"sbx {app} (shipped profile)", "fj": f"firejail {app}"}
 med = {}
-print(f"  {'command':<34} {'runs':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+print(f"  {'command':<36} {'runs':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
 for k, label in labels.items():
     v = sorted(float(x) for x in open(f"{out}/{k}.ms"))
     med[k] = statistics.median(v)
-    print(f"  {label:<34} {len(v):>5} {med[k]:>10.1f} {v[0]:>8.1f} {v[-1]:>8.1f}")
+    print(f"  {label:<36} {len(v):>5} {med[k]:>10.1f} {v[0]:>8.1f} {v[-1]:>8.1f}")
 print()
 print(f"  sbx / bare     = {med['sbx'] / med['bare']:.2f}  (goal <= 1.10)")
 print(f"  sbx / firejail = {med['sbx'] / med['fj']:.2f}  (goal < 1)")
 PY
+}
+
+bench xterm "$WINDOW_RUNS"
+bench mousepad "$WINDOW_RUNS"
+bench firefox-esr "$BROWSER_RUNS" --new-instance about:blank

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Every `sbx ...` example command in README.md and the man pages runs as shown (issue 18 §8), in
 # the test user's home with the files the examples name. An example whose program is not
-# installed here, or that needs the internet, is still run with --explain: its options, paths and
-# profile must be accepted. A new example needs no change here unless it needs a new fixture.
+# installed here, that needs the internet, or whose profile needs a display (`socket x11`; this test
+# starts none) is still run with --explain: its options, paths and profile must be accepted. A new
+# example needs no change here unless it needs a new fixture.
 
 load ../lib/common
 bats_require_minimum_version 1.5.0
@@ -71,6 +72,8 @@ teardown() {
 				why="needs the internet"
 			elif ! command -v "$prog" >/dev/null; then
 				why="$prog is not installed here"
+			elif [ -z "${DISPLAY:-}" ] && grep -qs '^socket x11' "$("$SBX" profile which "$prog" | sed 's/^[^:]*: \([^ ]*\).*/\1/')"; then
+				why="its profile needs a display"
 			fi
 		fi
 		local runner=as_user

@@ -8,6 +8,7 @@
 
 load ../lib/common
 load ../lib/x11
+load ../lib/gui
 bats_require_minimum_version 1.5.0
 
 setup_file() {
@@ -58,61 +59,6 @@ teardown_file() {
 teardown() {
 	[ -z "${SBX_PID:-}" ] || gui_stop
 	sbx_cleanup
-}
-
-# As the test user with the display and its cookie in the environment.
-x_user() { as_user env DISPLAY=":$XD" XAUTHORITY="$XDIR/xauthority" "$@"; }
-
-# gui_start SECONDS TITLE-REGEX ARGS...: `sbx ARGS` as the test user on the display, in the
-# background; waits at most SECONDS for a visible window whose title matches and sets WID (the
-# window) and SBX_PID (sbx).
-gui_start() {
-	local secs=$1 title=$2
-	shift 2
-	_as_user_exec env DISPLAY=":$XD" XAUTHORITY="$XDIR/xauthority" "$SBX" "$@" \
-		</dev/null >"$BATS_TEST_TMPDIR/app.log" 2>&1 3>&- &
-	SBX_PID=$!
-	cleanup_pid "$SBX_PID"
-	WID=$(x_user timeout "$secs" xdotool search --sync --onlyvisible --name "$title" | head -1)
-	if [ -z "$WID" ]; then
-		echo "no visible window '$title' within $secs s; sbx said:" >&2
-		cat "$BATS_TEST_TMPDIR/app.log" >&2
-		return 1
-	fi
-}
-
-# SIGTERM to sbx, which forwards it; prints what sbx and the app said.
-gui_stop() {
-	kill -TERM "$SBX_PID" 2>/dev/null || true
-	wait "$SBX_PID" 2>/dev/null || true
-	SBX_PID=
-	cat "$BATS_TEST_TMPDIR/app.log"
-}
-
-# window_colours NAME: a screenshot of $WID (by the test user, whose cookie is trusted) to
-# $XDIR/NAME.png; prints the number of distinct colours in it (1 for a blank window).
-window_colours() {
-	x_user import -window "$WID" "$XDIR/$1.png" && convert "$XDIR/$1.png" -format %k info:
-}
-
-# drawn NAME MIN: succeeds once the screenshot of $WID has more than MIN colours (an app maps its
-# window before it paints it: wait_until retries, bounded); COLOURS is the last count.
-drawn() {
-	COLOURS=$(window_colours "$1") && echo "$1: $COLOURS colours" && [ "$COLOURS" -gt "$2" ]
-}
-
-# app_pid COMM: the test user's newest process named COMM (the app inside the sandbox).
-app_pid() { pgrep -n -u "$TEST_UID" -x "$1"; }
-
-# sandbox_view PID GRANTED: the sandbox of PID shows GRANTED (a host path) and has no ~/.ssh,
-# which the user has outside.
-sandbox_view() {
-	local root=/proc/$1/root
-	[ -n "$1" ] && [ -d "$root/" ]
-	[ -e "$TEST_HOME/.ssh/id_sbxgui" ]
-	[ -e "$root$2" ]
-	[ ! -e "$root$TEST_HOME/.ssh" ]
-	[ ! -e "$root$TEST_HOME/.ssh/id_sbxgui" ]
 }
 
 @test "xterm: its window appears and draws the shell's output; the sandbox has no ~/.ssh and no home files" {

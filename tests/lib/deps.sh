@@ -12,6 +12,7 @@ poppler-utils imagemagick ffmpeg pandoc redis-server memcached lighttpd
 libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin python3-gi xdg-dbus-proxy python3-dbus
 weston wayland-utils pulseaudio pulseaudio-utils pipewire pipewire-bin
 mousepad gedit evince eog mpv firefox-esr chromium
+libreoffice-writer libreoffice-gtk3 inkscape gimp vlc transmission-gtk thunderbird
 nodejs ruby p7zip-full lynx xmlstarlet libimage-exiftool-perl qpdf optipng jpegoptim gifsicle flac sox
 ghostscript graphviz shellcheck file diffutils patch openssl cmake bc yt-dlp firejail firejail-profiles dnsmasq-base
 zsh fish debhelper devscripts equivs lintian fakeroot $*"
