@@ -18,6 +18,7 @@ enum opt_id {
 	OPT_PROFILE, OPT_ALLOW, OPT_RLIMIT, OPT_TIMEOUT, OPT_LANDLOCK, OPT_APPARMOR, OPT_CONNECT, OPT_BIND_PORT, OPT_NET_RULES,
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
+	OPT_LAUNCHED_FROM,
 	OPT_SOCKET, OPT_DEVICE, OPT_DEVICE_TRY, OPT_DBUS, OPT_KEEP_DISCARDED, OPT_APP, OPT_HOME, OPT_OVERLAY, OPT_OVERLAY_TMP, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
 };
 
@@ -82,6 +83,7 @@ static const struct opt options[] = {
 	{ "--home", OPT_HOME, true, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
 	{ "--overlay", OPT_OVERLAY, true, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|reset)" },
 	{ "--overlay-tmp", OPT_OVERLAY_TMP, true, "PATH", "like --overlay, changes discarded at exit" },
+	{ "--launched-from", OPT_LAUNCHED_FROM, true, "FILE", "the managed desktop entry (sbx desktop) that started this: the files its launcher handed over are granted for this run" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
 	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors and warnings about discarded files are still printed)" },
@@ -187,6 +189,7 @@ static int scan_one(const struct opt *o, const char *value, void *ctx, struct sb
 			return sbx_fail(err, 0, "--caps-keep '%s': net_bind_service is the only capability sbx can keep", value);
 		cli->caps_keep = true;
 		break;
+	case OPT_LAUNCHED_FROM: cli->launched_from = value; break;
 	case OPT_EXPLAIN: cli->explain = true; break;
 	case OPT_JSON: cli->json = true; break;
 	case OPT_QUIET: cli->quiet = true; break;
@@ -470,6 +473,7 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		free(p->keep_discarded);
 		p->keep_discarded = xstrdup(value);
 		return 0;
+	case OPT_LAUNCHED_FROM:
 	case OPT_PROFILE: case OPT_EXPLAIN: case OPT_JSON: case OPT_VERSION: case OPT_HELP:
 		return 0;  /* handled in cli_scan */
 	}

@@ -98,6 +98,10 @@ struct parser {
 	char *timeout_origin;
 	char *cgroup_origin[CG_KEYS];
 
+	/* grant-args with files handed over by a launcher (env->handed_by): the strongest mode asked. */
+	bool handed_rw, handed_edit;
+	char *handed_origin;  /* the grant-args line that asked for rw or edit */
+
 	/* Output. */
 	bool quiet;
 	bool keep_going;  /* collect every error instead of stopping at the first */
@@ -443,6 +447,7 @@ static void parser_free(struct parser *ps)
 	}
 	free(ps->net_origin);
 	free(ps->timeout_origin);
+	free(ps->handed_origin);
 	for (int i = 0; i < CG_KEYS; i++)
 		free(ps->cgroup_origin[i]);
 	for (size_t i = 0; i < ps->n_errors && ps->errors; i++) {
@@ -1098,6 +1103,14 @@ static int d_grant_args(struct parser *ps, struct line *ln)
 		else if (strcmp(t->text, "ro") != 0)
 			return FAIL_TOK(ps, ln, t, "expected 'ro', 'rw', 'edit' or nothing");
 	}
+	if (ps->env->handed_by && !ps->lint) {
+		/* Launched from a desktop entry: the handed-over files alone, after the profile (grant_handed). */
+		if (rw && !ps->handed_origin)
+			ps->handed_origin = xstrdup(ln->origin);
+		ps->handed_rw |= rw;
+		ps->handed_edit |= edit;
+		return 0;
+	}
 	_cleanup_free_ char *cwd = working_directory(ps);
 	if (!cwd || ps->lint)
 		return 0;
@@ -1113,6 +1126,28 @@ static int d_grant_args(struct parser *ps, struct line *ln)
 			grant_arg(ps, ln, cwd, a, rw, edit);
 	}
 	return 0;
+}
+
+/* The files a desktop launcher handed over (--launched-from, launched.h): each granted as grant-args
+ * grants a path, with its refusals, read-only unless a grant-args line of the profile says rw or
+ * edit. Only these: the other words of the command line come from the desktop file, not the user. */
+static void grant_handed(struct parser *ps)
+{
+	_cleanup_free_ char *cwd = working_directory(ps);
+	struct line ln = {
+		.file = ps->env->handed_by,
+		.origin = ps->handed_origin ? xasprintf("handed over by %s; read-write: grant-args at %s",
+							 ps->env->handed_by, ps->handed_origin)
+					    : xasprintf("handed over by %s", ps->env->handed_by),
+	};
+	for (size_t i = 0; i < ps->env->n_handed; i++) {
+		const char *path = ps->env->handed[i];
+		if (!*path || (path[0] != '/' && !cwd))
+			continue;
+		grant_arg(ps, &ln, cwd ? cwd : "/", path, ps->handed_rw, ps->handed_edit);
+	}
+	free(ln.origin);
+	free(ln.note);
 }
 
 /* ssh-agent: the agent's socket alone (from SSH_AUTH_SOCK, a socket of the caller's own) at a
@@ -2525,6 +2560,8 @@ int profile_load(struct policy *p, const char *command, const char *requested,
 		parser_init(&ps, p, env, dirs, c.fallback && base ? base : c.name, err);
 		ps.quiet = p->quiet;
 		r = load_into(&ps, &c);
+		if (r == 0 && env->handed_by)
+			grant_handed(&ps);
 		parser_free(&ps);
 	}
 	choice_free(&c);
