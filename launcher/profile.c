@@ -12,6 +12,7 @@
  *   - Bounded everything: line length, file size, words per line, include depth, files read.
  *     No global state: all of it lives in struct parser. */
 #include "profile.h"
+#include "wrap.h"
 #include "firejail_import.h"
 
 #include <dirent.h>
@@ -2715,7 +2716,10 @@ static int which_main(const char *command, bool json, const struct profile_env *
 {
 	char *dirs[3] = { NULL };
 	profile_search_dirs(env, dirs);
-	_cleanup_free_ char *resolved = profile_resolve_command(command);
+	/* A link `sbx wrap` made, first in PATH: typing the name runs the real program sandboxed. */
+	_cleanup_free_ char *wrap_real = NULL;
+	_cleanup_free_ char *wrap_link = wrap_link_first(command, &wrap_real);
+	_cleanup_free_ char *resolved = wrap_real ? xstrdup(wrap_real) : profile_resolve_command(command);
 	struct sbx_error err = { 0 };
 	struct choice c;
 	int r = choose_profile(dirs, resolved, NULL, &c, &err);
@@ -2727,7 +2731,7 @@ static int which_main(const char *command, bool json, const struct profile_env *
 		const char *how = c.fallback ? "default" : c.claimed_by ? "names" : c.via ? "symlink" : "typed";
 		const char *fields[][2] = { { "command", command }, { "resolved", resolved }, { "profile", c.name },
 					    { "path", c.path }, { "how", how }, { "name", c.matched },
-					    { "symlink", c.via }, { "names_file", c.claimed_by } };
+					    { "symlink", c.via }, { "names_file", c.claimed_by }, { "wrap_link", wrap_link } };
 		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 			printf(i ? ",\"%s\":" : "{\"%s\":", fields[i][0]);
 			if (fields[i][1])
@@ -2744,6 +2748,12 @@ static int which_main(const char *command, bool json, const struct profile_env *
 				       : link && claim ? xasprintf("%s, %s", link, claim)
 				       : xstrdup(link ? link : claim ? claim : "typed name");
 		printf("%s: %s (%s)\n", command, c.path ? c.path : "built-in defaults", why);
+		if (wrap_link && wrap_real)
+			printf("%s: first in PATH is %s, a link to sbx (sbx wrap): typing %s runs %s sandboxed\n", command,
+			       wrap_link, command, wrap_real);
+		else if (wrap_link)
+			printf("%s: first in PATH is %s, a link to sbx (sbx wrap), but PATH has no other %s: typing it "
+			       "fails\n", command, wrap_link, command);
 	}
 	choice_free(&c);
 	dirs_free(dirs);
@@ -2754,7 +2764,10 @@ int profile_find(const struct profile_env *env, const char *command, char **name
 {
 	char *dirs[3] = { NULL };
 	profile_search_dirs(env, dirs);
-	_cleanup_free_ char *resolved = profile_resolve_command(command);
+	/* A link `sbx wrap` made, first in PATH: typing the name runs the real program sandboxed. */
+	_cleanup_free_ char *wrap_real = NULL;
+	_cleanup_free_ char *wrap_link = wrap_link_first(command, &wrap_real);
+	_cleanup_free_ char *resolved = wrap_real ? xstrdup(wrap_real) : profile_resolve_command(command);
 	struct sbx_error err = { 0 };
 	struct choice c;
 	int r = choose_profile(dirs, resolved, NULL, &c, &err);
