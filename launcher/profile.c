@@ -2764,10 +2764,7 @@ int profile_find(const struct profile_env *env, const char *command, char **name
 {
 	char *dirs[3] = { NULL };
 	profile_search_dirs(env, dirs);
-	/* A link `sbx wrap` made, first in PATH: typing the name runs the real program sandboxed. */
-	_cleanup_free_ char *wrap_real = NULL;
-	_cleanup_free_ char *wrap_link = wrap_link_first(command, &wrap_real);
-	_cleanup_free_ char *resolved = wrap_real ? xstrdup(wrap_real) : profile_resolve_command(command);
+	_cleanup_free_ char *resolved = profile_resolve_command(command);
 	struct sbx_error err = { 0 };
 	struct choice c;
 	int r = choose_profile(dirs, resolved, NULL, &c, &err);
