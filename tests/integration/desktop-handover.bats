@@ -184,13 +184,19 @@ uri_of() { /usr/bin/python3 -c 'import sys, pathlib; print(pathlib.Path(sys.argv
 	[ "$(grep -c "handed over by" <<<"$output")" -eq 0 ]
 }
 
-@test "handover: grant-args rw in the profile makes the handed file writable; the refusals of grant-args hold" {
+@test "handover: grant-args rw (edit: its directory) in the profile makes the handed file writable; the refusals of grant-args hold" {
 	desk enable sbxtest-handover
 	printf 'ro-bind %s/bin\nbind %s/out\ngrant-args rw\n' "$work" "$work" >"$work/config/sbx/profiles/deskapp.profile"
 	run record launched "$work/bin/deskapp" --opt "$DL/a b.txt"
 	echo "$output"
 	[[ $output == *"content=handed secret"$'\n'"writable=yes"* ]]
 	[[ $output == *"other=unreadable"* ]]
+	# grant-args edit: the handed file's directory, read-write (editors save by rename).
+	printf 'ro-bind %s/bin\nbind %s/out\ngrant-args edit\n' "$work" "$work" >"$work/config/sbx/profiles/deskapp.profile"
+	run as_user "${XENV[@]}" "$SBX" -q --explain --launched-from "$copy" -- "$work/bin/deskapp" --opt "$DL/a b.txt"
+	echo "$output"
+	[[ $output == *"handed over: $DL/a b.txt -> $DL granted read-write for this run"* ]]
+	printf 'ro-bind %s/bin\nbind %s/out\ngrant-args rw\n' "$work" "$work" >"$work/config/sbx/profiles/deskapp.profile"
 	# The home itself, / and /proc are never granted, whatever the launcher hands over.
 	run as_user "${XENV[@]}" "$SBX" --explain --launched-from "$copy" -- "$work/bin/deskapp" --opt "$TEST_HOME" / /proc/self
 	echo "$output"
