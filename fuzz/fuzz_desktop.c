@@ -16,7 +16,8 @@ static void check(const char *text, size_t len, enum desktop_kind kind, const ch
 		__builtin_trap();
 	char sum[17];
 	desktop_checksum(text, len, sum);
-	char *copy = desktop_rewrite(text, len, kind, sbx, "/usr/share/applications/f.desktop", sum, why, sizeof(why));
+	char *copy = desktop_rewrite(text, len, kind, sbx, "/usr/share/applications/f.desktop", sum,
+				     "/home/u/.local/share/applications/f 100%.desktop", why, sizeof(why));
 	if (copy && (parsed < 0 || info.runs_sbx))
 		__builtin_trap();
 	if (copy) {

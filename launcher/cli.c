@@ -7,7 +7,7 @@
 
 /* The launcher's own options. Every other option is a profile directive (profile.h's table). */
 enum opt_id {
-	OPT_DIRECTIVE, OPT_PROFILE, OPT_APP, OPT_PASS_FD, OPT_KEEP_DISCARDED, OPT_EXPLAIN, OPT_JSON, OPT_QUIET,
+	OPT_DIRECTIVE, OPT_PROFILE, OPT_APP, OPT_PASS_FD, OPT_KEEP_DISCARDED, OPT_LAUNCHED_FROM, OPT_EXPLAIN, OPT_JSON, OPT_QUIET,
 	OPT_VERSION, OPT_HELP,
 };
 
@@ -33,6 +33,7 @@ static const struct launcher_opt options[] = {
 	{ "--app", OPT_APP, true, "NAME", "keep the app's state under NAME (default: the command's profile lookup name)" },
 	{ "--pass-fd", OPT_PASS_FD, true, "N", "keep file descriptor N open in the sandbox" },
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
+	{ "--launched-from", OPT_LAUNCHED_FROM, true, "FILE", "the managed desktop entry (sbx desktop) that started this: the files its launcher handed over are granted for this run" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
 	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors and warnings about discarded files are still printed)" },
@@ -160,6 +161,7 @@ static int scan_one(const struct opt *o, const char *value, void *ctx, struct sb
 			cli->caps_keep = true;
 		}
 		break;
+	case OPT_LAUNCHED_FROM: cli->launched_from = value; break;
 	case OPT_EXPLAIN: cli->explain = true; break;
 	case OPT_JSON: cli->json = true; break;
 	case OPT_QUIET: cli->quiet = true; break;
@@ -288,6 +290,7 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		p->keep_discarded = xstrdup(value);
 		return 0;
 	case OPT_APP:  /* checked in cli_scan, applied by main */
+	case OPT_LAUNCHED_FROM:
 	case OPT_PROFILE: case OPT_EXPLAIN: case OPT_JSON: case OPT_VERSION: case OPT_HELP:
 		return 0;  /* handled in cli_scan */
 	}

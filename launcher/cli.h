@@ -17,6 +17,7 @@ struct cli {
 	bool quiet;
 	const char *user;  /* --user NAME (root only), or NULL */
 	bool caps_keep;    /* --caps-keep net_bind_service (root only) */
+	const char *launched_from;  /* --launched-from FILE (a managed desktop copy), or NULL */
 	int command_index;  /* argv index of COMMAND; argc when there is none */
 };
 

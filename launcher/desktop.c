@@ -198,6 +198,7 @@ struct rewrite {
 	const char *sbx_word;  /* sbx's path, quoted for this kind of Exec */
 	const char *marker;    /* the X-SBX-Managed value, escaped */
 	const char *source;
+	const char *copy_word; /* the copy's own path, quoted, for --launched-from; NULL: none */
 };
 
 #define MAX_GROUPS 1024
@@ -377,6 +378,11 @@ static int scan(const char *text, size_t len, enum desktop_kind kind, struct des
 				if (rw) {
 					buf_str(out, "Exec=");
 					buf_str(out, rw->sbx_word);
+					if (rw->copy_word) {
+						/* sbx then grants what the launcher puts at the field codes (launched.h). */
+						buf_str(out, " --launched-from ");
+						buf_str(out, rw->copy_word);
+					}
 					buf_str(out, " -- ");
 					buf_str(out, value);
 					buf_str(out, "\n");
@@ -502,7 +508,7 @@ static char *marker_value(const char *source, const char *sum)
 }
 
 char *desktop_rewrite(const char *text, size_t len, enum desktop_kind kind, const char *sbx,
-		      const char *source, const char *sum, char *why, size_t why_len)
+		      const char *source, const char *sum, const char *copy, char *why, size_t why_len)
 {
 	for (const char *c = source; *c; c++) {
 		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
@@ -515,8 +521,13 @@ char *desktop_rewrite(const char *text, size_t len, enum desktop_kind kind, cons
 		why_set(why, why_len, "sbx's path '%s' cannot be written into an Exec line", sbx);
 		return NULL;
 	}
+	_cleanup_free_ char *copy_word = copy && kind == DESKTOP_APP ? exec_word(copy, kind) : NULL;
+	if (copy && kind == DESKTOP_APP && !copy_word) {
+		why_set(why, why_len, "the copy's path '%s' cannot be written into an Exec line", copy);
+		return NULL;
+	}
 	_cleanup_free_ char *marker = marker_value(source, sum);
-	struct rewrite rw = { .sbx_word = word, .marker = marker, .source = source };
+	struct rewrite rw = { .sbx_word = word, .marker = marker, .source = source, .copy_word = copy_word };
 	struct buf out = { 0 };
 	struct desktop_info info;
 	if (scan(text, len, kind, &info, &rw, &out, why, why_len) < 0) {
@@ -792,7 +803,8 @@ static int write_copy(struct places *pl, const char *source, const char *text, s
 {
 	char sum[17], why[300];
 	desktop_checksum(text, len, sum);
-	_cleanup_free_ char *content = desktop_rewrite(text, len, kind, pl->sbx, source, sum, why, sizeof(why));
+	_cleanup_free_ char *content = desktop_rewrite(text, len, kind, pl->sbx, source, sum, target, why,
+							 sizeof(why));
 	if (!content)
 		return sbx_fail(err, 0, "desktop: %s: %s; skipped", source, why);
 	return install(pl, target, kind, content, err);

@@ -47,10 +47,12 @@ int desktop_parse(const char *text, size_t len, enum desktop_kind kind, struct d
 void desktop_info_free(struct desktop_info *info);
 
 /* The managed copy of text: every Exec (main entry, each [Desktop Action], or the service's) runs
- * `sbx -- ORIGINAL`, with sbx by its absolute path; DBusActivatable=true becomes false; the marker
- * names source and sum. NULL (why filled) when text does not parse. Heap string. */
+ * `sbx -- ORIGINAL`, with sbx by its absolute path; in a desktop file (not a service) with `copy`
+ * (the path the copy is written to) `sbx --launched-from COPY -- ORIGINAL`, so that sbx grants the
+ * files a launcher hands over (launched.h). DBusActivatable=true becomes false; the marker names
+ * source and sum. NULL (why filled) when text does not parse. Heap string. */
 char *desktop_rewrite(const char *text, size_t len, enum desktop_kind kind, const char *sbx,
-		      const char *source, const char *sum, char *why, size_t why_len);
+		      const char *source, const char *sum, const char *copy, char *why, size_t why_len);
 
 /* A stable checksum of the bytes (FNV-1a 64, 16 hex digits): stale-copy detection, not security. */
 void desktop_checksum(const char *text, size_t len, char out[17]);

@@ -1,4 +1,6 @@
 #include "explain.h"
+#include "launched.h"
+#include "hostpath.h"
 
 #include "bpf.h"
 
@@ -126,6 +128,35 @@ static const char *launched_from(void)
 	return file;
 }
 
+/* --launched-from: the entry whose Exec matched and what its launcher handed over. */
+static void explain_launched(const struct policy *p, FILE *out)
+{
+	const struct launched *l = p->launched;
+	if (!l)
+		return;
+	fprintf(out, "launched from: %s, [%s] Exec=%s\n", l->file, l->group, l->exec);
+	if (!l->n_args)
+		fputs("  handed over: nothing (no argument at a %f %F %u %U position)\n", out);
+	for (size_t i = 0; i < l->n_args; i++) {
+		if (!l->args[i].path) {
+			fprintf(out, "  handed over: %s -> not granted: %s\n", l->args[i].arg, l->args[i].why);
+			continue;
+		}
+		_cleanup_free_ char *real = canonical_path(l->args[i].path);
+		const struct mount_entry *m = NULL;
+		for (size_t k = 0; k < p->n_mounts && !m; k++)
+			if (p->mounts[k].origin && strncmp(p->mounts[k].origin, "handed over by ", 15) == 0 &&
+			    p->mounts[k].src && path_within(real, p->mounts[k].src))
+				m = &p->mounts[k];
+		if (m)
+			fprintf(out, "  handed over: %s -> %s granted %s for this run\n", l->args[i].arg, m->src,
+				m->kind == MOUNT_BIND ? "read-write" : "read-only");
+		else
+			fprintf(out, "  handed over: %s -> %s: no grant of its own (inside a grant of the profile, "
+				"or refused: see the notes)\n", l->args[i].arg, l->args[i].path);
+	}
+}
+
 void explain_text(const struct policy *p, const struct identity *id, const struct mount_plan *plan,
 		  FILE *out)
 {
@@ -136,6 +167,7 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 		p->profile_path ? " from " : "", p->profile_path ? p->profile_path : "");
 	if (launched_from())
 		fprintf(out, "started from desktop entry: %s\n", launched_from());
+	explain_launched(p, out);
 	explain_identity(p, id, out);
 	explain_bind_service(p, out);
 	fprintf(out, "namespaces: %s\n", namespaces_text(p));
@@ -202,6 +234,35 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 		json_string(out, launched_from());
 	else
 		fputs("null", out);
+	fputs(",\"launched_from\":", out);
+	if (p->launched) {
+		fputs("{\"file\":", out);
+		json_string(out, p->launched->file);
+		fputs(",\"group\":", out);
+		json_string(out, p->launched->group);
+		fputs(",\"exec\":", out);
+		json_string(out, p->launched->exec);
+		fputs(",\"handed\":[", out);
+		for (size_t i = 0; i < p->launched->n_args; i++) {
+			const struct launched_arg *a = &p->launched->args[i];
+			fputs(i ? ",{\"arg\":" : "{\"arg\":", out);
+			json_string(out, a->arg);
+			fputs(",\"granted\":", out);
+			if (a->path)
+				json_string(out, a->path);
+			else
+				fputs("null", out);
+			fputs(",\"why\":", out);
+			if (a->why)
+				json_string(out, a->why);
+			else
+				fputs("null", out);
+			fputc('}', out);
+		}
+		fputs("]}", out);
+	} else {
+		fputs("null", out);
+	}
 	fprintf(out, ",\"uid\":%u,\"gid\":%u,\"started_by_root\":%s", (unsigned)id->uid, (unsigned)id->gid,
 		id->outer_uid == 0 ? "true" : "false");
 	fputs(",\"user\":", out);

@@ -14,6 +14,7 @@
 #include "env.h"
 #include "explain.h"
 #include "launch.h"
+#include "launched.h"
 #include "learn.h"
 #include "memfd_guard.h"
 #include "mount.h"
@@ -56,13 +57,27 @@ static int fail(const struct sbx_error *err)
 
 /* Loads the profile for `app` (or `requested`) and builds the mount plan: everything up to, but
  * not including, touching the kernel. */
+/* What the profile and the options are read with: the caller, COMMAND's arguments, the files a
+ * desktop launcher handed over. */
+static void run_env(const struct identity *id, char *const *args, size_t n_args, const struct launched *launched,
+		    struct profile_env *penv)
+{
+	profile_env_from(id, penv);
+	penv->cwd = id->cwd;
+	penv->args = args;
+	penv->n_args = n_args;
+	if (launched) {
+		penv->handed = launched->paths;
+		penv->n_handed = launched->n_paths;
+		penv->handed_by = launched->file;
+	}
+}
+
 static int prepare(struct policy *p, const struct identity *id, const char *app, char *const *args,
-		   size_t n_args, const char *requested, struct sbx_error *err)
+		   size_t n_args, const char *requested, const struct launched *launched, struct sbx_error *err)
 {
 	struct profile_env penv;
-	profile_env_from(id, &penv);
-	penv.args = args;
-	penv.n_args = n_args;
+	run_env(id, args, n_args, launched, &penv);
 	_cleanup_free_ char *resolved = profile_resolve_command(app);
 	return profile_load(p, resolved, requested, &penv, err);
 }
@@ -87,7 +102,7 @@ static int choose_user(struct identity *id, const struct cli *cli, const char *a
 	struct sbx_error ignored = { 0 };
 	int r = 0;
 	/* A profile that fails to load fails again, and says why, when it is read for real. */
-	if (prepare(&scratch, id, app, NULL, 0, cli->profile, &ignored) == 0 && scratch.user)
+	if (prepare(&scratch, id, app, NULL, 0, cli->profile, NULL, &ignored) == 0 && scratch.user)
 		r = identity_set_user(id, scratch.user, scratch.user_origin, err);
 	policy_free(&scratch);
 	return r;
@@ -172,7 +187,7 @@ static int seccomp_export_main(int argc, char **argv)
 	struct policy p;
 	policy_init(&p);
 	p.quiet = true;
-	int r = prepare(&p, &id, argv[2], NULL, 0, NULL, &err);
+	int r = prepare(&p, &id, argv[2], NULL, 0, NULL, NULL, &err);
 	if (r == 0) {
 		memfd_guard_plan(&p);
 		r = seccomp_validate(&p, &err);
@@ -284,6 +299,13 @@ int main(int argc, char **argv)
 		return fail(&err);
 	}
 
+	/* Started from a managed desktop entry: the files its launcher handed over (launched.h). */
+	__attribute__((cleanup(launched_free))) struct launched launched = { 0 };
+	if (cli.launched_from &&
+	    launched_check(cli.launched_from, getuid(), argv + cli.command_index, (size_t)(argc - cli.command_index),
+			   &launched, &err) < 0)
+		return fail(&err);
+
 	/* `sbx NAME` after `sbx wrap NAME` runs the program NAME, not sbx again. */
 	_cleanup_free_ char *unshadowed = wrapped ? NULL : wrap_unshadow(argv[cli.command_index]);
 	if (unshadowed)
@@ -297,17 +319,15 @@ int main(int argc, char **argv)
 	policy_init(&p);
 	p.quiet = cli.quiet;
 	p.json_status = cli.json && !cli.explain;
+	p.launched = cli.launched_from ? &launched : NULL;
 	struct mount_plan plan = { 0 };
 	int r = choose_user(&id, &cli, argv[cli.command_index], &err);
 	if (r == 0)
 		r = prepare(&p, &id, argv[cli.command_index], argv + cli.command_index + 1,
-			    (size_t)(argc - cli.command_index - 1), cli.profile, &err);
+			    (size_t)(argc - cli.command_index - 1), cli.profile, p.launched, &err);
 	if (r == 0) {
 		struct profile_env penv;
-		profile_env_from(&id, &penv);
-		penv.cwd = id.cwd ? id.cwd : "/";
-		penv.args = argv + cli.command_index + 1;
-		penv.n_args = (size_t)(argc - cli.command_index - 1);
+		run_env(&id, argv + cli.command_index + 1, (size_t)(argc - cli.command_index - 1), p.launched, &penv);
 		r = cli_apply(argc, argv, &cli, &penv, &p, &err);
 	}
 	if (r == 0) {

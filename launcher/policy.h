@@ -301,6 +301,10 @@ struct policy {
 	origin_t home_origin;
 	struct overlay_entry *overlays;
 	size_t n_overlays;
+
+	/* --launched-from (launched.h): the desktop file and the files it handed over, for --explain.
+	 * Owned by main, not freed with the policy. */
+	const struct launched *launched;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */

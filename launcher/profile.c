@@ -12,6 +12,7 @@
  *   - Bounded everything: line length, file size, words per line, include depth, files read.
  *     No global state: all of it lives in struct parser. */
 #include "profile.h"
+#include "wrap.h"
 #include "firejail_import.h"
 
 #include <dirent.h>
@@ -97,6 +98,10 @@ struct parser {
 	char *net_origin;
 	char *timeout_origin;
 	char *cgroup_origin[CG_KEYS];
+
+	/* grant-args with files handed over by a launcher (env->handed_by): the strongest mode asked. */
+	bool handed_rw, handed_edit;
+	char *handed_origin;  /* the grant-args line that asked for rw or edit */
 
 	/* Output. */
 	bool quiet;
@@ -446,6 +451,7 @@ static void parser_free(struct parser *ps)
 	}
 	free(ps->net_origin);
 	free(ps->timeout_origin);
+	free(ps->handed_origin);
 	for (int i = 0; i < CG_KEYS; i++)
 		free(ps->cgroup_origin[i]);
 	for (size_t i = 0; i < ps->n_errors && ps->errors; i++) {
@@ -1103,6 +1109,14 @@ static int d_grant_args(struct parser *ps, struct line *ln)
 		else if (strcmp(t->text, "ro") != 0)
 			return FAIL_TOK(ps, ln, t, "expected 'ro', 'rw', 'edit' or nothing");
 	}
+	if (ps->env->handed_by && !ps->lint) {
+		/* Launched from a desktop entry: the handed-over files alone, after the profile (grant_handed). */
+		if (rw && !ps->handed_origin)
+			ps->handed_origin = xstrdup(ln->origin);
+		ps->handed_rw |= rw;
+		ps->handed_edit |= edit;
+		return 0;
+	}
 	_cleanup_free_ char *cwd = working_directory(ps);
 	if (!cwd || ps->lint)
 		return 0;
@@ -1118,6 +1132,28 @@ static int d_grant_args(struct parser *ps, struct line *ln)
 			grant_arg(ps, ln, cwd, a, rw, edit);
 	}
 	return 0;
+}
+
+/* The files a desktop launcher handed over (--launched-from, launched.h): each granted as grant-args
+ * grants a path, with its refusals, read-only unless a grant-args line of the profile says rw or
+ * edit. Only these: the other words of the command line come from the desktop file, not the user. */
+static void grant_handed(struct parser *ps)
+{
+	_cleanup_free_ char *cwd = working_directory(ps);
+	struct line ln = {
+		.file = ps->env->handed_by,
+		.origin = ps->handed_origin ? xasprintf("handed over by %s; read-write: grant-args at %s",
+							 ps->env->handed_by, ps->handed_origin)
+					    : xasprintf("handed over by %s", ps->env->handed_by),
+	};
+	for (size_t i = 0; i < ps->env->n_handed; i++) {
+		const char *path = ps->env->handed[i];
+		if (!*path || (path[0] != '/' && !cwd))
+			continue;
+		grant_arg(ps, &ln, cwd ? cwd : "/", path, ps->handed_rw, ps->handed_edit);
+	}
+	free(ln.origin);
+	free(ln.note);
 }
 
 /* ssh-agent: the agent's socket alone (from SSH_AUTH_SOCK, a socket of the caller's own) at a
@@ -2568,6 +2604,8 @@ int profile_load(struct policy *p, const char *command, const char *requested,
 		parser_init(&ps, p, env, dirs, c.fallback && base ? base : c.name, err);
 		ps.quiet = p->quiet;
 		r = load_into(&ps, &c);
+		if (r == 0 && env->handed_by)
+			grant_handed(&ps);
 		parser_free(&ps);
 	}
 	choice_free(&c);
@@ -2754,7 +2792,10 @@ static int which_main(const char *command, bool json, const struct profile_env *
 {
 	char *dirs[3] = { NULL };
 	profile_search_dirs(env, dirs);
-	_cleanup_free_ char *resolved = profile_resolve_command(command);
+	/* A link `sbx wrap` made, first in PATH: typing the name runs the real program sandboxed. */
+	_cleanup_free_ char *wrap_real = NULL;
+	_cleanup_free_ char *wrap_link = wrap_link_first(command, &wrap_real);
+	_cleanup_free_ char *resolved = wrap_real ? xstrdup(wrap_real) : profile_resolve_command(command);
 	struct sbx_error err = { 0 };
 	struct choice c;
 	int r = choose_profile(dirs, resolved, NULL, &c, &err);
@@ -2766,7 +2807,7 @@ static int which_main(const char *command, bool json, const struct profile_env *
 		const char *how = c.fallback ? "default" : c.claimed_by ? "names" : c.via ? "symlink" : "typed";
 		const char *fields[][2] = { { "command", command }, { "resolved", resolved }, { "profile", c.name },
 					    { "path", c.path }, { "how", how }, { "name", c.matched },
-					    { "symlink", c.via }, { "names_file", c.claimed_by } };
+					    { "symlink", c.via }, { "names_file", c.claimed_by }, { "wrap_link", wrap_link } };
 		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 			printf(i ? ",\"%s\":" : "{\"%s\":", fields[i][0]);
 			if (fields[i][1])
@@ -2783,6 +2824,12 @@ static int which_main(const char *command, bool json, const struct profile_env *
 				       : link && claim ? xasprintf("%s, %s", link, claim)
 				       : xstrdup(link ? link : claim ? claim : "typed name");
 		printf("%s: %s (%s)\n", command, c.path ? c.path : "built-in defaults", why);
+		if (wrap_link && wrap_real)
+			printf("%s: first in PATH is %s, a link to sbx (sbx wrap): typing %s runs %s sandboxed\n", command,
+			       wrap_link, command, wrap_real);
+		else if (wrap_link)
+			printf("%s: first in PATH is %s, a link to sbx (sbx wrap), but PATH has no other %s: typing it "
+			       "fails\n", command, wrap_link, command);
 	}
 	choice_free(&c);
 	dirs_free(dirs);

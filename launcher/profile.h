@@ -17,6 +17,11 @@ struct profile_env {
 	const char *cwd;          /* the working directory for ${CWD}; NULL: getcwd() */
 	char *const *args;        /* the command's arguments (after COMMAND), for grant-args */
 	size_t n_args;
+	/* --launched-from (launched.h): the files a desktop launcher handed over, granted for this run
+	 * (read-only, or as the profile's grant-args says) instead of args; handed_by names the file. */
+	char *const *handed;
+	size_t n_handed;
+	const char *handed_by;
 };
 
 /* Loads into p the profile for `command` (the command as resolved through PATH on the host, e.g.

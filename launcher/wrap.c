@@ -190,6 +190,27 @@ char *wrap_unshadow(const char *name)
 	return real;
 }
 
+char *wrap_link_first(const char *name, char **real)
+{
+	*real = NULL;
+	if (!*name || strchr(name, '/'))
+		return NULL;
+	struct sbx_error err = { 0 };
+	struct wrap_self self;
+	if (wrap_self_init(&self, NULL, &err) < 0)
+		return NULL;
+	const char *search = getenv("PATH");
+	char *first = search_path(name, search, first_one, NULL);
+	if (first && wrap_is_sbx(&self, first)) {
+		*real = wrap_resolve(&self, name, search, NULL);
+	} else {
+		free(first);
+		first = NULL;
+	}
+	wrap_self_free(&self);
+	return first;
+}
+
 /* ---- sbx wrap / unwrap ---- */
 
 static int usage(FILE *out, int code)

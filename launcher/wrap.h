@@ -50,6 +50,11 @@ static inline void wrap_argv_freep(char ***argvp)
  * (heap), so that `sbx -- NAME` runs the program NAME and never sbx again; else NULL. */
 char *wrap_unshadow(const char *name);
 
+/* For `sbx profile which NAME`: when the first NAME in PATH is a link to sbx (sbx wrap), that
+ * link's path (heap), with the program it runs in *real (heap; NULL when PATH has none); else
+ * NULL and *real NULL. */
+char *wrap_link_first(const char *name, char **real);
+
 /* `sbx wrap ...` and `sbx unwrap ...`; argv[0] is "wrap" or "unwrap". Returns the exit code. */
 int wrap_main(int argc, char **argv);
 

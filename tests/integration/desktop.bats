@@ -70,8 +70,8 @@ launch() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "wrote $copy" ]
-	grep -qx "Exec=$SBX -- $work/bin/deskapp --name \"a \\\\\\\\\$b and \\\\\\\\\"q\\\\\\\\\"\" %F" "$copy"
-	grep -qx "Exec=$SBX -- $work/bin/deskapp --new %U" "$copy"
+	grep -qx "Exec=$SBX --launched-from $copy -- $work/bin/deskapp --name \"a \\\\\\\\\$b and \\\\\\\\\"q\\\\\\\\\"\" %F" "$copy"
+	grep -qx "Exec=$SBX --launched-from $copy -- $work/bin/deskapp --new %U" "$copy"
 	grep -qx "TryExec=$work/bin/deskapp" "$copy"
 	grep -qx "X-SBX-Managed=$work/sys/applications/sbxtest-deskapp.desktop;[0-9a-f]\{16\}" "$copy"
 	[ "$(grep -c '^Exec=' "$copy")" -eq 2 ]
@@ -169,8 +169,10 @@ launch() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -qx 'DBusActivatable=false' "$work/data/applications/$id.desktop"
+	# A D-Bus activation passes no files: the override runs sbx without --launched-from.
 	grep -qx "Exec=$SBX -- $work/bin/deskapp --gapplication-service" "$work/data/dbus-1/services/$id.service"
-	grep -qx "Exec=$SBX -- $work/bin/deskapp --autostart" "$work/config/autostart/deskapp-auto.desktop"
+	grep -qx "Exec=$SBX --launched-from $work/config/autostart/deskapp-auto.desktop -- $work/bin/deskapp --autostart" \
+		"$work/config/autostart/deskapp-auto.desktop"
 	# Bus activation by a session bus the test starts runs the override, in a sandbox (the app
 	# exits without taking the name, so the call itself fails).
 	rm -f "$work/out/run.log"
@@ -203,7 +205,7 @@ launch() {
 	[ "$status" -eq 0 ]
 	local exec
 	exec=$(sed -n 's/^Exec=//p' "$real")
-	grep -qx "Exec=$SBX -- $exec" "$work/data/applications/$id"
+	grep -qx "Exec=$SBX --launched-from $work/data/applications/$id -- $exec" "$work/data/applications/$id"
 	desktop-file-validate "$work/data/applications/$id"
 	# --all takes apps with a shipped or admin profile only: not deskapp, whose profile is the user's.
 	desk disable python3
@@ -213,7 +215,7 @@ launch() {
 	[[ $output != *sbxtest-deskapp* ]]
 	local f
 	for f in "$work"/data/applications/*.desktop; do
-		prog=$(sed -n 's/^Exec=[^ ]* -- \([^ ]*\).*/\1/p' "$f" | head -1)
+		prog=$(sed -n 's/^Exec=[^ ]* --launched-from [^ ]* -- \([^ ]*\).*/\1/p' "$f" | head -1)
 		run sbx_user profile which "$prog"
 		[[ $output == *"$SBX_PROFILES_DIR/"* ]]
 	done
@@ -255,7 +257,8 @@ launch() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "wrote $prefix/applications/sbxtest-deskapp.desktop" ]
-	grep -qx "Exec=$SBX -- $work/bin/deskapp --new %U" "$prefix/applications/sbxtest-deskapp.desktop"
+	grep -qx "Exec=$SBX --launched-from $prefix/applications/sbxtest-deskapp.desktop -- $work/bin/deskapp --new %U" \
+		"$prefix/applications/sbxtest-deskapp.desktop"
 	[ ! -e /usr/local/share/applications/sbxtest-deskapp.desktop ]
 	run as_root XDG_DATA_DIRS="$work/sys" "$SBX" desktop list --system --prefix "$prefix"
 	echo "$output"

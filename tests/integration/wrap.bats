@@ -100,6 +100,29 @@ wrapped_user() { as_user env PATH="$UPATH" "$@"; }
 	done
 }
 
+@test "profile which NAME says when a wrap link comes first in PATH, and which program it runs" {
+	run wrapped_user "$SBX" profile which "$PROBE"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == "$PROBE: $TEST_HOME/.config/sbx/profiles/$PROBE.profile (typed name)" ]]
+	run wrapped_user "$SBX" profile which --json "$PROBE"
+	[[ $output == *'"resolved":"'"$work/bin/$PROBE"'"'*'"wrap_link":null}' ]]
+	wrapped_user "$SBX" wrap "$PROBE" >/dev/null
+	run wrapped_user "$SBX" profile which "$PROBE"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$PROBE: $TEST_HOME/.config/sbx/profiles/$PROBE.profile (typed name)" ]
+	[ "${lines[1]}" = "$PROBE: first in PATH is $LINK, a link to sbx (sbx wrap): typing $PROBE runs $work/bin/$PROBE sandboxed" ]
+	run wrapped_user "$SBX" profile which --json "$PROBE"
+	echo "$output"
+	[[ $output == *'"resolved":"'"$work/bin/$PROBE"'"'*'"wrap_link":"'"$LINK"'"}' ]]
+	# A PATH in which the link is the only program of that name.
+	run as_user env PATH="$TEST_HOME/.local/bin:/usr/bin:/bin" "$SBX" profile which "$PROBE"
+	echo "$output"
+	[ "${lines[1]}" = "$PROBE: first in PATH is $LINK, a link to sbx (sbx wrap), but PATH has no other $PROBE: typing it fails" ]
+}
+
 @test "unwrap removes only links to sbx" {
 	wrapped_user "$SBX" wrap "$PROBE" >/dev/null
 	run sbx_user unwrap "$PROBE"

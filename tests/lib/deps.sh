@@ -9,7 +9,7 @@ linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 curl wget git sqlite3 tar gzip openssh-client nginx
 xz-utils zstd bzip2 unzip zip libxml2-utils perl lua5.4 rsync gnupg aria2 w3m less nano vim
 poppler-utils imagemagick ffmpeg pandoc redis-server memcached lighttpd
-libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin python3-gi xdg-dbus-proxy python3-dbus
+libglib2.0-bin desktop-file-utils dbus-daemon dbus-bin python3-gi xdg-dbus-proxy python3-dbus xdg-utils
 weston wayland-utils pulseaudio pulseaudio-utils pipewire pipewire-bin
 mousepad gedit evince eog mpv firefox-esr chromium
 libreoffice-writer libreoffice-gtk3 inkscape gimp vlc transmission-gtk thunderbird

@@ -150,16 +150,19 @@ static void test_rewrite(void **state)
 	char why[256] = "", sum[17];
 	desktop_checksum(app, strlen(app), sum);
 	char *copy = desktop_rewrite(app, strlen(app), DESKTOP_APP, "/opt/sbx dir/sbx", "/usr/share/applications/v.desktop",
-				     sum, why, sizeof(why));
+				     sum, "/home/u/.local/share/applications/v 100%.desktop", why, sizeof(why));
 	assert_non_null(copy);
-	/* The main Exec parses back to sbx, "--", then exactly the original arguments. */
+	/* The main Exec parses back to sbx, --launched-from the copy itself ('%' doubled), "--", then
+	 * exactly the original arguments. */
 	char *exec = value_in(copy, "Desktop Entry", "Exec");
-	const char *want[] = { "/opt/sbx dir/sbx", "--", "/opt/my app/viewer", "--title", "a $b", "%U" };
-	expect_args(exec, want, 6);
+	const char *want[] = { "/opt/sbx dir/sbx", "--launched-from", "/home/u/.local/share/applications/v 100%%.desktop",
+			       "--", "/opt/my app/viewer", "--title", "a $b", "%U" };
+	expect_args(exec, want, 8);
 	free(exec);
 	exec = value_in(copy, "Desktop Action new", "Exec");
-	const char *want_action[] = { "/opt/sbx dir/sbx", "--", "viewer", "--new", "%f" };
-	expect_args(exec, want_action, 5);
+	const char *want_action[] = { "/opt/sbx dir/sbx", "--launched-from", "/home/u/.local/share/applications/v 100%%.desktop",
+				      "--", "viewer", "--new", "%f" };
+	expect_args(exec, want_action, 7);
 	free(exec);
 	char *vendor = value_in(copy, "X-Vendor Group", "Exec");
 	assert_string_equal(vendor, "untouched");
@@ -179,7 +182,7 @@ static void test_rewrite(void **state)
 	assert_string_equal(info.program, "/opt/my app/viewer");
 	desktop_info_free(&info);
 	/* A copy is never a source: its Exec runs sbx already. */
-	assert_null(desktop_rewrite(copy, strlen(copy), DESKTOP_APP, "/usr/bin/sbx", "/x.desktop", sum, why, sizeof(why)));
+	assert_null(desktop_rewrite(copy, strlen(copy), DESKTOP_APP, "/usr/bin/sbx", "/x.desktop", sum, NULL, why, sizeof(why)));
 	assert_non_null(strstr(why, "already runs sbx"));
 	free(copy);
 }
@@ -190,7 +193,7 @@ static void test_rewrite_odd_sbx_paths(void **state)
 	const char text[] = "[Desktop Entry]\nType=Application\nExec=app %f\n";
 	char why[256] = "";
 	char *copy = desktop_rewrite(text, strlen(text), DESKTOP_APP, "/o$d\\\"%/sbx", "/s\\x.desktop", "0123456789abcdef",
-				     why, sizeof(why));
+				     NULL, why, sizeof(why));
 	assert_non_null(copy);
 	char *exec = value_in(copy, "Desktop Entry", "Exec");
 	/* '%' doubled for the launcher's field-code pass; the rest quoted and escaped. */
@@ -202,10 +205,14 @@ static void test_rewrite_odd_sbx_paths(void **state)
 	assert_string_equal(info.managed_source, "/s\\x.desktop");
 	desktop_info_free(&info);
 	free(copy);
-	assert_null(desktop_rewrite(text, strlen(text), DESKTOP_APP, "/a\nb/sbx", "/s.desktop", "0123456789abcdef", why,
+	assert_null(desktop_rewrite(text, strlen(text), DESKTOP_APP, "/a\nb/sbx", "/s.desktop", "0123456789abcdef", NULL, why,
 				    sizeof(why)));
-	assert_null(desktop_rewrite(text, strlen(text), DESKTOP_APP, "/usr/bin/sbx", "/s\n.desktop", "0123456789abcdef", why,
+	assert_null(desktop_rewrite(text, strlen(text), DESKTOP_APP, "/usr/bin/sbx", "/s\n.desktop", "0123456789abcdef", NULL, why,
 				    sizeof(why)));
+	/* A copy path no Exec line can hold: refused, never written without it. */
+	assert_null(desktop_rewrite(text, strlen(text), DESKTOP_APP, "/usr/bin/sbx", "/s.desktop", "0123456789abcdef",
+				    "/a\nb.desktop", why, sizeof(why)));
+	assert_non_null(strstr(why, "copy's path"));
 }
 
 static void test_rewrite_service(void **state)
@@ -214,7 +221,7 @@ static void test_rewrite_service(void **state)
 	const char text[] = "[D-BUS Service]\nName=org.example.App\nExec=/usr/bin/app --gapplication-service\n";
 	char why[256] = "";
 	char *copy = desktop_rewrite(text, strlen(text), DESKTOP_SERVICE, "/opt/s b/sbx", "/usr/share/dbus-1/services/x.service",
-				     "0123456789abcdef", why, sizeof(why));
+				     "0123456789abcdef", "/x/x.service", why, sizeof(why));
 	assert_non_null(copy);
 	char *exec = value_in(copy, "D-BUS Service", "Exec");
 	assert_string_equal(exec, "'/opt/s b/sbx' -- /usr/bin/app --gapplication-service");
