@@ -80,7 +80,7 @@ static const struct opt options[] = {
 	{ "--keep-discarded", OPT_KEEP_DISCARDED, true, "DIR", "copy the files written to the private home, /tmp, /var/tmp into DIR at exit" },
 	{ "--app", OPT_APP, true, "NAME", "keep the app's state under NAME (default: the command's profile lookup name)" },
 	{ "--home", OPT_HOME, true, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
-	{ "--overlay", OPT_OVERLAY, true, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|reset)" },
+	{ "--overlay", OPT_OVERLAY, true, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
 	{ "--overlay-tmp", OPT_OVERLAY_TMP, true, "PATH", "like --overlay, changes discarded at exit" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
@@ -102,6 +102,7 @@ void cli_usage(FILE *out)
 	      "       sbx unwrap [--system] APP...\n"
 	      "       sbx apps [reset APP [--yes]]\n"
 	      "       sbx overlay diff|reset APP [PATH]\n"
+	      "       sbx overlay commit APP [PATH] [--dry-run]\n"
 	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
 	      out);
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {

@@ -360,16 +360,18 @@ static bool plan_file(struct commit *c, int ufd, const char *name, const char *p
 		say(c, "skipped", path, false, "a socket or device node is not committed");
 		return false;
 	}
+	/* Nothing to write when the host already is what the app made (copied up and not changed, or
+	 * written by an earlier commit): no conflict either, nothing of either side is lost. */
+	bool same_data = false;
+	if (exists && host_is(c, ufd, name, ux, path, hx, &same_data)) {
+		add_op(&c->clean, &c->n_clean, 'U', path);
+		return true;
+	}
 	if (exists && host_changed(c, path, hx, born)) {
 		conflict(c, path, S_ISDIR(hx->stx_mode), born ? "changed on the host since the app changed it"
 								   : "the upper layer's filesystem keeps no creation "
 								     "times to compare with");
 		return false;
-	}
-	bool same_data = false;
-	if (exists && host_is(c, ufd, name, ux, path, hx, &same_data)) {
-		add_op(&c->clean, &c->n_clean, 'U', path);  /* copied up, nothing changed */
-		return true;
 	}
 	if (exists && S_ISDIR(hx->stx_mode)) {
 		add_op(&c->ops, &c->n_ops, 'X', path);
@@ -419,7 +421,7 @@ static bool plan_subdir(struct commit *c, int ufd, const char *name, const char 
 	bool host_dir = exists && S_ISDIR(hx->stx_mode);
 	if (exists && !host_dir) {
 		if (!op_sub) {
-			conflict(c, path, true, "the host replaced this directory by a file");
+			conflict(c, path, true, "the host replaced this directory by a file or symlink; not followed");
 			return false;
 		}
 		if (host_changed(c, path, hx, born)) {
@@ -440,10 +442,17 @@ static bool plan_subdir(struct commit *c, int ufd, const char *name, const char 
 		    (unsigned)(ux->stx_mode & 07777));
 	}
 	/* Below a directory the app made again, the host's entries are judged against that moment. */
+	size_t n_clean = c->n_clean;
 	bool clean = plan_dir(c, sub, path, host_dir, op_sub, opaque ? opaque_born : born);
 	add_op(&c->ops, &c->n_ops, 'T', path);
-	if (clean)
+	if (clean) {
 		add_op(&c->clean, &c->n_clean, 'R', path);
+	} else if (op_sub) {
+		/* An opaque directory that stays (a conflict below it) hides the host's entries: what was
+		 * applied from it stays in the upper layer too, or the app would no longer see it. */
+		while (c->n_clean > n_clean)
+			free(c->clean[--c->n_clean].path);
+	}
 	return clean;
 }
 
