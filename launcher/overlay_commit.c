@@ -560,9 +560,10 @@ static void step(struct exec *x)
 		kill(getpid(), SIGKILL);
 }
 
-static int copy_data(int src, int dst)
+int overlay_copy_data(int src, int dst, bool *cloned)
 {
-	if (ioctl(dst, FICLONE, src) == 0)
+	*cloned = ioctl(dst, FICLONE, src) == 0;
+	if (*cloned)
 		return 0;
 	for (;;) {
 		ssize_t n = copy_file_range(src, NULL, dst, NULL, 1 << 30, 0);
@@ -636,7 +637,8 @@ static int exec_write(struct exec *x, const char *rel, size_t index)
 		if (dst < 0)
 			return -errno;
 		step(x);
-		int r = copy_data(src, dst);
+		bool cloned;
+		int r = overlay_copy_data(src, dst, &cloned);
 		if (r < 0)
 			return r;
 		if ((x->root && fchown(dst, st.st_uid, st.st_gid) < 0) || fchmod(dst, host_mode(st.st_mode, false)) < 0 ||
