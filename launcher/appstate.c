@@ -362,7 +362,10 @@ int apps_main(int argc, char **argv, const struct identity *id)
 					      (argc == 4 && strcmp(argv[2], "--yes") == 0)))
 		return apps_reset(id, strcmp(argv[2], "--yes") == 0 ? argv[3] : argv[2],
 				  argc == 4);
-	fputs("usage: sbx apps | sbx apps reset APP [--yes] | sbx apps snapshot APP [NAME] | sbx apps snapshots APP | "
-	      "sbx apps rollback APP NAME\n", stderr);
+	fputs("usage: sbx apps\n"
+	      "       sbx apps reset APP [--yes]\n"
+	      "       sbx apps snapshot APP [NAME]\n"
+	      "       sbx apps snapshots APP\n"
+	      "       sbx apps rollback APP NAME\n", stderr);
 	return SBX_EXIT_FAILURE;
 }

@@ -501,7 +501,8 @@ int overlay_main(int argc, char **argv, const struct identity *id)
 	}
 	if (argc < 3 || argc > 4 ||
 	    (strcmp(argv[1], "diff") != 0 && strcmp(argv[1], "reset") != 0 && strcmp(argv[1], "commit") != 0)) {
-		fputs("usage: sbx overlay diff|reset APP [PATH] | sbx overlay commit APP [PATH] [--dry-run]\n", stderr);
+		fputs("usage: sbx overlay diff|reset APP [PATH]\n"
+		      "       sbx overlay commit APP [PATH] [--dry-run]\n", stderr);
 		return SBX_EXIT_FAILURE;
 	}
 	const char *app = argv[2];

@@ -915,7 +915,7 @@ int overlay_commit_one(const struct identity *id, const char *app, const char *e
 	struct exec x = { .host = host, .upper = upper, .host_dev = makedev(hroot.stx_dev_major, hroot.stx_dev_minor),
 			  .root = geteuid() == 0, .kill_after = kill_after ? atoll(kill_after) : 0 };
 
-	struct commit_journal j;
+	struct commit_journal j = { 0 };
 	int r = read_journal(statefd, &j);
 	if (r == 0) {
 		if (dry_run) {

@@ -346,6 +346,8 @@ int snapshot_main(int argc, char **argv, const struct identity *id)
 		return list(id, argv[1]);
 	if (strcmp(argv[0], "rollback") == 0 && argc == 3 && app_name_valid(argv[1]))
 		return rollback(id, argv[1], argv[2]);
-	fputs("usage: sbx apps snapshot APP [NAME] | apps snapshots APP | apps rollback APP NAME\n", stderr);
+	fputs("usage: sbx apps snapshot APP [NAME]\n"
+	      "       sbx apps snapshots APP\n"
+	      "       sbx apps rollback APP NAME\n", stderr);
 	return SBX_EXIT_FAILURE;
 }

@@ -35,12 +35,13 @@ state_dump() {
 	(cd "$1" && find home overlay -path 'overlay/*/work' -prune -o -printf '%p %y %m %u %s %T@ %l %D\n' | LC_ALL=C sort &&
 		find home overlay -path 'overlay/*/work' -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum &&
 		/usr/bin/python3 -c '
-import os
+import os, re
+skip = re.compile(r"^\./snapshots(/|$)|^\./overlay/[^/]+/work(/|$)")
 for root, dirs, files in sorted(os.walk(".")):
-    if "/work" in root or root.startswith("./snapshots"):
-        continue
     for n in sorted(dirs + files):
         p = os.path.join(root, n)
+        if skip.match(p):
+            continue
         print(p, sorted((x, os.getxattr(p, x, follow_symlinks=False)) for x in os.listxattr(p, follow_symlinks=False)) if not os.path.islink(p) else "")
 ')
 }
