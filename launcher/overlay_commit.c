@@ -27,7 +27,7 @@
 #define RESOLVE_TREE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
 /* Host renames waiting for one syncfs: the data of many files is synced at once, and each file is
  * renamed into place only after its data is on disk. */
-#define PENDING_MAX 1024
+#define PENDING_MAX 8192
 
 static int tree_open(int root, const char *rel, int flags)
 {
@@ -547,6 +547,7 @@ struct exec {
 	dev_t host_dev;
 	bool root;
 	const char *tag;
+	bool resumed;  /* finishing a journal an earlier run wrote: its temporary files may exist */
 	long long steps, kill_after;
 	struct pending *pending;
 	size_t n_pending;
@@ -607,7 +608,7 @@ static int exec_write(struct exec *x, const char *rel, size_t index)
 		return -errno;
 	char tmp[64];
 	snprintf(tmp, sizeof(tmp), ".sbx-commit.%s.%zu", x->tag, index);
-	if (unlinkat(parent, tmp, 0) < 0 && errno != ENOENT)  /* left by an interrupted commit */
+	if (x->resumed && unlinkat(parent, tmp, 0) < 0 && errno != ENOENT)  /* left by the interrupted run */
 		return -errno;
 	const struct timespec times[2] = { st.st_atim, st.st_mtim };
 	if (S_ISLNK(st.st_mode)) {
@@ -925,7 +926,9 @@ int overlay_commit_one(const struct identity *id, const char *app, const char *e
 			return 0;
 		}
 		x.tag = j.tag;
+		x.resumed = true;
 		r = finish(&x, statefd, &j, lower);
+		x.resumed = false;
 		printf("%s: finished an interrupted commit of %s\n", app, lower);
 		overlay_commit_journal_free(&j);
 		if (r < 0) {
