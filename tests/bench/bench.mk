@@ -1,5 +1,6 @@
 # `make bench`: startup against bubblewrap and firejail, the seccomp filter's cost and the terminal
-# relay's (see tests/bench/run.sh). Prints tables; never fails on a timing.
+# relay's (see tests/bench/run.sh), and overlays (tests/bench/overlay.sh). Prints tables; never fails
+# on a timing.
 BENCH_DIR := $(BUILD)/bench
 BENCH_WARN := -std=gnu17 -O2 -Wall -Wextra -Werror -Wshadow -D_GNU_SOURCE
 
