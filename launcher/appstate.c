@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "snapshot.h"
 
 #define APPS_REL ".local/share/sbx/apps"
 
@@ -355,10 +356,16 @@ int apps_main(int argc, char **argv, const struct identity *id)
 {
 	if (argc == 1)
 		return apps_list(id);
+	if (strcmp(argv[1], "snapshot") == 0 || strcmp(argv[1], "snapshots") == 0 || strcmp(argv[1], "rollback") == 0)
+		return snapshot_main(argc - 1, argv + 1, id);
 	if (strcmp(argv[1], "reset") == 0 && (argc == 3 || (argc == 4 && strcmp(argv[3], "--yes") == 0) ||
 					      (argc == 4 && strcmp(argv[2], "--yes") == 0)))
 		return apps_reset(id, strcmp(argv[2], "--yes") == 0 ? argv[3] : argv[2],
 				  argc == 4);
-	fputs("usage: sbx apps | sbx apps reset APP [--yes]\n", stderr);
+	fputs("usage: sbx apps\n"
+	      "       sbx apps reset APP [--yes]\n"
+	      "       sbx apps snapshot APP [NAME]\n"
+	      "       sbx apps snapshots APP\n"
+	      "       sbx apps rollback APP NAME\n", stderr);
 	return SBX_EXIT_FAILURE;
 }

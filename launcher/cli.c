@@ -60,7 +60,9 @@ void cli_usage(FILE *out)
 	      "       sbx wrap [--system] APP... | wrap --list\n"
 	      "       sbx unwrap [--system] APP...\n"
 	      "       sbx apps [reset APP [--yes]]\n"
+	      "       sbx apps snapshot APP [NAME] | apps snapshots APP | apps rollback APP NAME\n"
 	      "       sbx overlay diff|reset APP [PATH]\n"
+	      "       sbx overlay commit APP [PATH] [--dry-run]\n"
 	      "Run COMMAND in a sandbox built from its profile (see sbx(1), sbx-profile(5)).\n\n",
 	      out);
 	fputs("Sandbox options (each is the profile directive of the same name, applied after the profile;\n"

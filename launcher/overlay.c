@@ -7,11 +7,13 @@
 #include <sys/xattr.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "appstate.h"
+#include "overlay_commit.h"
 #include "policy.h"
 
 static int make_dir(int statefd, const char *name, mode_t mode, const struct identity *id,
@@ -31,6 +33,14 @@ static int make_dir(int statefd, const char *name, mode_t mode, const struct ide
 
 int overlay_prepare_dirs(int statefd, const struct identity *id, const char *lower, struct sbx_error *err)
 {
+	/* Held for the run (statefd lives as long as the mount plan): `sbx overlay commit` takes it
+	 * exclusively, so that it never works on an upper layer a running app changes. */
+	if (flock(statefd, LOCK_SH | LOCK_NB) < 0)
+		return sbx_fail(err, 0, "overlay %s: a commit of this overlay is running; start the app when it "
+				"has finished", lower);
+	if (faccessat(statefd, OVERLAY_COMMIT_JOURNAL, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return sbx_fail(err, 0, "overlay %s: an interrupted commit is pending; finish it with "
+				"`sbx overlay commit APP %s` (or drop the changes with `sbx overlay reset`)", lower, lower);
 	int r = make_dir(statefd, "upper", 0755, id, lower, err);
 	return r < 0 ? r : make_dir(statefd, "work", 0700, id, lower, err);
 }
@@ -123,7 +133,7 @@ int overlay_tree(int lower_fd, int statefd, bool tmp, const char *lower, int *tr
 
 /* A whiteout in a userxattr upper layer: a 0/0 character device (what the kernel makes), or a
  * zero-size file marked user.overlay.whiteout (the format of nested overlays). */
-static bool is_whiteout(int dirfd, const char *name, const struct stat *st)
+bool overlay_is_whiteout(int dirfd, const char *name, const struct stat *st)
 {
 	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 0 && minor(st->st_rdev) == 0)
 		return true;
@@ -133,7 +143,7 @@ static bool is_whiteout(int dirfd, const char *name, const struct stat *st)
 	return lgetxattr(path, "user.overlay.whiteout", NULL, 0) >= 0;
 }
 
-static bool is_opaque(int fd)
+bool overlay_is_opaque(int fd)
 {
 	char v[4] = "";
 	ssize_t n = fgetxattr(fd, "user.overlay.opaque", v, sizeof(v));
@@ -229,7 +239,7 @@ static void walk_upper(struct diff *d, int fd, const char *rel, bool opaque)
 		if (fstatat(fd, e->d_name, &up, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		bool in_lower = !opaque && fstatat(d->lower_root, path, &low, AT_SYMLINK_NOFOLLOW) == 0;
-		if (is_whiteout(fd, e->d_name, &up)) {
+		if (overlay_is_whiteout(fd, e->d_name, &up)) {
 			if (in_lower)
 				walk_deleted(d, path, &low);
 			continue;
@@ -244,7 +254,7 @@ static void walk_upper(struct diff *d, int fd, const char *rel, bool opaque)
 				walk_added(d, sub, path);
 				continue;
 			}
-			bool op = is_opaque(sub);
+			bool op = overlay_is_opaque(sub);
 			if ((low.st_mode & 07777) != (up.st_mode & 07777))
 				add_change(d, CH_MODE, path, true, 0, 0, low.st_mode, up.st_mode);
 			if (op) {
@@ -291,7 +301,7 @@ static void walk_added(struct diff *d, int fd, const char *rel)
 			continue;
 		_cleanup_free_ char *path = xasprintf("%s/%s", rel, e->d_name);
 		struct stat st;
-		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || is_whiteout(fd, e->d_name, &st))
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || overlay_is_whiteout(fd, e->d_name, &st))
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			_cleanup_close_ int sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -436,7 +446,7 @@ static int diff_one(const struct identity *id, const char *app, const char *esc,
 		return SBX_EXIT_FAILURE;
 	}
 	struct diff d = { .lower_root = low, .upper_root = upper };
-	walk_upper(&d, upper, "", is_opaque(upper));
+	walk_upper(&d, upper, "", overlay_is_opaque(upper));
 	match_renames(&d);
 	if (d.n)
 		qsort(d.c, d.n, sizeof(*d.c), compare_changes);
@@ -462,14 +472,37 @@ static int reset_one(const struct identity *id, const char *app, const char *esc
 			return SBX_EXIT_FAILURE;
 		}
 	}
+	/* An interrupted commit's plan goes with the upper layer it was made from. */
+	_cleanup_free_ char *sub = xasprintf("overlay/%s", esc);
+	_cleanup_close_ int statefd = appstate_open(id, app, sub, false, false, &err);
+	if (statefd >= 0)
+		unlinkat(statefd, OVERLAY_COMMIT_JOURNAL, 0);
 	printf("%s: changes to %s discarded\n", app, lower);
 	return 0;
 }
 
+static int commit_one(const struct identity *id, const char *app, const char *esc, const char *lower, void *ctx)
+{
+	return overlay_commit_one(id, app, esc, lower, *(const bool *)ctx);
+}
+
 int overlay_main(int argc, char **argv, const struct identity *id)
 {
-	if (argc < 3 || argc > 4 || (strcmp(argv[1], "diff") != 0 && strcmp(argv[1], "reset") != 0)) {
-		fputs("usage: sbx overlay diff|reset APP [PATH]\n", stderr);
+	bool dry_run = false;
+	if (argc >= 2 && strcmp(argv[1], "commit") == 0) {
+		for (int i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--dry-run") == 0) {
+				dry_run = true;
+				memmove(argv + i, argv + i + 1, (size_t)(argc - i) * sizeof(*argv));
+				argc--;
+				break;
+			}
+		}
+	}
+	if (argc < 3 || argc > 4 ||
+	    (strcmp(argv[1], "diff") != 0 && strcmp(argv[1], "reset") != 0 && strcmp(argv[1], "commit") != 0)) {
+		fputs("usage: sbx overlay diff|reset APP [PATH]\n"
+		      "       sbx overlay commit APP [PATH] [--dry-run]\n", stderr);
 		return SBX_EXIT_FAILURE;
 	}
 	const char *app = argv[2];
@@ -478,5 +511,7 @@ int overlay_main(int argc, char **argv, const struct identity *id)
 		return SBX_EXIT_FAILURE;
 	}
 	_cleanup_free_ char *only = argc == 4 ? path_join_clean(id->cwd ? id->cwd : "/", argv[3]) : NULL;
+	if (strcmp(argv[1], "commit") == 0)
+		return each_overlay(id, app, only, commit_one, &dry_run);
 	return each_overlay(id, app, only, strcmp(argv[1], "diff") == 0 ? diff_one : reset_one, NULL);
 }

@@ -6,6 +6,7 @@
 #define SBX_OVERLAY_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "userns.h"
 #include "util.h"
@@ -19,7 +20,12 @@ int overlay_prepare_dirs(int statefd, const struct identity *id, const char *low
  * detached mount in *tree. The kernel's own words for a refusal (fsopen's log) go into err. */
 int overlay_tree(int lower_fd, int statefd, bool tmp, const char *lower, int *tree, struct sbx_error *err);
 
-/* `sbx overlay diff|reset APP [PATH]`; argv[0] is "overlay". Returns an exit code. */
+/* Whether the entry name in the upper directory dirfd (lstat st) is a whiteout, and whether the
+ * upper directory fd is opaque (user.overlay.opaque). */
+bool overlay_is_whiteout(int dirfd, const char *name, const struct stat *st);
+bool overlay_is_opaque(int fd);
+
+/* `sbx overlay diff|reset|commit APP [PATH]`; argv[0] is "overlay". Returns an exit code. */
 int overlay_main(int argc, char **argv, const struct identity *id);
 
 #endif

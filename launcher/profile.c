@@ -2025,7 +2025,7 @@ static const struct directive directives[] = {
 	{ "cpu-weight", d_cgroup, 1, 1, "cpu-weight N", NULL, OPTION_WORD, "N", "cgroup cpu.weight (1-10000)" },
 	{ "io-weight", d_cgroup, 1, 1, "io-weight N", NULL, OPTION_WORD, "N", "cgroup io.weight (1-10000)" },
 	{ "home", d_home, 1, 1, "home tmpfs|persistent", NULL, OPTION_WORD, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
-	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]", NULL, OPTION_PATH, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|reset)" },
+	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]", NULL, OPTION_PATH, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
 	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]", NULL, OPTION_PATH, "PATH", "like --overlay, changes discarded at exit" },
 };
 

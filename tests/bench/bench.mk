@@ -1,5 +1,6 @@
 # `make bench`: startup against bubblewrap and firejail, the seccomp filter's cost and the terminal
-# relay's (see tests/bench/run.sh). Prints tables; never fails on a timing.
+# relay's (see tests/bench/run.sh), and overlays (tests/bench/overlay.sh). Prints tables; never fails
+# on a timing.
 BENCH_DIR := $(BUILD)/bench
 BENCH_WARN := -std=gnu17 -O2 -Wall -Wextra -Werror -Wshadow -D_GNU_SOURCE
 
@@ -28,6 +29,7 @@ bench: $(BUILD)/sbx $(BENCH_DIR)/sbx-shared $(BENCH_DIR)/benchrun $(BENCH_DIR)/f
 	$(BENCH_DIR)/ptyrun $(BENCH_DIR)/firstmap
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/run.sh
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/first_window.sh
+	@SBX=$(abspath $(BUILD)/sbx) bash tests/bench/overlay.sh
 
 # Time to the first window of xterm, mousepad and firefox-esr: bare, sbx, firejail (also part of `make bench`).
 $(BENCH_DIR)/firstmap: tests/bench/firstmap.c
@@ -37,4 +39,8 @@ $(BENCH_DIR)/firstmap: tests/bench/firstmap.c
 bench-gui: $(BUILD)/sbx $(BENCH_DIR)/firstmap
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/first_window.sh
 
-.PHONY: bench-gui
+# Overlays: start-up, tar -c through an overlay vs a bind, commit vs cp -a (also part of `make bench`).
+bench-overlay: $(BUILD)/sbx
+	@SBX=$(abspath $(BUILD)/sbx) bash tests/bench/overlay.sh
+
+.PHONY: bench-gui bench-overlay
