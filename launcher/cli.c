@@ -19,6 +19,7 @@ enum opt_id {
 	OPT_EXEC_ALLOW, OPT_OPEN_DENY, OPT_LSM_RULES, OPT_USER, OPT_CAPS_KEEP,
 	OPT_MEMORY_MAX, OPT_MEMORY_HIGH, OPT_PIDS_MAX, OPT_CPU_MAX, OPT_LIMITS_OPTIONAL,
 	OPT_SOCKET, OPT_DEVICE, OPT_DEVICE_TRY, OPT_DBUS, OPT_KEEP_DISCARDED, OPT_APP, OPT_HOME, OPT_OVERLAY, OPT_OVERLAY_TMP, OPT_EXPLAIN, OPT_JSON, OPT_QUIET, OPT_VERSION, OPT_HELP,
+	OPT_MASK,
 };
 
 struct opt {
@@ -82,6 +83,7 @@ static const struct opt options[] = {
 	{ "--home", OPT_HOME, true, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
 	{ "--overlay", OPT_OVERLAY, true, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|reset)" },
 	{ "--overlay-tmp", OPT_OVERLAY_TMP, true, "PATH", "like --overlay, changes discarded at exit" },
+	{ "--mask", OPT_MASK, true, "PATH", "cover PATH with an empty read-only file or directory, also inside grants" },
 	{ "--explain", OPT_EXPLAIN, false, NULL, "print what the sandbox would be, run nothing" },
 	{ "--json", OPT_JSON, false, NULL, "JSON output: with --explain the sandbox, else how it ended (stderr)" },
 	{ "--quiet", OPT_QUIET, false, NULL, "no notes on stderr (errors and warnings about discarded files are still printed)" },
@@ -462,6 +464,15 @@ static int apply_one(const struct opt *o, const char *value, void *ctx, struct s
 		if (!path_is_clean_absolute(path) || strcmp(path, "/") == 0)
 			return sbx_fail(err, 0, "%s '%s': expected a directory other than /", o->name, value);
 		policy_add_overlay(p, path, o->id == OPT_OVERLAY_TMP, false, "command line");
+		return 0;
+	}
+	case OPT_MASK: {
+		if (!*value)
+			return sbx_fail(err, 0, "--mask: empty path");
+		_cleanup_free_ char *path = path_join_clean(c->cwd, value);
+		if (!path_is_clean_absolute(path) || strcmp(path, "/") == 0)
+			return sbx_fail(err, 0, "--mask '%s': expected a path other than /", value);
+		policy_add_mask(p, path, "command line");
 		return 0;
 	}
 	case OPT_KEEP_DISCARDED:
