@@ -243,3 +243,20 @@ EOF
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+# ---- escape: the mask cannot be taken off from inside ----
+
+check_no_unmount() {
+	local who=$1
+	make_tree "$who"
+	# Even with nested user namespaces allowed, the command owns no mount it could remove: the
+	# mask was made by sbx's setup (locked for a child namespace) and Landlock refuses mount changes.
+	run msbx "$who" --allow userns --bind "$TREE" --mask "$TREE/.ssh" -- sh -c '
+		umount -l "$1/.ssh"; unshare -Urm --propagation unchanged sh -c "umount \"$1/.ssh\"; umount -l \"$1/.ssh\"; cat \"$1/.ssh/id_ed25519\""
+		mount --move "$1/.ssh" /tmp 2>&1; cat "$1/.ssh/id_ed25519"; ls -A "$1/.ssh" | wc -l' sh "$TREE"
+	echo "$output"
+	[[ $output != *SECRET* ]]
+	[ "${lines[-1]}" = 0 ]
+}
+@test "mask[user]: escape: the mask cannot be unmounted or moved, not even from a nested user namespace" { check_no_unmount user; }
+@test "mask[root]: escape: the mask cannot be unmounted or moved, not even from a nested user namespace" { needs_root; check_no_unmount root; }
