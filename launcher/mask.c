@@ -84,9 +84,22 @@ static int place_target(const char *what, const char *target, const struct mask_
 		return sbx_fail(err, 0, "mask %s: cannot name what it opened", what);
 	if (strcmp(real, "/") == 0)
 		return sbx_fail(err, 0, "mask %s: it is the host's root directory", what);
+	/* The directories above it, by identity: real has no symlink, so each prefix is one. */
+	struct file_id above[64];
+	size_t n_above = 0;
+	_cleanup_free_ char *dir = xstrdup(real);
+	for (char *slash; n_above < ARRAY_SIZE(above) && (slash = strrchr(dir, '/'));) {
+		bool top = slash == dir;
+		slash[top] = '\0';
+		struct stat ast;
+		if (stat(dir, &ast) == 0)
+			above[n_above++] = (struct file_id){ .dev = ast.st_dev, .ino = ast.st_ino };
+		if (top)
+			break;
+	}
 	for (size_t i = 0; i < n_sources; i++) {
 		const struct mask_source *s = &sources[i];
-		_cleanup_free_ char *src = canonical_path(s->src);
+		const char *src = s->canon;
 		if (path_within(real, src)) {
 			_cleanup_free_ char *dst = join(s->dst, after(real, src));
 			add_place(places, n, first, dst, real, &st, s->bind);
@@ -94,9 +107,10 @@ static int place_target(const char *what, const char *target, const struct mask_
 		}
 		/* Below this source under another name (a bind mount on the host): its place inside
 		 * cannot be worked out from names, and leaving it open would defeat the mask. */
-		_cleanup_close_ int sfd = open(s->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		struct file_id sid;
-		if (sfd >= 0 && file_id_of(sfd, &sid) == 0 && fd_is_below(tfd, &sid)) {
+		bool below = s->has_id && s->id.dev == st.st_dev && s->id.ino == st.st_ino;
+		for (size_t k = 0; k < n_above && s->has_id && !below; k++)
+			below = file_id_eq(&s->id, &above[k]);
+		if (below) {
 			sbx_fail(err, 0, "mask %s: %s is also below the grant %s under another name", what, real, s->src);
 			sbx_hint(err, "grant it by the name the mask uses, or mask it as seen through %s", s->src);
 			return -EINVAL;
@@ -133,6 +147,25 @@ int mask_plan(const char *path, const struct mask_source *sources, size_t n_sour
 							 : "no-op: not on the host" };
 	}
 	return 0;
+}
+
+void mask_sources_prepare(struct mask_source *sources, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct mask_source *s = &sources[i];
+		s->canon = canonical_path(s->src);
+		struct stat st;
+		s->has_id = stat(s->src, &st) == 0 && S_ISDIR(st.st_mode);
+		if (s->has_id)
+			s->id = (struct file_id){ .dev = st.st_dev, .ino = st.st_ino };
+	}
+}
+
+void mask_sources_free(struct mask_source *sources, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(sources[i].canon);
+	free(sources);
 }
 
 void mask_places_free(struct mask_place *places, size_t n)

@@ -24,7 +24,15 @@ struct mask_source {
 	const char *src;  /* host path */
 	const char *dst;  /* inside the sandbox */
 	bool bind;        /* a bind (the sandbox sees the host's inodes), not an overlay */
+	/* Filled by mask_sources_prepare: src with every symlink resolved, and the directory's
+	 * identity (has_id false for a file or a missing source). */
+	char *canon;
+	struct file_id id;
+	bool has_id;
 };
+
+void mask_sources_prepare(struct mask_source *sources, size_t n);
+void mask_sources_free(struct mask_source *sources, size_t n);
 
 /* One mount of a mask, or (dst NULL) the reason a mask does nothing. */
 struct mask_place {

@@ -283,6 +283,7 @@ static int plan_masks(struct mount_plan *plan, const struct policy *p, struct sb
 			*ARRAY_PUSH(sources, n_sources) = (struct mask_source){ .src = s->src, .dst = s->dst,
 										 .bind = s->kind == STEP_BIND };
 	}
+	mask_sources_prepare(sources, n_sources);
 	const char **anchor_src = xcalloc(plan->n_anchors + 1, sizeof(*anchor_src));
 	for (size_t i = 0; i < plan->n_anchors; i++)
 		anchor_src[i] = plan->steps[plan->anchor_step[i]].src;
@@ -293,6 +294,13 @@ static int plan_masks(struct mount_plan *plan, const struct policy *p, struct sb
 		r = mask_plan(p->masks[m].path, sources, n_sources, plan->anchors, plan->n_anchors, anchor_src,
 			      &places, &n, err);
 		for (size_t i = 0; r == 0 && i < n; i++) {
+			/* Two masks of one place (/sbin and /usr/sbin on a merged-/usr system): one. */
+			bool dup = false;
+			for (size_t k = 0; places[i].dst && k < plan->n && !dup; k++)
+				dup = plan->steps[k].kind == STEP_MASK && !plan->steps[k].mask_noop &&
+				      strcmp(plan->steps[k].dst, places[i].dst) == 0;
+			if (dup)
+				continue;
 			struct mount_step *s = plan_add(plan, STEP_MASK, places[i].dst ? places[i].hidden : NULL,
 							places[i].dst ? places[i].dst : p->masks[m].path, "mask");
 			s->mask_noop = places[i].noop;
@@ -305,7 +313,7 @@ static int plan_masks(struct mount_plan *plan, const struct policy *p, struct sb
 		mask_places_free(places, n);
 	}
 	free(anchor_src);
-	free(sources);
+	mask_sources_free(sources, n_sources);
 	return r;
 }
 
