@@ -76,10 +76,10 @@ teardown() {
 		local runner=as_user
 		[[ $line == *--user* || $line == *--caps-keep* ]] && runner=as_root
 		if [ -n "$why" ]; then
-			out=$($runner bash -c 'cd && eval "\"$0\" --explain ${1#sbx }"' "$SBX" "$line" 2>&1 >/dev/null)
+			out=$($runner bash -c 'cd && eval "\"$0\" --explain ${1#sbx }"' "$SBX" "$line" 2>&1 >/dev/null </dev/null)
 			rc=$?
 		else
-			out=$($runner bash -c 'cd && eval "\"$0\" ${1#sbx }"' "$SBX" "$line" 2>&1)
+			out=$($runner bash -c 'cd && eval "\"$0\" ${1#sbx }"' "$SBX" "$line" 2>&1 </dev/null)  # not the list's stdin (vlc reads it)
 			rc=$?
 		fi
 		echo "[$line] ${why:+(--explain: $why) }exit $rc${out:+: $out}" | head -5
