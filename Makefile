@@ -159,3 +159,8 @@ deb:
 
 check-deb: deb
 	@SBX_DEB_DIR=$(abspath $(DEB_DIR)) bats --tap tests/package/package.bats
+
+# issue 14: import every firejail profile Debian ships (firejail-profiles) and print the counts.
+.PHONY: import-report
+import-report: $(BUILD)/sbx
+	@$(BUILD)/sbx profile import-firejail --summary /etc/firejail/*.profile 2>&1 | grep '^summary:'; true

@@ -101,6 +101,20 @@ static __always_inline int check6(struct bpf_sock_addr *ctx, __u8 bind, int hook
 	return verdict(match6(ip, port, bind), hook);
 }
 
+/* A UDP socket bound to a port a net-bind rule grants is a server: it may answer any client (a
+ * DNS server's replies go out by sendmsg to the asker's address). The address it is bound to still
+ * limits where (one bound to 127.0.0.1 reaches only loopback). */
+static __always_inline int udp_server(struct bpf_sock_addr *ctx, int v6)
+{
+	struct bpf_sock *sk = ctx->sk;
+	if (!sk || sk->type != SOCK_DGRAM || sk->src_port == 0)
+		return 0;
+	if (!v6)
+		return match4(sk->src_ip4, (__u16)sk->src_port, 1);
+	__u32 ip[4] = { sk->src_ip6[0], sk->src_ip6[1], sk->src_ip6[2], sk->src_ip6[3] };
+	return match6(ip, (__u16)sk->src_port, 1);
+}
+
 SEC("cgroup/connect4")
 int sbx_connect4(struct bpf_sock_addr *ctx) { return check4(ctx, 0, 0); }
 
@@ -108,10 +122,10 @@ SEC("cgroup/connect6")
 int sbx_connect6(struct bpf_sock_addr *ctx) { return check6(ctx, 0, 0); }
 
 SEC("cgroup/sendmsg4")
-int sbx_sendmsg4(struct bpf_sock_addr *ctx) { return check4(ctx, 0, 1); }
+int sbx_sendmsg4(struct bpf_sock_addr *ctx) { return udp_server(ctx, 0) || check4(ctx, 0, 1); }
 
 SEC("cgroup/sendmsg6")
-int sbx_sendmsg6(struct bpf_sock_addr *ctx) { return check6(ctx, 0, 1); }
+int sbx_sendmsg6(struct bpf_sock_addr *ctx) { return udp_server(ctx, 1) || check6(ctx, 0, 1); }
 
 SEC("cgroup/bind4")
 int sbx_bind4(struct bpf_sock_addr *ctx) { return check4(ctx, 1, 2); }

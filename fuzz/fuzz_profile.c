@@ -28,6 +28,9 @@ static void check_invariants(const struct policy *p)
 		if (!path_is_clean_absolute(p->overlays[i].path) || strcmp(p->overlays[i].path, "/") == 0 ||
 		    !p->overlays[i].origin)
 			__builtin_trap();
+	for (size_t i = 0; i < p->n_masks; i++)
+		if (!path_is_clean_absolute(p->masks[i].path) || strcmp(p->masks[i].path, "/") == 0 || !p->masks[i].origin)
+			__builtin_trap();
 	/* net-connect/net-bind fill the network rules; only bpf_plan turns them into Landlock ports. */
 	if (p->n_ports != 0 || p->n_net_rules > NET_RULES_MAX)
 		__builtin_trap();

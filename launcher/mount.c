@@ -11,6 +11,7 @@
 #include "appstate.h"
 #include "cli.h"
 #include "hostpath.h"
+#include "mask.h"
 #include "overlay.h"
 #include "tty.h"
 
@@ -269,6 +270,53 @@ void mount_create_files(const struct policy *p)
 			create_missing_file(p->mounts[i].src);
 }
 
+/* mask PATH (mask.h): planned last, over every place a grant, overlay or system bind shows it. */
+static int plan_masks(struct mount_plan *plan, const struct policy *p, struct sbx_error *err)
+{
+	if (!p->n_masks)
+		return 0;
+	struct mask_source *sources = NULL;
+	size_t n_sources = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct mount_step *s = &plan->steps[i];
+		if ((s->kind == STEP_BIND && s->src && !s->state_sub) || s->kind == STEP_OVERLAY)
+			*ARRAY_PUSH(sources, n_sources) = (struct mask_source){ .src = s->src, .dst = s->dst,
+										 .bind = s->kind == STEP_BIND };
+	}
+	mask_sources_prepare(sources, n_sources);
+	const char **anchor_src = xcalloc(plan->n_anchors + 1, sizeof(*anchor_src));
+	for (size_t i = 0; i < plan->n_anchors; i++)
+		anchor_src[i] = plan->steps[plan->anchor_step[i]].src;
+	int r = 0;
+	for (size_t m = 0; m < p->n_masks && r == 0; m++) {
+		struct mask_place *places = NULL;
+		size_t n = 0;
+		r = mask_plan(p->masks[m].path, sources, n_sources, plan->anchors, plan->n_anchors, anchor_src,
+			      &places, &n, err);
+		for (size_t i = 0; r == 0 && i < n; i++) {
+			/* Two masks of one place (/sbin and /usr/sbin on a merged-/usr system): one. */
+			bool dup = false;
+			for (size_t k = 0; places[i].dst && k < plan->n && !dup; k++)
+				dup = plan->steps[k].kind == STEP_MASK && !plan->steps[k].mask_noop &&
+				      strcmp(plan->steps[k].dst, places[i].dst) == 0;
+			if (dup)
+				continue;
+			struct mount_step *s = plan_add(plan, STEP_MASK, places[i].dst ? places[i].hidden : NULL,
+							places[i].dst ? places[i].dst : p->masks[m].path, "mask");
+			s->mask_noop = places[i].noop;
+			s->mask_id = places[i].id;
+			s->mask_check = places[i].check_id;
+			s->is_dir = places[i].is_dir;
+			s->read_only = true;
+			s->origin = p->masks[m].origin;
+		}
+		mask_places_free(places, n);
+	}
+	free(anchor_src);
+	mask_sources_free(sources, n_sources);
+	return r;
+}
+
 int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
 		     struct mount_plan *plan, struct sbx_error *err)
 {
@@ -367,7 +415,7 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 
 	plan_protected(plan, protect);
 	plan_protect_grants(plan);
-	return 0;
+	return plan_masks(plan, p, err);
 }
 
 void mount_plan_free(struct mount_plan *plan)
@@ -704,6 +752,53 @@ static int apply_protect(int rootfd, const struct mount_step *s, const struct id
 	return attach(tree, fd, s->dst, err);
 }
 
+/* mask (mask.h): what the view shows at dst now is covered by an empty read-only tmpfs (a
+ * directory) or an empty read-only file, bound from a file made and removed again in the new root. */
+static int apply_mask(int rootfd, struct mount_step *s, const struct identity *id, struct sbx_error *err)
+{
+	if (s->mask_noop)
+		return 0;
+	_cleanup_close_ int fd = open_beneath(rootfd, s->dst + 1, O_PATH);
+	/* Gone with the optional grant that showed it, or out of reach of the sandbox's uid (root's
+	 * 0700 home seen by nobody), which the command, without capabilities, cannot reach either. */
+	if (fd == -ENOENT || fd == -EACCES) {
+		s->skipped = true;
+		return 0;
+	}
+	if (fd < 0)
+		return sbx_fail(err, -fd, "mask %s: cannot open %s%s", s->src, s->dst,
+				fd == -ELOOP ? " (a symlink is in the way)" : "");
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return sbx_fail(err, errno, "mask %s", s->dst);
+	if (s->mask_check && (st.st_dev != s->mask_id.dev || st.st_ino != s->mask_id.ino))
+		return sbx_fail(err, 0, "mask %s: %s changed while the sandbox was set up", s->src, s->dst);
+	if (S_ISDIR(st.st_mode)) {
+		struct mount_step ro = *s;
+		ro.kind = STEP_TMPFS;
+		ro.mode = 0555;
+		ro.owned = false;
+		ro.noexec = true;
+		ro.discards = false;
+		return apply_tmpfs(rootfd, &ro, id, err);
+	}
+	static const char name[] = ".sbx-mask";
+	_cleanup_close_ int empty = openat(rootfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (empty < 0)
+		return sbx_fail(err, errno, "mask %s: cannot make an empty file", s->dst);
+	_cleanup_close_ int tree = open_tree(rootfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int r = tree < 0 ? sbx_fail(err, errno, "mask %s: cannot clone an empty file", s->dst)
+			 : set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				     false, s->dst, err);
+	if (r == 0)
+		r = attach(tree, fd, s->dst, err);
+	/* The mount keeps the file; its name in the root goes (the kernel refuses to attach an
+	 * unlinked one, so only now). */
+	if (unlinkat(rootfd, name, 0) < 0 && r == 0)
+		r = sbx_fail(err, errno, "mask %s: cannot remove its empty file", s->dst);
+	return r;
+}
+
 /* Written before the command exists, so it is never counted as discarded, and owned by the
  * command's uid so that it can read it (root runs: nobody). */
 static int apply_file(int rootfd, const struct mount_step *s, const struct identity *id,
@@ -757,6 +852,8 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 		return apply_protect(rootfd, s, id, err);
 	case STEP_FILE:
 		return apply_file(rootfd, s, id, err);
+	case STEP_MASK:
+		return apply_mask(rootfd, s, id, err);
 	case STEP_PROC: {
 		int r = mount_new_fs(rootfd, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 				     s->dst, NULL, err);
@@ -869,6 +966,7 @@ static const char *step_name(const struct mount_step *s)
 	case STEP_PROTECT: return "read-only";
 	case STEP_FILE: return "file";
 	case STEP_OVERLAY: return "overlay";
+	case STEP_MASK: return "mask";
 	}
 	return "?";
 }
@@ -891,6 +989,10 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 			fprintf(out, " mode %04o%s", (unsigned)s->mode, s->owned ? ", owned by the user" : "");
 		if (s->kind == STEP_FILE)
 			fputs(" mode 0600, the sandbox's X cookie", out);
+		if (s->kind == STEP_MASK && s->mask_noop)
+			fprintf(out, " %s", s->mask_noop);
+		else if (s->kind == STEP_MASK)
+			fprintf(out, " empty read-only %s, hides %s", s->is_dir ? "directory" : "file", s->src);
 		if (s->optional && s->kind == STEP_BIND)
 			fputs(" (optional)", out);
 		if (s->origin)
@@ -922,6 +1024,10 @@ void mount_plan_explain_json(const struct mount_plan *plan, FILE *out)
 		}
 		if (s->state_sub && s->kind == STEP_BIND)
 			fputs(",\"kept\":true", out);
+		if (s->kind == STEP_MASK && s->mask_noop)
+			fprintf(out, ",\"noop\":\"%s\"", s->mask_noop);
+		else if (s->kind == STEP_MASK)
+			fprintf(out, ",\"cover\":\"%s\"", s->is_dir ? "directory" : "file");
 		if (s->in_view)
 			fprintf(out, ",\"landlock\":\"%s\"", view_access_name(s->access));
 		if (s->origin) {

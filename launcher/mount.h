@@ -20,6 +20,7 @@ enum step_kind {
 	STEP_PROTECT,  /* make an existing sandbox path read-only (or an empty read-only tmpfs) */
 	STEP_FILE,     /* a new 0600 file of the command's with data (the X cookie), in a private tmpfs */
 	STEP_OVERLAY,  /* overlayfs: src is the lower (host path), upper and work in state_sub (overlay.h) */
+	STEP_MASK,     /* an empty read-only directory or file over dst (mask.h); src: the host path hidden */
 };
 
 struct mount_step {
@@ -58,6 +59,11 @@ struct mount_step {
 	 * order). -1 when none. */
 	int discard_fd;
 	unsigned long long discard_first_ino;
+	/* STEP_MASK: why it does nothing (dst is then the mask as written), or NULL; what it hides, as
+	 * planned, checked again by the setup when mask_check. */
+	const char *mask_noop;
+	struct file_id mask_id;
+	bool mask_check;
 };
 
 /* An existing directory above a protected one, and the path from it down to that one. */

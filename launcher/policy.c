@@ -88,6 +88,11 @@ void policy_free(struct policy *p)
 		free(p->overlays[i].origin);
 	}
 	free(p->overlays);
+	for (size_t i = 0; i < p->n_masks; i++) {
+		free(p->masks[i].path);
+		free(p->masks[i].origin);
+	}
+	free(p->masks);
 	free(p->apparmor_profile);
 	free(p->apparmor_origin);
 	free(p->apparmor_missing);
@@ -239,6 +244,14 @@ struct overlay_entry *policy_add_overlay(struct policy *p, const char *path, boo
 	*o = (struct overlay_entry){ .path = xstrdup(path), .tmp = tmp, .optional = optional,
 				     .origin = xstrdup(origin) };
 	return o;
+}
+
+void policy_add_mask(struct policy *p, const char *path, const char *origin)
+{
+	for (size_t i = 0; i < p->n_masks; i++)
+		if (strcmp(p->masks[i].path, path) == 0)
+			return;
+	*ARRAY_PUSH(p->masks, p->n_masks) = (struct mask_entry){ .path = xstrdup(path), .origin = xstrdup(origin) };
 }
 
 bool app_name_valid(const char *name)

@@ -180,6 +180,13 @@ struct overlay_entry {
 	origin_t origin;
 };
 
+/* `mask PATH` (mask.h): whatever host file or directory PATH names is covered, wherever the view
+ * shows it, by an empty read-only directory or file. */
+struct mask_entry {
+	char *path;  /* absolute and clean, as written */
+	origin_t origin;
+};
+
 /* The home inside: an empty tmpfs (default) or the app's own directory kept across runs. */
 enum home_mode { HOME_TMPFS, HOME_PERSISTENT };
 
@@ -305,6 +312,8 @@ struct policy {
 	/* --launched-from (launched.h): the desktop file and the files it handed over, for --explain.
 	 * Owned by main, not freed with the policy. */
 	const struct launched *launched;
+	struct mask_entry *masks;
+	size_t n_masks;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */
@@ -320,6 +329,7 @@ void policy_add_pass_fd(struct policy *p, int fd);
 struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, const char *path,
 				     bool optional, const char *origin);
 const char *lsm_rule_kind_name(enum lsm_rule_kind kind);
+void policy_add_mask(struct policy *p, const char *path, const char *origin);
 
 const char *mount_kind_name(enum mount_kind kind);
 

@@ -1442,6 +1442,20 @@ static int do_overlay(struct parser *ps, struct line *ln, bool tmp)
 	policy_add_overlay(ps->p, t->text, tmp, optional, ln->origin);
 	return 0;
 }
+/* mask PATH (mask.h): more restrictive only, so any file may add one. */
+static int d_mask(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	int r = path_arg(ps, ln, t);
+	if (r < 0)
+		return r;
+	if (r == 1)
+		return undefined_word(ps, ln, t);
+	if (strcmp(t->text, "/") == 0)
+		return FAIL_TOK(ps, ln, t, "cannot mask the sandbox's root; name a file or directory");
+	policy_add_mask(ps->p, t->text, ln->origin);
+	return 0;
+}
 static int d_overlay(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, false); }
 static int d_overlay_tmp(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, true); }
 
@@ -2027,6 +2041,7 @@ static const struct directive directives[] = {
 	{ "home", d_home, 1, 1, "home tmpfs|persistent", NULL, OPTION_WORD, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
 	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]", NULL, OPTION_PATH, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
 	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]", NULL, OPTION_PATH, "PATH", "like --overlay, changes discarded at exit" },
+	{ "mask", d_mask, 1, 1, "mask PATH", NULL, OPTION_PATH, "PATH", "cover PATH with an empty read-only file or directory, also inside grants" },
 };
 
 bool profile_directive(size_t i, struct directive_spelling *out)
@@ -2048,14 +2063,6 @@ bool profile_directive(size_t i, struct directive_spelling *out)
 	return true;
 }
 
-/* Recognised, and refused until the mechanism exists. */
-static const struct {
-	const char *name;
-	const char *what;
-} unsupported[] = {
-	{ "mask", "hiding a path inside a grant" },
-};
-
 /* firejail habits, answered. */
 static const struct {
 	const char *name;
@@ -2064,7 +2071,7 @@ static const struct {
 	{ "whitelist", "nothing is visible unless granted: use bind or ro-bind" },
 	{ "whitelist-ro", "use ro-bind" },
 	{ "read-only", "use ro-bind" },
-	{ "blacklist", "nothing is visible unless granted; drop the line" },
+	{ "blacklist", "nothing is visible unless granted; to hide a path inside a grant use 'mask PATH'" },
 	{ "noblacklist", "nothing is hidden that needs un-hiding; grant what the app needs" },
 	{ "private", "the home is always private (an empty tmpfs)" },
 	{ "private-tmp", "/tmp is always private" },
@@ -2145,9 +2152,6 @@ static int run_line(struct parser *ps, struct line *ln, struct token *tok, size_
 	const char *name = ln->kw->text;
 	if (ln->override && (strcmp(name, "include") == 0 || strcmp(name, "include-try") == 0))
 		return FAIL_TOK(ps, ln, ln->kw, "'override' does not apply to include; an included file cannot loosen anything");
-	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
-		if (strcmp(name, unsupported[i].name) == 0)
-			return FAIL_TOK(ps, ln, ln->kw, "not supported yet (%s)", unsupported[i].what);
 	for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
 		const struct directive *d = &directives[i];
 		if (strcmp(name, d->name) != 0)

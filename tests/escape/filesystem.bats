@@ -402,3 +402,8 @@ host_write_check() {
 @test "writing the host: nothing outside the grants (home, /tmp, /var/tmp, /dev/shm, /etc, /usr, /, /run...) is written" {
 	for_variants host_write_check
 }
+
+# ---- mask PATH ----
+# Reaching a masked path by another name (a second grant of its parent, a grant of it elsewhere,
+# symlinks), writing it, and taking the mask off (umount, mount --move, from a nested user
+# namespace) are tested as user and root in tests/integration/mask.bats.

@@ -81,6 +81,7 @@ io-weight|50
 home|persistent
 overlay|$W/d
 overlay-tmp|$W/d
+mask|$W/d/f
 EOF
 }
 

@@ -82,7 +82,7 @@ teardown() {
 			out=$($runner bash -c 'cd && eval "\"$0\" --explain ${1#sbx }"' "$SBX" "$line" 2>&1 >/dev/null </dev/null)
 			rc=$?
 		else
-			out=$($runner bash -c 'cd && eval "\"$0\" ${1#sbx }"' "$SBX" "$line" 2>&1 </dev/null)
+			out=$($runner bash -c 'cd && eval "\"$0\" ${1#sbx }"' "$SBX" "$line" 2>&1 </dev/null)  # not the list's stdin (vlc reads it)
 			rc=$?
 		fi
 		echo "[$line] ${why:+(--explain: $why) }exit $rc${out:+: $out}" | head -5

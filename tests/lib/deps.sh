@@ -15,6 +15,7 @@ mousepad gedit evince eog mpv firefox-esr chromium
 libreoffice-writer libreoffice-gtk3 inkscape gimp vlc transmission-gtk thunderbird
 nodejs ruby p7zip-full lynx xmlstarlet libimage-exiftool-perl qpdf optipng jpegoptim gifsicle flac sox
 ghostscript graphviz shellcheck file diffutils patch openssl cmake bc yt-dlp firejail firejail-profiles dnsmasq-base
+postgresql
 zsh fish debhelper devscripts equivs lintian fakeroot $*"
 missing=""
 for p in $pkgs; do

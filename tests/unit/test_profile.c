@@ -50,6 +50,19 @@ static void expect_error(const char *text, const char *part)
 
 /* ---- directives map onto the policy ---- */
 
+static void test_mask(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct sbx_error err = { 0 };
+	assert_int_equal(parse(&p, "ro-bind ${HOME}\nmask ${HOME}/.ssh/\nmask /etc/shadow\nmask ~/.ssh\n", &err), 0);
+	assert_int_equal(p.n_masks, 2);
+	assert_string_equal(p.masks[0].path, "/home/u/.ssh");
+	assert_string_equal(p.masks[0].origin, "t.profile:2");
+	assert_string_equal(p.masks[1].path, "/etc/shadow");
+	policy_free(&p);
+}
+
 static void test_mounts(void **state)
 {
 	struct policy p;
@@ -344,12 +357,12 @@ static void test_error_locations(void **state)
 	expect_error("setenv 1X y\n", "variable name");
 	expect_error("allow everything\n", "expected devel");
 	expect_error("override\n", "needs a directive");
-	static const char *const later[] = { "mask /etc/shadow" };
-	for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
-		char text[64];
-		snprintf(text, sizeof(text), "%s\n", later[i]);
-		expect_error(text, "not supported yet");
-	}
+	expect_error("mask etc/shadow\n", "expected an absolute path");
+	expect_error("mask /etc/../shadow\n", "expected an absolute path");
+	expect_error("mask /\n", "cannot mask the sandbox's root");
+	expect_error("mask /home/*/.ssh\n", "globs are not supported yet");
+	expect_error("mask\n", "mask PATH");
+	expect_error("mask /a /b\n", "mask PATH");
 	struct policy p;
 	struct sbx_error err = { 0 };
 	assert_int_equal(parse(&p, "whitelist ~/x\n", &err), -EINVAL);
@@ -914,6 +927,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mounts),
+		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_network_env_and_identity),
 		cmocka_unit_test(test_syscalls),
 		cmocka_unit_test(test_limits_and_protections),
