@@ -37,9 +37,15 @@ export SBX="$SBX_VM_BUILD/sbx" BUILD="$SBX_VM_BUILD" HELPERS="$SBX_VM_BUILD/help
 # so the VM probes are copied to a 0755 directory of the overlay, as the harness copies sbx.
 export VM_HELPERS=/opt/sbx-vm-helpers SBX_IN_VM=1
 mkdir -p "$VM_HELPERS" && cp -R "$SBX_VM_BUILD/vm/helpers/." "$VM_HELPERS/" && chmod -R a+rX,go-w "$VM_HELPERS"
+# The kernel line this lane boots (run.sh: 6.1 or 6.12; lane.bats checks uname -r against it). The
+# 6.12 lane also brings AppArmor 4's parser and a `make install` tree (vm.mk, check-vm-6.12).
+export SBX_VM_LANE=${SBX_VM_LANE:-6.1}
+if [ "$SBX_VM_LANE" = 6.12 ]; then
+	export SBX_VM_AA4="$SBX_VM_BUILD/vm-6.12/apparmor4/apparmor_parser" SBX_VM_INSTALL="$SBX_VM_BUILD/vm-6.12/install"
+fi
 
 {
-	echo "kernel: $(uname -r)"
+	echo "kernel: $(uname -r) (lane $SBX_VM_LANE)"
 	echo "cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 	echo "lsm: $(cat /sys/kernel/security/lsm 2>/dev/null)"
 	echo "sbx: $("$SBX" --version 2>&1)"
