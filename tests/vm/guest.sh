@@ -57,7 +57,7 @@ if [ ! -e "$1" ]; then
 	echo "1..0" > "$out/results.tap"
 	echo 0 > "$out/rc"
 else
-	bats --tap "$@" > "$out/results.tap" 2> "$out/bats-stderr.txt"
+	bats --tap --timing "$@" > "$out/results.tap" 2> "$out/bats-stderr.txt"
 	echo $? > "$out/rc"
 fi
 dmesg > "$out/dmesg.txt" 2>/dev/null
