@@ -58,25 +58,30 @@ kf_explain_cache() {
 }
 
 # kf_check_table LINE: compares every row of the LINE column with the cached explain output of
-# root and of the user; prints each row's verdict, fails when any differs.
+# root and of the user; prints each row's verdict, fails when any differs. One jq run per
+# output evaluates every row's filter (jq -rc semantics: strings raw, the rest compact JSON).
 kf_check_table() {
-	local line=$1 rows filter want got_root got_user got bad=0 n=0
-	local root=$BATS_FILE_TMPDIR/explain-root.json user=$BATS_FILE_TMPDIR/explain-user.json
+	local line=$1 rows prog="" filter want got bad=0 i=0
+	local -a filters wants roots users
 	rows=$(kf_table_rows "$line") || return 1
 	while IFS=$'\t' read -r filter want; do
-		got_root=$(jq -rc "$filter" "$root") || return 1
-		got_user=$(jq -rc "$filter" "$user") || return 1
-		if [ "$got_root" = "$got_user" ]; then got=$got_root; else got="$got_root / $got_user"; fi
-		n=$((n + 1))
-		if [ "$got" = "$want" ]; then
-			echo "ok   $filter = $got"
+		filters+=("$filter")
+		wants+=("$want")
+		prog+="${prog:+, }(($filter) | if type == \"string\" then . else tojson end)"
+	done <<<"$rows"
+	mapfile -t roots < <(jq -r "$prog" "$BATS_FILE_TMPDIR/explain-root.json") || return 1
+	mapfile -t users < <(jq -r "$prog" "$BATS_FILE_TMPDIR/explain-user.json") || return 1
+	for i in "${!filters[@]}"; do
+		if [ "${roots[i]}" = "${users[i]}" ]; then got=${roots[i]}; else got="${roots[i]} / ${users[i]}"; fi
+		if [ "$got" = "${wants[i]}" ]; then
+			echo "ok   ${filters[i]} = $got"
 		else
-			echo "DIFF $filter: SECURITY.md says '$want' for Linux $line, sbx says '$got'"
+			echo "DIFF ${filters[i]}: SECURITY.md says '${wants[i]}' for Linux $line, sbx says '$got'"
 			bad=1
 		fi
-	done <<<"$rows"
-	echo "$n rows checked for Linux $line"
-	[ "$n" -ge 8 ] && [ "$bad" = 0 ]
+	done
+	echo "${#filters[@]} rows checked for Linux $line"
+	[ "${#filters[@]}" -ge 8 ] && [ "${#roots[@]}" = "${#filters[@]}" ] && [ "$bad" = 0 ]
 }
 
 # The kernel's own answers, independent of sbx: "LANDLOCK_ABI NOEXEC_SEAL(0|1)", from one python
