@@ -28,6 +28,10 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 hostname sbx-vm
 
 # The unprivileged user the harness drives (as on the host; the overlay makes /etc writable).
+# common.bash creates it by SBX_TEST_USER_NAME; a name of the guest's own, because the guest's
+# /etc/passwd starts as the host's: a host test run holding the default sbx-test at boot would
+# make the harness take that user, whose home the host removes under the guest's feet.
+export SBX_TEST_USER_NAME=sbx-vm-user SBX_TEST_STATE_DIR=/run/sbx-vm-harness
 export TEST_USER=${TEST_USER:-sbxtest}
 id "$TEST_USER" >/dev/null 2>&1 || useradd -m -U -s /bin/sh "$TEST_USER"
 mkdir -p "/home/$TEST_USER" && chown "$TEST_USER:" "/home/$TEST_USER"
@@ -37,9 +41,15 @@ export SBX="$SBX_VM_BUILD/sbx" BUILD="$SBX_VM_BUILD" HELPERS="$SBX_VM_BUILD/help
 # so the VM probes are copied to a 0755 directory of the overlay, as the harness copies sbx.
 export VM_HELPERS=/opt/sbx-vm-helpers SBX_IN_VM=1
 mkdir -p "$VM_HELPERS" && cp -R "$SBX_VM_BUILD/vm/helpers/." "$VM_HELPERS/" && chmod -R a+rX,go-w "$VM_HELPERS"
+# The kernel line this lane boots (run.sh: 6.1 or 6.12; lane.bats checks uname -r against it). The
+# 6.12 lane also brings AppArmor 4's parser and a `make install` tree (vm.mk, check-vm-6.12).
+export SBX_VM_LANE="${SBX_VM_LANE:-6.1}"
+if [ "$SBX_VM_LANE" = 6.12 ]; then
+	export SBX_VM_AA4="$SBX_VM_BUILD/vm-6.12/apparmor4/apparmor_parser" SBX_VM_INSTALL="$SBX_VM_BUILD/vm-6.12/install"
+fi
 
 {
-	echo "kernel: $(uname -r)"
+	echo "kernel: $(uname -r) (lane $SBX_VM_LANE)"
 	echo "cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 	echo "lsm: $(cat /sys/kernel/security/lsm 2>/dev/null)"
 	echo "sbx: $("$SBX" --version 2>&1)"
@@ -51,7 +61,7 @@ if [ ! -e "$1" ]; then
 	echo "1..0" > "$out/results.tap"
 	echo 0 > "$out/rc"
 else
-	bats --tap "$@" > "$out/results.tap" 2> "$out/bats-stderr.txt"
+	bats --tap --timing "$@" > "$out/results.tap" 2> "$out/bats-stderr.txt"
 	echo $? > "$out/rc"
 fi
 dmesg > "$out/dmesg.txt" 2>/dev/null

@@ -17,3 +17,11 @@
 	[ "$status" -eq 0 ]
 	rm -f /etc/sbx-vm-write-probe
 }
+
+@test "vm: the guest runs the kernel line its lane names (SBX_VM_LANE)" {
+	# Tests that differ per kernel (apparmor_userns.bats, kernel_features.bats) pick their
+	# expectations from SBX_VM_LANE; a lane booting another kernel would test nothing it claims.
+	echo "lane $SBX_VM_LANE, kernel $(uname -r)"
+	[[ $SBX_VM_LANE == 6.1 || $SBX_VM_LANE == 6.12 ]]
+	[[ $(uname -r) == "$SBX_VM_LANE".* ]]
+}

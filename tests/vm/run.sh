@@ -5,7 +5,8 @@
 # build/vm/console.log and is kept (and its tail printed) when something fails.
 # Environment: BUILD (absolute build dir), SBX_VM_ACCEL=tcg|kvm (default: kvm only when a quick
 # probe boot works, cached in build/vm/accel), SBX_VM_TIMEOUT (s, default 540),
-# SBX_VM_TESTS (one bats file or glob, relative to the repo), SBX_VM_MEM (MiB, default 1024).
+# SBX_VM_TESTS (one bats file or glob, relative to the repo), SBX_VM_MEM (MiB, default 1024),
+# SBX_VM_LANE (6.1 or 6.12: the kernel line the tests expect; the guest checks uname -r against it).
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$repo/build}
@@ -48,6 +49,7 @@ rm -rf "$out" && mkdir -p "$out"
 echo "vm: booting $(basename "$kernel") with $accel (timeout ${timeout_s}s); console: $log"
 start=$(date +%s)
 qemu "$accel" "$timeout_s" "SBX_VM_GUEST=$repo/tests/vm/guest.sh SBX_VM_REPO=$repo SBX_VM_BUILD=$build" \
+	"SBX_VM_LANE=${SBX_VM_LANE:-6.1}" \
 	${SBX_VM_TESTS:+"SBX_VM_TESTS=$SBX_VM_TESTS"} > "$log" 2>&1
 qrc=$?
 echo "vm: guest ran $(( $(date +%s) - start ))s; $(cat "$out/guest-info.txt" 2>/dev/null | tr '\n' ';' | sed 's/;$//')"

@@ -37,7 +37,14 @@ $(VM_K_DIR)/kver: | deps
 	kver=$$(ls $(abspath $(VM_K_DIR))/root/lib/modules) && \
 	depmod -b $(abspath $(VM_K_DIR))/root "$$kver" && echo "$$kver" > $(abspath $(VM_K_DIR))/kver
 
-check-vm-6.12: deps $(BUILD)/sbx $(HELPER_BINS) $(VM_HELPER_BINS) $(VM_K_DIR)/kver
+# AppArmor 4's parser (Debian trixie's, unpacked, run through trixie's ld.so) for the userns tests
+# and the lint of profiles/apparmor/sbx: bookworm's 3.0.8 refuses abi/4.0 and `userns,`. Fetched
+# through a throwaway apt state (the host's /etc/apt is not touched), cached like the kernel.
+$(VM_K_DIR)/apparmor4/apparmor_parser: tests/vm/fetch-apparmor4.sh | deps
+	@sh tests/vm/fetch-apparmor4.sh $(VM_K_DIR)/apparmor4
+
+check-vm-6.12: deps $(BUILD)/sbx $(HELPER_BINS) $(VM_HELPER_BINS) $(VM_K_DIR)/kver $(VM_K_DIR)/apparmor4/apparmor_parser
 	@SBX_VM_KROOT=$(abspath $(VM_K_DIR))/root SBX_VM_KVER=$$(cat $(VM_K_DIR)/kver) sh tests/vm/mkinitrd.sh $(VM_K_DIR)
-	@SBX_VM_DIR=$(abspath $(VM_K_DIR)) BUILD=$(abspath $(BUILD)) sh tests/vm/run.sh
+	@rm -rf $(VM_K_DIR)/install && $(MAKE) -s install DESTDIR=$(abspath $(VM_K_DIR))/install PREFIX=/usr/local >/dev/null
+	@SBX_VM_LANE=6.12 SBX_VM_DIR=$(abspath $(VM_K_DIR)) BUILD=$(abspath $(BUILD)) sh tests/vm/run.sh
 .PHONY: check-vm-6.12

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# SECURITY.md's "Kernel features" section, measured on the lane's kernel (6.1 or 6.12): the
+# explain fields its table claims (tests/lib/kernel_features.bash reads the table), and the
+# behaviours its prose claims for a kernel without a feature. tests/integration/kernel_features.bats
+# does the same on the host.
+
+load ../lib/common
+load ../lib/kernel_features
+
+setup_file() {
+	kf_explain_cache
+}
+
+@test "vm kernel features: sbx --explain --json matches SECURITY.md's measured table for this kernel (root, user)" {
+	[[ $(kf_kernel_line) == "$SBX_VM_LANE" ]]
+	run kf_check_table "$SBX_VM_LANE"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "vm kernel features: --explain agrees with the kernel's own answers (Landlock ABI, MFD_NOEXEC_SEAL, AppArmor)" {
+	run kf_check_probes
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "vm kernel features: a user's Landlock TCP port rules need ABI 4: refused on 6.1 unless --landlock optional, enforced on 6.12" {
+	run sbx_user --quiet --connect 80 -- /bin/echo ran
+	echo "$output"
+	if [ "$SBX_VM_LANE" = 6.1 ]; then
+		[ "$status" -eq 125 ]
+		[[ $output == *"Landlock TCP port rules need Landlock ABI 4 (Linux 6.7), this kernel has ABI 2"* ]]
+		[[ $output != *ran* ]]
+		run sbx_user --quiet --landlock optional --explain --json --connect 80 -- /bin/true
+		[ "$(jq -c '[.landlock.not_enforced[] | select(.what == "TCP port rules") | .needs_abi]' <<<"$output")" = "[4]" ]
+		run sbx_user --quiet --landlock optional --connect 80 -- /bin/echo ran
+		[ "$status" -eq 0 ]
+		[ "$output" = ran ]
+	else
+		[ "$status" -eq 0 ]
+		[ "$output" = ran ]
+		run sbx_user --quiet --explain --json --connect 80 -- /bin/true
+		[ "$(jq -c .landlock.tcp <<<"$output")" = '{"restricted":true,"bind":[],"connect":[80]}' ]
+	fi
+}
+
+@test "vm kernel features: cgroup v2 memory, pids, cpu and io controllers; a user without a delegated subtree is refused limits unless --limits-optional" {
+	local c
+	for c in memory pids cpu io; do
+		grep -qw "$c" /sys/fs/cgroup/cgroup.controllers
+	done
+	run sbx_user --quiet --memory-max 64M --pids-max 20 -- /bin/echo ran
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ $output == *"cannot apply the cgroup limits (memory.max 64M, pids.max 20)"* ]]
+	run sbx_user --quiet --limits-optional --memory-max 64M --pids-max 20 -- /bin/echo ran
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = ran ]
+	# Root applies them (tests/vm/limits.bats tests what they do).
+	run sbx_root --quiet --memory-max 64M --pids-max 20 -- /bin/echo ran
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+}
+
+@test "vm kernel features: --overlay-tmp is refused here: the kernel's overlayfs does not take sbx's detached tmpfs as upper layer" {
+	# Recorded in SECURITY.md's table (works on the 6.18 host). When sbx or the kernel changes
+	# this, this test fails: update the table with it.
+	local lower
+	lower=$(mktemp -d /tmp/kf-lower.XXXXXX) && chmod 0755 "$lower"
+	run sbx_user --quiet --overlay-tmp "$lower" -- /bin/sh -c "touch $lower/x && echo wrote"
+	echo "$output"
+	rm -rf "$lower"
+	[ "$status" -eq 125 ]
+	[[ $output == *"overlay $lower: the kernel refuses the mount: Invalid argument"* ]]
+	dmesg | grep -q "overlayfs: failed to clone upperpath"
+}
