@@ -811,7 +811,7 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 	/* A writable grant of the home itself or of a directory above it throws away most of
 	 * what the sandbox is for; it is never written by accident. */
 	if ((kind == MOUNT_BIND || kind == MOUNT_DEV_BIND) && path_within(ps->home, src->text)) {
-		if (ln->kind == PROFILE_KIND_INCLUDE || !ln->override) {
+		if (ln->kind == PROFILE_KIND_INCLUDE || (!ln->override && ln->kind != PROFILE_KIND_COMMAND_LINE)) {
 			int r = FAIL_TOK(ps, ln, src, "grants %s read-write",
 					 strcmp(src->text, ps->home) == 0 ? "your whole home" : "a directory that contains your home");
 			hint(ps, ln->kind == PROFILE_KIND_INCLUDE
@@ -819,7 +819,7 @@ static int do_mount(struct parser *ps, struct line *ln, enum mount_kind kind, bo
 						  : "grant the directories the app needs, or write 'override' in front to mean it");
 			return r;
 		}
-		note(ps, ln, "override grants %s read-write", src->text);
+		note(ps, ln, "%sgrants %s read-write", ln->override ? "override " : "", src->text);
 	}
 	const struct policy *p = ps->p;
 	bool writable = kind == MOUNT_BIND || kind == MOUNT_DEV_BIND;
