@@ -1422,17 +1422,24 @@ static int d_home(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* A path word, defined, that is not / itself (`refusal` says why not). */
+static int path_below_root(struct parser *ps, struct line *ln, struct token *t, const char *refusal)
+{
+	int r = path_arg(ps, ln, t);
+	if (r == 1)
+		return undefined_word(ps, ln, t);
+	if (r == 0 && strcmp(t->text, "/") == 0)
+		return FAIL_TOK(ps, ln, t, "%s", refusal);
+	return r;
+}
+
 /* overlay PATH [optional] / overlay-tmp PATH [optional] (overlay.h). */
 static int do_overlay(struct parser *ps, struct line *ln, bool tmp)
 {
 	struct token *t = arg(ln, 0);
-	int r = path_arg(ps, ln, t);
+	int r = path_below_root(ps, ln, t, "cannot overlay the sandbox's root; name a directory");
 	if (r < 0)
 		return r;
-	if (r == 1)
-		return undefined_word(ps, ln, t);
-	if (strcmp(t->text, "/") == 0)
-		return FAIL_TOK(ps, ln, t, "cannot overlay the sandbox's root; name a directory");
 	bool optional = false;
 	if (ln->n == 2) {
 		if (strcmp(arg(ln, 1)->text, "optional") != 0)
@@ -1442,17 +1449,14 @@ static int do_overlay(struct parser *ps, struct line *ln, bool tmp)
 	policy_add_overlay(ps->p, t->text, tmp, optional, ln->origin);
 	return 0;
 }
+
 /* mask PATH (mask.h): more restrictive only, so any file may add one. */
 static int d_mask(struct parser *ps, struct line *ln)
 {
 	struct token *t = arg(ln, 0);
-	int r = path_arg(ps, ln, t);
+	int r = path_below_root(ps, ln, t, "cannot mask the sandbox's root; name a file or directory");
 	if (r < 0)
 		return r;
-	if (r == 1)
-		return undefined_word(ps, ln, t);
-	if (strcmp(t->text, "/") == 0)
-		return FAIL_TOK(ps, ln, t, "cannot mask the sandbox's root; name a file or directory");
 	policy_add_mask(ps->p, t->text, ln->origin);
 	return 0;
 }

@@ -8,22 +8,9 @@
 load ../lib/common
 bats_require_minimum_version 1.5.0
 
-setup() {
-	unset AS_USER_CWD AS_ROOT_CWD
-	APP=eoc-$BATS_TEST_NUMBER-$$
-	cleanup_path "$(state_of user "$APP")"
-	if _sbx_is_root; then cleanup_path "$(state_of root "$APP")"; fi
-}
+setup() { app_state_setup eoc; }
+teardown() { app_state_teardown; }
 
-teardown() {
-	sbx_cleanup
-	rmdir /root/.local/share/sbx/apps /root/.local/share/sbx 2>/dev/null || true
-}
-
-home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
-uid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_UID"; fi; }
-state_of() { echo "$(home_of "$1")/.local/share/sbx/apps/$2"; }
-escaped() { local p=${1#/}; p=${p//-/%2D}; echo "${p//\//-}"; }
 overlay_state() { echo "$(state_of "$1" "$APP")/overlay/$(escaped "$2")"; }
 ssbx() {
 	local who=$1

@@ -22,8 +22,6 @@ teardown() {
 	rmdir /root/.local/share/sbx/apps /root/.local/share/sbx 2>/dev/null || true
 }
 
-home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
-state_of() { echo "$(home_of "$1")/.local/share/sbx/apps/$2"; }
 
 # The victim app keeps a secret in its persistent home and in its overlay's upper layer.
 plant_victim() {

@@ -37,10 +37,8 @@ psbx() {
 }
 
 # The uid/gid COMMAND has inside (and on the host) when sbx is started by WHO.
-uid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_UID"; fi; }
 gid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_GID"; fi; }
 # $HOME of the caller (as as_root/as_user set it).
-home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
 
 # runs CMD on the host as WHO, with the same clean environment sbx gets.
 host_as() {

@@ -21,8 +21,6 @@ dsbx() {
 	sbx_as "$who" --quiet "$@"
 }
 
-home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
-uid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_UID"; fi; }
 set_cwd() { if [ "$1" = root ]; then export AS_ROOT_CWD=$2; else export AS_USER_CWD=$2; fi; }
 
 # A host directory the sandboxed COMMAND of WHO may write (root runs it as 65534).

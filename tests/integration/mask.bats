@@ -7,7 +7,6 @@
 load ../lib/common
 bats_require_minimum_version 1.5.0
 
-uid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_UID"; fi; }
 
 # A home-like tree of WHO's (the command's uid for root) under /var/tmp, in TREE:
 # .ssh/id_ed25519 (the secret), .ssh/sub/x, notes (plain), token (a secret file), link -> .ssh.

@@ -23,10 +23,7 @@ teardown() {
 	rmdir "$(home_of root)"/.local/share/sbx/apps "$(home_of root)"/.local/share/sbx 2>/dev/null || true
 }
 
-home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
-uid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_UID"; fi; }
 set_cwd() { if [ "$1" = root ]; then export AS_ROOT_CWD=$2; else export AS_USER_CWD=$2; fi; }
-state_of() { echo "$(home_of "$1")/.local/share/sbx/apps/$2"; }
 
 # sbx as WHO, quiet, with the test's app name; the app's state is removed at teardown.
 ssbx() {

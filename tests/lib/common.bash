@@ -184,6 +184,27 @@ run_user() { run sbx_user "$@"; }
 run_root() { run sbx_root "$@"; }
 
 # sbx_as root|user ARGS...: either of the two.
+# The home and the command's uid of a run as WHO (user or root; root's command runs as nobody).
+home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
+uid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_UID"; fi; }
+
+# An app's state directory (appstate.h) for WHO, and the name an overlaid PATH gets in it.
+state_of() { echo "$(home_of "$1")/.local/share/sbx/apps/$2"; }
+escaped() { local p=${1#/}; p=${p//-/%2D}; echo "${p//\//-}"; }
+
+# For a test file's setup and teardown: a fresh app name PREFIX-N-PID in APP, whose state (the
+# user's, and root's) is removed at teardown with the directories above it when left empty.
+app_state_setup() {
+	unset AS_USER_CWD AS_ROOT_CWD
+	APP=$1-$BATS_TEST_NUMBER-$$
+	cleanup_path "$(state_of user "$APP")"
+	if _sbx_is_root; then cleanup_path "$(state_of root "$APP")"; fi
+}
+app_state_teardown() {
+	sbx_cleanup
+	rmdir /root/.local/share/sbx/apps /root/.local/share/sbx 2>/dev/null || true
+}
+
 sbx_as() {
 	local who=$1
 	shift
