@@ -572,8 +572,9 @@ static const struct dir_names *names_in(const char *path)
 
 /* A blacklist of /usr, /etc or /opt that normalise() cannot name: ${PATH}/NAME, or a glob in the
  * last component, expanded on this host as firejail would when the app starts. -1 when the
- * pattern has another form; else how many paths it gave (0: it matches nothing here). */
-static int expand_blacklist(struct translator *t, const char *arg)
+ * pattern has another form; else how many paths it gave (0: it matches nothing here), with the
+ * names a profile cannot write (holding * ? [, such as /usr/bin/[) counted in *unnamable. */
+static int expand_blacklist(struct translator *t, const char *arg, int *unnamable)
 {
 	const char *const *dirs = fj_path_dirs;
 	size_t n_dirs = ARRAY_SIZE(fj_path_dirs);
@@ -610,6 +611,10 @@ static int expand_blacklist(struct translator *t, const char *arg)
 		for (size_t k = 0; k < c->n; k++) {
 			if (fnmatch(pat, c->names[k], FNM_PERIOD) != 0)
 				continue;
+			if (strpbrk(c->names[k], "*?[")) {  /* a profile path has no way to quote them */
+				(*unnamable)++;
+				continue;
+			}
 			_cleanup_free_ char *path = xasprintf("%s/%s", strcmp(dirs[d], "/") ? dirs[d] : "", c->names[k]);
 			if (noblacklisted_host(t, path))
 				continue;
@@ -841,7 +846,14 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 					t->res->translated++;
 					return;
 				}
-				int found = pc == PC_BAD ? -1 : expand_blacklist(t, arg);
+				int unnamable = 0;
+				int found = pc == PC_BAD ? -1 : expand_blacklist(t, arg, &unnamable);
+				if (found >= 0 && unnamable) {
+					t->res->dropped++;
+					report(t, "dropped", l, "%d file%s whose name holds * ? or [ cannot be named in a profile and stay%s visible",
+					       unnamable, unnamable == 1 ? "" : "s", unnamable == 1 ? "s" : "");
+					lost(t, "blacklist(/usr,/etc)");
+				}
 				if (found >= 0) {
 					t->mask_globs++;
 					if (strpbrk(arg, "*?["))
