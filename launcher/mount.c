@@ -563,6 +563,17 @@ static int recheck_protected(const struct mount_plan *plan, struct mount_step *s
 	return 0;
 }
 
+/* An optional overlay the kernel refuses is skipped with a warning; a required one fails. */
+static int overlay_skip_optional(struct mount_step *s, int r, struct sbx_error *err)
+{
+	if (r >= 0 || !s->optional)
+		return r;
+	sbx_warn("%s%s%s; optional, so skipped", err->msg, err->code ? ": " : "", err->code ? strerror(err->code) : "");
+	*err = (struct sbx_error){ 0 };
+	s->skipped = true;
+	return 0;
+}
+
 /* Opens a bind source once, clones its mount tree from that fd, and sets the flags on the detached
  * tree: a symlink swapped in afterwards cannot redirect the mount. Runs before anything is mounted,
  * while the host paths are still where the user named them. A grant is resolved by hostpath_open:
@@ -625,16 +636,11 @@ static int open_source(struct mount_plan *plan, size_t index, struct sbx_error *
 	if (s->kind == STEP_OVERLAY) {
 		if (!s->is_dir)
 			return sbx_fail(err, ENOTDIR, "overlay %s", s->src);
-		_cleanup_close_ int state = s->overlay_tmp ? -1 : appstate_open(plan->id, plan->app, s->state_sub, false, false, err);
-		int r = s->overlay_tmp || state >= 0 ? overlay_tree(src, state, s->overlay_tmp, s->src, &s->tree_fd, err) : state;
-		if (r < 0 && s->optional) {
-			sbx_warn("%s%s%s; optional, so skipped", err->msg, err->code ? ": " : "",
-				 err->code ? strerror(err->code) : "");
-			*err = (struct sbx_error){ 0 };
-			s->skipped = true;
-			return 0;
-		}
-		return r;
+		if (s->overlay_tmp)
+			return 0;  /* made once the sandbox root exists: tmp_overlays */
+		_cleanup_close_ int state = appstate_open(plan->id, plan->app, s->state_sub, false, false, err);
+		int r = state >= 0 ? overlay_tree(src, state, NULL, s->src, &s->tree_fd, err) : state;
+		return overlay_skip_optional(s, r, err);
 	}
 	s->tree_fd = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (s->tree_fd < 0)
@@ -894,6 +900,30 @@ static int mark_discard_start(struct mount_plan *plan, struct sbx_error *err)
 	return 0;
 }
 
+/* The overlay-tmp trees, made while the sandbox root (a tmpfs at /tmp of this namespace, rootfd)
+ * can hold each one's upper tmpfs for a moment (overlay_tree); their lower directories were
+ * opened with the other sources. */
+static int tmp_overlays(struct mount_plan *plan, int rootfd, struct sbx_error *err)
+{
+	static const char scratch[] = ".sbx-overlay-tmp";
+	for (size_t i = 0; i < plan->n; i++) {
+		struct mount_step *s = &plan->steps[i];
+		if (s->kind != STEP_OVERLAY || !s->overlay_tmp || s->src_fd < 0)
+			continue;
+		if (mkdirat(rootfd, scratch, 0700) < 0)
+			return sbx_fail(err, errno, "overlay-tmp %s: cannot make a place for its tmpfs", s->src);
+		int r = overlay_tree(s->src_fd, -1, "/tmp/.sbx-overlay-tmp", s->src, &s->tree_fd, err);
+		if (unlinkat(rootfd, scratch, AT_REMOVEDIR) < 0 && r == 0)
+			r = sbx_fail(err, errno, "overlay-tmp %s: cannot remove the place of its tmpfs", s->src);
+		close(s->src_fd);
+		s->src_fd = -1;
+		r = overlay_skip_optional(s, r, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct view *view,
 		     struct sbx_error *err)
 {
@@ -908,7 +938,7 @@ int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct 
 			return r;
 	}
 	for (size_t i = 0; i < plan->n; i++) {
-		if (plan->steps[i].src_fd >= 0) {
+		if (plan->steps[i].src_fd >= 0 && !(plan->steps[i].kind == STEP_OVERLAY && plan->steps[i].overlay_tmp)) {
 			close(plan->steps[i].src_fd);
 			plan->steps[i].src_fd = -1;
 		}
@@ -925,16 +955,19 @@ int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct 
 	_cleanup_close_ int rootfd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return sbx_fail(err, errno, "cannot open the sandbox root");
+	int r = tmp_overlays(plan, rootfd, err);
+	if (r < 0)
+		return r;
 
 	for (size_t i = 0; i < plan->n; i++) {
 		struct mount_step *s = &plan->steps[i];
-		int r = apply_step(rootfd, s, plan, id, err);
+		r = apply_step(rootfd, s, plan, id, err);
 		if (r < 0)
 			return r;
 		if (s->in_view && !s->skipped)
 			view_add(view, s->dst, s->access, s->label);
 	}
-	int r = mark_discard_start(plan, err);
+	r = mark_discard_start(plan, err);
 	if (r < 0)
 		return r;
 	/* Nothing outside the granted mounts is writable, not even the root directory itself. */
@@ -1054,16 +1087,9 @@ static int root_state_tree(struct mount_step *s, int statefd, struct sbx_error *
 	}
 	_cleanup_close_ int lower = open(s->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int r = lower < 0 ? sbx_fail(err, errno, "overlay %s", s->src)
-			  : overlay_tree(lower, statefd, false, s->src, &s->tree_fd, err);
-	if (r < 0 && s->optional) {
-		sbx_warn("%s%s%s; optional, so skipped", err->msg, err->code ? ": " : "",
-			 err->code ? strerror(err->code) : "");
-		*err = (struct sbx_error){ 0 };
-		s->skipped = true;
-		return 0;
-	}
+			  : overlay_tree(lower, statefd, NULL, s->src, &s->tree_fd, err);
 	s->is_dir = true;
-	return r;
+	return overlay_skip_optional(s, r, err);
 }
 
 int mount_plan_open_state(struct mount_plan *plan, const struct identity *id, const char *app,

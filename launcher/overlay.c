@@ -77,21 +77,8 @@ static int set_string(int fs, const char *key, const char *value, const char *lo
 	return 0;
 }
 
-int overlay_tree(int lower_fd, int statefd, bool tmp, const char *lower, int *tree, struct sbx_error *err)
+static int make_overlay(int lower_fd, int statefd, const char *lower, int *tree, struct sbx_error *err)
 {
-	_cleanup_close_ int tmpfs = -1;
-	if (tmp) {
-		_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-		if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
-		    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-			return sbx_fail(err, errno, "overlay-tmp %s: cannot make its tmpfs", lower);
-		tmpfs = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-		if (tmpfs < 0)
-			return sbx_fail(err, errno, "overlay-tmp %s: cannot mount its tmpfs", lower);
-		if (mkdirat(tmpfs, "upper", 0755) < 0 || mkdirat(tmpfs, "work", 0700) < 0)
-			return sbx_fail(err, errno, "overlay-tmp %s: cannot make its upper directory", lower);
-		statefd = tmpfs;
-	}
 	/* The layers by fd, as /proc/self/fd paths: the sandbox's setup may not be able to reach them
 	 * by name (root's home, seen by nobody), and no comma or colon of a path needs escaping. */
 	char lowerdir[64], upperdir[64], workdir[64];
@@ -127,6 +114,56 @@ int overlay_tree(int lower_fd, int statefd, bool tmp, const char *lower, int *tr
 		return sbx_fail(err, errno, "overlay %s: cannot mount it", lower);
 	*tree = mfd;
 	return 0;
+}
+
+/* The upper layer of an overlay-tmp: a tmpfs attached at the empty directory `at`. Linux before
+ * 6.15 takes layers only from mounts of the caller's namespace ("failed to clone upperpath" for a
+ * detached one); the overlay keeps its own clone, so the caller detaches this one afterwards. */
+static int attach_tmp_upper(const char *at, const char *lower, struct sbx_error *err)
+{
+	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return sbx_fail(err, errno, "overlay-tmp %s: cannot make its tmpfs", lower);
+	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, at, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return sbx_fail(err, errno, "overlay-tmp %s: cannot mount its tmpfs", lower);
+	int fd = open(at, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || mkdirat(fd, "upper", 0755) < 0 || mkdirat(fd, "work", 0700) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		umount2(at, MNT_DETACH);
+		return sbx_fail(err, e, "overlay-tmp %s: cannot make its upper directory", lower);
+	}
+	/* The upper layer keeps whiteouts and copy-up marks in user.overlay.* xattrs, which tmpfs has
+	 * only since Linux 6.6; without them every write would fail (EOVERFLOW) after the start. */
+	_cleanup_free_ char *upper = xasprintf("%s/upper", at);
+	if (setxattr(upper, "user.overlay.sbx-probe", "", 0, 0) < 0 || removexattr(upper, "user.overlay.sbx-probe") < 0) {
+		int e = errno;
+		close(fd);
+		umount2(at, MNT_DETACH);
+		int r = sbx_fail(err, e, "overlay-tmp %s: this kernel's tmpfs keeps no user xattrs (Linux 6.6), which the "
+				 "upper layer of an unprivileged overlay needs", lower);
+		sbx_hint(err, "use 'overlay %s' (its upper layer is in the app's state directory)", lower);
+		return r;
+	}
+	return fd;
+}
+
+int overlay_tree(int lower_fd, int statefd, const char *tmp_at, const char *lower, int *tree, struct sbx_error *err)
+{
+	_cleanup_close_ int tmpfs = -1;
+	if (tmp_at) {
+		tmpfs = attach_tmp_upper(tmp_at, lower, err);
+		if (tmpfs < 0)
+			return tmpfs;
+		statefd = tmpfs;
+	}
+	int r = make_overlay(lower_fd, statefd, lower, tree, err);
+	if (tmp_at && umount2(tmp_at, MNT_DETACH) < 0 && r == 0)
+		r = sbx_fail(err, errno, "overlay-tmp %s: cannot detach its tmpfs", lower);
+	return r;
 }
 
 /* ---- sbx overlay diff | reset ---- */

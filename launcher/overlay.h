@@ -16,9 +16,10 @@
 int overlay_prepare_dirs(int statefd, const struct identity *id, const char *lower, struct sbx_error *err);
 
 /* Child side, in the sandbox's user and mount namespaces before pivot_root: an overlay mount of
- * lower_fd with the upper and work directories in statefd (tmp: a fresh tmpfs instead) as a
- * detached mount in *tree. The kernel's own words for a refusal (fsopen's log) go into err. */
-int overlay_tree(int lower_fd, int statefd, bool tmp, const char *lower, int *tree, struct sbx_error *err);
+ * lower_fd with the upper and work directories in statefd as a detached mount in *tree; with
+ * tmp_at (overlay-tmp) in a fresh tmpfs instead, attached at the empty directory tmp_at while the
+ * overlay is made. The kernel's own words for a refusal (fsopen's log) go into err. */
+int overlay_tree(int lower_fd, int statefd, const char *tmp_at, const char *lower, int *tree, struct sbx_error *err);
 
 /* Whether the entry name in the upper directory dirfd (lstat st) is a whiteout, and whether the
  * upper directory fd is opaque (user.overlay.opaque). */
