@@ -289,13 +289,21 @@ static void note_order(const char *name, const char *link, const char *dir)
 			"through sbx\n", dir, name);
 }
 
-static int wrap_one(const struct wrap_self *self, const char *dir, const char *name)
+/* DIR/NAME, or NULL (said why) when NAME is not a program name sbx may wrap. */
+static char *link_path(const char *verb, const char *dir, const char *name)
 {
 	if (!name_ok(name)) {
-		fprintf(stderr, "sbx: wrap: '%s': expected a program name (no '/', not 'sbx', not an option)\n", name);
-		return 1;
+		fprintf(stderr, "sbx: %s: '%s': expected a program name (no '/', not 'sbx', not an option)\n", verb, name);
+		return NULL;
 	}
-	_cleanup_free_ char *link = xasprintf("%s/%s", dir, name);
+	return xasprintf("%s/%s", dir, name);
+}
+
+static int wrap_one(const struct wrap_self *self, const char *dir, const char *name)
+{
+	_cleanup_free_ char *link = link_path("wrap", dir, name);
+	if (!link)
+		return 1;
 	struct stat st;
 	if (lstat(link, &st) == 0) {
 		if (is_wrap_link(self, link) && wrap_is_sbx(self, link)) {
@@ -321,11 +329,9 @@ static int wrap_one(const struct wrap_self *self, const char *dir, const char *n
 
 static int unwrap_one(const struct wrap_self *self, const char *dir, const char *name)
 {
-	if (!name_ok(name)) {
-		fprintf(stderr, "sbx: unwrap: '%s': expected a program name (no '/', not 'sbx', not an option)\n", name);
+	_cleanup_free_ char *link = link_path("unwrap", dir, name);
+	if (!link)
 		return 1;
-	}
-	_cleanup_free_ char *link = xasprintf("%s/%s", dir, name);
 	struct stat st;
 	if (lstat(link, &st) < 0) {
 		fprintf(stderr, "sbx: unwrap: %s: not wrapped (%s: %s)\n", name, link, strerror(errno));

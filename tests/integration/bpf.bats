@@ -69,11 +69,6 @@ start_server() {
 	[ -n "$port" ]
 }
 
-# A free port nothing listens on (bound and released on the host).
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 probe_root() { sbx_root --net host --ro-bind "$dir:/t" "$@"; }
 probe_user() { sbx_user --net host --ro-bind "$dir:/t" "$@"; }
 

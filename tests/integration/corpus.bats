@@ -531,16 +531,6 @@ int main(void) { int s = 0; for (int i = 1; i <= 10; i++) s += i; printf("sum %d
 
 # ---- servers, started by the user on loopback ports ----
 
-# free_port_in LO HI: a TCP port in LO-HI that nothing listens on.
-free_port_in() {
-	local p
-	for _ in $(seq 200); do
-		p=$(($1 + RANDOM % ($2 - $1 + 1)))
-		port_open "$p" || { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # A port outside every range the server profiles grant, free outside the sandbox.
 free_port_outside() {
 	local p

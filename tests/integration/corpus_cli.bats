@@ -25,7 +25,6 @@ setup() {
 	plant_secret id_sbxcorpus
 }
 
-
 # user_copy SRC DST: a file of the test user's.
 user_copy() {
 	cp "$1" "$2"
@@ -363,21 +362,6 @@ message(STATUS \"download: \${st}\")"
 }
 
 # ---- servers ----
-
-# dns_query PORT NAME: the A record dnsmasq on 127.0.0.1:PORT answers for NAME, as a.b.c.d.
-dns_query() {
-	/usr/bin/python3 - "$@" <<-'PY'
-		import socket, struct, sys
-		port, name = int(sys.argv[1]), sys.argv[2]
-		q = struct.pack(">HHHHHH", 0x5b5b, 0x0100, 1, 0, 0, 0)
-		q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
-		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-		s.settimeout(5)
-		s.sendto(q, ("127.0.0.1", port))
-		d = s.recv(512)
-		print(".".join(str(b) for b in d[-4:]) if struct.unpack(">H", d[6:8])[0] else "no answer")
-	PY
-}
 
 @test "dnsmasq, run by a user, answers DNS on loopback from a hosts file named on its command line; other ports are refused" {
 	make_user_file "$work/hosts" "10.9.8.7 printer.corpus.test"

@@ -18,15 +18,6 @@ setup() {
 	plant_secret id_sbxservers
 }
 
-free_port_in() {
-	local p
-	for _ in $(seq 200); do
-		p=$(($1 + RANDOM % ($2 - $1 + 1)))
-		port_open "$p" || { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # ---- postgres ----
 
 # check_postgres WHO OWNER: initdb in DIR, postgres on a loopback port in 5432-5499, psql from
@@ -81,20 +72,6 @@ check_postgres() {
 }
 
 # ---- dnsmasq started by root ----
-
-dns_query() {
-	/usr/bin/python3 - "$@" <<-'PY'
-		import socket, struct, sys
-		port, name = int(sys.argv[1]), sys.argv[2]
-		q = struct.pack(">HHHHHH", 0x5b5b, 0x0100, 1, 0, 0, 0)
-		q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
-		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-		s.settimeout(5)
-		s.sendto(q, ("127.0.0.1", port))
-		d = s.recv(512)
-		print(".".join(str(b) for b in d[-4:]) if struct.unpack(">H", d[6:8])[0] else "no answer")
-	PY
-}
 
 @test "dnsmasq[root]: started by root it runs as nobody, answers DNS on loopback from its granted port; other ports are refused" {
 	needs_root

@@ -54,22 +54,14 @@ setup_file() {
 		>"$DOCS/sbx-office-mail.eml"
 	_sbx_is_root && chown -R "$TEST_UID:$TEST_GID" "$DOCS"
 	export DOCS
-	# A secret of the user's that no desktop profile grants.
-	SSH_MADE=
-	if [ ! -e "$TEST_HOME/.ssh" ]; then
-		as_user mkdir -m 0700 "$TEST_HOME/.ssh"
-		SSH_MADE=1
-	fi
-	as_user sh -c 'echo SECRET-KEY-MATERIAL >"$HOME/.ssh/id_sbxgui"'
-	export SSH_MADE
+	gui_plant_secret
 }
 
 teardown_file() {
 	stop_test_bus "${BUS_DIR:-}" "${BUS_PIDS:-}"
 	stop_xvfb "$XVFB_PID" "$XD"
 	rm -rf "$XDIR"
-	rm -f "$TEST_HOME/.ssh/id_sbxgui"
-	[ -z "$SSH_MADE" ] || rmdir "$TEST_HOME/.ssh"
+	gui_remove_secret
 	x11_dir_remove
 }
 

@@ -30,21 +30,12 @@ merged_sum() { ssbx "$1" --overlay "$2" -- sh -c "cd $2 && $TREE_SUM"; }
 same_tree() { diff <(printf '%s\n' "$1") <(printf '%s\n' "$2") >&2; }
 upper_list() { (cd "$1" && find . -printf '%p %y %m %s\n' | LC_ALL=C sort); }
 
-# A tree of WHO's under /var/tmp in MADE_TREE: a, sub/b, gone/c, ren, mode, redo/old, keep.
+# state_tree's tree plus keep and a symlink lnk -> a, in MADE_TREE.
 make_tree() {
-	local who=$1 d
-	user_tmpdir d sbx-commit || return 1
-	mkdir -p "$d/sub" "$d/gone" "$d/redo"
-	echo alpha >"$d/a"
-	echo beta >"$d/sub/b"
-	echo gamma >"$d/gone/c"
-	echo renamed-content >"$d/ren"
-	echo mode >"$d/mode"
-	echo old >"$d/redo/old"
-	echo keep >"$d/keep"
-	ln -s a "$d/lnk"
-	chown -hR "$(uid_in "$who"):$(uid_in "$who")" "$d"
-	MADE_TREE=$d
+	state_tree "$1" sbx-commit || return 1
+	echo keep >"$MADE_TREE/keep"
+	ln -s a "$MADE_TREE/lnk"
+	chown -h "$(uid_in "$1"):$(uid_in "$1")" "$MADE_TREE/keep" "$MADE_TREE/lnk"
 }
 
 # The changes of state.bats's round trip, and a symlink, a hard link and a file replaced by a directory.

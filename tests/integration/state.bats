@@ -32,21 +32,7 @@ ssbx() {
 	sbx_as "$who" --quiet --app "$APP" "$@"
 }
 
-# A directory tree of WHO's (the command's uid for root) under /var/tmp, in MADE_TREE: a, sub/b,
-# gone/c, ren, mode, redo/old.
-make_tree() {
-	local who=$1 d
-	user_tmpdir d sbx-state || return 1
-	mkdir -p "$d/sub" "$d/gone" "$d/redo"
-	echo alpha >"$d/a"
-	echo beta >"$d/sub/b"
-	echo gamma >"$d/gone/c"
-	echo renamed-content >"$d/ren"
-	echo mode >"$d/mode"
-	echo old >"$d/redo/old"
-	chown -R "$(uid_in "$who"):$(uid_in "$who")" "$d"
-	MADE_TREE=$d
-}
+make_tree() { state_tree "$1" sbx-state; }
 
 # Names, modes, sizes and checksums of everything below DIR: equal output means equal trees.
 tree_sum() {

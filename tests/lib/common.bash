@@ -205,6 +205,22 @@ app_state_teardown() {
 	rmdir /root/.local/share/sbx/apps /root/.local/share/sbx 2>/dev/null || true
 }
 
+# state_tree WHO PREFIX: a directory tree of WHO's (the command's uid for root) under /var/tmp, in
+# MADE_TREE, for overlay tests: a, sub/b, gone/c, ren, mode, redo/old.
+state_tree() {
+	local who=$1 d
+	user_tmpdir d "$2" || return 1
+	mkdir -p "$d/sub" "$d/gone" "$d/redo"
+	echo alpha >"$d/a"
+	echo beta >"$d/sub/b"
+	echo gamma >"$d/gone/c"
+	echo renamed-content >"$d/ren"
+	echo mode >"$d/mode"
+	echo old >"$d/redo/old"
+	chown -R "$(uid_in "$who"):$(uid_in "$who")" "$d"
+	MADE_TREE=$d
+}
+
 sbx_as() {
 	local who=$1
 	shift
@@ -370,6 +386,31 @@ free_port() {
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port_in LO HI: a TCP port in LO-HI that nothing listens on.
+free_port_in() {
+	local p
+	for _ in $(seq 200); do
+		p=$(($1 + RANDOM % ($2 - $1 + 1)))
+		port_open "$p" || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# dns_query PORT NAME: the A record dnsmasq on 127.0.0.1:PORT answers for NAME, as a.b.c.d.
+dns_query() {
+	/usr/bin/python3 - "$@" <<-'PY'
+		import socket, struct, sys
+		port, name = int(sys.argv[1]), sys.argv[2]
+		q = struct.pack(">HHHHHH", 0x5b5b, 0x0100, 1, 0, 0, 0)
+		q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		s.settimeout(5)
+		s.sendto(q, ("127.0.0.1", port))
+		d = s.recv(512)
+		print(".".join(str(b) for b in d[-4:]) if struct.unpack(">H", d[6:8])[0] else "no answer")
+	PY
+}
 
 # start_http DIR: serves DIR on a loopback port (outside any sandbox) and sets $port and $http_pid.
 start_http() {

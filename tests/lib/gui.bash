@@ -72,3 +72,19 @@ gui_stop_within() {
 	SBX_PID=
 	cat "$BATS_TEST_TMPDIR/app.log"
 }
+
+# A secret of the test user's that no desktop profile grants (~/.ssh/id_sbxgui), for a whole file.
+gui_plant_secret() {
+	SSH_MADE=
+	if [ ! -e "$TEST_HOME/.ssh" ]; then
+		as_user mkdir -m 0700 "$TEST_HOME/.ssh"
+		SSH_MADE=1
+	fi
+	as_user sh -c 'echo SECRET-KEY-MATERIAL >"$HOME/.ssh/id_sbxgui"'
+	export SSH_MADE
+}
+
+gui_remove_secret() {
+	rm -f "$TEST_HOME/.ssh/id_sbxgui"
+	[ -z "$SSH_MADE" ] || rmdir "$TEST_HOME/.ssh"
+}
