@@ -18,13 +18,15 @@
 #     emulator. sbx relays its own pty to that one; bwrap and no sandbox write to it directly.
 #     Throughput of `cat` of a TTY_MIB file, and the time for a typed byte to come back as its
 #     echo (through sbx's relay both ways), ECHO_ROUNDS times.
+#  5. Scale: SCALE (1000) idle sandboxes started at once, sbx and bwrap: time until all run,
+#     user-space PSS and kernel memory per sandbox; fails if one sbx sandbox does not start.
 #
 # Needs SBX (build/sbx) and BENCH_BIN (build/bench). Run as root, it installs hyperfine, bubblewrap
 # and firejail if missing and runs everything as a temporary user it creates and removes; run as
 # another user, it runs as that user. Tunables (environment): STARTUP_RUNS (200), FIREJAIL_RUNS
 # (30), RSS_RUNS (15), FILTER_ROUNDS (4: sandboxes per measurement), LOOP_N (20000 calls per
 # child), LOOP_BURSTS (10 children per variant and sandbox), JOB_REPS (8 runs per variant and
-# sandbox), TREE_FILES (5000), MEMFD_ROUNDS (3), TTY_MIB (100), TTY_RUNS (3), ECHO_ROUNDS (1000), DISCARD_FILES (1000), DISCARD_RUNS (100), BENCH_USER (an existing unprivileged user to use instead of a
+# sandbox), TREE_FILES (5000), MEMFD_ROUNDS (3), TTY_MIB (100), TTY_RUNS (3), ECHO_ROUNDS (1000), DISCARD_FILES (1000), DISCARD_RUNS (100), SCALE (1000), BENCH_USER (an existing unprivileged user to use instead of a
 # temporary one), BENCH_PROFILE=1 (print the syscall profile of sbx even when it is not slower
 # than bwrap).
 set -euo pipefail
@@ -480,3 +482,72 @@ for l in open(f"{out}/tty.echo"):
 print("  (both sides of sbx's relay are in one process that polls them; no sandbox and bwrap leave")
 print("  the echo to the terminal itself)")
 PY
+
+# --- 5. scale: SCALE sandboxes at once ------------------------------------------------------------
+# SCALE (1000; 10000 works too) idle sandboxes of `sleep`, started together by one shell, for sbx
+# and for the bwrap line above: the time until every sleep runs, and memory per sandbox, as the
+# user-space PSS of every process of the trees and as the rise of the kernel's own memory (slab,
+# kernel stacks, page tables: the namespaces, mounts, tasks), from /proc/meminfo before and after.
+SCALE=${SCALE:-1000}
+say ""
+say "== scale: $SCALE idle sandboxes at once (sleep), start time and memory per sandbox =="
+sleeper="/bin/sleep 86399"  # a duration no other process here uses, to count and end them by
+kernel_kib() { awk '/^(Slab|KernelStack|PageTables):/ {k += $2} END {print k}' /proc/meminfo; }
+count_sleepers() { pgrep -u "$uid" -fxc "$sleeper" || true; }
+pss_kib() {  # the PSS of the user's processes named $@
+	local pid sum=0 kib
+	for pid in $(pgrep -u "$uid" -x "$1"; [[ -n ${2:-} ]] && pgrep -u "$uid" -x "$2"); do
+		kib=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null) && sum=$((sum + ${kib:-0}))
+	done
+	echo "$sum"
+}
+end_sleepers() {
+	pkill -TERM -u "$uid" -x "$1" 2>/dev/null || true
+	for _ in $(seq 600); do (($(count_sleepers) == 0)) && return 0; sleep 0.1; done
+	pkill -KILL -u "$uid" -fx "$sleeper" 2>/dev/null || true
+}
+scale_run() {  # scale_run NAME LAUNCHER: one line "NAME started ms pss_kib kernel_kib errors"
+	local name=$1 launcher=$2 before start n=0 end pss kernel
+	sync
+	sleep 1
+	before=$(kernel_kib)
+	: >"$out/scale.err"
+	chown "$user" "$out/scale.err"
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	as_user sh -c 'i=0; while [ $i -lt "$1" ]; do '"$launcher $sleeper"' 2>>"$2" & i=$((i+1)); done; wait' \
+		sh "$SCALE" "$out/scale.err" &
+	local launcher_pid=$!
+	for _ in $(seq 3000); do
+		n=$(count_sleepers)
+		((n >= SCALE)) && break
+		[[ -s $out/scale.err ]] && break
+		sleep 0.05
+	done
+	end=$(date +%s%N)
+	sleep 2
+	pss=$(pss_kib "$name" sleep)
+	kernel=$(($(kernel_kib) - before))
+	echo "$name $n $(((end - start) / 1000000)) $pss $kernel $(wc -l <"$out/scale.err")"
+	end_sleepers "$name"
+	wait "$launcher_pid" 2>/dev/null || true
+}
+{
+	scale_run sbx "$sbx --quiet --"
+	scale_run bwrap "${bwrap_true% /bin/true}"
+} >"$out/scale"
+[[ -s $out/scale.err ]] && { say "  errors of the last run:"; head -n 5 "$out/scale.err" | sed 's/^/    /'; }
+python3 - "$out/scale" "$SCALE" <<'PY'
+import sys
+rows = {l.split()[0]: [int(x) for x in l.split()[1:]] for l in open(sys.argv[1])}
+n = int(sys.argv[2])
+print(f"  {'launcher':<8} {'running':>8} {'start all s':>12} {'ms each':>8} {'PSS KiB each':>13} {'kernel KiB each':>16} {'errors':>7}")
+for k, (running, ms, pss, kernel, errs) in rows.items():
+    print(f"  {k:<8} {running:>8} {ms / 1000:>12.2f} {ms / n:>8.2f} {pss / n:>13.0f} {kernel / n:>16.0f} {errs:>7}")
+s, b = rows["sbx"], rows["bwrap"]
+print(f"  sbx / bwrap: start all {s[1] / b[1]:.2f}, PSS {s[2] / b[2]:.2f}, kernel {s[3] / b[3]:.2f}"
+      "  (targets: <= 0.85, <= 1.00, <= 1.00)")
+if s[0] < n or s[4]:
+    print(f"  FAILED: {n - s[0]} sbx sandboxes did not start")
+PY
+(($(awk '$1 == "sbx" {print $2}' "$out/scale") >= SCALE)) || die "not every sbx sandbox started"
