@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -181,6 +182,9 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 		tty_foreground(tty);
 		exec_command(p, env);
 	}
+	/* pid 1 lives as long as the sandbox and needs none of the setup's memory: hand back the freed
+	 * pages (about a third of its heap; see the scale run of make bench). */
+	malloc_trim(0);
 	init_run(command, tty->stop_peer, listener);
 }
 
