@@ -383,8 +383,6 @@ int main(int argc, char **argv)
 		code = 0;
 	} else {
 		code = sandbox_run(&p, &id, &plan, &err);
-		if (code < 0)
-			code = fail(&err);
 	}
 	x11_release(&p);
 	seccomp_discard_prepared();
