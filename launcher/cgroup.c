@@ -557,9 +557,9 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 	}
 	cg->note = xasprintf("1. delegated subtree: %s; 2. systemd scope: %s; 3. as root: %s", why[0], why[1],
 			     why[2]);
-	sbx_fail(err, 0, "cannot apply the cgroup limits (%s): 1. delegated subtree: %.120s; 2. systemd scope: "
-			 "%.120s; 3. as root: %.120s",
-		 summary, why[0], why[1], why[2]);
+	sbx_refuse(err, "cannot apply the cgroup limits (%s): 1. delegated subtree: %.120s; 2. systemd scope: "
+			"%.120s; 3. as root: %.120s",
+		   summary, why[0], why[1], why[2]);
 	sbx_hint(err, "sbx --explain says why each failed; run without the limits with --limits-optional "
 		      "(profile: limits-optional); see README, \"Resource limits\"");
 	return -EOPNOTSUPP;
