@@ -189,17 +189,22 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 	 * dumpable again for itself. */
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		setup_failed(sync_fd, (sbx_fail(&err, errno, "cannot make the sandbox's init undumpable"), &err));
+	/* Before the fork, so that init misses no signal and a failure is still the setup's. */
+	int sigfd = init_signals(tty->stop_peer, &err);
+	if (sigfd < 0)
+		setup_failed(sync_fd, &err);
 	pid_t command = fork();
 	if (command < 0)
 		setup_failed(sync_fd, (sbx_fail(&err, errno, "cannot start the command (fork)"), &err));
 	if (command == 0) {
 		if (listener >= 0)
 			close(listener);  /* close-on-exec already; COMMAND never holds it */
+		close(sigfd);
 		tty_foreground(tty);
 		exec_command(p, env, sync_fd);
 	}
 	close(sync_fd);
-	init_run(command, tty->stop_peer, listener);
+	init_run(sigfd, command, tty->stop_peer, listener);
 }
 
 /* ---- parent side ---- */
