@@ -306,10 +306,12 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 	}
 }
 
-/* How the sandbox ended, on stderr; with --json also as the sbx-status line, last. */
-static void report(const struct policy *p, const struct sandbox_outcome *o)
+/* How the sandbox ended, on stderr, then what it discarded; with --json the sbx-status line, last. */
+static void report(const struct policy *p, const struct identity *id, const struct sandbox_outcome *o)
 {
 	outcome_report(p, o, stderr);
+	if (o->discarded)
+		discarded_report(o->discarded, id, p->argv[0], p->quiet, stderr);
 	if (p->json_status) {
 		fputs("sbx-status: ", stderr);
 		outcome_report_json(p, o, stderr);
@@ -415,19 +417,19 @@ static int create_and_wait(const struct policy *p, const struct identity *id, st
 		/* Everything the sandbox wrote is out before sbx's own report, on a restored terminal. */
 		tty_finish(&tty);
 		cgroup_collect(&cg, &outcome);
+		/* The error, when there is one, is the last message: after the discard message or alone. */
 		struct sbx_error setup_err;
-		bool setup_failed = take_setup_error(sync[1], &setup_err);
-		if (!setup_failed) {
+		bool failed = take_setup_error(sync[1], &setup_err);
+		if (!failed) {
 			discard_collect(sync[1], plan, &discarded);
-			setup_failed = take_setup_error(sync[1], &setup_err);
+			failed = take_setup_error(sync[1], &setup_err);
 		}
-		if (setup_failed)
+		if (failed)
 			outcome.setup_error = &setup_err;
 		if (keep_fd >= 0)
 			discard_keep(&discarded, keep_fd);
 		outcome.discarded = &discarded;
-		report(p, &outcome);
-		discarded_report(&discarded, id, p->argv[0], p->quiet, stderr);
+		report(p, id, &outcome);
 	}
 	close(pidfd);
 	close(sync[1]);
@@ -448,6 +450,6 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 	if (r >= 0)
 		return r;
 	/* sbx itself could not make the sandbox: reported as pid 1's failures are, stage "setup". */
-	report(p, &(struct sandbox_outcome){ .exit_code = SBX_EXIT_FAILURE, .setup_error = err });
+	report(p, id, &(struct sandbox_outcome){ .exit_code = SBX_EXIT_FAILURE, .setup_error = err });
 	return SBX_EXIT_FAILURE;
 }

@@ -26,11 +26,12 @@ locked_source() {
 	SOURCE=$LOCKED/sub
 }
 
-# The sbx-status line of stderr, as JSON on stdout; fails unless there is exactly one.
+# The sbx-status line of stderr, as JSON on stdout; fails unless there is exactly one, the last.
 status_json() {
 	local n
 	n=$(grep -c '^sbx-status: ' <<<"$1")
 	[ "$n" -eq 1 ] || { echo "sbx-status lines: $n" >&2; return 1; }
+	[[ $(tail -n 1 <<<"$1") == "sbx-status: "* ]] || { echo "sbx-status is not the last line" >&2; return 1; }
 	sed -n 's/^sbx-status: //p' <<<"$1"
 }
 
