@@ -81,7 +81,7 @@ int apparmor_plan(struct policy *p, struct sbx_error *err)
 				 p->apparmor_missing);
 		return 0;
 	}
-	sbx_fail(err, 0, "cannot confine with the AppArmor profile '%s' [%s]: %s", p->apparmor_profile,
+	sbx_refuse(err, "cannot confine with the AppArmor profile '%s' [%s]: %s", p->apparmor_profile,
 		 p->apparmor_origin ? p->apparmor_origin : "?", p->apparmor_missing);
 	sbx_hint(err, reason ? "mark it optional in the profile (apparmor NAME optional) to run without it"
 			     : "load it with apparmor_parser -r FILE, or mark it optional (apparmor NAME optional)");

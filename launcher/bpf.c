@@ -229,7 +229,7 @@ int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error 
 		char text[96];
 		net_rule_format(r, text, sizeof(text));
 		if (net_rule_needs_address(r) && !widen_addresses) {
-			sbx_fail(err, 0, "network rule %s %s (%s) names an address: only eBPF cgroup programs "
+			sbx_refuse(err, "network rule %s %s (%s) names an address: only eBPF cgroup programs "
 				 "can enforce that, and they need privilege", r->bind ? "bind" : "connect", text,
 				 r->origin ? r->origin : "command line");
 			sbx_hint(err, "write it as *:%s so that Landlock enforces its TCP port, run sbx as root, "
@@ -397,7 +397,7 @@ static int plan_net(struct policy *p, struct sbx_error *err)
 		return 0;
 	bool optional = p->net_rules_requirement == REQ_OPTIONAL;
 	int r = net_rules_to_ports(p, optional, err);
-	if (r == -EPERM) {
+	if (r < 0 && err->refused) {
 		char alternatives[sizeof(err->hint)];
 		snprintf(alternatives, sizeof(alternatives), "%s", err->hint);
 		sbx_hint(err, "eBPF is unavailable: %s.\n  Instead: %s", why, alternatives);
@@ -503,7 +503,7 @@ static int plan_lsm(struct policy *p, struct sbx_error *err)
 				 first->path, more, p->n_lsm_rules > 1 ? "are" : "is", why);
 		return 0;
 	}
-	sbx_fail(err, 0, "file rule %s %s (%s)%s cannot be enforced: %s", lsm_rule_kind_name(first->kind),
+	sbx_refuse(err, "file rule %s %s (%s)%s cannot be enforced: %s", lsm_rule_kind_name(first->kind),
 		 first->path, first->origin ? first->origin : "command line", more, why);
 	sbx_hint(err, "only BPF-LSM programs enforce exec-allow and open-deny; make them optional "
 		      "(--lsm-rules optional, or 'lsm-rules optional' in the profile) to run without them");
@@ -530,8 +530,8 @@ static int plan_bind_service(const struct policy *p, struct sbx_error *err)
 	char why[200];
 	if (bpf_probe_cgroup(why, sizeof(why)) == 0)
 		return 0;
-	sbx_fail(err, 0, "caps-keep net_bind_service (%s) needs eBPF bind programs: %s", p->bind_service_origin, why);
-	return -EPERM;
+	return sbx_refuse(err, "caps-keep net_bind_service (%s) needs eBPF bind programs: %s",
+			  p->bind_service_origin, why);
 }
 
 int bpf_plan(struct policy *p, struct sbx_error *err)

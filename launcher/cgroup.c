@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "bpf.h"
-#include "discarded.h"
 #include "rlimits.h"
 #include "systemd_scope.h"
 
@@ -558,9 +557,9 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 	}
 	cg->note = xasprintf("1. delegated subtree: %s; 2. systemd scope: %s; 3. as root: %s", why[0], why[1],
 			     why[2]);
-	sbx_fail(err, 0, "cannot apply the cgroup limits (%s): 1. delegated subtree: %.120s; 2. systemd scope: "
-			 "%.120s; 3. as root: %.120s",
-		 summary, why[0], why[1], why[2]);
+	sbx_refuse(err, "cannot apply the cgroup limits (%s): 1. delegated subtree: %.120s; 2. systemd scope: "
+			"%.120s; 3. as root: %.120s",
+		   summary, why[0], why[1], why[2]);
 	sbx_hint(err, "sbx --explain says why each failed; run without the limits with --limits-optional "
 		      "(profile: limits-optional); see README, \"Resource limits\"");
 	return -EOPNOTSUPP;
@@ -699,63 +698,4 @@ void cgroup_explain_json(const struct policy *p, FILE *out)
 	if (l->io_weight)
 		fprintf(out, ",\"io.weight\":%llu", l->io_weight);
 	fputs(",\"ways\":[\"delegated\",\"systemd\",\"root\"]}", out);
-}
-
-static const char *signal_name(int sig, char *buf, size_t size)
-{
-	const char *abbrev = sigabbrev_np(sig);
-	if (abbrev)
-		snprintf(buf, size, "SIG%s", abbrev);
-	else
-		snprintf(buf, size, "signal %d", sig);
-	return buf;
-}
-
-void outcome_report(const struct policy *p, const struct sandbox_outcome *o, FILE *out)
-{
-	const char *cmd = p->argv && p->argv[0] ? p->argv[0] : "COMMAND";
-	char sig[32], v[32];
-	if (o->timed_out) {
-		duration_format(p->timeout_ms, v, sizeof(v));
-		if (o->signal)
-			fprintf(out, "sbx: timed out after %s: %s was stopped with %s\n", v, cmd,
-				signal_name(o->signal, sig, sizeof(sig)));
-		else
-			fprintf(out, "sbx: timed out after %s: %s was stopped\n", v, cmd);
-	}
-	if (o->oom_killed) {
-		char limit[48] = "the cgroup memory limit";
-		if (is_limit(p->cgroup.memory_max)) {
-			size_format(p->cgroup.memory_max, v, sizeof(v));
-			snprintf(limit, sizeof(limit), "memory.max %s", v);
-		}
-		if (o->signal == SIGKILL)
-			fprintf(out, "sbx: %s was killed: out of memory (%s)\n", cmd, limit);
-		else
-			fprintf(out, "sbx: a process in the sandbox was killed: out of memory (%s)\n", limit);
-	}
-	if (o->pids_max_hit)
-		fprintf(out, "sbx: pids limit reached (pids.max %llu): %llu fork%s refused\n",
-			p->cgroup.pids_max, o->pids_max_events, o->pids_max_events == 1 ? " was" : "s were");
-	if (o->signal && !o->timed_out && !o->oom_killed && !p->quiet)
-		fprintf(out, "sbx: %s was killed by signal %d (%s)\n", cmd, o->signal,
-			signal_name(o->signal, sig, sizeof(sig)));
-}
-
-void outcome_report_json(const struct policy *p, const struct sandbox_outcome *o, FILE *out)
-{
-	char sig[32];
-	fprintf(out, "{\"exit_code\":%d,\"signal\":", o->exit_code);
-	if (o->signal)
-		fprintf(out, "%d,\"signal_name\":\"%s\"", o->signal, signal_name(o->signal, sig, sizeof(sig)));
-	else
-		fputs("null,\"signal_name\":null", out);
-	fprintf(out,
-		",\"oom_killed\":%s,\"oom_kills\":%llu,\"pids_limit_reached\":%s,\"pids_max_events\":%llu"
-		",\"timed_out\":%s,\"timeout_ms\":%llu",
-		o->oom_killed ? "true" : "false", o->oom_kills, o->pids_max_hit ? "true" : "false",
-		o->pids_max_events, o->timed_out ? "true" : "false", p->timeout_ms);
-	if (o->discarded)
-		discarded_report_json(o->discarded, out);
-	fputc('}', out);
 }

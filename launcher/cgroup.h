@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "outcome.h"
 #include "policy.h"
 
 struct sandbox_cgroup {
@@ -19,20 +20,6 @@ struct sandbox_cgroup {
 	char *enabled;       /* controllers sbx enabled in base's subtree_control, e.g. "+memory +pids" */
 	bool remove_base;    /* "root" way: rmdir the shared sbx parent when it is left empty */
 	char *note;          /* with REQ_OPTIONAL and no cgroup: why, for --explain and the warning */
-};
-
-struct discarded;
-
-/* What happened to the sandbox, for the final report. */
-struct sandbox_outcome {
-	int exit_code;        /* what sbx exits with */
-	int signal;           /* COMMAND's terminating signal, or 0 */
-	bool oom_killed;      /* memory.events oom_kill > 0 */
-	bool pids_max_hit;    /* pids.events max > 0 */
-	bool timed_out;
-	unsigned long long oom_kills;        /* memory.events oom_kill */
-	unsigned long long pids_max_events;  /* pids.events max: forks refused */
-	const struct discarded *discarded;   /* what the sandbox wrote and lost (discarded.h), or NULL */
 };
 
 /* Parent side, before the sandbox is created. When the policy asks for no cgroup limit, sets
@@ -51,15 +38,5 @@ bool cgroup_limits_wanted(const struct cgroup_limits *l);
 
 void cgroup_explain(const struct policy *p, FILE *out);
 void cgroup_explain_json(const struct policy *p, FILE *out);
-
-/* How the sandbox ended, on stderr: nothing for a normal exit; otherwise one line such as
- * "sbx: COMMAND was killed: out of memory (memory.max 64M)", "sbx: timed out after 30s: COMMAND was
- * stopped with SIGTERM", "sbx: pids limit reached (pids.max 32): 5 forks were refused",
- * "sbx: COMMAND was killed by signal 11 (SIGSEGV)" (the last one not under --quiet). */
-void outcome_report(const struct policy *p, const struct sandbox_outcome *o, FILE *out);
-/* The same as one JSON object (no newline): {"exit_code":..,"signal":..,"signal_name":..,
- * "oom_killed":..,"oom_kills":..,"pids_limit_reached":..,"pids_max_events":..,"timed_out":..,
- * "timeout_ms":..[,"discarded":[..],"discarded_more":..]}. */
-void outcome_report_json(const struct policy *p, const struct sandbox_outcome *o, FILE *out);
 
 #endif

@@ -89,7 +89,7 @@ static void handle_signal(const struct signalfd_siginfo *si, pid_t command, int 
 	}
 }
 
-_Noreturn void init_run(pid_t command, int stop_fd, int listener)
+int init_signals(int stop_fd, struct sbx_error *err)
 {
 	sigset_t set;
 	init_forwarded_signals(&set);
@@ -98,11 +98,13 @@ _Noreturn void init_run(pid_t command, int stop_fd, int listener)
 		sigaddset(&set, SIGCONT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sigfd < 0) {
-		perror("sbx-init: signalfd");
-		kill(command, SIGKILL);  /* without signals init could never reap it */
-		_exit(SBX_EXIT_FAILURE);
-	}
+	if (sigfd < 0)
+		return sbx_fail(err, errno, "init: cannot receive signals (signalfd)");
+	return sigfd;
+}
+
+_Noreturn void init_run(int sigfd, pid_t command, int stop_fd, int listener)
+{
 	struct pollfd fds[2] = { { .fd = sigfd, .events = POLLIN }, { .fd = listener, .events = POLLIN } };
 	for (;;) {
 		if (poll(fds, listener >= 0 ? 2 : 1, -1) < 0)

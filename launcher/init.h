@@ -16,10 +16,15 @@ int init_exit_code(int status);
  * and would show sbx's whole command line, host paths and all. */
 void init_hide_arguments(void);
 
-/* Runs the init loop with `forwarded` and SIGCHLD blocked; never returns. With stop_fd >= 0 (the
+/* Before COMMAND is forked: blocks the forwarded signals, SIGCHLD (and SIGCONT with stop_fd >= 0)
+ * and returns a signalfd for them, or -errno with err filled. */
+struct sbx_error;
+int init_signals(int stop_fd, struct sbx_error *err);
+
+/* Runs the init loop on sigfd (init_signals); never returns. With stop_fd >= 0 (the
  * sandbox has a pty), writes a byte there whenever COMMAND is stopped (Ctrl-Z), so that sbx can
  * stop too, and continues COMMAND's process group when sbx sends SIGCONT. With listener >= 0
  * (the memfd guard), also answers its notifications: one poll() over a signalfd and listener. */
-_Noreturn void init_run(pid_t command, int stop_fd, int listener);
+_Noreturn void init_run(int sigfd, pid_t command, int stop_fd, int listener);
 
 #endif

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -27,6 +28,7 @@
 #include "memfd_guard.h"
 #include "rlimits.h"
 #include "net.h"
+#include "outcome.h"
 #include "seccomp.h"
 #include "tty.h"
 
@@ -34,30 +36,51 @@
 
 extern char **environ;
 
+/* The sync socket carries, in order: one byte from sbx that starts the sandbox; from pid 1, the
+ * roots of the places whose writes are discarded (discarded.c); and, when the setup fails in pid 1
+ * or in COMMAND's process before exec, that error, whole, as the last message (crun's
+ * send_error_to_sync_socket). sbx reports it once, in text and in --json, so a setup failure is
+ * told apart from COMMAND exiting 125. A discard message starts with a step index, far below the
+ * magic. */
+#define SYNC_ERROR_MAGIC 0x45584253u /* "SBXE" */
+struct sync_error {
+	uint32_t magic;
+	uint32_t pad;
+	struct sbx_error err;
+};
+
 /* ---- child side ---- */
 
-/* Closes every descriptor above 2 except those passed with --pass-fd and init's own `keep` (-1:
- * none), which stays close-on-exec. */
-static int close_inherited_fds(const struct policy *p, int keep, struct sbx_error *err)
+/* Sends err to sbx and exits 125. Should the socket be gone (sbx died, or a syscall rule denies
+ * sending), says it here: an error is never lost. */
+_Noreturn static void setup_failed(int sync_fd, const struct sbx_error *err)
+{
+	struct sync_error m = { .magic = SYNC_ERROR_MAGIC, .err = *err };
+	if (sync_fd < 0 || send(sync_fd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		sbx_report(err);
+	_exit(SBX_EXIT_FAILURE);
+}
+
+/* Closes every descriptor above 2 except those passed with --pass-fd and init's own (`keep`, -1
+ * for none), which stay close-on-exec. */
+static int close_inherited_fds(const struct policy *p, const int keep[2], struct sbx_error *err)
 {
 	unsigned from = 3;
 	for (;;) {
-		unsigned next = ~0u;  /* the next passed fd at or after `from` */
+		unsigned next = ~0u;  /* the next fd to keep at or after `from` */
+		bool passed = false;
 		for (size_t i = 0; i < p->n_pass_fds; i++)
 			if ((unsigned)p->pass_fds[i] >= from && (unsigned)p->pass_fds[i] < next)
-				next = (unsigned)p->pass_fds[i];
-		if (keep >= 0 && (unsigned)keep >= from && (unsigned)keep < next) {
-			if ((unsigned)keep > from && syscall(SYS_close_range, from, keep - 1, 0) < 0)
-				return sbx_fail(err, errno, "cannot close inherited file descriptors");
-			from = (unsigned)keep + 1;
-			continue;
-		}
+				next = (unsigned)p->pass_fds[i], passed = true;
+		for (size_t i = 0; i < 2; i++)
+			if (keep[i] >= 0 && (unsigned)keep[i] >= from && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i], passed = false;
 		if (next > from && syscall(SYS_close_range, from, next == ~0u ? ~0u : next - 1, 0) < 0)
 			return sbx_fail(err, errno, "cannot close inherited file descriptors");
 		if (next == ~0u)
 			return 0;
 		/* A passed fd must survive exec. */
-		int flags = fcntl((int)next, F_GETFD);
+		int flags = passed ? fcntl((int)next, F_GETFD) : -1;
 		if (flags >= 0)
 			fcntl((int)next, F_SETFD, flags & ~FD_CLOEXEC);
 		from = next + 1;
@@ -65,7 +88,7 @@ static int close_inherited_fds(const struct policy *p, int keep, struct sbx_erro
 }
 
 /* Keeps the caller's directory when the sandbox shows it, else the home directory, else /. */
-static void enter_workdir(const struct identity *id, struct sandbox_env *env)
+static int enter_workdir(const struct identity *id, struct sandbox_env *env, struct sbx_error *err)
 {
 	const char *dir = "/";
 	if (id->cwd && chdir(id->cwd) == 0)
@@ -73,19 +96,18 @@ static void enter_workdir(const struct identity *id, struct sandbox_env *env)
 	else if (chdir(id->home) == 0)
 		dir = id->home;
 	else if (chdir("/") < 0)
-		_exit(SBX_EXIT_FAILURE);
+		return sbx_fail(err, errno, "cannot enter a working directory (not even /)");
 	env_set(env, "PWD", dir);
+	return 0;
 }
 
-_Noreturn static void exec_command(const struct policy *p, struct sandbox_env *env)
+_Noreturn static void exec_command(const struct policy *p, struct sandbox_env *env, int sync_fd)
 {
 	/* Limits bind COMMAND and what it starts, not sbx's init (whose allocator they would starve:
 	 * an address-space limit leaves an ASan build of init no room). prlimit64 is always allowed. */
 	struct sbx_error err = { 0 };
-	if (rlimits_apply(p, &err) < 0) {
-		sbx_report(&err);
-		_exit(SBX_EXIT_FAILURE);
-	}
+	if (rlimits_apply(p, &err) < 0)
+		setup_failed(sync_fd, &err);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -126,9 +148,9 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	if (r == 0)
 		r = apparmor_apply(p, err);
 	if (r == 0)
-		enter_workdir(id, env);
+		r = enter_workdir(id, env, err);
 	if (r == 0)
-		r = close_inherited_fds(p, keep_fd, err);
+		r = close_inherited_fds(p, (const int[2]){ keep_fd, sync_fd }, err);
 	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		r = sbx_fail(err, errno, "cannot set no_new_privs");
 	if (r == 0)
@@ -160,32 +182,33 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 
 	int listener = -1;
 	if (tty_attach(tty, &err) < 0 ||
-	    child_setup(p, id, plan, env, sync_fd, tty->stop_peer, &listener, &err) < 0) {
-		sbx_report(&err);
-		_exit(SBX_EXIT_FAILURE);
-	}
-	/* sync_fd is gone already (close_inherited_fds), and its number may now be the seccomp
-	 * listener's: closing it again would leave every notification ENOSYS (an sbx started with only
-	 * fds 0-2, as desktop launchers and units start it). */
+	    child_setup(p, id, plan, env, sync_fd, tty->stop_peer, &listener, &err) < 0)
+		setup_failed(sync_fd, &err);
+	/* sync_fd stays open (close-on-exec) for COMMAND's process to report a failure before its exec;
+	 * pid 1 never writes to it again. */
 	/* COMMAND must not be able to open /proc/1/mem or take init's descriptors; exec makes it
 	 * dumpable again for itself. */
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
-		_exit(SBX_EXIT_FAILURE);
+		setup_failed(sync_fd, (sbx_fail(&err, errno, "cannot make the sandbox's init undumpable"), &err));
+	/* Before the fork, so that init misses no signal and a failure is still the setup's. */
+	int sigfd = init_signals(tty->stop_peer, &err);
+	if (sigfd < 0)
+		setup_failed(sync_fd, &err);
 	pid_t command = fork();
-	if (command < 0) {
-		perror("sbx: fork");
-		_exit(SBX_EXIT_FAILURE);
-	}
+	if (command < 0)
+		setup_failed(sync_fd, (sbx_fail(&err, errno, "cannot start the command (fork)"), &err));
 	if (command == 0) {
 		if (listener >= 0)
 			close(listener);  /* close-on-exec already; COMMAND never holds it */
+		close(sigfd);
 		tty_foreground(tty);
-		exec_command(p, env);
+		exec_command(p, env, sync_fd);
 	}
+	close(sync_fd);
 	/* pid 1 lives as long as the sandbox and needs none of the setup's memory: hand back the freed
 	 * pages (about a third of its heap; see the scale run of make bench). */
 	malloc_trim(0);
-	init_run(command, tty->stop_peer, listener);
+	init_run(sigfd, command, tty->stop_peer, listener);
 }
 
 /* ---- parent side ---- */
@@ -201,6 +224,21 @@ static int clone_error(int e, struct sbx_error *err)
 		sbx_hint(err, "the user namespace limit is reached: user.max_user_namespaces is too low, or sbx "
 			      "runs inside a sandbox that forbids nested namespaces");
 	return -e;
+}
+
+/* Takes the setup error from the sync socket when it is the next message there. */
+static bool take_setup_error(int sock, struct sbx_error *err)
+{
+	struct sync_error m;
+	ssize_t n = recv(sock, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+	if (n != (ssize_t)sizeof(m) || m.magic != SYNC_ERROR_MAGIC)
+		return false;
+	if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
+		return false;
+	*err = m.err;
+	err->msg[sizeof(err->msg) - 1] = err->hint[sizeof(err->hint) - 1] = '\0';
+	sbx_error_prefix(err, "setup");
+	return true;
 }
 
 static long long now_ms(void)
@@ -272,8 +310,22 @@ static int wait_sandbox(const struct policy *p, pid_t child, int pidfd, struct s
 	}
 }
 
-int sandbox_run(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-		struct sbx_error *err)
+/* How the sandbox ended, on stderr, then what it discarded; with --json the sbx-status line, last. */
+static void report(const struct policy *p, const struct identity *id, const struct sandbox_outcome *o)
+{
+	outcome_report(p, o, stderr);
+	if (o->discarded)
+		discarded_report(o->discarded, id, p->argv[0], p->quiet, stderr);
+	if (p->json_status) {
+		fputs("sbx-status: ", stderr);
+		outcome_report_json(p, o, stderr);
+		fputc('\n', stderr);
+	}
+}
+
+/* Makes the sandbox, waits for it and reports how it ended; -errno when sbx could not make it. */
+static int create_and_wait(const struct policy *p, const struct identity *id, struct mount_plan *plan,
+			   struct sbx_error *err)
 {
 	/* Root's supplementary groups would follow the command into the sandbox. */
 	if (id->outer_uid == 0 && setgroups(0, NULL) < 0)
@@ -369,17 +421,19 @@ int sandbox_run(const struct policy *p, const struct identity *id, struct mount_
 		/* Everything the sandbox wrote is out before sbx's own report, on a restored terminal. */
 		tty_finish(&tty);
 		cgroup_collect(&cg, &outcome);
-		discard_collect(sync[1], plan, &discarded);
+		/* The error, when there is one, is the last message: after the discard message or alone. */
+		struct sbx_error setup_err;
+		bool failed = take_setup_error(sync[1], &setup_err);
+		if (!failed) {
+			discard_collect(sync[1], plan, &discarded);
+			failed = take_setup_error(sync[1], &setup_err);
+		}
+		if (failed)
+			outcome.setup_error = &setup_err;
 		if (keep_fd >= 0)
 			discard_keep(&discarded, keep_fd);
 		outcome.discarded = &discarded;
-		outcome_report(p, &outcome, stderr);
-		discarded_report(&discarded, id, p->argv[0], p->quiet, stderr);
-		if (p->json_status) {
-			fputs("sbx-status: ", stderr);
-			outcome_report_json(p, &outcome, stderr);
-			fputc('\n', stderr);
-		}
+		report(p, id, &outcome);
 	}
 	close(pidfd);
 	close(sync[1]);
@@ -391,4 +445,15 @@ out:
 	discarded_free(&discarded);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	return r;
+}
+
+int sandbox_run(const struct policy *p, const struct identity *id, struct mount_plan *plan,
+		struct sbx_error *err)
+{
+	int r = create_and_wait(p, id, plan, err);
+	if (r >= 0)
+		return r;
+	/* sbx itself could not make the sandbox: reported as pid 1's failures are, stage "setup". */
+	report(p, id, &(struct sandbox_outcome){ .exit_code = SBX_EXIT_FAILURE, .setup_error = err });
+	return SBX_EXIT_FAILURE;
 }

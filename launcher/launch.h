@@ -8,8 +8,10 @@
 #include "policy.h"
 #include "userns.h"
 
-/* Runs p->argv in a sandbox. Returns the exit code sbx should exit with (COMMAND's status, 128+N,
- * 126, 127), or -errno with err filled when the sandbox could not be created. */
+/* Runs p->argv in a sandbox and reports how it ended (outcome.h): a setup failure, in sbx or in
+ * the sandbox's pid 1, once on stderr and in --json's sbx-status line. Returns the exit code sbx
+ * should exit with: COMMAND's status, 128+N, 126, 127, or 125 when the sandbox could not be set up
+ * (err then holds why). */
 int sandbox_run(const struct policy *p, const struct identity *id, struct mount_plan *plan,
 		struct sbx_error *err);
 

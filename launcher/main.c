@@ -245,6 +245,16 @@ static void choose_app(struct policy *p, const struct cli *cli, const char *comm
 	p->app = xstrdup(cli->app ? cli->app : base ? base + 1 : command);
 }
 
+/* A refusal (a protection this host cannot give) does not stop --explain, which shows it. */
+static int explain_refusal(int r, const struct cli *cli, struct sbx_error *err)
+{
+	if (r < 0 && err->refused && cli->explain) {
+		*err = (struct sbx_error){ 0 };
+		return 0;
+	}
+	return r;
+}
+
 static int check_app(const struct policy *p, struct sbx_error *err)
 {
 	if ((p->home == HOME_PERSISTENT || p->n_overlays) && !app_name_valid(p->app))
@@ -335,17 +345,11 @@ int main(int argc, char **argv)
 		choose_app(&p, &cli, argv[cli.command_index]);
 		r = check_app(&p, &err);
 	}
-	if (r == 0) {
-		r = bpf_plan(&p, &err);
-		/* --explain shows the refused network rules rather than failing on them. */
-		if (r == -EPERM && cli.explain)
-			r = 0;
-	}
-	if (r == 0) {
-		r = apparmor_plan(&p, &err);
-		if (r == -EPERM && cli.explain)
-			r = 0;
-	}
+	/* --explain shows what these refuse (network rules, AppArmor) rather than failing on it. */
+	if (r == 0)
+		r = explain_refusal(bpf_plan(&p, &err), &cli, &err);
+	if (r == 0)
+		r = explain_refusal(apparmor_plan(&p, &err), &cli, &err);
 	/* Starts the bus proxies (ended below whatever happens); sets the bus address before x11 looks. */
 	if (r == 0)
 		r = dbus_plan(&p, &id, cli.explain, &err);
@@ -383,8 +387,6 @@ int main(int argc, char **argv)
 		code = 0;
 	} else {
 		code = sandbox_run(&p, &id, &plan, &err);
-		if (code < 0)
-			code = fail(&err);
 	}
 	x11_release(&p);
 	seccomp_discard_prepared();

@@ -13,8 +13,43 @@ int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	err->code = code;
+	err->refused = false;
 	err->hint[0] = '\0';
 	return code > 0 ? -code : -EINVAL;
+}
+
+int sbx_refuse(struct sbx_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = 0;
+	err->refused = true;
+	err->hint[0] = '\0';
+	return -EPERM;
+}
+
+int sbx_error_prefix(struct sbx_error *err, const char *fmt, ...)
+{
+	char context[sizeof(err->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(context, sizeof(context), fmt, ap);
+	va_end(ap);
+	char joined[2 * sizeof(err->msg) + 2];
+	snprintf(joined, sizeof(joined), "%s: %.*s", context, (int)sizeof(err->msg) - 1, err->msg);
+	memcpy(err->msg, joined, sizeof(err->msg) - 1);  /* a long message loses its end, not its context */
+	err->msg[sizeof(err->msg) - 1] = '\0';
+	return err->code > 0 ? -err->code : err->refused ? -EPERM : -EINVAL;
+}
+
+void sbx_error_text(const struct sbx_error *err, char *buf, size_t size)
+{
+	if (err->code > 0)
+		snprintf(buf, size, "%s: %s", err->msg, strerror(err->code));
+	else
+		snprintf(buf, size, "%s", err->msg);
 }
 
 void sbx_hint(struct sbx_error *err, const char *fmt, ...)
@@ -25,15 +60,16 @@ void sbx_hint(struct sbx_error *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-void sbx_report(const struct sbx_error *err)
+void sbx_report_to(const struct sbx_error *err, FILE *out)
 {
-	if (err->code > 0)
-		fprintf(stderr, "sbx: %s: %s\n", err->msg, strerror(err->code));
-	else
-		fprintf(stderr, "sbx: %s\n", err->msg);
+	char text[sizeof(err->msg) + 128];
+	sbx_error_text(err, text, sizeof(text));
+	fprintf(out, "sbx: %s\n", text);
 	if (err->hint[0])
-		fprintf(stderr, "sbx: hint: %s\n", err->hint);
+		fprintf(out, "sbx: hint: %s\n", err->hint);
 }
+
+void sbx_report(const struct sbx_error *err) { sbx_report_to(err, stderr); }
 
 void sbx_warn(const char *fmt, ...)
 {

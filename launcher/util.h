@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -17,9 +18,12 @@ enum {
 };
 
 /* An error carries one human-readable message; modules fill it and return -errno, and the top
- * level prints it once ("sbx: <msg>: <strerror>"), followed by an optional hint line. */
+ * level prints it once ("sbx: <msg>: <strerror>"), followed by an optional hint line. It is plain
+ * data, so the sandbox's pid 1 can send it to sbx over the sync socket (launch.c). */
 struct sbx_error {
 	int code;        /* positive errno, or 0 when the message says it all */
+	bool refused;    /* a protection this host cannot give and the policy requires (not a failure
+			  * of sbx): --explain shows it instead of stopping */
 	char msg[512];
 	char hint[512];  /* optional second line, e.g. what to check */
 };
@@ -27,9 +31,18 @@ struct sbx_error {
 /* Fills err and returns -code (or -EINVAL when code is 0), so callers can `return sbx_fail(...)`. */
 int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Fills err as a refusal (err->refused, no errno) and returns -EPERM. */
+int sbx_refuse(struct sbx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds context in front of the message: "CONTEXT: msg" (code, refusal and hint stay), as crun's
+ * crun_error_wrap. Returns what the error stands for: -code, -EPERM for a refusal, else -EINVAL. */
+int sbx_error_prefix(struct sbx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The one line the user sees, without "sbx: ": "msg" or "msg: strerror". */
+void sbx_error_text(const struct sbx_error *err, char *buf, size_t size);
 void sbx_hint(struct sbx_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "sbx: msg[: strerror]" and the hint to stderr. */
 void sbx_report(const struct sbx_error *err);
+/* The same to any stream. */
+void sbx_report_to(const struct sbx_error *err, FILE *out);
 /* Prints "sbx: warning: ..." unless quiet. */
 void sbx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Queues "sbx: note: ..." (something the caller should know; callers check --quiet) until the run
@@ -82,7 +95,6 @@ int write_file(const char *path, const char *buf);
 int read_file(const char *path, char **out, size_t *len);
 
 /* Prints s as a JSON string literal (quoted, escaped). */
-#include <stdio.h>
 void json_string(FILE *out, const char *s);
 
 /* A desktop grant's state as JSON members: ,"optional":B,"granted":B and, when not granted,

@@ -16,6 +16,7 @@
 
 #include "bpf.h"
 #include "cgroup.h"
+#include "outcome.h"
 #include "policy.h"
 #include "rlimits.h"
 
@@ -356,8 +357,38 @@ static void test_outcome_report(void **state)
 	s = report(&p, &oom, true);
 	assert_string_equal(s, "{\"exit_code\":137,\"signal\":9,\"signal_name\":\"SIGKILL\",\"oom_killed\":true,"
 			       "\"oom_kills\":1,\"pids_limit_reached\":false,\"pids_max_events\":0,"
-			       "\"timed_out\":false,\"timeout_ms\":30000}");
+			       "\"timed_out\":false,\"timeout_ms\":30000,\"stage\":\"command\",\"error\":null}");
 	free(s);
+
+	/* A setup error: printed once with its hint, and in JSON as stage "setup" with the same line. */
+	struct sbx_error err = { 0 };
+	sbx_fail(&err, ENOENT, "bind source /x");
+	sbx_hint(&err, "check \"it\"");
+	assert_int_equal(sbx_error_prefix(&err, "setup"), -ENOENT);
+	struct sandbox_outcome failed = { .exit_code = 125, .setup_error = &err };
+	s = report(&p, &failed, false);
+	assert_string_equal(s, "sbx: setup: bind source /x: No such file or directory\nsbx: hint: check \"it\"\n");
+	free(s);
+	s = report(&p, &failed, true);
+	assert_non_null(strstr(s, ",\"stage\":\"setup\",\"error\":{\"message\":\"setup: bind source /x: No such file or "
+				  "directory\",\"errno\":2,\"refused\":false,\"hint\":\"check \\\"it\\\"\"}}"));
+	free(s);
+	assert_int_equal(sbx_refuse(&err, "cannot apply %s", "it"), -EPERM);
+	assert_true(err.refused);
+	assert_int_equal(sbx_error_prefix(&err, "step %d", 2), -EPERM);
+	assert_string_equal(err.msg, "step 2: cannot apply it");
+	s = report(&p, &failed, true);
+	assert_non_null(strstr(s, "\"error\":{\"message\":\"step 2: cannot apply it\",\"errno\":null,\"refused\":true,"
+				  "\"hint\":null}"));
+	free(s);
+	/* A long message keeps its context and loses its end. */
+	char longer[600];
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	sbx_fail(&err, 0, "%s", longer);
+	sbx_error_prefix(&err, "setup");
+	assert_int_equal(strlen(err.msg), sizeof(err.msg) - 1);
+	assert_memory_equal(err.msg, "setup: aaa", 10);
 	p.argv = NULL;
 	policy_free(&p);
 }
