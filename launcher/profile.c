@@ -28,6 +28,7 @@
 #include "hostpath.h"
 #include "rlimits.h"
 #include "seccomp.h"
+#include "seccomp_rules.h"
 #include "syscall_groups.h"
 #include "userdirs.h"
 #include "workdir.h"
@@ -1634,126 +1635,6 @@ static int d_limits_optional(struct parser *ps, struct line *ln)
 	return 0;
 }
 
-/* --- syscalls --- */
-
-static const struct {
-	const char *name;
-	int value;
-} errno_names[] = {
-	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "ESRCH", ESRCH }, { "EINTR", EINTR }, { "EIO", EIO },
-	{ "ENXIO", ENXIO }, { "E2BIG", E2BIG }, { "ENOEXEC", ENOEXEC }, { "EBADF", EBADF },
-	{ "ECHILD", ECHILD }, { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EACCES", EACCES },
-	{ "EFAULT", EFAULT }, { "EBUSY", EBUSY }, { "EEXIST", EEXIST }, { "EXDEV", EXDEV },
-	{ "ENODEV", ENODEV }, { "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
-	{ "ENFILE", ENFILE }, { "EMFILE", EMFILE }, { "ENOTTY", ENOTTY }, { "ETXTBSY", ETXTBSY },
-	{ "EFBIG", EFBIG }, { "ENOSPC", ENOSPC }, { "ESPIPE", ESPIPE }, { "EROFS", EROFS },
-	{ "EMLINK", EMLINK }, { "EPIPE", EPIPE }, { "ENOSYS", ENOSYS }, { "ENOTSUP", ENOTSUP },
-	{ "EOPNOTSUPP", EOPNOTSUPP }, { "EAFNOSUPPORT", EAFNOSUPPORT },
-	{ "EPROTONOSUPPORT", EPROTONOSUPPORT }, { "ENETUNREACH", ENETUNREACH },
-	{ "ECONNREFUSED", ECONNREFUSED },
-};
-
-static bool parse_errno(const char *s, int *out)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(errno_names); i++) {
-		if (strcmp(s, errno_names[i].name) == 0) {
-			*out = errno_names[i].value;
-			return true;
-		}
-	}
-	long long v;
-	if (strspn(s, "0123456789") == strlen(s) && parse_int(s, 1, 4095, &v)) {
-		*out = (int)v;
-		return true;
-	}
-	return false;
-}
-
-static bool valid_syscall_name(const char *s)
-{
-	bool group = s[0] == '@';
-	size_t n = strlen(s + group);
-	if (n == 0 || n > 64)
-		return false;
-	for (const char *c = s + group; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || (group && *c == '-')))
-			return false;
-	return true;
-}
-
-static bool parse_u64(const char *s, unsigned long long *out)
-{
-	if (!*s || *s == '-' || *s == '+' || is_blank(*s))
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* argN==V, argN!=V, argN<V, argN<=V, argN>V, argN>=V, argN&MASK==V */
-static bool parse_condition(const char *s, struct seccomp_arg_cond *c)
-{
-	if (strncmp(s, "arg", 3) != 0 || s[3] < '0' || s[3] > '5')
-		return false;
-	memset(c, 0, sizeof(*c));
-	c->arg = (unsigned)(s[3] - '0');
-	s += 4;
-	_cleanup_free_ char *copy = NULL;
-	if (*s == '&') {
-		const char *eq = strstr(s, "==");
-		if (!eq)
-			return false;
-		copy = xstrndup(s + 1, (size_t)(eq - s - 1));
-		if (!parse_u64(copy, &c->mask))
-			return false;
-		c->op = SC_CMP_MASKED_EQ;
-		return parse_u64(eq + 2, &c->value);
-	}
-	static const struct {
-		const char *op;
-		enum seccomp_cmp cmp;
-	} ops[] = { { "==", SC_CMP_EQ }, { "!=", SC_CMP_NE }, { "<=", SC_CMP_LE },
-		    { ">=", SC_CMP_GE }, { "<", SC_CMP_LT }, { ">", SC_CMP_GT } };
-	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
-		size_t n = strlen(ops[i].op);
-		if (strncmp(s, ops[i].op, n) == 0) {
-			c->op = ops[i].cmp;
-			return parse_u64(s + n, &c->value);
-		}
-	}
-	return false;
-}
-
-struct overlap_ctx {
-	const char *other;
-};
-
-static int overlap_member(const char *syscall, void *userdata)
-{
-	const struct overlap_ctx *o = userdata;
-	bool hit = o->other[0] == '@' ? syscall_group_contains(o->other, syscall) : strcmp(o->other, syscall) == 0;
-	return hit ? -EEXIST : 0;
-}
-
-/* True when the two rule names (syscalls or @groups) share a syscall. */
-static bool rules_overlap(const char *a, const char *b)
-{
-	if (strcmp(a, b) == 0)
-		return true;
-	if (a[0] != '@' && b[0] != '@')
-		return false;
-	if (a[0] == '@' && b[0] != '@')
-		return syscall_group_contains(a, b);
-	if (b[0] == '@' && a[0] != '@')
-		return syscall_group_contains(b, a);
-	struct overlap_ctx o = { .other = a };
-	return syscall_group_expand(b, overlap_member, &o) == -EEXIST;
-}
-
 static int d_syscalls(struct parser *ps, struct line *ln)
 {
 	struct token *t = arg(ln, 0);
@@ -1777,7 +1658,7 @@ static int d_syscalls(struct parser *ps, struct line *ln)
 		errno_value = EPERM;
 	} else if (strcmp(t->text, "errno") == 0) {
 		action = SC_ERRNO;
-		if (ln->n < 2 || !parse_errno(arg(ln, 1)->text, &errno_value))
+		if (ln->n < 2 || !seccomp_rule_parse_errno(arg(ln, 1)->text, &errno_value))
 			return FAIL_TOK(ps, ln, ln->n < 2 ? t : arg(ln, 1),
 					"expected an errno name (EPERM, EACCES, ENOSYS...) or number 1-4095");
 		first = 2;
@@ -1791,14 +1672,14 @@ static int d_syscalls(struct parser *ps, struct line *ln)
 		if (strncmp(w->text, "arg", 3) == 0 && w->text[3] >= '0' && w->text[3] <= '9') {
 			if (n_conds >= ARRAY_SIZE(conds))
 				return FAIL_TOK(ps, ln, w, "more than 6 argument conditions");
-			if (!parse_condition(w->text, &conds[n_conds]))
+			if (!seccomp_rule_parse_condition(w->text, &conds[n_conds]))
 				return FAIL_TOK(ps, ln, w, "expected a condition such as arg1==0x5401, arg0!=0, "
 							   "arg2&0x3==1 (arguments 0-5)");
 			n_conds++;
 		} else {
 			if (n_conds)
 				return FAIL_TOK(ps, ln, w, "argument conditions come after the syscall name");
-			if (!valid_syscall_name(w->text))
+			if (!seccomp_rule_name_valid(w->text))
 				return FAIL_TOK(ps, ln, w, "expected a syscall name or an @group");
 			n_names++;
 		}
@@ -1813,7 +1694,7 @@ static int d_syscalls(struct parser *ps, struct line *ln)
 			for (size_t k = 0; k < ps->p->n_syscalls; k++) {
 				const struct seccomp_rule *old = &ps->p->syscalls[k];
 				if ((old->action == SC_ERRNO || old->action == SC_KILL) &&
-				    rules_overlap(old->name, arg(ln, i)->text)) {
+				    seccomp_rules_overlap(old->name, arg(ln, i)->text)) {
 					_cleanup_free_ char *what = xasprintf("the rule denying %s", old->name);
 					int r = loosens(ps, ln, what, old->origin ? old->origin : "?");
 					if (r < 0)
