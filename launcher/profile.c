@@ -1688,6 +1688,13 @@ static int d_syscalls(struct parser *ps, struct line *ln)
 		return FAIL_LINE(ps, ln, "no syscall named");
 	if (n_conds && (n_names != 1 || arg(ln, first)->text[0] == '@'))
 		return FAIL_TOK(ps, ln, arg(ln, first), "argument conditions need exactly one syscall, not a group or a list");
+	/* The checks seccomp.c makes of every rule, here with the line's place (seccomp_rules.h). */
+	struct seccomp_rule shape = { .name = arg(ln, first)->text, .action = action, .errno_value = errno_value,
+				      .n_conds = (unsigned)n_conds };
+	memcpy(shape.conds, conds, sizeof(conds[0]) * n_conds);
+	_cleanup_free_ char *why = seccomp_rule_problem(&shape);
+	if (why)
+		return FAIL_TOK(ps, ln, arg(ln, first), "%s", why);
 	if (action == SC_ALLOW || action == SC_LOG) {
 		bool checked = false;
 		for (size_t i = first; i < first + n_names && !checked; i++) {

@@ -122,3 +122,29 @@ bool seccomp_rules_overlap(const char *a, const char *b)
 	struct overlap_ctx o = { .other = a };
 	return syscall_group_expand(b, overlap_member, &o) == -EEXIST;
 }
+
+char *seccomp_rule_problem(const struct seccomp_rule *rule)
+{
+	if (!rule->name || !rule->name[0])
+		return xstrdup("syscalls rule without a name");
+	if (rule->action > SC_LOG)
+		return xstrdup("unknown action");
+	if (rule->action == SC_ERRNO && (rule->errno_value < 1 || rule->errno_value > 4095))
+		return xasprintf("errno %d is out of range (1-4095)", rule->errno_value);
+	if (rule->n_conds > ARRAY_SIZE(rule->conds))
+		return xasprintf("more than %zu argument conditions", ARRAY_SIZE(rule->conds));
+	if (rule->n_conds && rule->name[0] == '@')
+		return xstrdup("argument conditions need a single syscall, not a group");
+	for (unsigned i = 0; i < rule->n_conds; i++) {
+		if (rule->conds[i].arg > 5)
+			return xasprintf("argument %u does not exist (0-5)", rule->conds[i].arg);
+		if (rule->conds[i].op > SC_CMP_MASKED_EQ)
+			return xstrdup("unknown comparison");
+		/* libseccomp refuses two comparisons of one argument in a rule (EINVAL). */
+		for (unsigned j = 0; j < i; j++)
+			if (rule->conds[j].arg == rule->conds[i].arg)
+				return xasprintf("argument %u is compared twice in one rule; write two rules",
+						 rule->conds[i].arg);
+	}
+	return NULL;
+}
