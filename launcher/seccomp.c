@@ -64,6 +64,7 @@
 #include <sys/socket.h>
 
 #include "memfd_guard.h"
+#include "seccomp_rules.h"
 #include "syscall_groups.h"
 #include "x11.h"
 
@@ -594,33 +595,12 @@ record:;
 
 static int validate_rule(const struct seccomp_rule *rule, struct sbx_error *err)
 {
-	const char *origin = origin_or(rule->origin);
+	_cleanup_free_ char *why = seccomp_rule_problem(rule);
+	if (!why)
+		return 0;
 	if (!rule->name || !rule->name[0])
-		return sbx_fail(err, 0, "%s: syscalls rule without a name", origin);
-	if (rule->action > SC_LOG)
-		return sbx_fail(err, 0, "%s: %s: unknown action", origin, rule->name);
-	if (rule->action == SC_ERRNO && (rule->errno_value < 1 || rule->errno_value > 4095))
-		return sbx_fail(err, 0, "%s: %s: errno %d is out of range (1-4095)", origin, rule->name,
-				rule->errno_value);
-	if (rule->n_conds > ARRAY_SIZE(rule->conds))
-		return sbx_fail(err, 0, "%s: %s: more than %zu argument conditions", origin, rule->name,
-				ARRAY_SIZE(rule->conds));
-	if (rule->n_conds && rule->name[0] == '@')
-		return sbx_fail(err, 0, "%s: %s: argument conditions need a single syscall, not a group",
-				origin, rule->name);
-	for (unsigned i = 0; i < rule->n_conds; i++) {
-		if (rule->conds[i].arg > 5)
-			return sbx_fail(err, 0, "%s: %s: argument %u does not exist (0-5)", origin,
-					rule->name, rule->conds[i].arg);
-		if (rule->conds[i].op > SC_CMP_MASKED_EQ)
-			return sbx_fail(err, 0, "%s: %s: unknown comparison", origin, rule->name);
-		/* libseccomp refuses two comparisons of one argument in a rule (EINVAL). */
-		for (unsigned j = 0; j < i; j++)
-			if (rule->conds[j].arg == rule->conds[i].arg)
-				return sbx_fail(err, 0, "%s: %s: argument %u is compared twice in one rule; "
-						"write two rules", origin, rule->name, rule->conds[i].arg);
-	}
-	return 0;
+		return sbx_fail(err, 0, "%s: %s", origin_or(rule->origin), why);
+	return sbx_fail(err, 0, "%s: %s: %s", origin_or(rule->origin), rule->name, why);
 }
 
 static int resolve_profile(const struct policy *p, struct resolution *res, struct sbx_error *err)

@@ -210,6 +210,8 @@ static void test_syscalls(void **state)
 	policy_free(&p);
 	expect_error("syscalls deny @debug arg1==2\n", "exactly one syscall");
 	expect_error("syscalls deny ioctl arg6==2\n", "condition");
+	/* The checks seccomp.c makes of a rule (seccomp_rules.h), here with the line's place. */
+	expect_error("syscalls deny ioctl arg0>=1 arg0<=5\n", "compared twice");
 	expect_error("syscalls frob ioctl\n", "expected allow, deny");
 	expect_error("syscalls deny Mount\n", "expected a syscall name");
 	expect_error("syscalls deny\n", "no syscall named");
