@@ -35,6 +35,7 @@
 #include "sockets.h"
 #include "devices.h"
 #include "dbus_proxy.h"
+#include "privdirs.h"
 
 #define PROFILE_MAX_WORD 4096  /* bytes in one word after expansion (PATH_MAX) */
 #define PROFILE_MAX_NAME 128   /* profile and include names */
@@ -1961,6 +1962,85 @@ static int d_dbus(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* ---- private-bin, private-etc, machine-id (privdirs.h) --------------------------------------- */
+
+/* A name word: a program name (private-bin; also a glob or an absolute path in a bin directory)
+ * or a path relative to /etc (private-etc; an absolute /etc/... is taken as its rest). */
+static int private_name_arg(struct parser *ps, struct line *ln, struct token *t, bool bin, bool optional,
+			    const char **name)
+{
+	const char *w = t->text;
+	if (!*w)
+		return FAIL_TOK(ps, ln, t, "an empty name");
+	if (!bin && strncmp(w, "/etc/", 5) == 0 && w[5])
+		w += 5;
+	if (w[0] == '/') {
+		if (!bin)
+			return FAIL_TOK(ps, ln, t, "expected a name in /etc (such as 'hosts' or 'ssl/certs')");
+		if (!path_is_clean_absolute(w) || strpbrk(w, "*?["))
+			return FAIL_TOK(ps, ln, t, "expected a clean absolute path without '.', '..' or a glob");
+		if (!privdirs_in_bin_dir(w))
+			return FAIL_TOK(ps, ln, t, "not in a bin directory (%s)", privdirs_bin_dirs_text());
+	} else {
+		_cleanup_free_ char *abs = xasprintf("/%s", w);
+		if ((bin && strchr(w, '/')) || !path_is_clean_absolute(abs) || w[strlen(w) - 1] == '/')
+			return FAIL_TOK(ps, ln, t, bin ? "expected a program name, or an absolute path"
+						       : "expected a name in /etc without '.', '..' or a trailing '/'");
+		if (!bin && strpbrk(w, "*?["))
+			return FAIL_TOK(ps, ln, t, "globs are not supported here; name the entry");
+	}
+	struct stat st;
+	_cleanup_free_ char *etc_path = bin ? NULL : xasprintf("/etc/%s", w);
+	bool exists = bin ? (w[0] == '/' ? lstat(w, &st) == 0 : strpbrk(w, "*?[") || privdirs_program_exists(w))
+			  : lstat(etc_path, &st) == 0;
+	if (!exists && !optional) {
+		int r = bin ? FAIL_TOK(ps, ln, t, "no such program in %s", privdirs_bin_dirs_text())
+			    : FAIL_TOK(ps, ln, t, "no such file or directory in /etc");
+		hint(ps, "write %s-try to skip names that are not installed", bin ? "private-bin" : "private-etc");
+		return r;
+	}
+	*name = w;
+	return 0;
+}
+
+/* private-bin NAME... / private-etc NAME... (and -try): every line adds names, from any file; the
+ * first one makes the directory private. */
+static int do_private(struct parser *ps, struct line *ln, bool bin, bool optional)
+{
+	int r = no_undefined(ps, ln);
+	for (size_t i = 0; r == 0 && i < ln->n; i++) {
+		const char *name = NULL;
+		r = private_name_arg(ps, ln, arg(ln, i), bin, optional, &name);
+		if (r == 0)
+			policy_add_private_name(bin ? &ps->p->private_bin : &ps->p->private_etc, name, optional, ln->origin);
+	}
+	return r;
+}
+
+static int d_private_bin(struct parser *ps, struct line *ln) { return do_private(ps, ln, true, false); }
+static int d_private_bin_try(struct parser *ps, struct line *ln) { return do_private(ps, ln, true, true); }
+static int d_private_etc(struct parser *ps, struct line *ln) { return do_private(ps, ln, false, false); }
+static int d_private_etc_try(struct parser *ps, struct line *ln) { return do_private(ps, ln, false, true); }
+
+/* machine-id random|host: the host's id (default), or a random one made for each run. Going back
+ * to the host's loosens. */
+static int d_machine_id(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	bool random = strcmp(t->text, "random") == 0;
+	if (!random && strcmp(t->text, "host") != 0)
+		return FAIL_TOK(ps, ln, t, "expected 'random' or 'host'");
+	if (!random && ps->p->machine_id_random) {
+		int r = loosens(ps, ln, "'machine-id random'", ps->p->machine_id_origin);
+		if (r < 0)
+			return r;
+	}
+	ps->p->machine_id_random = random;
+	free(ps->p->machine_id_origin);
+	ps->p->machine_id_origin = xstrdup(ln->origin);
+	return 0;
+}
+
 /* --- the table --- */
 
 typedef int (*directive_fn)(struct parser *ps, struct line *ln);
@@ -2045,6 +2125,13 @@ static const struct directive directives[] = {
 	{ "home", d_home, 1, 1, "home tmpfs|persistent", NULL, OPTION_WORD, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
 	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]", NULL, OPTION_PATH, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
 	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]", NULL, OPTION_PATH, "PATH", "like --overlay, changes discarded at exit" },
+	{ "private-bin", d_private_bin, 1, MAXW, "private-bin NAME...", NULL, OPTION_WORDS, "NAME",
+	  "the bin directories show only these programs (and the targets of their symlinks); repeatable" },
+	{ "private-bin-try", d_private_bin_try, 1, MAXW, "private-bin-try NAME...", NULL, OPTION_WORDS, "NAME", "like --private-bin, names that are not installed are skipped" },
+	{ "private-etc", d_private_etc, 1, MAXW, "private-etc NAME...", NULL, OPTION_WORDS, "NAME",
+	  "/etc shows only these entries and a base every program needs (sbx-profile(5)); repeatable" },
+	{ "private-etc-try", d_private_etc_try, 1, MAXW, "private-etc-try NAME...", NULL, OPTION_WORDS, "NAME", "like --private-etc, missing entries are skipped" },
+	{ "machine-id", d_machine_id, 1, 1, "machine-id random|host", NULL, OPTION_WORD, "random|host", "/etc/machine-id: a random id made for this run, or the host's (default)" },
 	{ "mask", d_mask, 1, 1, "mask PATH", NULL, OPTION_PATH, "PATH", "cover PATH with an empty read-only file or directory, also inside grants" },
 };
 
