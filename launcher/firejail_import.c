@@ -649,8 +649,8 @@ static void private_list(struct translator *t, const struct fj_line *l, const ch
 	char *save = NULL;
 	for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
 		_cleanup_free_ char *abs = xasprintf("/%s", w[0] == '/' ? w + 1 : w);
-		bool ok = plain_word(w) && path_is_clean_absolute(abs) && (bin ? (w[0] == '/' || !strchr(w, '/'))
-									: w[0] != '/' && !strpbrk(w, "*?["));
+		bool ok = plain_word(w) && path_is_clean_absolute(abs) &&
+			  (bin ? (w[0] == '/' || !strchr(w, '/')) : w[0] != '/' && !strpbrk(w, "*?["));
 		if (!ok || w[0] == '@') {
 			char *next = xasprintf("%s%s%s", skipped, *skipped ? " " : "", w);
 			free(skipped);
@@ -659,9 +659,8 @@ static void private_list(struct translator *t, const struct fj_line *l, const ch
 		}
 		_cleanup_free_ char *etc_path = bin ? NULL : xasprintf("/etc/%s", w);
 		struct stat st;
-		bool here = bin ? (strpbrk(w, "*?[") || (w[0] == '/' ? lstat(w, &st) == 0 && privdirs_in_bin_dir(w)
-								     : privdirs_program_exists(w)))
-				: lstat(etc_path, &st) == 0;
+		bool named_bin = w[0] == '/' ? lstat(w, &st) == 0 && privdirs_in_bin_dir(w) : privdirs_program_exists(w);
+		bool here = bin ? strpbrk(w, "*?[") || named_bin : lstat(etc_path, &st) == 0;
 		char **list = here ? &present : &missing;
 		char *next = xasprintf("%s%s%s", *list, **list ? " " : "", w);
 		free(*list);

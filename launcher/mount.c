@@ -763,8 +763,8 @@ static int apply_protect(int rootfd, const struct mount_step *s, const struct id
 	if (fd < 0)
 		return sbx_fail(err, -fd, "cannot open %s to make it read-only", s->dst);
 	if (s->shallow)
-		return set_attrs(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false,
-				 s->dst, err);
+		return set_attrs(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				 false, s->dst, err);
 	_cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return sbx_fail(err, errno, "cannot clone %s to make it read-only", s->dst);
@@ -831,9 +831,11 @@ static int apply_file_over(int rootfd, struct mount_step *s, struct sbx_error *e
 		return 0;
 	}
 	if (fd < 0)
-		return sbx_fail(err, -fd, "cannot open %s%s", s->dst, fd == -ELOOP ? " (a symlink is in the way)" : "");
+		return sbx_fail(err, -fd, "cannot open %s%s", s->dst,
+				fd == -ELOOP ? " (a symlink is in the way)" : "");
 	static const char name[] = ".sbx-file";
-	_cleanup_close_ int file = openat(rootfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+	_cleanup_close_ int file =
+		openat(rootfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (file < 0)
 		return sbx_fail(err, errno, "cannot make the file for %s", s->dst);
 	int r = 0;
@@ -850,8 +852,8 @@ static int apply_file_over(int rootfd, struct mount_step *s, struct sbx_error *e
 	if (r == 0 && tree < 0)
 		r = sbx_fail(err, errno, "cannot clone the file for %s", s->dst);
 	if (r == 0)
-		r = set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false,
-			      s->dst, err);
+		r = set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			      false, s->dst, err);
 	if (r == 0)
 		r = attach(tree, fd, s->dst, err);
 	if (unlinkat(rootfd, name, 0) < 0 && r == 0)
@@ -1076,7 +1078,8 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 				s->src ? s->src : "(the sandbox's own pseudo-terminal)");
 		if (s->kind == STEP_TMPFS)
 			fprintf(out, " mode %04o%s", (unsigned)s->mode, s->owned ? ", owned by the user" : "");
-		if (s->kind == STEP_TMPFS && (!strcmp(s->label, "private-bin") || !strcmp(s->label, "private-etc")))
+		if (s->kind == STEP_TMPFS &&
+		    (strcmp(s->label, "private-bin") == 0 || strcmp(s->label, "private-etc") == 0))
 			fprintf(out, ", %s: only the names below", s->label);
 		if (s->kind == STEP_FILE && s->over)
 			fputs(" read-only, a random id made for this run", out);

@@ -11,10 +11,10 @@
 
 /* firejail's list: every directory a PATH lookup may find a program in. On a merged-/usr system
  * /bin and /sbin are symlinks into /usr, recreated as such, and need no tmpfs of their own. */
-static const char *const bin_dirs[] = { "/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin",
-					"/usr/local/sbin", "/usr/games", "/usr/local/games" };
+static const char *const bin_dirs[] = {"/usr/bin",	 "/usr/sbin",	    "/bin",	  "/sbin",
+				       "/usr/local/bin", "/usr/local/sbin", "/usr/games", "/usr/local/games"};
 
-#define MAX_HOPS 16           /* symlinks followed from one name */
+#define MAX_HOPS 16	      /* symlinks followed from one name */
 #define MAX_DIR_ENTRIES 65536 /* entries a glob looks at in one directory */
 
 static bool real_dir(const char *path)
@@ -29,8 +29,8 @@ const char *privdirs_bin_dirs_text(void)
 	if (!text[0])
 		for (size_t i = 0; i < ARRAY_SIZE(bin_dirs); i++)
 			if (real_dir(bin_dirs[i]))
-				snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s", text[0] ? ", " : "",
-					 bin_dirs[i]);
+				snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s",
+					 text[0] ? ", " : "", bin_dirs[i]);
 	return text;
 }
 
@@ -70,8 +70,8 @@ bool privdirs_in_bin_dir(const char *path)
 struct privctx {
 	struct mount_plan *plan;
 	const struct policy *p;
-	size_t first;  /* the first step of ours */
-	bool etc;      /* private-etc is on */
+	size_t first; /* the first step of ours */
+	bool etc;     /* private-etc is on */
 };
 
 /* Whether a step of ours already shows dst, or a directory above it. */
@@ -87,9 +87,10 @@ static bool shown(const struct privctx *c, const char *dst)
 
 static void add_bind(struct privctx *c, const char *src, const char *dst, bool bin, const char *origin)
 {
-	struct mount_step *s = mount_plan_add(c->plan, STEP_BIND, src, dst, bin ? "private-bin" : "private-etc");
+	struct mount_step *s =
+	    mount_plan_add(c->plan, STEP_BIND, src, dst, bin ? "private-bin" : "private-etc");
 	s->read_only = true;
-	s->optional = true;  /* gone between the plan and the setup: nothing to show */
+	s->optional = true; /* gone between the plan and the setup: nothing to show */
 	s->access = bin ? VIEW_READ_EXEC : VIEW_READ;
 	s->origin = origin;
 }
@@ -123,7 +124,8 @@ static void show_path(struct privctx *c, const char *path, const char *origin, u
 		return;
 	target[n] = '\0';
 	if (add) {
-		struct mount_step *s = mount_plan_add(c->plan, STEP_SYMLINK, target, real, bin ? "private-bin" : "private-etc");
+		struct mount_step *s =
+		    mount_plan_add(c->plan, STEP_SYMLINK, target, real, bin ? "private-bin" : "private-etc");
 		s->origin = origin;
 	}
 	_cleanup_free_ char *next = target[0] == '/' ? xstrdup(target) : path_join_clean(dir, target);
@@ -134,7 +136,8 @@ static void show_path(struct privctx *c, const char *path, const char *origin, u
  * keep their own mounts' flags), with the directory's Landlock access. */
 static void add_tmpfs(struct privctx *c, const char *dst, bool bin, const char *origin)
 {
-	struct mount_step *s = mount_plan_add(c->plan, STEP_TMPFS, NULL, dst, bin ? "private-bin" : "private-etc");
+	struct mount_step *s =
+	    mount_plan_add(c->plan, STEP_TMPFS, NULL, dst, bin ? "private-bin" : "private-etc");
 	s->mode = 0755;
 	s->noexec = true;
 	s->access = bin ? VIEW_READ_EXEC : VIEW_READ;
@@ -185,7 +188,7 @@ static int plan_etc(struct privctx *c, struct sbx_error *err)
 {
 	const struct private_list *l = &c->p->private_etc;
 	add_tmpfs(c, "/etc", false, l->origin);
-	static const char *const base[] = { PRIVDIRS_ETC_BASE };
+	static const char *const base[] = {PRIVDIRS_ETC_BASE};
 	for (size_t i = 0; i < ARRAY_SIZE(base); i++) {
 		_cleanup_free_ char *path = xasprintf("/etc/%s", base[i]);
 		show_path(c, path, l->origin, 0);
@@ -209,7 +212,8 @@ static int plan_etc(struct privctx *c, struct sbx_error *err)
 	}
 	/* machine-id random needs a file to cover even when /etc/machine-id is not listed. */
 	if (c->p->machine_id_random && !shown(c, "/etc/machine-id")) {
-		struct mount_step *s = mount_plan_add(c->plan, STEP_FILE, NULL, "/etc/machine-id", "machine-id");
+		struct mount_step *s =
+		    mount_plan_add(c->plan, STEP_FILE, NULL, "/etc/machine-id", "machine-id");
 		s->origin = c->p->machine_id_origin;
 	}
 	return 0;
@@ -217,7 +221,7 @@ static int plan_etc(struct privctx *c, struct sbx_error *err)
 
 int privdirs_plan(struct mount_plan *plan, const struct policy *p, struct sbx_error *err)
 {
-	struct privctx c = { .plan = plan, .p = p, .first = plan->n, .etc = p->private_etc.on };
+	struct privctx c = {.plan = plan, .p = p, .first = plan->n, .etc = p->private_etc.on};
 	if (p->private_bin.on)
 		for (size_t i = 0; i < ARRAY_SIZE(bin_dirs); i++)
 			if (real_dir(bin_dirs[i]))
@@ -233,7 +237,8 @@ bool privdirs_covers(const struct mount_plan *plan, const char *dst)
 {
 	for (size_t i = plan->n; i-- > 0;) {
 		const struct mount_step *s = &plan->steps[i];
-		if ((s->kind == STEP_BIND || s->kind == STEP_TMPFS || s->kind == STEP_OVERLAY || s->kind == STEP_SYMLINK) &&
+		if ((s->kind == STEP_BIND || s->kind == STEP_TMPFS || s->kind == STEP_OVERLAY ||
+		     s->kind == STEP_SYMLINK) &&
 		    path_within(dst, s->dst))
 			return s->kind == STEP_TMPFS &&
 			       (strcmp(s->label, "private-bin") == 0 || strcmp(s->label, "private-etc") == 0);
@@ -250,7 +255,7 @@ int privdirs_plan_finish(struct mount_plan *plan, const struct policy *p, struct
 		for (size_t i = 0; i < sizeof(bytes); i++)
 			snprintf(plan->machine_id + 2 * i, 3, "%02x", bytes[i]);
 		plan->machine_id[32] = '\n';
-		static const char *const files[] = { "/etc/machine-id", "/var/lib/dbus/machine-id" };
+		static const char *const files[] = {"/etc/machine-id", "/var/lib/dbus/machine-id"};
 		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 			struct mount_step *s = mount_plan_add(plan, STEP_FILE, NULL, files[i], "machine-id");
 			s->over = true;
@@ -263,7 +268,8 @@ int privdirs_plan_finish(struct mount_plan *plan, const struct policy *p, struct
 	size_t n = plan->n;
 	for (size_t i = 0; i < n; i++) {
 		struct mount_step *t = &plan->steps[i];
-		if (t->kind != STEP_TMPFS || (strcmp(t->label, "private-bin") && strcmp(t->label, "private-etc")))
+		if (t->kind != STEP_TMPFS ||
+		    (strcmp(t->label, "private-bin") && strcmp(t->label, "private-etc")))
 			continue;
 		const char *dst = t->dst, *origin = t->origin;
 		struct mount_step *s = mount_plan_add(plan, STEP_PROTECT, NULL, dst, t->label);

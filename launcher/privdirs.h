@@ -15,9 +15,9 @@
 #include "policy.h"
 
 /* The files of /etc every program needs, shown with any private-etc (when the host has them). */
-#define PRIVDIRS_ETC_BASE                                                                               \
-	"alternatives", "group", "host.conf", "hosts", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",    \
-		"ld.so.preload", "locale.alias", "localtime", "nsswitch.conf", "passwd"
+#define PRIVDIRS_ETC_BASE                                                                                    \
+	"alternatives", "group", "host.conf", "hosts", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",          \
+	    "ld.so.preload", "locale.alias", "localtime", "nsswitch.conf", "passwd"
 
 /* The directories private-bin covers, those of them that are real directories on this host, as a
  * ", "-separated list for messages. */
