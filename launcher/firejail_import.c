@@ -3,6 +3,7 @@
  * then maps the effective directives onto sbx lines and says, for each, what became of it.
  * Written from firejail-profile(5) and ../shared/research/firejail-import.md; no firejail code. */
 #include "firejail_import.h"
+#include "privdirs.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -628,6 +629,61 @@ static int expand_blacklist(struct translator *t, const char *arg, int *unnamabl
 	return found;
 }
 
+/* A name a profile line can hold as a plain word. */
+static bool plain_word(const char *w)
+{
+	for (const char *c = w; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f || strchr("\"'#$\\~", *c))
+			return false;
+	return *w != '\0';
+}
+
+/* private-bin a,b / private-etc a,b: the names installed here on a private-bin / private-etc line,
+ * the others on a -try line (a profile moves between hosts; firejail skips them too). 0.9.74's
+ * @group names of private-etc are left out: stricter, and said. */
+static void private_list(struct translator *t, const struct fj_line *l, const char *arg, bool bin)
+{
+	const char *directive = bin ? "private-bin" : "private-etc";
+	_cleanup_free_ char *copy = xstrdup(arg);
+	_cleanup_free_ char *present = xstrdup(""), *missing = xstrdup(""), *skipped = xstrdup("");
+	char *save = NULL;
+	for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+		_cleanup_free_ char *abs = xasprintf("/%s", w[0] == '/' ? w + 1 : w);
+		bool ok = plain_word(w) && path_is_clean_absolute(abs) &&
+			  (bin ? (w[0] == '/' || !strchr(w, '/')) : w[0] != '/' && !strpbrk(w, "*?["));
+		if (!ok || w[0] == '@') {
+			char *next = xasprintf("%s%s%s", skipped, *skipped ? " " : "", w);
+			free(skipped);
+			skipped = next;
+			continue;
+		}
+		_cleanup_free_ char *etc_path = bin ? NULL : xasprintf("/etc/%s", w);
+		struct stat st;
+		bool named_bin = w[0] == '/' ? lstat(w, &st) == 0 && privdirs_in_bin_dir(w) : privdirs_program_exists(w);
+		bool here = bin ? strpbrk(w, "*?[") || named_bin : lstat(etc_path, &st) == 0;
+		char **list = here ? &present : &missing;
+		char *next = xasprintf("%s%s%s", *list, **list ? " " : "", w);
+		free(*list);
+		*list = next;
+	}
+	if (!*present && !*missing) {
+		report(t, "dropped", l, "no name sbx can show%s%s", *skipped ? ": " : "", skipped);
+		lost(t, directive);
+		return;
+	}
+	if (*present)
+		fprintf(t->out, "%s %s\n", directive, present);
+	if (*missing)
+		fprintf(t->out, "%s-try %s\n", directive, missing);
+	if (*skipped)
+		report(t, "approximated", l, "stricter: %s left out (not a name sbx can show)%s%s", skipped,
+		       *missing ? "; not installed here, on a -try line: " : "", missing);
+	else if (*missing)
+		report(t, "translated", l, "not installed here, on a -try line: %s", missing);
+	else
+		report(t, "translated", l, NULL);
+}
+
 static void translate_line(struct translator *t, const struct fj_line *l)
 {
 	const char *line = l->text;
@@ -758,18 +814,12 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		return;
 	}
 	if (strcmp(word, "machine-id") == 0) {
-		report(t, "dropped", l, "sbx shows the host's /etc/machine-id read-only");
-		lost(t, word);
+		fprintf(t->out, "machine-id random\n");
+		report(t, "translated", l, NULL);
 		return;
 	}
-	if (strcmp(word, "private-bin") == 0) {
-		report(t, "dropped", l, "sbx has no exec allow-list without BPF-LSM; /usr stays visible read-only");
-		lost(t, word);
-		return;
-	}
-	if (strcmp(word, "private-etc") == 0) {
-		report(t, "dropped", l, "/etc stays visible read-only");
-		lost(t, word);
+	if (strcmp(word, "private-bin") == 0 || strcmp(word, "private-etc") == 0) {
+		private_list(t, l, arg, strcmp(word, "private-bin") == 0);
 		return;
 	}
 	if (strcmp(word, "noexec") == 0) {

@@ -13,6 +13,7 @@
 #include "hostpath.h"
 #include "mask.h"
 #include "overlay.h"
+#include "privdirs.h"
 #include "tty.h"
 
 /* ---- planning (pure data) ---- */
@@ -30,6 +31,12 @@ static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind,
 	s->discard_fd = -1;
 	s->state_fd = -1;
 	return s;
+}
+
+struct mount_step *mount_plan_add(struct mount_plan *plan, enum step_kind kind, const char *src,
+				  const char *dst, const char *label)
+{
+	return plan_add(plan, kind, src, dst, label);
 }
 
 static void plan_tmpfs(struct mount_plan *plan, const char *dst, mode_t mode, bool owned,
@@ -299,7 +306,7 @@ static int plan_masks(struct mount_plan *plan, const struct policy *p, struct sb
 			for (size_t k = 0; places[i].dst && k < plan->n && !dup; k++)
 				dup = plan->steps[k].kind == STEP_MASK && !plan->steps[k].mask_noop &&
 				      strcmp(plan->steps[k].dst, places[i].dst) == 0;
-			if (dup)
+			if (dup || (places[i].dst && privdirs_covers(plan, places[i].dst)))
 				continue;
 			struct mount_step *s = plan_add(plan, STEP_MASK, places[i].dst ? places[i].hidden : NULL,
 							places[i].dst ? places[i].dst : p->masks[m].path, "mask");
@@ -328,6 +335,9 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 	plan_bind(plan, "/usr", "/usr", true, VIEW_READ_EXEC, "system");
 	plan_usr_links(plan);
 	plan_bind(plan, "/etc", "/etc", true, VIEW_READ, "system");
+	int r = privdirs_plan(plan, p, err);
+	if (r < 0)
+		return r;
 	plan_tmpfs(plan, "/tmp", 01777, false, "private");
 	plan->steps[plan->n - 1].discards = true;
 	plan_tmpfs(plan, "/var/tmp", 01777, false, "private");
@@ -413,6 +423,9 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		s->origin = p->sockets[SBX_SOCK_PULSEAUDIO].origin;
 	}
 
+	r = privdirs_plan_finish(plan, p, err);
+	if (r < 0)
+		return r;
 	plan_protected(plan, protect);
 	plan_protect_grants(plan);
 	return plan_masks(plan, p, err);
@@ -749,6 +762,9 @@ static int apply_protect(int rootfd, const struct mount_step *s, const struct id
 		return 0;
 	if (fd < 0)
 		return sbx_fail(err, -fd, "cannot open %s to make it read-only", s->dst);
+	if (s->shallow)
+		return set_attrs(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				 false, s->dst, err);
 	_cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return sbx_fail(err, errno, "cannot clone %s to make it read-only", s->dst);
@@ -805,11 +821,53 @@ static int apply_mask(int rootfd, struct mount_step *s, const struct identity *i
 	return r;
 }
 
+/* STEP_FILE over: the data in a read-only file bound over the file the view shows at dst (made in
+ * the new root and unlinked again, as apply_mask does); nothing there: skipped. */
+static int apply_file_over(int rootfd, struct mount_step *s, struct sbx_error *err)
+{
+	_cleanup_close_ int fd = open_beneath(rootfd, s->dst + 1, O_PATH);
+	if (fd == -ENOENT || fd == -EACCES) {
+		s->skipped = true;
+		return 0;
+	}
+	if (fd < 0)
+		return sbx_fail(err, -fd, "cannot open %s%s", s->dst,
+				fd == -ELOOP ? " (a symlink is in the way)" : "");
+	static const char name[] = ".sbx-file";
+	_cleanup_close_ int file =
+		openat(rootfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (file < 0)
+		return sbx_fail(err, errno, "cannot make the file for %s", s->dst);
+	int r = 0;
+	for (size_t done = 0; r == 0 && done < s->data_len;) {
+		ssize_t n = write(file, s->data + done, s->data_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			r = sbx_fail(err, n < 0 ? errno : EIO, "cannot write the file for %s", s->dst);
+		else
+			done += (size_t)n;
+	}
+	_cleanup_close_ int tree = r < 0 ? -1 : open_tree(rootfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (r == 0 && tree < 0)
+		r = sbx_fail(err, errno, "cannot clone the file for %s", s->dst);
+	if (r == 0)
+		r = set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			      false, s->dst, err);
+	if (r == 0)
+		r = attach(tree, fd, s->dst, err);
+	if (unlinkat(rootfd, name, 0) < 0 && r == 0)
+		r = sbx_fail(err, errno, "cannot remove the file made for %s", s->dst);
+	return r;
+}
+
 /* Written before the command exists, so it is never counted as discarded, and owned by the
  * command's uid so that it can read it (root runs: nobody). */
 static int apply_file(int rootfd, const struct mount_step *s, const struct identity *id,
 		      struct sbx_error *err)
 {
+	if (s->over)
+		return apply_file_over(rootfd, (struct mount_step *)s, err);
 	_cleanup_free_ char *parent = xstrdup(s->dst + 1);
 	char *slash = strrchr(parent, '/');
 	if (!slash)
@@ -1020,7 +1078,14 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 				s->src ? s->src : "(the sandbox's own pseudo-terminal)");
 		if (s->kind == STEP_TMPFS)
 			fprintf(out, " mode %04o%s", (unsigned)s->mode, s->owned ? ", owned by the user" : "");
-		if (s->kind == STEP_FILE)
+		if (s->kind == STEP_TMPFS &&
+		    (strcmp(s->label, "private-bin") == 0 || strcmp(s->label, "private-etc") == 0))
+			fprintf(out, ", %s: only the names below", s->label);
+		if (s->kind == STEP_FILE && s->over)
+			fputs(" read-only, a random id made for this run", out);
+		else if (s->kind == STEP_FILE && !s->data_len)
+			fputs(" empty, the mount point of the next step", out);
+		else if (s->kind == STEP_FILE)
 			fputs(" mode 0600, the sandbox's X cookie", out);
 		if (s->kind == STEP_MASK && s->mask_noop)
 			fprintf(out, " %s", s->mask_noop);

@@ -64,6 +64,11 @@ struct mount_step {
 	const char *mask_noop;
 	struct file_id mask_id;
 	bool mask_check;
+	/* STEP_PROTECT: only the mount at dst itself (a private directory's tmpfs, privdirs.h), not
+	 * what is mounted inside it. STEP_FILE: data bound read-only over the existing file at dst
+	 * (skipped when there is none) instead of a new file of the command's. */
+	bool shallow;
+	bool over;
 };
 
 /* An existing directory above a protected one, and the path from it down to that one. */
@@ -89,7 +94,12 @@ struct mount_plan {
 	bool limit_nesting;  /* cap nested user namespaces once /proc exists (see userns.h) */
 	char *app;  /* the per-app state's name (appstate.h), or NULL */
 	const struct identity *id;  /* whose state: borrowed, set with app */
+	char machine_id[34];  /* machine-id random: 32 hex digits and a newline */
 };
+
+/* Appends a step (strings copied); for the planners of other modules (privdirs.c). */
+struct mount_step *mount_plan_add(struct mount_plan *plan, enum step_kind kind, const char *src,
+				  const char *dst, const char *label);
 
 /* bind-create: creates each missing file a grant asks for (empty, 0600), before the plan opens
  * the sources. Not for --explain, which changes nothing. */

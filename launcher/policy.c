@@ -93,6 +93,16 @@ void policy_free(struct policy *p)
 		free(p->masks[i].origin);
 	}
 	free(p->masks);
+	struct private_list *lists[] = { &p->private_bin, &p->private_etc };
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			free(lists[l]->names[i].name);
+			free(lists[l]->names[i].origin);
+		}
+		free(lists[l]->names);
+		free(lists[l]->origin);
+	}
+	free(p->machine_id_origin);
 	free(p->apparmor_profile);
 	free(p->apparmor_origin);
 	free(p->apparmor_missing);
@@ -266,4 +276,19 @@ bool app_name_valid(const char *name)
 			return false;
 	}
 	return true;
+}
+
+void policy_add_private_name(struct private_list *l, const char *name, bool optional, const char *origin)
+{
+	if (!l->on) {
+		l->on = true;
+		l->origin = xstrdup(origin);
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->names[i].name, name) == 0) {
+			l->names[i].optional &= optional;
+			return;
+		}
+	*ARRAY_PUSH(l->names, l->n) = (struct private_name){ .name = xstrdup(name), .optional = optional,
+							      .origin = xstrdup(origin) };
 }

@@ -187,6 +187,21 @@ struct mask_entry {
 	origin_t origin;
 };
 
+/* `private-bin NAME...` / `private-etc NAME...` (privdirs.h): the bin directories or /etc show only
+ * these names over an empty read-only tmpfs. A later line adds names; nothing removes one. */
+struct private_name {
+	char *name;     /* private-bin: a program name, a glob or an absolute path; private-etc: a path
+			 * relative to /etc */
+	bool optional;  /* -try: skipped when missing */
+	origin_t origin;
+};
+struct private_list {
+	bool on;
+	struct private_name *names;
+	size_t n;
+	origin_t origin;  /* the first line: where the directory became private */
+};
+
 /* The home inside: an empty tmpfs (default) or the app's own directory kept across runs. */
 enum home_mode { HOME_TMPFS, HOME_PERSISTENT };
 
@@ -314,6 +329,11 @@ struct policy {
 	const struct launched *launched;
 	struct mask_entry *masks;
 	size_t n_masks;
+
+	/* private-bin, private-etc, machine-id random (privdirs.h). */
+	struct private_list private_bin, private_etc;
+	bool machine_id_random;  /* a random id of this run over /etc/machine-id (default: the host's) */
+	origin_t machine_id_origin;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */
@@ -330,6 +350,9 @@ struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, 
 				     bool optional, const char *origin);
 const char *lsm_rule_kind_name(enum lsm_rule_kind kind);
 void policy_add_mask(struct policy *p, const char *path, const char *origin);
+/* Adds a name to private-bin or private-etc (turning it on); a name already listed is kept once,
+ * required if any line requires it. */
+void policy_add_private_name(struct private_list *l, const char *name, bool optional, const char *origin);
 
 const char *mount_kind_name(enum mount_kind kind);
 

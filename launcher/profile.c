@@ -247,6 +247,13 @@ static const struct directive directives[] = {
 	{ "home", d_home, 1, 1, "home tmpfs|persistent", NULL, OPTION_WORD, "tmpfs|persistent", "the home inside: empty each run (default), or the app's own, kept" },
 	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]", NULL, OPTION_PATH, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
 	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]", NULL, OPTION_PATH, "PATH", "like --overlay, changes discarded at exit" },
+	{ "private-bin", d_private_bin, 1, MAXW, "private-bin NAME...", NULL, OPTION_WORDS, "NAME",
+	  "the bin directories show only these programs (and the targets of their symlinks); repeatable" },
+	{ "private-bin-try", d_private_bin_try, 1, MAXW, "private-bin-try NAME...", NULL, OPTION_WORDS, "NAME", "like --private-bin, names that are not installed are skipped" },
+	{ "private-etc", d_private_etc, 1, MAXW, "private-etc NAME...", NULL, OPTION_WORDS, "NAME",
+	  "/etc shows only these entries and a base every program needs (sbx-profile(5)); repeatable" },
+	{ "private-etc-try", d_private_etc_try, 1, MAXW, "private-etc-try NAME...", NULL, OPTION_WORDS, "NAME", "like --private-etc, missing entries are skipped" },
+	{ "machine-id", d_machine_id, 1, 1, "machine-id random|host", NULL, OPTION_WORD, "random|host", "/etc/machine-id: a random id made for this run, or the host's (default)" },
 	{ "mask", d_mask, 1, 1, "mask PATH", NULL, OPTION_PATH, "PATH", "cover PATH with an empty read-only file or directory, also inside grants" },
 };
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "hostpath.h"
+#include "privdirs.h"
 #include "workdir.h"
 
 static int mount_rank(enum mount_kind k)
@@ -387,3 +388,82 @@ int d_mask(struct parser *ps, struct line *ln)
 }
 int d_overlay(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, false); }
 int d_overlay_tmp(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, true); }
+
+/* ---- private-bin, private-etc, machine-id (privdirs.h) --------------------------------------- */
+
+/* A name word: a program name (private-bin; also a glob or an absolute path in a bin directory)
+ * or a path relative to /etc (private-etc; an absolute /etc/... is taken as its rest). */
+static int private_name_arg(struct parser *ps, struct line *ln, struct token *t, bool bin, bool optional,
+			    const char **name)
+{
+	const char *w = t->text;
+	if (!*w)
+		return FAIL_TOK(ps, ln, t, "an empty name");
+	if (!bin && strncmp(w, "/etc/", 5) == 0 && w[5])
+		w += 5;
+	if (w[0] == '/') {
+		if (!bin)
+			return FAIL_TOK(ps, ln, t, "expected a name in /etc (such as 'hosts' or 'ssl/certs')");
+		if (!path_is_clean_absolute(w) || strpbrk(w, "*?["))
+			return FAIL_TOK(ps, ln, t, "expected a clean absolute path without '.', '..' or a glob");
+		if (!privdirs_in_bin_dir(w))
+			return FAIL_TOK(ps, ln, t, "not in a bin directory (%s)", privdirs_bin_dirs_text());
+	} else {
+		_cleanup_free_ char *abs = xasprintf("/%s", w);
+		if ((bin && strchr(w, '/')) || !path_is_clean_absolute(abs) || w[strlen(w) - 1] == '/')
+			return FAIL_TOK(ps, ln, t, bin ? "expected a program name, or an absolute path"
+						       : "expected a name in /etc without '.', '..' or a trailing '/'");
+		if (!bin && strpbrk(w, "*?["))
+			return FAIL_TOK(ps, ln, t, "globs are not supported here; name the entry");
+	}
+	struct stat st;
+	_cleanup_free_ char *etc_path = bin ? NULL : xasprintf("/etc/%s", w);
+	bool exists = bin ? (w[0] == '/' ? lstat(w, &st) == 0 : strpbrk(w, "*?[") || privdirs_program_exists(w))
+			  : lstat(etc_path, &st) == 0;
+	if (!exists && !optional) {
+		int r = bin ? FAIL_TOK(ps, ln, t, "no such program in %s", privdirs_bin_dirs_text())
+			    : FAIL_TOK(ps, ln, t, "no such file or directory in /etc");
+		hint(ps, "write %s-try to skip names that are not installed", bin ? "private-bin" : "private-etc");
+		return r;
+	}
+	*name = w;
+	return 0;
+}
+
+/* private-bin NAME... / private-etc NAME... (and -try): every line adds names, from any file; the
+ * first one makes the directory private. */
+static int do_private(struct parser *ps, struct line *ln, bool bin, bool optional)
+{
+	int r = no_undefined(ps, ln);
+	for (size_t i = 0; r == 0 && i < ln->n; i++) {
+		const char *name = NULL;
+		r = private_name_arg(ps, ln, arg(ln, i), bin, optional, &name);
+		if (r == 0)
+			policy_add_private_name(bin ? &ps->p->private_bin : &ps->p->private_etc, name, optional, ln->origin);
+	}
+	return r;
+}
+
+int d_private_bin(struct parser *ps, struct line *ln) { return do_private(ps, ln, true, false); }
+int d_private_bin_try(struct parser *ps, struct line *ln) { return do_private(ps, ln, true, true); }
+int d_private_etc(struct parser *ps, struct line *ln) { return do_private(ps, ln, false, false); }
+int d_private_etc_try(struct parser *ps, struct line *ln) { return do_private(ps, ln, false, true); }
+
+/* machine-id random|host: the host's id (default), or a random one made for each run. Going back
+ * to the host's loosens. */
+int d_machine_id(struct parser *ps, struct line *ln)
+{
+	struct token *t = arg(ln, 0);
+	bool random = strcmp(t->text, "random") == 0;
+	if (!random && strcmp(t->text, "host") != 0)
+		return FAIL_TOK(ps, ln, t, "expected 'random' or 'host'");
+	if (!random && ps->p->machine_id_random) {
+		int r = loosens(ps, ln, "'machine-id random'", ps->p->machine_id_origin);
+		if (r < 0)
+			return r;
+	}
+	ps->p->machine_id_random = random;
+	free(ps->p->machine_id_origin);
+	ps->p->machine_id_origin = xstrdup(ln->origin);
+	return 0;
+}

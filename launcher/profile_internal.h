@@ -230,6 +230,11 @@ int d_home(struct parser *ps, struct line *ln);
 int d_mask(struct parser *ps, struct line *ln);
 int d_overlay(struct parser *ps, struct line *ln);
 int d_overlay_tmp(struct parser *ps, struct line *ln);
+int d_private_bin(struct parser *ps, struct line *ln);
+int d_private_bin_try(struct parser *ps, struct line *ln);
+int d_private_etc(struct parser *ps, struct line *ln);
+int d_private_etc_try(struct parser *ps, struct line *ln);
+int d_machine_id(struct parser *ps, struct line *ln);
 /* profile_security.c */
 int d_net(struct parser *ps, struct line *ln);
 int d_net_connect(struct parser *ps, struct line *ln);

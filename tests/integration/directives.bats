@@ -82,6 +82,11 @@ home|persistent
 overlay|$W/d
 overlay-tmp|$W/d
 mask|$W/d/f
+private-bin|cat ls
+private-bin-try|cat sbx-no-such-program
+private-etc|hosts
+private-etc-try|sbx-no-such-entry
+machine-id|random
 EOF
 }
 

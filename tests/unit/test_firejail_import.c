@@ -178,13 +178,25 @@ static void unknown_directives_are_dropped_and_counted(void **state)
 {
 	(void)state;
 	static const char *const files[] = {
-		"/fj/app.profile", "frobnicate yes\nprivate-bin sh,app\nwhitelist /var/lib/app\nwhitelist /var/run/dbus\n", NULL
+		"/fj/app.profile", "frobnicate yes\nprivate-bin sh,sbx-no-such-app\nwhitelist /var/lib/app\nwhitelist /var/run/dbus\n"
+		"private-etc hosts, sbx-no-entry,@tls-ca\nmachine-id\nprivate-bin ../x\n", NULL
 	};
 	struct fj_result res;
 	import(files, &res, 0);
 	has(res.report, "dropped      /fj/app.profile:1: frobnicate yes: unknown to this importer");
 	has(res.lost_kinds, "unknown");
+	/* private-bin, private-etc and machine-id are translated; names not installed here go on a
+	 * -try line, a 0.9.74 @group is left out (stricter) and said. */
+	has(res.profile, "\nprivate-bin sh\nprivate-bin-try sbx-no-such-app\n");
+	has(res.report, "translated   /fj/app.profile:2: private-bin sh,sbx-no-such-app: not installed here, on a -try line: sbx-no-such-app");
+	has(res.profile, "\nprivate-etc hosts\nprivate-etc-try sbx-no-entry\n");
+	has(res.report, "approximated /fj/app.profile:5: private-etc hosts, sbx-no-entry,@tls-ca: stricter: @tls-ca left out");
+	has(res.profile, "\nmachine-id random\n");
+	has(res.report, "translated   /fj/app.profile:6: machine-id\n");
+	has(res.report, "dropped      /fj/app.profile:7: private-bin ../x: no name sbx can show: ../x");
 	has(res.lost_kinds, "private-bin");
+	lacks(res.lost_kinds, "private-etc");
+	lacks(res.lost_kinds, "machine-id");
 	has(res.profile, "ro-bind-try /var/lib/app\n");
 	lacks(res.profile, "/var/run");  /* a symlink to /run: never granted */
 	assert_parses(res.profile);

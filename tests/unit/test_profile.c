@@ -63,6 +63,49 @@ static void test_mask(void **state)
 	policy_free(&p);
 }
 
+/* private-bin / private-etc add names (kept once, required if any line requires it);
+ * machine-id random, and host after it only with override. */
+static void test_private_dirs(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct sbx_error err = { 0 };
+	assert_int_equal(parse(&p, "private-bin sh ls\nprivate-bin-try sbx-no-such-program ls python3*\n"
+				   "private-bin /bin/cat\nprivate-etc hosts /etc/passwd\nprivate-etc-try sbx-no-entry\n"
+				   "machine-id random\n", &err), 0);
+	assert_true(p.private_bin.on);
+	assert_int_equal(p.private_bin.n, 5);
+	assert_string_equal(p.private_bin.names[1].name, "ls");
+	assert_false(p.private_bin.names[1].optional);
+	assert_string_equal(p.private_bin.names[2].name, "sbx-no-such-program");
+	assert_true(p.private_bin.names[2].optional);
+	assert_string_equal(p.private_bin.names[4].name, "/bin/cat");
+	assert_string_equal(p.private_bin.origin, "t.profile:1");
+	assert_int_equal(p.private_etc.n, 3);
+	assert_string_equal(p.private_etc.names[1].name, "passwd");
+	assert_true(p.machine_id_random);
+	assert_string_equal(p.machine_id_origin, "t.profile:6");
+	policy_free(&p);
+	assert_int_equal(parse(&p, "machine-id random\noverride machine-id host\n", &err), 0);
+	assert_false(p.machine_id_random);
+	policy_free(&p);
+	assert_int_equal(parse(&p, "net none\n", &err), 0);
+	assert_false(p.private_bin.on || p.private_etc.on || p.machine_id_random);
+	policy_free(&p);
+	expect_error("private-bin sbx-no-such-program\n", "no such program in /usr/bin");
+	expect_error("private-bin ../bin/sh\n", "expected a program name");
+	expect_error("private-bin /etc/passwd\n", "not in a bin directory");
+	expect_error("private-bin \"\"\n", "an empty name");
+	expect_error("private-etc ../shadow\n", "expected a name in /etc");
+	expect_error("private-etc ssl/\n", "expected a name in /etc");
+	expect_error("private-etc /var/x\n", "expected a name in /etc");
+	expect_error("private-etc pass*\n", "globs are not supported");
+	expect_error("private-etc sbx-no-such-entry\n", "no such file or directory in /etc");
+	expect_error("private-etc\n", "missing words");
+	expect_error("machine-id maybe\n", "expected 'random' or 'host'");
+	expect_error("machine-id random\nmachine-id host\n", "loosens 'machine-id random'");
+}
+
 static void test_mounts(void **state)
 {
 	struct policy p;
@@ -930,6 +973,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mounts),
 		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_private_dirs),
 		cmocka_unit_test(test_network_env_and_identity),
 		cmocka_unit_test(test_syscalls),
 		cmocka_unit_test(test_limits_and_protections),
