@@ -187,6 +187,21 @@ struct mask_entry {
 	origin_t origin;
 };
 
+/* `noexec PATH` (noexec.h): nothing at or below PATH inside the sandbox can be executed or mapped
+ * executable. */
+struct noexec_entry {
+	char *path;  /* absolute and clean, as written: a place inside the sandbox */
+	origin_t origin;
+};
+
+/* `memory-deny-write-execute` (mdwe.h): how this kernel enforces it, decided when the seccomp
+ * filter is built. */
+enum mdwe_mode {
+	MDWE_OFF,
+	MDWE_PRCTL,    /* prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN), Linux 6.3+ */
+	MDWE_SECCOMP,  /* seccomp rules on mmap, mprotect, pkey_mprotect, shmat (systemd's) */
+};
+
 /* The home inside: an empty tmpfs (default) or the app's own directory kept across runs. */
 enum home_mode { HOME_TMPFS, HOME_PERSISTENT };
 
@@ -314,6 +329,10 @@ struct policy {
 	const struct launched *launched;
 	struct mask_entry *masks;
 	size_t n_masks;
+	struct noexec_entry *noexecs;
+	size_t n_noexecs;
+	bool mdwe;  /* memory-deny-write-execute */
+	origin_t mdwe_origin;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */
@@ -330,6 +349,7 @@ struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, 
 				     bool optional, const char *origin);
 const char *lsm_rule_kind_name(enum lsm_rule_kind kind);
 void policy_add_mask(struct policy *p, const char *path, const char *origin);
+void policy_add_noexec(struct policy *p, const char *path, const char *origin);
 
 const char *mount_kind_name(enum mount_kind kind);
 

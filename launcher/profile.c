@@ -1961,6 +1961,29 @@ static int d_dbus(struct parser *ps, struct line *ln)
 	return 0;
 }
 
+/* noexec PATH... (noexec.h): more restrictive only, so any file may add one. Whether PATH is a
+ * place of the sandbox's view is known once the view is planned (noexec_plan). */
+static int d_noexec(struct parser *ps, struct line *ln)
+{
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		int r = path_below_root(ps, ln, t, "cannot make the sandbox's root noexec; name a directory");
+		if (r < 0)
+			return r;
+		policy_add_noexec(ps->p, t->text, ln->origin);
+	}
+	return 0;
+}
+
+/* memory-deny-write-execute (mdwe.h): more restrictive only; there is no way to turn it off. */
+static int d_memory_deny_write_execute(struct parser *ps, struct line *ln)
+{
+	ps->p->mdwe = true;
+	free(ps->p->mdwe_origin);
+	ps->p->mdwe_origin = xstrdup(ln->origin);
+	return 0;
+}
+
 /* --- the table --- */
 
 typedef int (*directive_fn)(struct parser *ps, struct line *ln);
@@ -2046,6 +2069,8 @@ static const struct directive directives[] = {
 	{ "overlay", d_overlay, 1, 2, "overlay PATH [optional]", NULL, OPTION_PATH, "PATH", "PATH shows the host's files; changes go to the app's upper layer (sbx overlay diff|commit|reset)" },
 	{ "overlay-tmp", d_overlay_tmp, 1, 2, "overlay-tmp PATH [optional]", NULL, OPTION_PATH, "PATH", "like --overlay, changes discarded at exit" },
 	{ "mask", d_mask, 1, 1, "mask PATH", NULL, OPTION_PATH, "PATH", "cover PATH with an empty read-only file or directory, also inside grants" },
+	{ "noexec", d_noexec, 1, MAXW, "noexec PATH...", NULL, OPTION_PATH, "PATH", "nothing at or below PATH can be executed or mapped executable, grants below it included" },
+	{ "memory-deny-write-execute", d_memory_deny_write_execute, 0, 0, "memory-deny-write-execute", NULL, OPTION_FLAG, NULL, "no writable and executable memory, no memory made executable later (breaks JITs)" },
 };
 
 bool profile_directive(size_t i, struct directive_spelling *out)

@@ -63,6 +63,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
+#include "mdwe.h"
 #include "memfd_guard.h"
 #include "syscall_groups.h"
 #include "x11.h"
@@ -478,6 +479,11 @@ static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter
 		if (r < 0)
 			return r;
 	}
+
+	/* memory-deny-write-execute where the kernel has no prctl for it (mdwe.h). */
+	r = mdwe_seccomp_rules(p, ctx, set == ABI_COMPAT, &a.added, err);
+	if (r < 0)
+		return r;
 
 	*n_syscalls = a.added + 7 + !!p->x11.abstract_addrlen;  /* + clone, unshare, ioctl, personality,
 								 * memfd_create, execveat, socket, connect */

@@ -82,6 +82,8 @@ home|persistent
 overlay|$W/d
 overlay-tmp|$W/d
 mask|$W/d/f
+noexec|/tmp /dev/shm
+memory-deny-write-execute|
 EOF
 }
 
@@ -125,7 +127,7 @@ explain_with() {
 		case $name in
 		bind | bind-try | ro-bind | ro-bind-try | dev-bind | dev-bind-try)
 			opt_args=("$option" "${value/ /:}") ;;
-		ssh-agent | clearenv | limits-optional) opt_args=("$option") ;;
+		ssh-agent | clearenv | limits-optional | memory-deny-write-execute) opt_args=("$option") ;;
 		setenv) line="setenv ${value%%=*} \"${value#*=}\""; opt_args=("$option" "$value") ;;
 		*) opt_args=("$option" "$value") ;;
 		esac
