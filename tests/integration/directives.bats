@@ -82,7 +82,7 @@ home|persistent
 overlay|$W/d
 overlay-tmp|$W/d
 mask|$W/d/f
-noexec|/tmp /dev/shm
+noexec|/tmp
 memory-deny-write-execute|
 EOF
 }
