@@ -11,6 +11,7 @@
 #include "env.h"
 #include "landlock.h"
 #include "rlimits.h"
+#include "mdwe.h"
 #include "seccomp.h"
 #include "x11.h"
 #include "sockets.h"
@@ -204,6 +205,8 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	view_free(&v);
 	fputs("seccomp:\n", out);
 	seccomp_explain(p, out);
+	if (p->mdwe)
+		mdwe_explain(p, out);
 	apparmor_explain(p, out);
 	fputs("resource limits:\n", out);
 	rlimits_explain(p, out);
@@ -325,6 +328,8 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	view_free(&v);
 	fputs(",\"seccomp\":", out);
 	seccomp_explain_json(p, out);
+	fputs(",\"memory_deny_write_execute\":", out);
+	mdwe_explain_json(p, out);
 	fputs(",\"apparmor\":", out);
 	apparmor_explain_json(p, out);
 	fputs(",\"rlimits\":", out);

@@ -337,6 +337,19 @@ struct translator {
 	size_t n_home_black;
 };
 
+/* sbx's `noexec PATH` needs a mount at or below PATH (noexec.h): these are the places every
+ * sandbox has (the home, the runtime directory, /tmp, /var/tmp, /dev, /dev/shm) and the
+ * directories above them. */
+static bool noexec_visible(const char *path)
+{
+	static const char *const places[] = { "${HOME}", "${XDG_RUNTIME_DIR}", "/tmp", "/var", "/var/tmp",
+					      "/dev", "/dev/shm", "/run", "/run/user" };
+	for (size_t i = 0; i < ARRAY_SIZE(places); i++)
+		if (strcmp(path, places[i]) == 0)
+			return true;
+	return false;
+}
+
 /* firejail's path macros → sbx variables. NULL: not a path sbx can name (glob, relative, ..). */
 static char *normalise(const char *p)
 {
@@ -706,8 +719,8 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		if (strcmp(word, always[i]) != 0)
 			continue;
 		if (strcmp(word, "memory-deny-write-execute") == 0) {
-			report(t, "dropped", l, "sbx denies executable memfds; W^X mappings are not refused");
-			lost(t, word);
+			fputs("memory-deny-write-execute\n", t->out);
+			report(t, "translated", l, NULL);
 		} else if (strncmp(word, "dbus-", 5) == 0 && strstr(line, "none") == NULL)
 			report(t, "sbx-default", l, "stricter: sbx gives the sandbox no D-Bus at all");
 		else if (strncmp(word, "writable-", 9) == 0 || strncmp(word, "keep-", 5) == 0 ||
@@ -823,14 +836,13 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		return;
 	}
 	if (strcmp(word, "noexec") == 0) {
-		enum path_class pc = classify(arg);
-		if (pc == PC_DEV)
-			report(t, "sbx-default", l, "/dev is noexec");
-		else if (pc == PC_HOME || pc == PC_TMP || pc == PC_RUNUSER || pc == PC_RUN || pc == PC_VAR) {
-			report(t, "dropped", l, "grants and the private /tmp stay executable");
-			lost(t, word);
-		} else
-			report(t, "dropped", l, "no such path in sbx's view");
+		_cleanup_free_ char *norm = *arg ? normalise(arg) : NULL;
+		if (norm && noexec_visible(norm)) {
+			fprintf(t->out, "noexec %s\n", norm);
+			report(t, "translated", l, NULL);
+		} else {
+			report(t, "sbx-default", l, "not visible: sbx mounts nothing at or below it");
+		}
 		return;
 	}
 	if (strcmp(word, "x11") == 0) {

@@ -25,6 +25,7 @@
 #include "env.h"
 #include "init.h"
 #include "landlock.h"
+#include "mdwe.h"
 #include "memfd_guard.h"
 #include "rlimits.h"
 #include "net.h"
@@ -162,6 +163,8 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 		r = memfd_guard_prepare(err);
 	/* seccomp comes last, in pid 1 so that init runs under it too: after it only fork, the init
 	 * loop and the exec of COMMAND remain. */
+	if (r == 0)
+		r = mdwe_apply(p, err);
 	if (r == 0)
 		r = seccomp_apply(p, listener, err);
 	return r;

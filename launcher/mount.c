@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "hostpath.h"
 #include "mask.h"
+#include "noexec.h"
 #include "overlay.h"
 #include "privdirs.h"
 #include "tty.h"
@@ -428,7 +429,8 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		return r;
 	plan_protected(plan, protect);
 	plan_protect_grants(plan);
-	return plan_masks(plan, p, err);
+	r = noexec_plan(plan, p, err);
+	return r < 0 ? r : plan_masks(plan, p, err);
 }
 
 void mount_plan_free(struct mount_plan *plan)
@@ -768,7 +770,8 @@ static int apply_protect(int rootfd, const struct mount_step *s, const struct id
 	_cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return sbx_fail(err, errno, "cannot clone %s to make it read-only", s->dst);
-	int r = set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true, s->dst, err);
+	int r = set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    (s->noexec ? MOUNT_ATTR_NOEXEC : 0), true, s->dst, err);
 	if (r < 0)
 		return r;
 	return attach(tree, fd, s->dst, err);
@@ -903,7 +906,10 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 		_cleanup_close_ int target = prepare_target(rootfd, s->dst, s->is_dir, err);
 		if (target < 0)
 			return target;
-		int r = attach(s->tree_fd, target, s->dst, err);
+		/* noexec (noexec.h) also on trees made before the sandbox existed and on overlays. */
+		int r = s->noexec ? set_attrs(s->tree_fd, MOUNT_ATTR_NOEXEC, true, s->dst, err) : 0;
+		if (r == 0)
+			r = attach(s->tree_fd, target, s->dst, err);
 		close(s->tree_fd);
 		s->tree_fd = -1;
 		return r;
@@ -1093,6 +1099,8 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 			fprintf(out, " empty read-only %s, hides %s", s->is_dir ? "directory" : "file", s->src);
 		if (s->optional && s->kind == STEP_BIND)
 			fputs(" (optional)", out);
+		if (s->noexec && strcmp(s->label, "device") != 0 && s->kind != STEP_MASK)
+			fputs(" noexec", out);
 		if (s->origin)
 			fprintf(out, "  [%s]", s->origin);
 		fputc('\n', out);
@@ -1128,6 +1136,8 @@ void mount_plan_explain_json(const struct mount_plan *plan, FILE *out)
 			fprintf(out, ",\"cover\":\"%s\"", s->is_dir ? "directory" : "file");
 		if (s->in_view)
 			fprintf(out, ",\"landlock\":\"%s\"", view_access_name(s->access));
+		if (s->noexec)
+			fputs(",\"noexec\":true", out);
 		if (s->origin) {
 			fputs(",\"origin\":", out);
 			json_string(out, s->origin);

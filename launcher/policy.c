@@ -103,6 +103,12 @@ void policy_free(struct policy *p)
 		free(lists[l]->origin);
 	}
 	free(p->machine_id_origin);
+	for (size_t i = 0; i < p->n_noexecs; i++) {
+		free(p->noexecs[i].path);
+		free(p->noexecs[i].origin);
+	}
+	free(p->noexecs);
+	free(p->mdwe_origin);
 	free(p->apparmor_profile);
 	free(p->apparmor_origin);
 	free(p->apparmor_missing);
@@ -262,6 +268,15 @@ void policy_add_mask(struct policy *p, const char *path, const char *origin)
 		if (strcmp(p->masks[i].path, path) == 0)
 			return;
 	*ARRAY_PUSH(p->masks, p->n_masks) = (struct mask_entry){ .path = xstrdup(path), .origin = xstrdup(origin) };
+}
+
+void policy_add_noexec(struct policy *p, const char *path, const char *origin)
+{
+	for (size_t i = 0; i < p->n_noexecs; i++)
+		if (strcmp(p->noexecs[i].path, path) == 0)
+			return;
+	*ARRAY_PUSH(p->noexecs, p->n_noexecs) = (struct noexec_entry){ .path = xstrdup(path),
+									.origin = xstrdup(origin) };
 }
 
 bool app_name_valid(const char *name)

@@ -202,6 +202,21 @@ struct private_list {
 	origin_t origin;  /* the first line: where the directory became private */
 };
 
+/* `noexec PATH` (noexec.h): nothing at or below PATH inside the sandbox can be executed or mapped
+ * executable. */
+struct noexec_entry {
+	char *path;  /* absolute and clean, as written: a place inside the sandbox */
+	origin_t origin;
+};
+
+/* `memory-deny-write-execute` (mdwe.h): how this kernel enforces it, decided when the seccomp
+ * filter is built. */
+enum mdwe_mode {
+	MDWE_OFF,
+	MDWE_PRCTL,    /* prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN), Linux 6.3+ */
+	MDWE_SECCOMP,  /* seccomp rules on mmap, mprotect, pkey_mprotect, shmat (systemd's) */
+};
+
 /* The home inside: an empty tmpfs (default) or the app's own directory kept across runs. */
 enum home_mode { HOME_TMPFS, HOME_PERSISTENT };
 
@@ -334,6 +349,10 @@ struct policy {
 	struct private_list private_bin, private_etc;
 	bool machine_id_random;  /* a random id of this run over /etc/machine-id (default: the host's) */
 	origin_t machine_id_origin;
+	struct noexec_entry *noexecs;
+	size_t n_noexecs;
+	bool mdwe;  /* memory-deny-write-execute */
+	origin_t mdwe_origin;
 };
 
 /* Initialises a policy with sbx's defaults (strict). */
@@ -353,6 +372,7 @@ void policy_add_mask(struct policy *p, const char *path, const char *origin);
 /* Adds a name to private-bin or private-etc (turning it on); a name already listed is kept once,
  * required if any line requires it. */
 void policy_add_private_name(struct private_list *l, const char *name, bool optional, const char *origin);
+void policy_add_noexec(struct policy *p, const char *path, const char *origin);
 
 const char *mount_kind_name(enum mount_kind kind);
 

@@ -255,6 +255,8 @@ static const struct directive directives[] = {
 	{ "private-etc-try", d_private_etc_try, 1, MAXW, "private-etc-try NAME...", NULL, OPTION_WORDS, "NAME", "like --private-etc, missing entries are skipped" },
 	{ "machine-id", d_machine_id, 1, 1, "machine-id random|host", NULL, OPTION_WORD, "random|host", "/etc/machine-id: a random id made for this run, or the host's (default)" },
 	{ "mask", d_mask, 1, 1, "mask PATH", NULL, OPTION_PATH, "PATH", "cover PATH with an empty read-only file or directory, also inside grants" },
+	{ "noexec", d_noexec, 1, MAXW, "noexec PATH...", NULL, OPTION_PATH, "PATH", "nothing at or below PATH can be executed or mapped executable, grants below it included" },
+	{ "memory-deny-write-execute", d_memory_deny_write_execute, 0, 0, "memory-deny-write-execute", NULL, OPTION_FLAG, NULL, "no writable and executable memory, no memory made executable later (breaks JITs)" },
 };
 
 bool profile_directive(size_t i, struct directive_spelling *out)

@@ -389,6 +389,20 @@ int d_mask(struct parser *ps, struct line *ln)
 int d_overlay(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, false); }
 int d_overlay_tmp(struct parser *ps, struct line *ln) { return do_overlay(ps, ln, true); }
 
+/* noexec PATH... (noexec.h): more restrictive only, so any file may add one. Whether PATH is a
+ * place of the sandbox's view is known once the view is planned (noexec_plan). */
+int d_noexec(struct parser *ps, struct line *ln)
+{
+	for (size_t i = 0; i < ln->n; i++) {
+		struct token *t = arg(ln, i);
+		int r = path_below_root(ps, ln, t, "cannot make the sandbox's root noexec; name a directory");
+		if (r < 0)
+			return r;
+		policy_add_noexec(ps->p, t->text, ln->origin);
+	}
+	return 0;
+}
+
 /* ---- private-bin, private-etc, machine-id (privdirs.h) --------------------------------------- */
 
 /* A name word: a program name (private-bin; also a glob or an absolute path in a bin directory)

@@ -235,7 +235,9 @@ int d_private_bin_try(struct parser *ps, struct line *ln);
 int d_private_etc(struct parser *ps, struct line *ln);
 int d_private_etc_try(struct parser *ps, struct line *ln);
 int d_machine_id(struct parser *ps, struct line *ln);
+int d_noexec(struct parser *ps, struct line *ln);
 /* profile_security.c */
+int d_memory_deny_write_execute(struct parser *ps, struct line *ln);
 int d_net(struct parser *ps, struct line *ln);
 int d_net_connect(struct parser *ps, struct line *ln);
 int d_net_bind(struct parser *ps, struct line *ln);

@@ -263,3 +263,12 @@ int d_syscalls(struct parser *ps, struct line *ln)
 	}
 	return 0;
 }
+
+/* memory-deny-write-execute (mdwe.h): more restrictive only; there is no way to turn it off. */
+int d_memory_deny_write_execute(struct parser *ps, struct line *ln)
+{
+	ps->p->mdwe = true;
+	free(ps->p->mdwe_origin);
+	ps->p->mdwe_origin = xstrdup(ln->origin);
+	return 0;
+}

@@ -49,37 +49,21 @@
  *     execve), as systemd adds @default to every allow-list.
  *
  * Failure is never partial: both filters are fully built before either is loaded, and any
- * libseccomp error is returned (the launcher then exits without running COMMAND). */
+ * libseccomp error is returned (the launcher then exits without running COMMAND).
+ *
+ * Files: this one builds the contexts and the profile's layer, and loads or exports them;
+ * seccomp_always_on.c holds layer 1's table and builder; seccomp_explain.c prints both. */
 #include "seccomp.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/sched.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/personality.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 
 #include "memfd_guard.h"
 #include "seccomp_rules.h"
+#include "seccomp_internal.h"
 #include "syscall_groups.h"
-#include "x11.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-#ifndef MFD_NOEXEC_SEAL
-#define MFD_NOEXEC_SEAL 0x0008U
-#endif
 
 /* Allowlist default: ENOSYS, because libc and runtimes treat it as "kernel too old" and fall back
  * (faccessat2 -> faccessat, statx -> fstatat, clone3 -> clone); EPERM would break them. */
@@ -87,58 +71,6 @@
 /* libseccomp's binary tree pays off beyond a handful of syscalls; runc uses 8. Never with zero
  * rules (libseccomp#370: the default action was lost, fixed in 2.5.4, guarded here anyway). */
 #define OPTIMIZE_MIN_SYSCALLS 16
-
-/* ---- layer 1: the always-on table ------------------------------------------------------------ */
-
-/* Unconditional denials. names: space-separated syscalls and @groups from syscall_groups.def. */
-struct always_on {
-	const char *names;
-	int errno_value;
-	unsigned lifted_by;  /* enum relax bits that remove the rule; 0: no relaxation does */
-	const char *why;
-};
-
-static const struct always_on always_on_denied[] = {
-	{ "mount umount umount2 pivot_root", EPERM, 0, "mount API: the sandbox cannot rearrange its view" },
-	{ "chroot", EPERM, RELAX_USERNS, "chroot (Chromium's userns sandbox needs it)" },
-	{ "fsopen fsconfig fsmount fspick open_tree move_mount mount_setattr open_tree_attr", ENOSYS, 0,
-	  "new mount API (ENOSYS as in Flatpak, CVE-2021-41133)" },
-	{ "setns", EPERM, 0, "joining other namespaces" },
-	{ "clone3", ENOSYS, 0, "clone3 flags are in memory and cannot be checked; libc falls back to clone" },
-	{ "@keyring", EPERM, 0, "kernel keyrings are not namespaced" },
-	{ "bpf", EPERM, 0, "eBPF" },
-	{ "perf_event_open", EPERM, RELAX_DEVEL, "perf events (profilers)" },
-	{ "ptrace", EPERM, RELAX_DEVEL, "ptrace (debuggers)" },
-	{ "process_vm_readv process_vm_writev", EPERM, RELAX_DEVEL, "cross-process memory access" },
-	{ "kcmp", EPERM, RELAX_DEVEL, "kernel object comparison (checkpoint/restore, debuggers)" },
-	{ "kexec_load kexec_file_load reboot", EPERM, 0, "reboot and kexec" },
-	{ "@module", EPERM, 0, "kernel modules" },
-	{ "syslog", EPERM, 0, "kernel log" },
-	{ "acct", EPERM, 0, "process accounting" },
-	{ "quotactl quotactl_fd", EPERM, 0, "disk quotas" },
-	{ "userfaultfd", EPERM, 0, "userfaultfd (exploit primitive)" },
-	{ "io_uring_setup io_uring_enter io_uring_register", EPERM, 0,
-	  "io_uring (EPERM, as with the kernel's io_uring_disabled)" },
-	{ "open_by_handle_at name_to_handle_at", EPERM, 0, "file handles bypass path checks" },
-	{ "@swap", EPERM, 0, "swap devices" },
-	{ "@clock", EPERM, 0, "setting the clock" },
-	{ "set_mempolicy mbind move_pages migrate_pages get_mempolicy set_mempolicy_home_node", EPERM, 0,
-	  "NUMA memory policy" },
-	{ "@obsolete", EPERM, 0, "obsolete syscalls" },
-	{ "modify_ldt", EPERM, RELAX_MULTIARCH, "LDT changes (16-bit code, Wine)" },
-};
-
-/* Namespace flags checked on clone and unshare. CLONE_NEWTIME shares its bit with clone()'s
- * exit-signal byte and clone() never accepts it, so it is only checked on unshare. */
-static const struct { unsigned long flag; const char *name; } ns_flags[] = {
-	{ CLONE_NEWUSER, "CLONE_NEWUSER" }, { CLONE_NEWNS, "CLONE_NEWNS" },
-	{ CLONE_NEWPID, "CLONE_NEWPID" },   { CLONE_NEWNET, "CLONE_NEWNET" },
-	{ CLONE_NEWUTS, "CLONE_NEWUTS" },   { CLONE_NEWIPC, "CLONE_NEWIPC" },
-	{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" }, { CLONE_NEWTIME, "CLONE_NEWTIME" },
-};
-
-/* socket() families that stay available; everything else is EAFNOSUPPORT. */
-static const int allowed_families[] = { AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6, AF_NETLINK };
 
 /* Syscalls newer than Debian 12's libseccomp (2.5.4 knows up to 453), by x86_64 number. Only the
  * native context carries them: libseccomp cannot translate an unknown number to another ABI, so
@@ -153,33 +85,25 @@ static const struct { const char *name; int nr; } newer_syscalls_x86_64[] = {
 
 /* ---- small helpers --------------------------------------------------------------------------- */
 
-static inline void seccomp_releasep(scmp_filter_ctx *ctx)
-{
-	if (*ctx)
-		seccomp_release(*ctx);
-	*ctx = NULL;
-}
-#define _cleanup_seccomp_ __attribute__((cleanup(seccomp_releasep)))
-
-static const char *origin_or(const char *origin)
+const char *origin_or(const char *origin)
 {
 	return origin ? origin : "?";
 }
 
-static const char *errno_name(int e)
+const char *errno_name(int e)
 {
 	const char *n = e > 0 ? strerrorname_np(e) : NULL;
 	return n ? n : "?";
 }
 
-static bool multiarch_extra(const struct policy *p)
+bool multiarch_extra(const struct policy *p)
 {
 	return p->relax & RELAX_MULTIARCH;
 }
 
 /* Resolves a syscall name to the number libseccomp wants (native, or a negative pseudo number
  * for syscalls that only exist on other ABIs). Returns __NR_SCMP_ERROR when nobody knows it. */
-static int resolve_syscall(const char *name, bool native_only)
+int resolve_syscall(const char *name, bool native_only)
 {
 	int nr = seccomp_syscall_resolve_name(name);
 	if (nr != __NR_SCMP_ERROR)
@@ -194,7 +118,7 @@ static int resolve_syscall(const char *name, bool native_only)
 }
 
 /* True if name (a syscall) is known to libseccomp or to our table of newer syscalls. */
-static bool syscall_known(const char *name)
+bool syscall_known(const char *name)
 {
 	if (seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR)
 		return true;
@@ -205,38 +129,12 @@ static bool syscall_known(const char *name)
 }
 
 /* Calls fn for each syscall in a space-separated list of syscalls and @groups. */
-static int for_each_name(const char *names, int (*fn)(const char *, void *), void *userdata)
+int for_each_name(const char *names, int (*fn)(const char *, void *), void *userdata)
 {
 	return syscall_list_expand(names, fn, userdata);
 }
 
-static int match_name(const char *syscall, void *userdata)
-{
-	return strcmp(syscall, (const char *)userdata) == 0 ? -EEXIST : 0;
-}
-
-/* The always-on entry that unconditionally denies syscall under p's relaxations, or NULL. With
- * lifted non-NULL, also reports an entry that a relaxation has lifted. */
-static const struct always_on *always_on_entry(const struct policy *p, const char *syscall,
-					       bool *lifted)
-{
-	if (lifted)
-		*lifted = false;
-	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
-		const struct always_on *a = &always_on_denied[i];
-		if (for_each_name(a->names, match_name, (void *)syscall) != -EEXIST)
-			continue;
-		if (!(a->lifted_by & p->relax))
-			return a;
-		if (lifted) {
-			*lifted = true;
-			return a;
-		}
-	}
-	return NULL;
-}
-
-static const char *relax_name(unsigned bit)
+const char *relax_name(unsigned bit)
 {
 	switch (bit) {
 	case RELAX_DEVEL:
@@ -266,7 +164,7 @@ static uint32_t action_of(enum seccomp_action action, int errno_value)
 	return SCMP_ACT_KILL_PROCESS;  /* unreachable for validated rules; fail closed */
 }
 
-static const char *action_name(enum seccomp_action action)
+const char *action_name(enum seccomp_action action)
 {
 	switch (action) {
 	case SC_ALLOW:
@@ -281,18 +179,13 @@ static const char *action_name(enum seccomp_action action)
 	return "?";
 }
 
-static const char *cmp_name(enum seccomp_cmp op)
+const char *cmp_name(enum seccomp_cmp op)
 {
 	static const char *const names[] = { "==", "!=", "<", "<=", ">", ">=", "&=" };
 	return (unsigned)op < ARRAY_SIZE(names) ? names[op] : "?";
 }
 
 /* ---- building a context ---------------------------------------------------------------------- */
-
-/* Each layer is built per ABI set and merged: the native context can carry rules by raw number
- * for syscalls newer than libseccomp, which a context with several ABIs refuses (it cannot
- * translate an unknown number). */
-enum abi_set { ABI_NATIVE, ABI_COMPAT };
 
 /* The secondary ABIs multiarch adds on this machine; 0-terminated, empty if there are none. */
 static const uint32_t *compat_arches(void)
@@ -309,15 +202,14 @@ static const uint32_t *compat_arches(void)
 	return none;
 }
 
-static bool has_compat_set(const struct policy *p)
+bool has_compat_set(const struct policy *p)
 {
 	return multiarch_extra(p) && compat_arches()[0] != 0;
 }
 
 /* A filter context with sbx's attributes: foreign ABIs kill the whole process, raw kernel error
  * codes; ABI_NATIVE holds the native ABI, ABI_COMPAT the ones multiarch adds. */
-static int new_context(uint32_t def_action, enum abi_set set, scmp_filter_ctx *out,
-		       struct sbx_error *err)
+int new_context(uint32_t def_action, enum abi_set set, scmp_filter_ctx *out, struct sbx_error *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(def_action);
 	if (!ctx)
@@ -346,144 +238,6 @@ static int maybe_optimize(scmp_filter_ctx ctx, size_t n_syscalls, struct sbx_err
 		return 0;
 	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	return r < 0 ? sbx_fail(err, -r, "seccomp: cannot enable the binary-tree filter layout") : 0;
-}
-
-struct add_ctx {
-	scmp_filter_ctx ctx;
-	uint32_t action;
-	bool native_only;
-	size_t added;  /* syscalls given a rule */
-	const char *what;  /* for error messages */
-	struct sbx_error *err;
-};
-
-static int add_unconditional(const char *name, void *userdata)
-{
-	struct add_ctx *a = userdata;
-	int nr = resolve_syscall(name, a->native_only);
-	if (nr == __NR_SCMP_ERROR)
-		return 0;  /* too new for libseccomp, or another ABI's name: nothing to filter */
-	int r = seccomp_rule_add(a->ctx, a->action, nr, 0);
-	if (r == -EACCES)
-		return 0;  /* same as the default action: nothing to add */
-	if (r < 0)
-		return sbx_fail(a->err, -r, "seccomp: cannot add the rule for %s (%s)", name, a->what);
-	a->added++;
-	return 0;
-}
-
-static int add_cond(scmp_filter_ctx ctx, uint32_t action, const char *name, struct scmp_arg_cmp cmp,
-		    struct sbx_error *err)
-{
-	int r = seccomp_rule_add(ctx, action, seccomp_syscall_resolve_name(name), 1, cmp);
-	return r < 0 ? sbx_fail(err, -r, "seccomp: cannot add the argument rule for %s", name) : 0;
-}
-
-static int build_always_on(const struct policy *p, enum abi_set set, scmp_filter_ctx *out,
-			   size_t *n_syscalls, struct sbx_error *err)
-{
-	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
-	int r = new_context(SCMP_ACT_ALLOW, set, &ctx, err);
-	if (r < 0)
-		return r;
-
-	struct add_ctx a = { .ctx = ctx, .native_only = set == ABI_NATIVE, .err = err };
-	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
-		const struct always_on *e = &always_on_denied[i];
-		if (e->lifted_by & p->relax)
-			continue;
-		a.action = SCMP_ACT_ERRNO((uint16_t)e->errno_value);
-		a.what = e->why;
-		r = for_each_name(e->names, add_unconditional, &a);
-		if (r < 0)
-			return r == -ENOENT ? sbx_fail(err, ENOENT, "seccomp: bad always-on table entry '%s'",
-						       e->names) : r;
-	}
-
-	/* Namespaces: any CLONE_NEW* bit makes clone/unshare fail, one masked rule per bit. */
-	if (!(p->relax & RELAX_USERNS)) {
-		for (size_t i = 0; i < ARRAY_SIZE(ns_flags); i++) {
-			unsigned long f = ns_flags[i].flag;
-			if (f != CLONE_NEWTIME) {
-				r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "clone",
-					     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f), err);
-				if (r < 0)
-					return r;
-			}
-			r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "unshare", SCMP_A0(SCMP_CMP_MASKED_EQ, f, f),
-				     err);
-			if (r < 0)
-				return r;
-		}
-	}
-
-	/* Terminal input injection, and changes that would outlive the sandbox on a terminal it
-	 * shares (line discipline, exclusive mode). The kernel only looks at the low 32 bits of the
-	 * request (CVE-2019-10063). */
-	static const unsigned long tty_inject[] = { TIOCSTI, TIOCLINUX, TIOCSETD, TIOCEXCL };
-	for (size_t i = 0; i < ARRAY_SIZE(tty_inject); i++) {
-		r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl",
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, tty_inject[i]), err);
-		if (r < 0)
-			return r;
-	}
-
-	/* personality: only PER_LINUX (0), which is what every personality() call that does not
-	 * change anything passes; ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC etc. are > 0. */
-	if (!(p->relax & RELAX_DEVEL)) {
-		r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "personality", SCMP_A0(SCMP_CMP_GT, PER_LINUX), err);
-		if (r < 0)
-			return r;
-	}
-
-	/* Executable memfds, and running any descriptor (fexecve): see the top of the file. With the
-	 * guard, a memfd_create with neither MFD_EXEC nor MFD_NOEXEC_SEAL goes to pid 1. */
-	if (!(p->relax & (RELAX_JIT | RELAX_DEVEL))) {
-		/* MFD_EXEC without MFD_NOEXEC_SEAL: both together are EINVAL from the kernel, which
-		 * Chromium's probe with every flag bit set expects (it aborts on EACCES). */
-		r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "memfd_create",
-			     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, MFD_EXEC), err);
-		if (r == 0 && p->memfd_guard == MEMFD_GUARD_ON)
-			r = add_cond(ctx, SCMP_ACT_NOTIFY, "memfd_create",
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, 0), err);
-		if (r == 0)
-			r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "execveat",
-				     SCMP_A4(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH), err);
-		if (r < 0)
-			return r;
-	}
-
-	/* socket(): deny every gap between the allowed families, then everything above the last
-	 * (which, compared on 64 bits, also catches high bits and negative ints). */
-	int lo = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(allowed_families); i++) {
-		for (int fam = lo; fam < allowed_families[i]; fam++) {
-			r = add_cond(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket",
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fam), err);
-			if (r < 0)
-				return r;
-		}
-		lo = allowed_families[i] + 1;
-	}
-	r = add_cond(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket", SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)lo),
-		     err);
-	if (r < 0)
-		return r;
-
-	/* socket x11 with the host's network (x11.h): libxcb falls back to the path socket only on
-	 * ECONNREFUSED, and Landlock says EPERM. Only this exact length names the abstract socket. */
-	enum x11_abstract_refusal x11 = x11_abstract_refusal(p);
-	if (x11 != X11_ABSTRACT_NONE) {
-		r = add_cond(ctx, x11 == X11_ABSTRACT_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(ECONNREFUSED), "connect",
-			     SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)p->x11.abstract_addrlen), err);
-		if (r < 0)
-			return r;
-	}
-
-	*n_syscalls = a.added + 7 + !!p->x11.abstract_addrlen;  /* + clone, unshare, ioctl, personality,
-								 * memfd_create, execveat, socket, connect */
-	*out = TAKE_PTR(ctx);
-	return 0;
 }
 
 /* ---- layer 2: the profile -------------------------------------------------------------------- */
@@ -642,7 +396,7 @@ static int resolve_profile(const struct policy *p, struct resolution *res, struc
 	return 0;
 }
 
-static bool profile_layer_needed(const struct policy *p)
+bool profile_layer_needed(const struct policy *p)
 {
 	return p->syscall_allowlist || p->n_syscalls > 0;
 }
@@ -777,6 +531,20 @@ static int build_layers(const struct policy *p, scmp_filter_ctx layers[2], struc
 	return r;
 }
 
+/* For --explain (seccomp_explain.c): group-derived allows that layer 1 keeps denied. */
+size_t kept_denied_count(const struct policy *p)
+{
+	if (!profile_layer_needed(p))
+		return 0;
+	struct resolution res;
+	struct sbx_error ignored;
+	if (resolve_profile(p, &res, &ignored) < 0)
+		return 0;
+	size_t n = res.kept_denied;
+	resolution_free(&res);
+	return n;
+}
+
 /* ---- public API ------------------------------------------------------------------------------ */
 
 /* The layers seccomp_validate built, kept so that the run compiles its rules once: the parent
@@ -903,220 +671,4 @@ size_t seccomp_layer_count(const struct policy *p)
 			seccomp_releasep(&layers[i]);
 		}
 	return n;
-}
-
-/* ---- explain --------------------------------------------------------------------------------- */
-
-static const char *arch_text(const struct policy *p)
-{
-	if (!multiarch_extra(p))
-		return "native only; other ABIs (i386 int 0x80, x32) kill the process";
-	switch (seccomp_arch_native()) {
-	case SCMP_ARCH_X86_64:
-		return "x86_64 + i386 + x32 (relaxation 'multiarch'); i386 socketcall() cannot be "
-		       "argument-filtered, so 32-bit programs using it are not held to the socket families";
-	case SCMP_ARCH_AARCH64:
-		return "aarch64 + arm (relaxation 'multiarch')";
-	}
-	return "native only (multiarch has no second ABI here)";
-}
-
-struct name_printer {
-	FILE *out;
-	bool json;
-	bool native_only;  /* leave out names only other ABIs have (umount, stime on x86_64) */
-	size_t n;
-};
-
-static int print_name(const char *name, void *userdata)
-{
-	struct name_printer *np = userdata;
-	if (!syscall_known(name) || resolve_syscall(name, np->native_only) == __NR_SCMP_ERROR)
-		return 0;
-	if (np->json)
-		fprintf(np->out, "%s\"%s\"", np->n ? "," : "", name);
-	else
-		fprintf(np->out, "%s%s", np->n ? " " : "", name);
-	np->n++;
-	return 0;
-}
-
-static void relax_list(const struct policy *p, FILE *out, bool json)
-{
-	size_t n = 0;
-	for (unsigned bit = RELAX_DEVEL; bit <= RELAX_JIT; bit <<= 1)
-		if (p->relax & bit)
-			fprintf(out, json ? "%s\"%s\"" : "%s%s", n++ ? (json ? "," : " ") : "", relax_name(bit));
-	if (!n && !json)
-		fputs("none", out);
-}
-
-static size_t kept_denied_count(const struct policy *p)
-{
-	if (!profile_layer_needed(p))
-		return 0;
-	struct resolution res;
-	struct sbx_error ignored;
-	if (resolve_profile(p, &res, &ignored) < 0)
-		return 0;
-	size_t n = res.kept_denied;
-	resolution_free(&res);
-	return n;
-}
-
-static void print_rule_text(const struct seccomp_rule *r, FILE *out)
-{
-	fprintf(out, "    %s", action_name(r->action));
-	if (r->action == SC_ERRNO)
-		fprintf(out, " %s", errno_name(r->errno_value));
-	fprintf(out, " %s", r->name);
-	for (unsigned c = 0; c < r->n_conds && c < ARRAY_SIZE(r->conds); c++) {
-		const struct seccomp_arg_cond *ac = &r->conds[c];
-		if (ac->op == SC_CMP_MASKED_EQ)
-			fprintf(out, " arg%u&%#llx==%#llx", ac->arg, ac->mask, ac->value);
-		else
-			fprintf(out, " arg%u%s%#llx", ac->arg, cmp_name(ac->op), ac->value);
-	}
-	fprintf(out, "  [%s]\n", origin_or(r->origin));
-}
-
-void seccomp_explain(const struct policy *p, FILE *out)
-{
-	bool has_profile = profile_layer_needed(p);
-	fprintf(out, "  loaded just before exec of COMMAND; %s\n",
-		seccomp_layer_count(p) == 2 ? "two stacked filters (always-on, then the profile's rules)"
-					    : "one filter (always-on protections)");
-	fprintf(out, "  architectures: %s\n", arch_text(p));
-	fputs("  relaxations: ", out);
-	relax_list(p, out, false);
-	fputc('\n', out);
-	fputs("  always-on denials:\n", out);
-	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
-		const struct always_on *a = &always_on_denied[i];
-		bool lifted = a->lifted_by & p->relax;
-		fprintf(out, "    %s %s: ", lifted ? "LIFTED" : errno_name(a->errno_value), a->why);
-		struct name_printer np = { .out = out, .native_only = !has_compat_set(p) };
-		for_each_name(a->names, print_name, &np);
-		if (lifted)
-			fprintf(out, " (by '%s')", relax_name(a->lifted_by));
-		fputc('\n', out);
-	}
-	fprintf(out, "    %s clone/unshare with CLONE_NEW* flags (nested namespaces)%s\n",
-		p->relax & RELAX_USERNS ? "LIFTED" : "EPERM",
-		p->relax & RELAX_USERNS ? " (by 'userns')" : "");
-	fputs("    EPERM ioctl TIOCSTI TIOCLINUX TIOCSETD TIOCEXCL, low 32 bits compared (terminal input "
-	      "injection, line discipline, exclusive mode)\n", out);
-	fprintf(out, "    %s personality other than PER_LINUX%s\n", p->relax & RELAX_DEVEL ? "LIFTED" : "EPERM",
-		p->relax & RELAX_DEVEL ? " (by 'devel')" : "");
-	bool jit = p->relax & (RELAX_JIT | RELAX_DEVEL);
-	fprintf(out, "    %s memfd_create with MFD_EXEC and execveat with AT_EMPTY_PATH (fexecve): code that is "
-		     "not a file in the view%s\n", jit ? "LIFTED" : "EACCES",
-		!jit ? "" : p->relax & RELAX_JIT ? " (by 'jit')" : " (by 'devel')");
-	if (p->memfd_guard == MEMFD_GUARD_ON)
-		fputs("    NOTIFY memfd_create with neither MFD_EXEC nor MFD_NOEXEC_SEAL: sbx's init makes "
-		      "the memfd with MFD_NOEXEC_SEAL\n", out);
-	fputs("    EAFNOSUPPORT socket families other than AF_UNSPEC AF_UNIX AF_INET AF_INET6 AF_NETLINK\n",
-	      out);
-	if (x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY)
-		fprintf(out, "    NOTIFY connect with an address of %u bytes, the length of the X server's "
-			     "abstract socket name (socket x11 with the host's network): sbx's init refuses that "
-			     "name with ECONNREFUSED and lets other addresses through\n", p->x11.abstract_addrlen);
-	else if (x11_abstract_refusal(p) == X11_ABSTRACT_ERRNO)
-		fprintf(out, "    ECONNREFUSED connect with an address of %u bytes, the length of the X server's "
-			     "abstract socket name (socket x11 with the host's network; also any other Unix "
-			     "address of that length)\n", p->x11.abstract_addrlen);
-	if (has_compat_set(p))
-		fputs("    (32-bit ABIs: syscalls newer than libseccomp, e.g. open_tree_attr, are left to the "
-		      "kernel)\n", out);
-	fprintf(out, "  executable memfds: %s", memfd_guard_text(p));
-	if (p->memfd_guard_why)
-		fprintf(out, " (%s)", p->memfd_guard_why);
-	fputc('\n', out);
-	if (!has_profile) {
-		fputs("  profile rules: none\n", out);
-		return;
-	}
-	fprintf(out, "  profile rules: %s, default %s\n", p->syscall_allowlist ? "allowlist" : "denylist",
-		p->syscall_allowlist ? "ENOSYS (plus @sbx-launch, which the launcher needs)" : "allow");
-	for (size_t i = 0; i < p->n_syscalls; i++)
-		print_rule_text(&p->syscalls[i], out);
-	size_t kept = kept_denied_count(p);
-	if (kept)
-		fprintf(out, "    (%zu syscalls allowed through groups stay denied by the always-on "
-			     "protections)\n", kept);
-}
-
-void seccomp_explain_json(const struct policy *p, FILE *out)
-{
-	bool has_profile = profile_layer_needed(p);
-	fprintf(out, "{\"filters\":%zu,\"multiarch\":%s,\"bad_arch\":\"kill-process\",\"relax\":[",
-		seccomp_layer_count(p), multiarch_extra(p) ? "true" : "false");
-	relax_list(p, out, true);
-	fputs("],\"always_on\":[", out);
-	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
-		const struct always_on *a = &always_on_denied[i];
-		fprintf(out, "%s{\"why\":", i ? "," : "");
-		json_string(out, a->why);
-		fprintf(out, ",\"errno\":\"%s\",\"lifted\":%s,\"syscalls\":[", errno_name(a->errno_value),
-			a->lifted_by & p->relax ? "true" : "false");
-		struct name_printer np = { .out = out, .json = true, .native_only = !has_compat_set(p) };
-		for_each_name(a->names, print_name, &np);
-		fputs("]}", out);
-	}
-	fprintf(out, ",{\"why\":\"nested namespaces\",\"errno\":\"EPERM\",\"lifted\":%s,"
-		     "\"syscalls\":[\"clone\",\"unshare\"],\"args\":\"CLONE_NEW*\"}",
-		p->relax & RELAX_USERNS ? "true" : "false");
-	fputs(",{\"why\":\"terminal input injection, line discipline, exclusive mode\",\"errno\":\"EPERM\","
-	      "\"lifted\":false,\"syscalls\":[\"ioctl\"],\"args\":\"TIOCSTI TIOCLINUX TIOCSETD TIOCEXCL (low 32 bits)\"}",
-	      out);
-	fprintf(out, ",{\"why\":\"personality\",\"errno\":\"EPERM\",\"lifted\":%s,"
-		     "\"syscalls\":[\"personality\"],\"args\":\"!= PER_LINUX\"}",
-		p->relax & RELAX_DEVEL ? "true" : "false");
-	fprintf(out, ",{\"why\":\"executable memfds and fexecve\",\"errno\":\"EACCES\",\"lifted\":%s,"
-		     "\"syscalls\":[\"memfd_create\",\"execveat\"],\"args\":\"MFD_EXEC; AT_EMPTY_PATH\"}",
-		p->relax & (RELAX_JIT | RELAX_DEVEL) ? "true" : "false");
-	fputs(",{\"why\":\"socket families\",\"errno\":\"EAFNOSUPPORT\",\"lifted\":false,"
-	      "\"syscalls\":[\"socket\"],\"args\":\"family not in AF_UNSPEC AF_UNIX AF_INET AF_INET6 "
-	      "AF_NETLINK\"}", out);
-	if (x11_abstract_refusal(p) != X11_ABSTRACT_NONE)
-		fprintf(out, ",{\"why\":\"the X server's abstract socket (socket x11, host network)\","
-			     "\"errno\":\"ECONNREFUSED\",\"lifted\":false,\"syscalls\":[\"connect\"],"
-			     "\"args\":\"address length %u%s\"}", p->x11.abstract_addrlen,
-			x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY ? ", that name only (sbx's init)" : "");
-	fputc(']', out);
-	static const char *const guard_states[] = {
-		[MEMFD_GUARD_UNPLANNED] = "unchecked", [MEMFD_GUARD_ON] = "blocked",
-		[MEMFD_GUARD_LIFTED] = "allowed", [MEMFD_GUARD_UNAVAILABLE] = "open",
-	};
-	fprintf(out, ",\"executable_memfds\":{\"state\":\"%s\",\"text\":", guard_states[p->memfd_guard]);
-	json_string(out, memfd_guard_text(p));
-	fputs(",\"why\":", out);
-	if (p->memfd_guard_why)
-		json_string(out, p->memfd_guard_why);
-	else
-		fputs("null", out);
-	fputc('}', out);
-	if (!has_profile) {
-		fputs(",\"profile\":null}", out);
-		return;
-	}
-	fprintf(out, ",\"profile\":{\"mode\":\"%s\",\"default\":\"%s\",\"kept_denied\":%zu,\"rules\":[",
-		p->syscall_allowlist ? "allowlist" : "denylist", p->syscall_allowlist ? "ENOSYS" : "allow",
-		kept_denied_count(p));
-	for (size_t i = 0; i < p->n_syscalls; i++) {
-		const struct seccomp_rule *r = &p->syscalls[i];
-		fprintf(out, "%s{\"name\":", i ? "," : "");
-		json_string(out, r->name);
-		fprintf(out, ",\"action\":\"%s\"", action_name(r->action));
-		if (r->action == SC_ERRNO)
-			fprintf(out, ",\"errno\":%d", r->errno_value);
-		fputs(",\"conditions\":[", out);
-		for (unsigned c = 0; c < r->n_conds && c < ARRAY_SIZE(r->conds); c++)
-			fprintf(out, "%s{\"arg\":%u,\"op\":\"%s\",\"value\":%llu,\"mask\":%llu}", c ? "," : "",
-				r->conds[c].arg, cmp_name(r->conds[c].op), r->conds[c].value, r->conds[c].mask);
-		fputs("],\"origin\":", out);
-		json_string(out, origin_or(r->origin));
-		fputc('}', out);
-	}
-	fputs("]}}", out);
 }

@@ -87,6 +87,8 @@ private-bin-try|cat sbx-no-such-program
 private-etc|hosts
 private-etc-try|sbx-no-such-entry
 machine-id|random
+noexec|/tmp
+memory-deny-write-execute|
 EOF
 }
 
@@ -130,7 +132,7 @@ explain_with() {
 		case $name in
 		bind | bind-try | ro-bind | ro-bind-try | dev-bind | dev-bind-try)
 			opt_args=("$option" "${value/ /:}") ;;
-		ssh-agent | clearenv | limits-optional) opt_args=("$option") ;;
+		ssh-agent | clearenv | limits-optional | memory-deny-write-execute) opt_args=("$option") ;;
 		setenv) line="setenv ${value%%=*} \"${value#*=}\""; opt_args=("$option" "$value") ;;
 		*) opt_args=("$option" "$value") ;;
 		esac

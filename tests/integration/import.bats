@@ -93,6 +93,36 @@ import() {
 	[[ $output == *"No such file or directory"* ]]
 }
 
+@test "imported gzip: noexec and memory-deny-write-execute are translated and hold in the sandbox" {
+	import gzip
+	# disable-exec.inc's noexec lines: the places sbx mounts become noexec lines, the others are
+	# reported as sbx defaults (not visible); archiver-common's MDWE is kept.
+	grep -qx 'noexec ${HOME}' "$work/imp/gzip.profile"
+	grep -qx 'noexec ${XDG_RUNTIME_DIR}' "$work/imp/gzip.profile"
+	grep -qx 'noexec /tmp' "$work/imp/gzip.profile"
+	grep -qx 'noexec /dev/shm' "$work/imp/gzip.profile"
+	grep -qx 'noexec /var' "$work/imp/gzip.profile"
+	grep -qx 'memory-deny-write-execute' "$work/imp/gzip.profile"
+	grep -q '^translated .*disable-exec.inc:[0-9]*: noexec ${HOME}$' "$work/imp/gzip.report"
+	grep -q '^sbx-default .*disable-exec.inc:[0-9]*: noexec /dev/mqueue: not visible' "$work/imp/gzip.report"
+	grep -q '^translated .*archiver-common.profile:[0-9]*: memory-deny-write-execute$' "$work/imp/gzip.report"
+	! grep -q '^dropped .*\(noexec\|memory-deny-write-execute\)' "$work/imp/gzip.report"
+	run sbx_user -q --explain --json --profile "$work/imp/gzip.profile" gzip --version
+	[ "$status" -eq 0 ]
+	jq -e '.memory_deny_write_execute.enforced_by == "prctl"' <<<"$output"
+	jq -e '[.mounts[] | select(.dst == "/tmp" or .dst == "/var/tmp" or .dst == "/dev/shm") | .noexec] == [true, true, true]' <<<"$output"
+	# In the sandbox: gzip works, a copied program cannot be mapped from /tmp, W+X memory fails.
+	echo data >"$work/f.txt"
+	chown "$TEST_UID:$TEST_GID" "$work/f.txt"
+	run sbx_user --profile "$work/imp/gzip.profile" gzip -k f.txt
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -s "$work/f.txt.gz" ]
+	run sbx_user -q --profile "$work/imp/gzip.profile" --ro-bind "$HELPERS:/helpers" /helpers/mdwe-probe
+	echo "$output"
+	[ "${lines[0]}" = "mmap-wx EACCES" ]
+}
+
 @test "a broken firejail profile fails with file:line and writes nothing; -o never overwrites" {
 	printf 'net none\ninclude no-such-file.inc\n' >"$work/bad.profile"
 	printf 'net none\n?NO_SUCH_COND: private\n' >"$work/cond.profile"

@@ -106,6 +106,21 @@ static void test_private_dirs(void **state)
 	expect_error("machine-id random\nmachine-id host\n", "loosens 'machine-id random'");
 }
 
+static void test_noexec_mdwe(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct sbx_error err = { 0 };
+	assert_int_equal(parse(&p, "noexec ${HOME} /tmp/\nnoexec /tmp\nmemory-deny-write-execute\n", &err), 0);
+	assert_int_equal(p.n_noexecs, 2);
+	assert_string_equal(p.noexecs[0].path, "/home/u");
+	assert_string_equal(p.noexecs[0].origin, "t.profile:1");
+	assert_string_equal(p.noexecs[1].path, "/tmp");
+	assert_true(p.mdwe);
+	assert_string_equal(p.mdwe_origin, "t.profile:3");
+	policy_free(&p);
+}
+
 static void test_mounts(void **state)
 {
 	struct policy p;
@@ -405,6 +420,10 @@ static void test_error_locations(void **state)
 	expect_error("mask etc/shadow\n", "expected an absolute path");
 	expect_error("mask /etc/../shadow\n", "expected an absolute path");
 	expect_error("mask /\n", "cannot mask the sandbox's root");
+	expect_error("noexec\n", "noexec PATH");
+	expect_error("noexec /\n", "cannot make the sandbox's root noexec");
+	expect_error("noexec tmp\n", "expected an absolute path");
+	expect_error("memory-deny-write-execute yes\n", "too many words");
 	expect_error("mask /home/*/.ssh\n", "globs are not supported yet");
 	expect_error("mask\n", "mask PATH");
 	expect_error("mask /a /b\n", "mask PATH");
@@ -974,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_mounts),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_private_dirs),
+		cmocka_unit_test(test_noexec_mdwe),
 		cmocka_unit_test(test_network_env_and_identity),
 		cmocka_unit_test(test_syscalls),
 		cmocka_unit_test(test_limits_and_protections),
