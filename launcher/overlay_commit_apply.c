@@ -21,6 +21,38 @@ void commit_step(struct exec *x)
 		kill(getpid(), SIGKILL);
 }
 
+static void drop_dir(struct dir_cache *dc)
+{
+	if (dc->rel) {
+		close(dc->fd);
+		free(dc->rel);
+		dc->rel = NULL;
+	}
+}
+
+/* The upper directory holding rel (an O_PATH fd below the upper root, resolved as commit_tree_parent
+ * does) and rel's last component in *name; kept from the last op when it was in the same directory.
+ * The fd belongs to the cache: not closed by the caller. Only for the upper layer, which lives in the
+ * caller's 0700 state directory and which no run changes while commit holds its lock; host paths
+ * are resolved afresh for every op, so that a host directory moved or swapped for a symlink while
+ * commit runs is never written through. */
+static int cached_upper_parent(struct dir_cache *dc, int root, const char *rel, const char **name)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t len = slash ? (size_t)(slash - rel) : 0;
+	if (dc->rel && strlen(dc->rel) == len && strncmp(dc->rel, rel, len) == 0) {
+		*name = slash ? slash + 1 : rel;
+		return dc->fd;
+	}
+	drop_dir(dc);
+	int fd = commit_tree_parent(root, rel, name);
+	if (fd >= 0) {
+		dc->rel = xstrndup(rel, len);
+		dc->fd = fd;
+	}
+	return fd;
+}
+
 int overlay_copy_data(int src, int dst, bool *cloned)
 {
 	*cloned = ioctl(dst, FICLONE, src) == 0;
@@ -60,7 +92,7 @@ static int exec_write(struct exec *x, const char *rel, size_t index)
 	_cleanup_close_ int parent = commit_tree_parent(x->host, rel, &name);
 	if (parent < 0)
 		return parent;
-	_cleanup_close_ int uparent = commit_tree_parent(x->upper, rel, &uname);
+	int uparent = cached_upper_parent(&x->upper_dir, x->upper, rel, &uname);
 	if (uparent < 0)
 		return uparent;
 	struct stat st;
@@ -192,9 +224,21 @@ static int exec_op(struct exec *x, char kind, const char *rel, size_t index)
 		return exec_write(x, rel, index);
 	if (kind == 'T')
 		return 0;  /* after the renames (exec_all) */
-	_cleanup_close_ int parent = commit_tree_parent(kind == 'U' || kind == 'R' ? x->upper : x->host, rel, &name);
+	if (kind == 'U') {
+		int parent = cached_upper_parent(&x->upper_dir, x->upper, rel, &name);
+		if (parent < 0)
+			return parent == -ENOENT ? 0 : parent;
+		if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
+			return -errno;
+		commit_step(x);
+		return 0;
+	}
+	/* R removes an upper directory: the one kept open may be it. */
+	if (kind == 'R')
+		drop_dir(&x->upper_dir);
+	_cleanup_close_ int parent = commit_tree_parent(kind == 'R' ? x->upper : x->host, rel, &name);
 	if (parent < 0)
-		return kind == 'U' || kind == 'R' ? (parent == -ENOENT ? 0 : parent) : parent;
+		return kind == 'R' && parent == -ENOENT ? 0 : parent;
 	switch (kind) {
 	case 'X':
 		return remove_tree(x, parent, name);
@@ -207,11 +251,6 @@ static int exec_op(struct exec *x, char kind, const char *rel, size_t index)
 		return errno == EEXIST && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)
 			       ? 0 : -EEXIST;
 	}
-	case 'U':
-		if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
-			return -errno;
-		commit_step(x);
-		return 0;
 	case 'R':
 		if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT && errno != ENOTEMPTY)
 			return -errno;
@@ -241,9 +280,12 @@ static int exec_all(struct exec *x, const struct commit_journal *j, bool upper_s
 			first = first ? first : r;
 		}
 	}
-	if (upper_side)
+	if (upper_side) {
+		drop_dir(&x->upper_dir);
 		return first;
+	}
 	int r = flush(x);
+	drop_dir(&x->upper_dir);
 	first = first ? first : r;
 	for (size_t i = 0; i < j->n; i++) {
 		if (j->kinds[i] != 'T')

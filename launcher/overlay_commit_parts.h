@@ -22,8 +22,6 @@
 int commit_tree_open(int root, const char *rel, int flags);
 /* The directory (an O_PATH fd below root) holding rel, and rel's last component in *name. */
 int commit_tree_parent(int root, const char *rel, const char **name);
-/* statx of rel below root, not following its last component. 0 or -errno. */
-int commit_tree_statx(int root, const char *rel, struct statx *sx);
 /* rel/name, or name when rel is "". */
 char *commit_join(const char *rel, const char *name);
 int commit_compare_names(const void *a, const void *b);
@@ -81,9 +79,17 @@ struct pending {
 	char *tmp;
 };
 
+/* The upper directory of the last op, kept open for the next one in it (a journal's ops come
+ * directory by directory): rel is NULL when none is kept. */
+struct dir_cache {
+	char *rel;
+	int fd;
+};
+
 struct exec {
 	int host;
 	int upper;
+	struct dir_cache upper_dir;
 	dev_t host_dev;
 	bool root;
 	const char *tag;

@@ -32,15 +32,6 @@ int commit_tree_parent(int root, const char *rel, const char **name)
 	return commit_tree_open(root, dir, O_PATH | O_DIRECTORY);
 }
 
-int commit_tree_statx(int root, const char *rel, struct statx *sx)
-{
-	const char *name;
-	_cleanup_close_ int parent = commit_tree_parent(root, rel, &name);
-	if (parent < 0)
-		return parent;
-	return statx(parent, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, sx) < 0 ? -errno : 0;
-}
-
 char *commit_join(const char *rel, const char *name)
 {
 	return *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);

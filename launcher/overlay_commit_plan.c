@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "overlay.h"
@@ -263,21 +264,25 @@ bool commit_plan_dir(struct commit *c, int ufd, const char *rel, bool host_dir, 
 		}
 		commit_free_names(host_names);
 	}
+	/* The host's directory at rel, looked up once (beneath the overlaid directory, no symlink) for
+	 * all its entries. */
+	_cleanup_close_ int hdir = host_dir ? commit_tree_open(c->host, rel, O_PATH | O_DIRECTORY) : -ENOENT;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names[i];
 		_cleanup_free_ char *path = commit_join(rel, name);
 		struct statx ux, hx;
-		struct stat ust;
-		if (statx(ufd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &ux) < 0 ||
-		    fstatat(ufd, name, &ust, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (statx(ufd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &ux) < 0) {
 			clean = false;
 			continue;
 		}
+		/* What overlay_is_whiteout reads: type, device number, size. */
+		struct stat ust = { .st_mode = ux.stx_mode, .st_size = (off_t)ux.stx_size,
+				    .st_rdev = makedev(ux.stx_rdev_major, ux.stx_rdev_minor) };
 		const struct statx_timestamp *born = ux.stx_mask & STATX_BTIME ? &ux.stx_btime : NULL;
 		/* In a directory the app deleted and made again, every host entry it replaces was already
 		 * gone from its view when the directory was made. */
 		const struct statx_timestamp *since = opaque ? dir_born : born;
-		int h = host_dir ? commit_tree_statx(c->host, path, &hx) : -ENOENT;
+		int h = hdir < 0 ? hdir : statx(hdir, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &hx) < 0 ? -errno : 0;
 		if (h < 0 && h != -ENOENT) {
 			conflict(c, path, S_ISDIR(ux.stx_mode), unsafe_reason(h));
 			clean = false;
