@@ -282,7 +282,9 @@ bool commit_plan_dir(struct commit *c, int ufd, const char *rel, bool host_dir, 
 		/* In a directory the app deleted and made again, every host entry it replaces was already
 		 * gone from its view when the directory was made. */
 		const struct statx_timestamp *since = opaque ? dir_born : born;
-		int h = hdir < 0 ? hdir : statx(hdir, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &hx) < 0 ? -errno : 0;
+		int h = hdir;
+		if (hdir >= 0)
+			h = statx(hdir, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &hx) < 0 ? -errno : 0;
 		if (h < 0 && h != -ENOENT) {
 			conflict(c, path, S_ISDIR(ux.stx_mode), unsafe_reason(h));
 			clean = false;
