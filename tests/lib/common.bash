@@ -183,6 +183,20 @@ sbx_root() { as_root "$SBX" "$@"; }
 run_user() { run sbx_user "$@"; }
 run_root() { run sbx_root "$@"; }
 
+# VM lane (tests/vm): modprobe that also finds the second kernel's modules (make check-vm-6.12),
+# which are in its unpacked package under the build directory, not in the guest's /lib/modules
+# (the host's).
+modprobe_vm() {
+	local kver d
+	kver=$(uname -r)
+	if [ ! -d "/lib/modules/$kver" ]; then
+		for d in "$BUILD"/vm-*/root; do
+			[ -e "$d/lib/modules/$kver/modules.dep" ] && { modprobe -d "$d" "$@"; return; }
+		done
+	fi
+	modprobe "$@"
+}
+
 # sbx_as root|user ARGS...: either of the two.
 # The home and the command's uid of a run as WHO (user or root; root's command runs as nobody).
 home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }

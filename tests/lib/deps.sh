@@ -5,7 +5,7 @@ set -eu
 pkgs="gcc make pkg-config libseccomp-dev libcap-dev libbpf-dev libapparmor-dev apparmor libcmocka-dev bats
 libxcb1-dev libxau-dev x11proto-dev xvfb xauth x11-utils x11-apps xdotool xterm imagemagick dbus-x11
 python3 jq iproute2 util-linux procps clang llvm libclang-rt-14-dev bpftool clang-tidy cppcheck
-linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
+linux-image-amd64 qemu-system-x86 busybox-static cpio kmod btrfs-progs
 curl wget git sqlite3 tar gzip openssh-client nginx
 xz-utils zstd bzip2 unzip zip libxml2-utils perl lua5.4 rsync gnupg aria2 w3m less nano vim
 poppler-utils imagemagick ffmpeg pandoc redis-server memcached lighttpd

@@ -6,19 +6,6 @@
 
 load ../lib/common
 
-# The second kernel's modules (make check-vm-6.12) are in its unpacked package under the build
-# directory, not in the guest's /lib/modules, which is the host's.
-modprobe_vm() {
-	local kver d
-	kver=$(uname -r)
-	if [ ! -d "/lib/modules/$kver" ]; then
-		for d in "$BUILD"/vm-*/root; do
-			[ -e "$d/lib/modules/$kver/modules.dep" ] && { modprobe -d "$d" "$@"; return; }
-		done
-	fi
-	modprobe "$@"
-}
-
 setup_file() {
 	modprobe_vm vgem
 	modprobe_vm snd-dummy
