@@ -1,7 +1,5 @@
 #include "policy.h"
 
-#include "bpf.h"
-
 #include <string.h>
 #include <strings.h>
 
@@ -39,7 +37,9 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_ports; i++)
 		free(p->ports[i].origin);
 	free(p->ports);
-	net_rules_free(p);
+	for (size_t i = 0; i < p->n_net_rules; i++)
+		free(p->net_rules[i].origin);
+	free(p->net_rules);
 	for (size_t i = 0; i < p->n_lsm_rules; i++) {
 		free(p->lsm_rules[i].path);
 		free(p->lsm_rules[i].origin);
