@@ -157,6 +157,12 @@ bool path_within(const char *path, const char *outer)
 	return strncmp(path, outer, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+const char *path_base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);
