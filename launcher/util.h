@@ -82,6 +82,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int write_file(const char *path, const char *buf);
 /* Reads a whole small file into a NUL-terminated heap buffer. Returns 0 or -errno. */
 int read_file(const char *path, char **out, size_t *len);
+/* Reads this process's cgroup v2 path ("0::" line of /proc/self/cgroup) into *out (heap). 0, or
+ * -ENOENT without a cgroup v2 hierarchy, or -errno. (cgroup.c and systemd_scope.c both need it, and
+ * cgroup.c includes systemd_scope.h, so it lives below both.) */
+int own_cgroup_path(char **out);
 
 /* Prints s as a JSON string literal (quoted, escaped). */
 #include <stdio.h>
