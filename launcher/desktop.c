@@ -203,6 +203,14 @@ static int not_ours(const char *path, struct sbx_error *err)
 	return sbx_fail(err, 0, "desktop: %s is not a copy sbx made; leaving it alone", path);
 }
 
+/* A desktop file changed in the copies' directory: the MIME cache is refreshed at the end. (pl->apps
+ * is never NULL once places_init succeeded; the check keeps the analyzer from assuming it.) */
+static void note_apps_change(struct places *pl, const char *path, enum desktop_kind kind)
+{
+	if (kind == DESKTOP_APP && pl->apps && strncmp(path, pl->apps, strlen(pl->apps)) == 0)
+		pl->apps_changed = true;
+}
+
 /* Writes content to path through a temporary file and rename, so that a launcher never reads half
  * a file, and only over a file sbx wrote. */
 static int install(struct places *pl, const char *path, enum desktop_kind kind, const char *content,
@@ -244,8 +252,7 @@ static int install(struct places *pl, const char *path, enum desktop_kind kind, 
 		unlink(tmp);
 		return sbx_fail(err, -r, "desktop: cannot write %s", path);
 	}
-	if (kind == DESKTOP_APP && strncmp(path, pl->apps, strlen(pl->apps)) == 0)
-		pl->apps_changed = true;
+	note_apps_change(pl, path, kind);
 	printf("wrote %s\n", path);
 	return 0;
 }
@@ -261,8 +268,7 @@ static int remove_managed(struct places *pl, const char *path, enum desktop_kind
 		return r == 0 ? 0 : sbx_fail(err, -r, "desktop: %s", path);
 	if (unlink(path) < 0)
 		return sbx_fail(err, errno, "desktop: cannot remove %s", path);
-	if (kind == DESKTOP_APP && strncmp(path, pl->apps, strlen(pl->apps)) == 0)
-		pl->apps_changed = true;
+	note_apps_change(pl, path, kind);
 	printf("removed %s\n", path);
 	return 0;
 }
