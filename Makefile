@@ -61,8 +61,11 @@ $(BUILD)/flags: FORCE
 	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $(SBX_LIBS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) $(SBX_LIBS)' > $@
 FORCE:
 
-$(BUILD)/obj/%.o: launcher/%.c $(wildcard launcher/*.h) $(BUILD)/flags
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# Each object depends on the headers and BPF skeletons it includes, as the compiler lists them in
+# build/obj/NAME.d (-MMD; -MP keeps a removed header from breaking the build), and on the flags.
+$(BUILD)/obj/%.o: launcher/%.c $(BUILD)/flags
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(OBJS:.o=.d)
 
 $(BUILD)/sbx: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) -o $@ $^ $(SBX_LIBS)

@@ -21,9 +21,10 @@ FUZZ_OBJS := $(LIB_SRCS:launcher/%.c=$(FUZZ_DIR)/obj/%.o)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 
-$(FUZZ_DIR)/obj/%.o: launcher/%.c $(wildcard launcher/*.h)
+$(FUZZ_DIR)/obj/%.o: launcher/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(FUZZ_OBJS:.o=.d)
 
 $(FUZZ_DIR)/%: fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)

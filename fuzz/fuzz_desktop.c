@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "desktop.h"
+#include "desktop_entry.h"
 #include "util.h"
 
 static void check(const char *text, size_t len, enum desktop_kind kind, const char *sbx)

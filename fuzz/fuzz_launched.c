@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "desktop.h"
+#include "desktop_entry.h"
 #include "launched.h"
 #include "util.h"
 

@@ -1,5 +1,6 @@
-/* eBPF policies: network rule parsing (pure), the Landlock fallback, and the libbpf loader for the
- * cgroup programs in bpf/. See bpf.h for the order of calls. */
+/* eBPF policies: the kernel probes, the plan (network rules to Landlock where eBPF is out of reach,
+ * file rules resolved), and the libbpf loader for the cgroup programs in bpf/. The rules themselves
+ * are parsed in netrules.c. See bpf.h for the order of calls. */
 #include "bpf.h"
 
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "../bpf/sbx_bpf.h"
+#include "devnodes.h"
 
 _Static_assert(NET_RULES_MAX == SBX_NET_MAX_RULES, "bpf.h and bpf/sbx_bpf.h disagree on the rule table");
 _Static_assert(LSM_RULES_MAX == SBX_LSM_MAX_RULES, "bpf.h and bpf/sbx_bpf.h disagree on the file rules");
@@ -25,7 +27,8 @@ _Static_assert(LSM_RULES_MAX == SBX_LSM_MAX_RULES, "bpf.h and bpf/sbx_bpf.h disa
 void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s) __attribute__((ownership_takes(malloc, 1)));
 #endif
 
-/* The skeletons come from bpf/bpf.mk; a build without them still links and says why eBPF is off. */
+/* bpf/bpf.mk generates the skeletons before sbx's first object is compiled. The fuzzers (fuzz/fuzz.mk)
+ * compile these sources without them: then eBPF is off, and the probes say so. */
 #if __has_include(<net.skel.h>) && __has_include(<dev.skel.h>) && __has_include(<lsm_probe.skel.h>) && \
 	__has_include(<lsm.skel.h>)
 #define SBX_HAVE_SKELETONS 1
@@ -36,229 +39,6 @@ void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s) __attribute__((
 #else
 #define SBX_HAVE_SKELETONS 0
 #endif
-
-/* ---- parsing ---- */
-
-static int parse_ports(const char *s, const char *text, struct net_addr_rule *r, struct sbx_error *err)
-{
-	if (strcmp(s, "*") == 0) {
-		r->port_lo = 0;
-		r->port_hi = 65535;
-		return 0;
-	}
-	char lo[16] = "", hi[16] = "";
-	const char *dash = strchr(s, '-');
-	size_t n = dash ? (size_t)(dash - s) : strlen(s);
-	if (n == 0 || n >= sizeof(lo) || (dash && strlen(dash + 1) >= sizeof(hi)))
-		return sbx_fail(err, 0, "network rule '%s': bad port '%s' (want N, N-M or *)", text, s);
-	memcpy(lo, s, n);
-	snprintf(hi, sizeof(hi), "%s", dash ? dash + 1 : lo);
-	long long a, b;
-	if (!parse_int(lo, 1, 65535, &a) || !parse_int(hi, 1, 65535, &b))
-		return sbx_fail(err, 0, "network rule '%s': bad port '%s' (ports are 1-65535, or *)", text, s);
-	if (a > b)
-		return sbx_fail(err, 0, "network rule '%s': port range %s is backwards", text, s);
-	r->port_lo = (unsigned short)a;
-	r->port_hi = (unsigned short)b;
-	return 0;
-}
-
-/* addr is "A.B.C.D", an IPv6 address (brackets already removed) or "*"; prefix_s may be NULL. */
-static int parse_address(const char *addr, const char *prefix_s, const char *text,
-			 struct net_addr_rule *r, struct sbx_error *err)
-{
-	if (strcmp(addr, "*") == 0) {
-		if (prefix_s)
-			return sbx_fail(err, 0, "network rule '%s': '*' takes no prefix length", text);
-		r->family = 0;
-		r->prefix = 0;
-		return 0;
-	}
-	if (inet_pton(AF_INET, addr, r->addr) == 1)
-		r->family = AF_INET;
-	else if (inet_pton(AF_INET6, addr, r->addr) == 1)
-		r->family = AF_INET6;
-	else
-		return sbx_fail(err, 0, "network rule '%s': '%s' is not an IPv4 or IPv6 address "
-				"(host names are not resolved in rules)", text, addr);
-	unsigned bits = r->family == AF_INET ? 32 : 128;
-	r->prefix = bits;
-	if (prefix_s) {
-		long long n;
-		if (!parse_int(prefix_s, 0, bits, &n))
-			return sbx_fail(err, 0, "network rule '%s': prefix length '/%s' is not 0-%u", text,
-					prefix_s, bits);
-		r->prefix = (unsigned)n;
-	}
-	for (unsigned bit = r->prefix; bit < bits; bit++)
-		if (r->addr[bit / 8] & (0x80 >> (bit % 8)))
-			return sbx_fail(err, 0, "network rule '%s': address has bits set beyond /%u", text,
-					r->prefix);
-	return 0;
-}
-
-int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, struct sbx_error *err)
-{
-	struct net_addr_rule r = { .bind = bind };
-	if (!text || !*text || strlen(text) > 128)
-		return sbx_fail(err, 0, "network rule '%s': empty or too long", text ? text : "");
-	char buf[132];
-	snprintf(buf, sizeof(buf), "%s", text);
-	char *addr = NULL, *prefix = NULL, *ports;
-	if (buf[0] == '[') {
-		char *close = strchr(buf, ']');
-		if (!close)
-			return sbx_fail(err, 0, "network rule '%s': missing ']'", text);
-		*close = '\0';
-		addr = buf + 1;
-		char *rest = close + 1;
-		if (*rest == '/') {  /* [fd00::]/8:443 */
-			prefix = rest + 1;
-			rest = strchr(prefix, ':');
-			if (!rest)
-				return sbx_fail(err, 0, "network rule '%s': missing ':PORT'", text);
-			*rest = '\0';
-		} else if (*rest != ':') {
-			return sbx_fail(err, 0, "network rule '%s': missing ':PORT' after ']'", text);
-		}
-		ports = rest + 1;
-		char *slash = strchr(addr, '/');  /* [fd00::/8]:443 */
-		if (slash) {
-			if (prefix)
-				return sbx_fail(err, 0, "network rule '%s': two prefix lengths", text);
-			*slash = '\0';
-			prefix = slash + 1;
-		}
-	} else {
-		char *colon = strrchr(buf, ':');
-		if (colon) {
-			*colon = '\0';
-			addr = buf;
-			ports = colon + 1;
-			if (strchr(addr, ':'))
-				return sbx_fail(err, 0, "network rule '%s': write IPv6 addresses in brackets, "
-						"e.g. [::1]:8080", text);
-			char *slash = strchr(addr, '/');
-			if (slash) {
-				*slash = '\0';
-				prefix = slash + 1;
-			}
-		} else {
-			ports = buf;  /* port only: any address */
-		}
-	}
-	int ret = parse_address(addr ? addr : "*", prefix, text, &r, err);
-	if (ret == 0)
-		ret = parse_ports(ports, text, &r, err);
-	if (ret < 0)
-		return ret;
-	*out = r;
-	return 0;
-}
-
-int net_rule_parse(const char *text, bool bind, struct policy *p, const char *origin,
-		   struct sbx_error *err)
-{
-	struct net_addr_rule r;
-	int ret = net_rule_parse_one(text, bind, &r, err);
-	if (ret < 0)
-		return ret;
-	if (p->n_net_rules >= NET_RULES_MAX)
-		return sbx_fail(err, 0, "network rule '%s': more than %d network rules", text,
-				NET_RULES_MAX);
-	struct net_addr_rule *slot = ARRAY_PUSH(p->net_rules, p->n_net_rules);
-	*slot = r;
-	slot->origin = origin ? xstrdup(origin) : NULL;
-	return 0;
-}
-
-bool net_rule_needs_address(const struct net_addr_rule *r) { return r->family != 0; }
-
-void net_rule_format(const struct net_addr_rule *r, char *buf, size_t size)
-{
-	char addr[INET6_ADDRSTRLEN + 8] = "*", ports[16];
-	if (r->family == AF_INET || r->family == AF_INET6) {
-		char a[INET6_ADDRSTRLEN] = "";
-		inet_ntop(r->family, r->addr, a, sizeof(a));
-		unsigned bits = r->family == AF_INET ? 32 : 128;
-		char pfx[8] = "";
-		if (r->prefix != bits)
-			snprintf(pfx, sizeof(pfx), "/%u", r->prefix);
-		snprintf(addr, sizeof(addr), r->family == AF_INET6 ? "[%s%s]" : "%s%s", a, pfx);
-	}
-	if (r->port_lo == 0 && r->port_hi == 65535)
-		snprintf(ports, sizeof(ports), "*");
-	else if (r->port_lo == r->port_hi)
-		snprintf(ports, sizeof(ports), "%u", r->port_lo);
-	else
-		snprintf(ports, sizeof(ports), "%u-%u", r->port_lo, r->port_hi);
-	snprintf(buf, size, "%s:%s", addr, ports);
-}
-
-bool net_rule_matches(const struct net_addr_rule *r, int family, const unsigned char *addr,
-		      unsigned short port)
-{
-	if (port < r->port_lo || port > r->port_hi)
-		return false;
-	if (r->family == 0)
-		return true;
-	if (r->family != family)
-		return false;
-	for (unsigned bit = 0; bit < r->prefix; bit++) {
-		unsigned char m = 0x80 >> (bit % 8);
-		if ((addr[bit / 8] & m) != (r->addr[bit / 8] & m))
-			return false;
-	}
-	return true;
-}
-
-void net_rules_free(struct policy *p)
-{
-	for (size_t i = 0; i < p->n_net_rules; i++)
-		free(p->net_rules[i].origin);
-	free(p->net_rules);
-	p->net_rules = NULL;
-	p->n_net_rules = 0;
-}
-
-int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error *err)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < p->n_net_rules; i++) {
-		const struct net_addr_rule *r = &p->net_rules[i];
-		char text[96];
-		net_rule_format(r, text, sizeof(text));
-		if (net_rule_needs_address(r) && !widen_addresses) {
-			sbx_refuse(err, "network rule %s %s (%s) names an address: only eBPF cgroup programs "
-				 "can enforce that, and they need privilege", r->bind ? "bind" : "connect", text,
-				 r->origin ? r->origin : "command line");
-			sbx_hint(err, "write it as *:%s so that Landlock enforces its TCP port, run sbx as root, "
-				      "or make network rules optional (--net-rules optional) to widen it",
-				 strchr(text, ':') + 1);
-			return -EPERM;
-		}
-		total += (size_t)r->port_hi - r->port_lo + 1;
-		if (r->port_lo == 0)
-			total--;  /* port 0 is never a real destination */
-		if (total > NET_RULES_MAX_FALLBACK_PORTS)
-			return sbx_fail(err, E2BIG, "network rule %s: without eBPF each port becomes one "
-					"Landlock rule, and the rules add up to more than %d ports", text,
-					NET_RULES_MAX_FALLBACK_PORTS);
-	}
-	for (size_t i = 0; i < p->n_net_rules; i++) {
-		const struct net_addr_rule *r = &p->net_rules[i];
-		char text[96];
-		net_rule_format(r, text, sizeof(text));
-		for (unsigned port = r->port_lo ? r->port_lo : 1; port <= r->port_hi; port++) {
-			struct port_rule *pr = ARRAY_PUSH(p->ports, p->n_ports);
-			pr->bind = r->bind;
-			pr->port = (unsigned short)port;
-			pr->origin = xasprintf("%s (%s %s, Landlock fallback)", r->origin ? r->origin : "cli",
-					       r->bind ? "bind" : "connect", text);
-		}
-	}
-	return 0;
-}
 
 /* ---- privilege and probes ---- */
 
@@ -550,20 +330,13 @@ int bpf_plan(struct policy *p, struct sbx_error *err)
 
 /* ---- device rules ---- */
 
-struct dev_grant {
-	unsigned type;  /* 1 block, 2 char */
+/* What the sandbox's devpts adds to the nodes of devnodes.h: ptmx 5:2 and the Unix98 ptys on
+ * majors 136-143. */
+static const struct dev_grant {
 	unsigned major, minor_lo, minor_hi;
-	const char *name;
-};
-
-/* The nodes sbx's own /dev shows (mount.c): null zero full random urandom tty, and the
- * sandbox's devpts (ptmx 5:2, Unix98 ptys on majors 136-143). */
-static const struct dev_grant default_devices[] = {
-	{ 2, 1, 3, 3, "null" },     { 2, 1, 5, 5, "zero" },      { 2, 1, 7, 7, "full" },
-	{ 2, 1, 8, 8, "random" },   { 2, 1, 9, 9, "urandom" },   { 2, 5, 0, 0, "tty" },
-	{ 2, 5, 2, 2, "ptmx" },     { 2, 136, 0, 0xfffff, "pts" }, { 2, 137, 0, 0xfffff, "pts" },
-	{ 2, 138, 0, 0xfffff, "pts" }, { 2, 139, 0, 0xfffff, "pts" }, { 2, 140, 0, 0xfffff, "pts" },
-	{ 2, 141, 0, 0xfffff, "pts" }, { 2, 142, 0, 0xfffff, "pts" }, { 2, 143, 0, 0xfffff, "pts" },
+} devpts_devices[] = {
+	{ 5, 2, 2 },         { 136, 0, 0xfffff }, { 137, 0, 0xfffff }, { 138, 0, 0xfffff }, { 139, 0, 0xfffff },
+	{ 140, 0, 0xfffff }, { 141, 0, 0xfffff }, { 142, 0, 0xfffff }, { 143, 0, 0xfffff },
 };
 
 struct dev_list {
@@ -622,9 +395,15 @@ static void dev_list_add_dir(struct dev_list *l, int dirfd, int depth)
 
 static void dev_list_build(const struct policy *p, struct dev_list *l)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
-		const struct dev_grant *g = &default_devices[i];
-		dev_list_add(l, g->type, g->major, g->minor_lo, g->minor_hi);
+	/* Every node of the sandbox's own /dev (mount.c), the terminal's too: allowing tty costs nothing
+	 * where it is not bound. */
+	for (size_t i = 0; i < n_sandbox_dev_nodes; i++) {
+		const struct dev_node *d = &sandbox_dev_nodes[i];
+		dev_list_add(l, 2, d->major, d->minor, d->minor);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(devpts_devices); i++) {
+		const struct dev_grant *g = &devpts_devices[i];
+		dev_list_add(l, 2, g->major, g->minor_lo, g->minor_hi);
 	}
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_entry *m = &p->mounts[i];

@@ -7,8 +7,8 @@
  * root and a kernel that loads BPF-LSM; elsewhere sbx refuses to run, or with
  * lsm_rules_requirement == REQ_OPTIONAL warns and runs without them.
  *
- * Order of calls in a run: net_rule_parse (CLI / profile) -> bpf_plan -> cgroup_setup (a leaf
- * also when bpf_wants_cgroup) -> bpf_policy_attach -> sandbox runs -> bpf_policy_detach ->
+ * Order of calls in a run: net_rule_parse (netrules.h: CLI / profile) -> bpf_plan -> cgroup_setup
+ * (a leaf also when bpf_wants_cgroup) -> bpf_policy_attach -> sandbox runs -> bpf_policy_detach ->
  * cgroup_teardown. */
 #ifndef SBX_BPF_H
 #define SBX_BPF_H
@@ -16,52 +16,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "netrules.h"
 #include "policy.h"
-
-/* One network rule: `[ADDR[/PREFIX]:]PORTS`. ADDR is an IPv4 address, an IPv6 address in brackets,
- * or `*` (any address, both families; also what an omitted ADDR means). PORTS is `N`, `N-M` or `*`.
- * Examples: "10.0.0.0/8:443", "[::1]:8000-8080", "127.0.0.1:*", "443", "*:53". */
-struct net_addr_rule {
-	bool bind;                /* true: a local port a server may bind; false: a remote to connect/send to */
-	int family;               /* 0 (any address), AF_INET or AF_INET6 */
-	unsigned char addr[16];   /* network order; IPv4 in the first 4 bytes */
-	unsigned prefix;          /* significant bits of addr (0..32 or 0..128) */
-	unsigned short port_lo, port_hi;
-	origin_t origin;
-};
-
-/* Most network rules one sandbox takes (the programs' fixed table, SBX_NET_MAX_RULES). */
-#define NET_RULES_MAX 128
 
 /* Most BPF-LSM file rules one sandbox takes (SBX_LSM_MAX_RULES). */
 #define LSM_RULES_MAX 256
-
-/* Most ports a rule set may expand to in the Landlock fallback (one Landlock rule per port). */
-#define NET_RULES_MAX_FALLBACK_PORTS 1024
-
-/* ---- Pure parts (no syscalls), unit-tested. ---- */
-
-/* Parses text into *out (origin left NULL). Returns 0 or -EINVAL with err saying what is wrong. */
-int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, struct sbx_error *err);
-/* Parses text and appends the rule to p->net_rules with a copy of origin. */
-int net_rule_parse(const char *text, bool bind, struct policy *p, const char *origin,
-		   struct sbx_error *err);
-/* True when the rule names addresses (so only eBPF can enforce it exactly). */
-bool net_rule_needs_address(const struct net_addr_rule *r);
-/* The rule in the syntax net_rule_parse reads ("10.0.0.0/8:443", "[::1]:80", "*:1000-2000"). */
-void net_rule_format(const struct net_addr_rule *r, char *buf, size_t size);
-/* True when addr (family AF_INET/AF_INET6, network order) and port fall under the rule. */
-bool net_rule_matches(const struct net_addr_rule *r, int family, const unsigned char *addr,
-		      unsigned short port);
-/* Frees p->net_rules (policy_free calls it). */
-void net_rules_free(struct policy *p);
-
-/* The Landlock fallback: appends one p->ports entry per port of every rule. A rule that names
- * addresses fails with err (what is missing, how to get it) unless widen_addresses, which turns
- * it into its ports on any address. Fails when the ports exceed NET_RULES_MAX_FALLBACK_PORTS. */
-int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error *err);
-
-/* ---- Privileged parts. ---- */
 
 /* Whether cgroup programs load here: 0, or -errno with why filled ("sbx is not root (uid 1000)"). */
 int bpf_probe_cgroup(char *why, size_t size);

@@ -3,6 +3,7 @@
 #include "hostpath.h"
 
 #include "bpf.h"
+#include "netrules.h"
 
 #include <string.h>
 

@@ -1,6 +1,8 @@
 /* Launching: creates the namespaces, runs each layer's parent- and child-side step in the fixed
- * order (user namespace -> mounts -> net -> limits -> Landlock -> capabilities -> seccomp -> exec),
- * and waits for the sandbox while forwarding signals. */
+ * order, and waits for the sandbox while forwarding signals. The parent: cgroup -> eBPF programs ->
+ * terminal -> clone -> id maps. The child (the sandbox's pid 1, init.c): user namespace -> mounts ->
+ * loopback and hostname -> nested user namespaces locked -> AppArmor -> Landlock -> capabilities
+ * dropped -> seccomp. COMMAND's process: rlimits -> exec. */
 #ifndef SBX_LAUNCH_H
 #define SBX_LAUNCH_H
 

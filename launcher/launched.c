@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "desktop.h"
+#include "desktop_entry.h"
 
 #define LAUNCHED_MAX_ARGS 4096  /* arguments of the command matched against a template */
 

@@ -54,14 +54,12 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "bpf.h"
 #include "learn_bpf.h"
+#include "learn_profile.h"
 #include "profile.h"
 #include "syscall_groups.h"
 #include "userns.h"
 #include "util.h"
-
-#define MAX_NR 1024
 
 enum proc_state { PROC_LAUNCHER, PROC_APP };
 
@@ -70,170 +68,15 @@ struct proc {
 	enum proc_state state;
 };
 
-/* A host path the run reached (read, write, exec: what succeeded), or tried to and could not
- * (failed: the errno the view gives, for a comment). */
-struct learned_path {
-	char *path;
-	bool read;
-	bool write;  /* opened for writing, or a file created in it (a directory) */
-	bool exec;
-	int failed;
-	bool failed_write;
-};
-
-struct learned_net {
-	bool bind;
-	int family;
-	unsigned char addr[16];
-	unsigned short port;
-};
-
 struct learner {
 	pid_t launcher;  /* the child that execs sbx */
 	struct proc *procs;
 	size_t n_procs;
-	bool used[MAX_NR];
-	bool foreign_arch;  /* a call in another ABI (i386, x32) reached us */
-	struct learned_path *paths;
-	size_t n_paths;
-	struct learned_net *nets;
-	size_t n_nets;
-	unsigned long long calls;
-	unsigned long long lost;  /* forks the eBPF recorder could not track */
-	struct learn_bpf *bpf;    /* the eBPF recorder, or NULL: the notifier marks the calls */
+	struct learned_run run;  /* what the command did: the fragment is written from it */
+	struct learn_bpf *bpf;   /* the eBPF recorder, or NULL: the notifier marks the calls */
 };
 
-/* ---- pure parts ---- */
-
-struct name_set {
-	const char *const *names;
-	size_t n;
-};
-
-static bool name_in(const struct name_set *s, const char *name)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->names[i], name) == 0)
-			return true;
-	return false;
-}
-
-struct group_check {
-	const struct name_set *used;
-	bool all_used;
-	size_t members;  /* members that exist on this architecture */
-};
-
-static int check_member(const char *syscall, void *userdata)
-{
-	struct group_check *c = userdata;
-	if (seccomp_syscall_resolve_name(syscall) < 0)
-		return 0;  /* not on this architecture (riscv_*, *32...: libseccomp gives < 0) */
-	c->members++;
-	if (!name_in(c->used, syscall))
-		c->all_used = false;
-	return 0;
-}
-
-/* Names collected from syscall_group_expand, which passes a buffer it reuses: copies. */
-struct covered {
-	char **names;
-	size_t n;
-};
-
-static void covered_free(struct covered *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->names[i]);
-	free(c->names);
-}
-
-static int mark_covered(const char *syscall, void *userdata)
-{
-	struct covered *c = userdata;
-	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->names[i], syscall) == 0)
-			return 0;
-	*ARRAY_PUSH(c->names, c->n) = xstrdup(syscall);
-	return 0;
-}
-
-static int count_new(const char *syscall, void *userdata)
-{
-	struct covered *c = userdata;
-	if (seccomp_syscall_resolve_name(syscall) < 0)
-		return 0;
-	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->names[i], syscall) == 0)
-			return 0;
-	return -1;  /* stops the walk: at least one member is not covered yet */
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static size_t group_size(const char *name)
-{
-	size_t n = 0;
-	struct covered none = { 0 };
-	/* count members by collecting them */
-	syscall_group_expand(name, mark_covered, &none);
-	n = none.n;
-	covered_free(&none);
-	return n;
-}
-
-void learn_collapse(const char *const *names, size_t n,
-		    void (*emit)(const char *item, bool is_group, void *userdata), void *userdata)
-{
-	struct name_set used = { names, n };
-	size_t n_groups;
-	const struct syscall_group *groups = syscall_groups_all(&n_groups);
-	/* Larger groups first, so that a group wholly inside a chosen one is not listed too. */
-	size_t *order = xcalloc(n_groups ? n_groups : 1, sizeof(*order));
-	size_t *sizes = xcalloc(n_groups ? n_groups : 1, sizeof(*sizes));
-	for (size_t i = 0; i < n_groups; i++) {
-		order[i] = i;
-		sizes[i] = group_size(groups[i].name);
-	}
-	for (size_t i = 1; i < n_groups; i++)
-		for (size_t j = i; j > 0 && sizes[order[j]] > sizes[order[j - 1]]; j--) {
-			size_t t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	struct covered cov = { 0 };
-	for (size_t k = 0; k < n_groups; k++) {
-		const struct syscall_group *g = &groups[order[k]];
-		struct group_check c = { .used = &used, .all_used = true };
-		if (syscall_group_expand(g->name, check_member, &c) < 0 || !c.all_used || c.members == 0)
-			continue;
-		if (syscall_group_expand(g->name, count_new, &cov) == 0)
-			continue;  /* everything in it is already covered */
-		syscall_group_expand(g->name, mark_covered, &cov);
-		emit(g->name, true, userdata);
-	}
-	const char **rest = xcalloc(n ? n : 1, sizeof(*rest));
-	size_t n_rest = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < cov.n && !dup; j++)
-			dup = strcmp(cov.names[j], names[i]) == 0;
-		for (size_t j = 0; j < n_rest && !dup; j++)
-			dup = strcmp(rest[j], names[i]) == 0;
-		if (!dup)
-			rest[n_rest++] = names[i];
-	}
-	qsort(rest, n_rest, sizeof(*rest), cmp_str);
-	for (size_t i = 0; i < n_rest; i++)
-		emit(rest[i], false, userdata);
-	free(rest);
-	covered_free(&cov);
-	free(order);
-	free(sizes);
-}
+/* ---- the supervisor ---- */
 
 bool learn_path_worth_granting(const char *path)
 {
@@ -249,8 +92,6 @@ bool learn_path_worth_granting(const char *path)
 	/* /run/user/UID is private in the sandbox; /run itself is not shown. */
 	return strncmp(path, "/run/user/", 10) != 0;
 }
-
-/* ---- the supervisor ---- */
 
 static int read_status_field(pid_t pid, const char *field, pid_t *out)
 {
@@ -385,10 +226,10 @@ static enum view_verdict view_check(int rootfd, const char *path, bool nofollow,
 
 static struct learned_path *path_entry(struct learner *l, const char *path)
 {
-	for (size_t i = 0; i < l->n_paths; i++)
-		if (strcmp(l->paths[i].path, path) == 0)
-			return &l->paths[i];
-	struct learned_path *p = ARRAY_PUSH(l->paths, l->n_paths);
+	for (size_t i = 0; i < l->run.n_paths; i++)
+		if (strcmp(l->run.paths[i].path, path) == 0)
+			return &l->run.paths[i];
+	struct learned_path *p = ARRAY_PUSH(l->run.paths, l->run.n_paths);
 	*p = (struct learned_path){ .path = xstrdup(path) };
 	return p;
 }
@@ -489,11 +330,11 @@ static void add_sockaddr(struct learner *l, int memfd, unsigned long long addr, 
 	}
 	if (n.port == 0)
 		return;  /* ephemeral bind, or a probe connect (getaddrinfo's AI_ADDRCONFIG) */
-	for (size_t i = 0; i < l->n_nets; i++)
-		if (l->nets[i].bind == n.bind && l->nets[i].family == n.family && l->nets[i].port == n.port &&
-		    (bind || memcmp(l->nets[i].addr, n.addr, 16) == 0))
+	for (size_t i = 0; i < l->run.n_nets; i++)
+		if (l->run.nets[i].bind == n.bind && l->run.nets[i].family == n.family && l->run.nets[i].port == n.port &&
+		    (bind || memcmp(l->run.nets[i].addr, n.addr, 16) == 0))
 			return;
-	*ARRAY_PUSH(l->nets, l->n_nets) = n;
+	*ARRAY_PUSH(l->run.nets, l->run.n_nets) = n;
 }
 
 /* The calls record_args reads: with the eBPF recorder, the only ones the filter notifies. */
@@ -567,16 +408,16 @@ static void handle(struct learner *l, int listener, struct seccomp_notif *req,
 		counts = req->data.arch == seccomp_arch_native() &&
 			 (st == LEARN_APP || (st == LEARN_SETUP && is_exec));
 	} else if (req->data.arch != seccomp_arch_native()) {
-		l->foreign_arch = true;
+		l->run.foreign_arch = true;
 	} else {
 		struct proc *p = classify(l, req->pid);
 		if (p->pid != l->launcher && (p->state == PROC_APP || is_exec)) {
 			/* The launcher's only exec is sbx's: any other exec is COMMAND's, and from it on,
 			 * this process is the app. */
 			p->state = PROC_APP;
-			if (req->data.nr >= 0 && req->data.nr < MAX_NR)
-				l->used[req->data.nr] = true;
-			l->calls++;
+			if (req->data.nr >= 0 && req->data.nr < LEARN_MAX_NR)
+				l->run.used[req->data.nr] = true;
+			l->run.calls++;
 			counts = true;
 		}
 	}
@@ -586,13 +427,13 @@ static void handle(struct learner *l, int listener, struct seccomp_notif *req,
 		int memfd = open(mem, O_RDONLY | O_CLOEXEC);
 		if (memfd >= 0) {
 			/* What was read is trusted only if the task is still stopped in this call. */
-			size_t n_paths = l->n_paths, n_nets = l->n_nets;
+			size_t n_paths = l->run.n_paths, n_nets = l->run.n_nets;
 			record_args(l, req, memfd);
 			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
 				/* The pid may have been reused: drop what was just read. */
-				while (l->n_paths > n_paths)
-					free(l->paths[--l->n_paths].path);
-				l->n_nets = n_nets;
+				while (l->run.n_paths > n_paths)
+					free(l->run.paths[--l->run.n_paths].path);
+				l->run.n_nets = n_nets;
 			}
 			close(memfd);
 		}
@@ -703,313 +544,9 @@ static int supervise(struct learner *l, int listener, int pidfd, struct sbx_erro
 	}
 }
 
-/* ---- output ---- */
-
-/* The fragment is a profile (sbx-profile(5)) that `sbx profile check` accepts as it is: every line
- * below is a directive of that language, or a comment. */
-
-struct emit_ctx {
-	FILE *out;
-	size_t col;
-	size_t groups, names;
-};
-
-static void emit_item(const char *item, bool is_group, void *userdata)
-{
-	struct emit_ctx *c = userdata;
-	static const char keyword[] = "syscalls allow";
-	if (c->col == 0 || c->col + strlen(item) + 1 > 96) {
-		fprintf(c->out, "%s%s", c->col ? "\n" : "", keyword);
-		c->col = sizeof(keyword) - 1;
-	}
-	fprintf(c->out, " %s", item);
-	c->col += strlen(item) + 1;
-	if (is_group)
-		c->groups++;
-	else
-		c->names++;
-}
-
-/* A word of the recorded command line inside a comment: a newline would end the comment and make
- * the rest of the word a directive, so control characters are written as escapes. */
-static void comment_word(FILE *out, const char *word)
-{
-	fputc(' ', out);
-	for (const unsigned char *c = (const unsigned char *)word; *c; c++) {
-		if (*c == '\n')
-			fputs("\\n", out);
-		else if (*c == '\t')
-			fputs("\\t", out);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(out, "\\x%02x", *c);
-		else
-			fputc(*c, out);
-	}
-}
-
-/* One grant line, the path quoted as the profile language needs. */
-static void grant_line(FILE *out, const char *directive, const char *path, bool write, const char *home)
-{
-	_cleanup_free_ char *word = profile_quote_word(path);
-	if (!word)
-		fputs("# skipped a path with a control character in its name: no profile line can hold it\n",
-		      out);
-	/* A read-write grant of the home or above it is an error in a profile unless written with
-	 * `override`, which learn never writes for the user. */
-	else if (write && home && home[0] == '/' && path_within(home, path))
-		fprintf(out, "# it wrote in %s: granting that read-write needs 'override %s %s' (the whole "
-			     "home); grant a directory below it instead\n", word, directive, word);
-	else
-		fprintf(out, "%s %s\n", directive, word);
-}
-
-static void write_network(const struct learner *l, FILE *out)
-{
-	if (!l->n_nets)
-		return;
-	fputs("\n# Network: the addresses it connected or sent to, the ports it bound. As root, eBPF\n"
-	      "# enforces them as written (TCP and UDP); otherwise rules that name an address need\n"
-	      "# --net-rules optional (or root), and the ports are enforced by Landlock (TCP only).\n"
-	      "net host\n", out);
-	char **seen = xcalloc(l->n_nets, sizeof(*seen));
-	size_t n_seen = 0;
-	for (size_t i = 0; i < l->n_nets; i++) {
-		const struct learned_net *nn = &l->nets[i];
-		/* A server binds a port, whatever address: the rule names only the port. */
-		struct net_addr_rule r = { .bind = nn->bind, .family = nn->bind ? 0 : nn->family,
-					   .prefix = nn->bind ? 0 : nn->family == AF_INET ? 32 : 128,
-					   .port_lo = nn->port, .port_hi = nn->port };
-		memcpy(r.addr, nn->addr, sizeof(r.addr));
-		char text[96];
-		net_rule_format(&r, text, sizeof(text));
-		const char *rule = strncmp(text, "*:", 2) == 0 ? text + 2 : text;
-		char *line = xasprintf("%s %s", nn->bind ? "net-bind" : "net-connect", rule);
-		bool dup = false;
-		for (size_t k = 0; k < n_seen && !dup; k++)
-			dup = strcmp(seen[k], line) == 0;
-		if (dup) {
-			free(line);
-			continue;
-		}
-		seen[n_seen++] = line;
-		fprintf(out, "%s\n", line);
-	}
-	if (n_seen > NET_RULES_MAX)
-		fprintf(out, "# note: sbx accepts at most %d network rules and these are %zu: merge them into "
-			     "ranges (10.0.0.0/8:443, 8000-8100)\n", NET_RULES_MAX, n_seen);
-	for (size_t k = 0; k < n_seen; k++)
-		free(seen[k]);
-	free(seen);
-}
-
-static const char *recorder_name(const struct learner *l)
-{
-	return l->bpf ? "eBPF recorder" : "seccomp notifier";
-}
-
-/* Sensitive, so a comment; except a write in the home itself, which grant_line explains (it needs
- * an override no fragment writes). */
-static bool left_out(const struct learned_path *p, const char *home, const char *config_home)
-{
-	if (p->write && home && home[0] == '/' && path_within(home, p->path))
-		return false;
-	return path_is_sensitive(home, config_home, p->path);
-}
-
-/* A refused call that no successful one covers: a failed write stays a comment even if reads
- * of the same path worked. */
-static bool failed_only(const struct learned_path *p)
-{
-	return p->failed && !(p->failed_write ? p->write : p->read || p->exec);
-}
-
-static void write_fragment(const struct learner *l, char **cmd, char **base_opts, size_t n_base, FILE *out)
-{
-	fputs("# sbx profile fragment written by `sbx learn` from one run of:\n#  ", out);
-	for (char **a = cmd; *a; a++)
-		comment_word(out, *a);
-	fputs("\n# under the base:", out);
-	for (size_t i = 0; i < n_base; i++)
-		comment_word(out, base_opts[i]);
-	if (n_base == 0)
-		fputs(" (the command's own profile)", out);
-	fprintf(out, "\n# %llu calls recorded by the %s%s. It grants what that run did and nothing else: "
-		     "review it.\n\n", l->calls, recorder_name(l),
-		l->bpf ? " (syscalls; the seccomp notifier read paths and addresses)" : "");
-
-	const char *names[MAX_NR];
-	size_t n = 0;
-	char *owned[MAX_NR];
-	for (int nr = 0; nr < MAX_NR; nr++) {
-		if (!l->used[nr])
-			continue;
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-		if (name) {
-			owned[n] = name;
-			names[n++] = name;
-		}
-	}
-	fputs("# Syscalls: everything else fails with ENOSYS (groups are listed when wholly used).\n"
-	      "syscalls allowlist\n", out);
-	struct emit_ctx c = { .out = out };
-	learn_collapse(names, n, emit_item, &c);
-	if (c.col)
-		fputc('\n', out);
-	for (size_t i = 0; i < n; i++)
-		free(owned[i]);
-	if (l->lost)
-		fprintf(out, "# note: %llu processes could not be tracked (the recorder's table was full): "
-			     "calls may be missing\n", l->lost);
-	if (l->foreign_arch)
-		fputs("# note: the program made calls in a foreign ABI (i386/x32); they need --allow multiarch\n",
-		      out);
-
-	/* The home the profile parser guards is the one sbx picks for the caller. */
-	struct identity id = { 0 };
-	struct sbx_error id_err = { 0 };
-	bool have_id = identity_init(&id, &id_err) == 0;
-	const char *home = have_id ? id.home : NULL, *config_home = have_id ? id.config_home : NULL;
-	size_t n_grants = 0, n_sensitive = 0, n_failed = 0;
-	for (size_t i = 0; i < l->n_paths; i++) {
-		const struct learned_path *p = &l->paths[i];
-		bool reached = p->read || p->write || p->exec;
-		if (left_out(p, home, config_home)) {
-			n_sensitive++;
-			continue;
-		}
-		n_grants += reached;
-		n_failed += failed_only(p);
-	}
-	if (n_grants)
-		fputs("\n# Host paths it opened that the base view does not show.\n", out);
-	for (size_t i = 0; n_grants && i < l->n_paths; i++) {
-		const struct learned_path *p = &l->paths[i];
-		if ((p->read || p->write || p->exec) && !left_out(p, home, config_home))
-			grant_line(out, p->write ? "bind-try" : "ro-bind-try", p->path, p->write, home);
-	}
-	if (n_sensitive)
-		fputs("\n# Left out: sensitive paths (shell start-up files, autostart, keys, sbx's profiles, or a\n"
-		      "# directory holding one). A program that can write or read them can escape or steal;\n"
-		      "# grant one by hand only if you must.\n", out);
-	for (size_t i = 0; n_sensitive && i < l->n_paths; i++) {
-		const struct learned_path *p = &l->paths[i];
-		if (!left_out(p, home, config_home))
-			continue;
-		fputs("# ", out);
-		comment_word(out, p->path);
-		if (p->read || p->write || p->exec)
-			fprintf(out, " (%s in the run)\n", p->write ? "written" : p->exec ? "executed" : "read");
-		else
-			fprintf(out, " (tried to %s it: %s)\n", p->failed_write ? "write" : "open",
-				strerror(p->failed));
-	}
-	if (n_failed)
-		fputs("\n# Not granted: host paths it tried and failed to open in the run (in its view they were\n"
-		      "# missing, read-only or not permitted). Grant one by hand if the program needs it.\n", out);
-	for (size_t i = 0; n_failed && i < l->n_paths; i++) {
-		const struct learned_path *p = &l->paths[i];
-		if (!failed_only(p) || left_out(p, home, config_home))
-			continue;
-		fputs("# ", out);
-		comment_word(out, p->path);
-		fprintf(out, " (%s: %s)\n", p->failed_write ? "write" : "open", strerror(p->failed));
-	}
-
-	identity_free(&id);
-	write_network(l, out);
-}
-
-/* ---- the output file ----
- *
- * FILE may lie inside a writable grant, where the program being learned can delete it, rewrite it
- * or plant a symlink there while it runs. So nothing is opened by FILE's name before the run: its
- * directory is opened then (O_PATH), and the fragment is written after the sandbox is gone (sbx has
- * exited, and the kernel has killed its whole pid namespace) into a new file made with O_EXCL
- * (which never follows a symlink) in that directory, and renamed over FILE. A symlink or file
- * planted at FILE is replaced, never followed or trusted; a directory on the way swapped for a
- * symlink during the run does not redirect the write, since the descriptor names the directory
- * FILE was in when learn started. Refusing paths inside writable grants instead would need the
- * whole mount plan here, and still leave the name to the program during the run. */
-
-struct output {
-	int dirfd;   /* FILE's directory, opened before the run */
-	char *name;  /* FILE's last component */
-};
-
-static int output_open(struct output *o, const char *path, struct sbx_error *err)
-{
-	*o = (struct output){ .dirfd = -1 };
-	const char *slash = strrchr(path, '/');
-	const char *name = slash ? slash + 1 : path;
-	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return sbx_fail(err, EINVAL, "learn: %s: not a file name", path);
-	_cleanup_free_ char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-	o->dirfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (o->dirfd < 0)
-		return sbx_fail(err, errno, "learn: %s: cannot open its directory", path);
-	struct stat st;
-	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
-		close(o->dirfd);
-		o->dirfd = -1;
-		return sbx_fail(err, EISDIR, "learn: %s", path);
-	}
-	o->name = xstrdup(name);
-	return 0;
-}
-
-static void output_close(struct output *o)
-{
-	if (o->dirfd >= 0)
-		close(o->dirfd);
-	free(o->name);
-	*o = (struct output){ .dirfd = -1 };
-}
-
-/* Writes len bytes of text to a new file next to FILE and renames it over FILE. */
-static int output_commit(const struct output *o, const char *text, size_t len, const char *path,
-			 struct sbx_error *err)
-{
-	char tmp[64];
-	int fd = -1;
-	for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
-		unsigned long long rnd = 0;
-		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			rnd ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)attempt;
-		snprintf(tmp, sizeof(tmp), ".sbx-learn-%016llx.tmp", rnd);
-		fd = openat(o->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd < 0 && errno != EEXIST)
-			return sbx_fail(err, errno, "learn: cannot create a file next to %s", path);
-	}
-	if (fd < 0)
-		return sbx_fail(err, EEXIST, "learn: cannot create a file next to %s", path);
-	int r = 0;
-	for (size_t done = 0; r == 0 && done < len;) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			r = sbx_fail(err, n < 0 ? errno : EIO, "learn: writing %s", path);
-		else
-			done += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = sbx_fail(err, errno, "learn: writing %s", path);
-	if (close(fd) < 0 && r == 0)
-		r = sbx_fail(err, errno, "learn: writing %s", path);
-	/* rename replaces whatever is at FILE now, a symlink included, without following it. */
-	if (r == 0 && renameat(o->dirfd, tmp, o->dirfd, o->name) < 0)
-		r = sbx_fail(err, errno, "learn: cannot put the fragment in place at %s", path);
-	if (r < 0)
-		unlinkat(o->dirfd, tmp, 0);
-	return r;
-}
-
 static void learner_free(struct learner *l)
 {
-	for (size_t i = 0; i < l->n_paths; i++)
-		free(l->paths[i].path);
-	free(l->paths);
-	free(l->nets);
+	learned_run_free(&l->run);
 	free(l->procs);
 	learn_bpf_close(l->bpf);
 }
@@ -1067,21 +604,21 @@ int learn_main(int argc, char **argv)
 	for (size_t i = 0; i < n_cmd; i++)
 		sbx_argv[k++] = cmd[i];
 
-	struct output dest = { .dirfd = -1 };
-	if (output && output_open(&dest, output, &err) < 0) {
+	struct learn_output dest = { .dirfd = -1 };
+	if (output && learn_output_open(&dest, output, &err) < 0) {
 		sbx_report(&err);
 		free(sbx_argv);
 		free(base);
 		return SBX_EXIT_FAILURE;
 	}
-	/* The fragment is kept in memory until the sandbox is gone (see output_commit). */
+	/* The fragment is kept in memory until the sandbox is gone (see learn_output_commit). */
 	char *text = NULL;
 	size_t text_len = 0;
 	FILE *out = output ? open_memstream(&text, &text_len) : stdout;
 	if (!out) {
 		sbx_fail(&err, errno, "learn: cannot hold the fragment in memory");
 		sbx_report(&err);
-		output_close(&dest);
+		learn_output_close(&dest);
 		free(sbx_argv);
 		free(base);
 		return SBX_EXIT_FAILURE;
@@ -1155,22 +692,22 @@ int learn_main(int argc, char **argv)
 		goto fail;
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (l.bpf)
-		learn_bpf_collect(l.bpf, l.used, MAX_NR, &l.foreign_arch, &l.calls, &l.lost);
-	write_fragment(&l, cmd, base, n_base, out);
+		learn_bpf_collect(l.bpf, l.run.used, LEARN_MAX_NR, &l.run.foreign_arch, &l.run.calls, &l.run.lost);
+	learn_write_fragment(&l.run, l.bpf != NULL, cmd, base, n_base, out);
 	if (fflush(out) != 0) {
 		sbx_fail(&err, errno, "learn: writing %s", output ? output : "standard output");
 		goto fail;
 	}
-	if (output && output_commit(&dest, text, text_len, output, &err) < 0)
+	if (output && learn_output_commit(&dest, text, text_len, output, &err) < 0)
 		goto fail;
 	{
 		size_t n_used = 0;
-		for (int nr = 0; nr < MAX_NR; nr++)
-			n_used += l.used[nr];
+		for (int nr = 0; nr < LEARN_MAX_NR; nr++)
+			n_used += l.run.used[nr];
 		fprintf(stderr, "sbx learn: %zu distinct syscalls, %zu paths, %zu network endpoints recorded "
 				"by the %s (COMMAND exited with %d)%s%s\n",
-			n_used, l.n_paths, l.n_nets, recorder_name(&l), code, output ? "; wrote " : "",
-			output ? output : "");
+			n_used, l.run.n_paths, l.run.n_nets, learn_recorder_name(l.bpf != NULL), code,
+			output ? "; wrote " : "", output ? output : "");
 	}
 	goto done;
 fail:
@@ -1180,7 +717,7 @@ done:
 	if (out != stdout)
 		fclose(out);
 	free(text);
-	output_close(&dest);
+	learn_output_close(&dest);
 	learner_free(&l);
 	free(sbx_argv);
 	free(base);

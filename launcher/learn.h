@@ -13,14 +13,7 @@
  * code for sbx: COMMAND's (the fragment is written either way), or 125 when learning failed. */
 int learn_main(int argc, char **argv);
 
-/* ---- pure parts, unit-tested ---- */
-
-/* Collapses a set of used syscall names into groups: a group from syscall_groups.def is used when
- * every member that exists on this architecture was used (and it is not covered by a larger group
- * already chosen). Calls emit(name, userdata) for each chosen group, then for each used name no
- * chosen group covers, in sorted order. names need not be sorted or unique. */
-void learn_collapse(const char *const *names, size_t n,
-		    void (*emit)(const char *item, bool is_group, void *userdata), void *userdata);
+/* ---- pure parts, unit-tested (learn_collapse: learn_profile.h) ---- */
 
 /* True when a path the sandboxed program opened is worth granting: not under what every sbx view
  * already shows or makes private (/usr, /etc, /proc, /dev, /tmp, ...). */

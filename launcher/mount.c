@@ -10,6 +10,7 @@
 
 #include "appstate.h"
 #include "cli.h"
+#include "devnodes.h"
 #include "hostpath.h"
 #include "mask.h"
 #include "noexec.h"
@@ -113,12 +114,12 @@ static void plan_dev(struct mount_plan *plan)
 	struct mount_step *s = plan_add(plan, STEP_TMPFS, NULL, "/dev", "device");
 	s->mode = 0755;
 	s->noexec = true;
-	/* /dev/tty is the controlling terminal: the sandbox has one only when it gets a pty. */
 	bool terminal = tty_std_is_terminal();
-	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
-	for (size_t i = 0; i < ARRAY_SIZE(nodes) - !terminal; i++) {
+	for (size_t i = 0; i < n_sandbox_dev_nodes; i++) {
+		if (sandbox_dev_nodes[i].terminal_only && !terminal)
+			continue;
 		char path[32];
-		snprintf(path, sizeof(path), "/dev/%s", nodes[i]);
+		snprintf(path, sizeof(path), "/dev/%s", sandbox_dev_nodes[i].name);
 		s = plan_add(plan, STEP_BIND, path, path, "device");
 		s->device = true;
 		s->noexec = true;

@@ -1,7 +1,5 @@
 #include "policy.h"
 
-#include "bpf.h"
-
 #include <string.h>
 #include <strings.h>
 
@@ -39,7 +37,9 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_ports; i++)
 		free(p->ports[i].origin);
 	free(p->ports);
-	net_rules_free(p);
+	for (size_t i = 0; i < p->n_net_rules; i++)
+		free(p->net_rules[i].origin);
+	free(p->net_rules);
 	for (size_t i = 0; i < p->n_lsm_rules; i++) {
 		free(p->lsm_rules[i].path);
 		free(p->lsm_rules[i].origin);
@@ -166,20 +166,26 @@ struct lsm_rule *policy_add_lsm_rule(struct policy *p, enum lsm_rule_kind kind, 
 	return r;
 }
 
+static const char *const lsm_rule_kind_names[] = {
+	[LSM_EXEC_ALLOW] = "exec-allow",
+	[LSM_OPEN_DENY] = "open-deny",
+};
+
 const char *lsm_rule_kind_name(enum lsm_rule_kind kind)
 {
-	return kind == LSM_EXEC_ALLOW ? "exec-allow" : "open-deny";
+	return (size_t)kind < ARRAY_SIZE(lsm_rule_kind_names) ? lsm_rule_kind_names[kind] : "open-deny";
 }
+
+static const char *const mount_kind_names[] = {
+	[MOUNT_BIND] = "bind",
+	[MOUNT_RO_BIND] = "ro-bind",
+	[MOUNT_DEV_BIND] = "dev-bind",
+	[MOUNT_TMPFS] = "tmpfs",
+};
 
 const char *mount_kind_name(enum mount_kind kind)
 {
-	switch (kind) {
-	case MOUNT_BIND: return "bind";
-	case MOUNT_RO_BIND: return "ro-bind";
-	case MOUNT_DEV_BIND: return "dev-bind";
-	case MOUNT_TMPFS: return "tmpfs";
-	}
-	return "?";
+	return (size_t)kind < ARRAY_SIZE(mount_kind_names) ? mount_kind_names[kind] : "?";
 }
 
 bool user_name_valid(const char *name)
@@ -226,20 +232,24 @@ int policy_allow(struct policy *p, const char *name)
 	return 0;
 }
 
+static const char *const requirement_words[] = {
+	[REQ_REQUIRED] = "required",
+	[REQ_OPTIONAL] = "optional",
+};
+
 int requirement_from_string(const char *word, enum requirement *out)
 {
-	if (strcmp(word, "required") == 0)
-		*out = REQ_REQUIRED;
-	else if (strcmp(word, "optional") == 0)
-		*out = REQ_OPTIONAL;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(requirement_words); i++)
+		if (strcmp(word, requirement_words[i]) == 0) {
+			*out = (enum requirement)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 const char *requirement_to_string(enum requirement r)
 {
-	return r == REQ_OPTIONAL ? "optional" : "required";
+	return requirement_words[r == REQ_OPTIONAL ? REQ_OPTIONAL : REQ_REQUIRED];
 }
 
 struct overlay_entry *policy_add_overlay(struct policy *p, const char *path, bool tmp, bool optional,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/resource.h>
 
+#include "netrules.h"
 #include "util.h"
 
 /* Where a setting came from, for `profile show`, --explain and error messages: "cli" or
@@ -310,9 +311,9 @@ struct policy {
 	bool json_status;  /* --json without --explain: how the sandbox ended, as JSON on stderr */
 	char *keep_discarded;  /* --keep-discarded DIR: copy what the sandbox discards there */
 
-	/* Network address/port rules (bpf.h): eBPF cgroup programs enforce them where sbx has the
-	 * privilege; otherwise port-only rules become Landlock port rules (bpf_plan) and address
-	 * rules refuse to run unless REQ_OPTIONAL. struct net_addr_rule is defined in bpf.h. */
+	/* Network address/port rules (netrules.h): eBPF cgroup programs (bpf.c) enforce them where sbx
+	 * has the privilege; otherwise port-only rules become Landlock port rules (bpf_plan) and
+	 * address rules refuse to run unless REQ_OPTIONAL. */
 	struct net_addr_rule *net_rules;
 	size_t n_net_rules;
 	enum requirement net_rules_requirement;

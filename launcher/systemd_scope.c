@@ -54,25 +54,6 @@ static int sdbus_load(struct sdbus_api *api, char *why, size_t why_size)
 	return 0;
 }
 
-int own_cgroup_path(char **out)
-{
-	_cleanup_free_ char *text = NULL;
-	int r = read_file("/proc/self/cgroup", &text, NULL);
-	if (r < 0)
-		return r;
-	for (char *line = text; line && *line;) {
-		char *next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (strncmp(line, "0::", 3) == 0) {
-			*out = xstrdup(line + 3);
-			return 0;
-		}
-		line = next;
-	}
-	return -ENOENT;  /* no cgroup v2 hierarchy */
-}
-
 static bool ends_with_component(const char *path, const char *name)
 {
 	size_t lp = strlen(path), ln = strlen(name);

@@ -13,7 +13,4 @@
 int systemd_scope_start(const char *unit, const char *description, char **cgroup_path, char *why,
 			size_t why_size);
 
-/* Reads this process's cgroup v2 path ("0::" line of /proc/self/cgroup) into *out (heap). */
-int own_cgroup_path(char **out);
-
 #endif

@@ -193,6 +193,12 @@ bool path_within(const char *path, const char *outer)
 	return strncmp(path, outer, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+const char *path_base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);
@@ -270,6 +276,25 @@ int read_file(const char *path, char **out, size_t *len)
 		*len = used;
 	*out = TAKE_PTR(buf);
 	return 0;
+}
+
+int own_cgroup_path(char **out)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = read_file("/proc/self/cgroup", &text, NULL);
+	if (r < 0)
+		return r;
+	for (char *line = text; line && *line;) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, "0::", 3) == 0) {
+			*out = xstrdup(line + 3);
+			return 0;
+		}
+		line = next;
+	}
+	return -ENOENT;  /* no cgroup v2 hierarchy */
 }
 
 bool parse_int(const char *s, long long min, long long max, long long *out)

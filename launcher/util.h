@@ -87,12 +87,18 @@ char *path_join_clean(const char *base, const char *path);
 
 /* True when path is outer itself or lies below it ("/a/b" is within "/a" and "/a/", not "/ab"). */
 bool path_within(const char *path, const char *outer);
+/* The last component of path (after its last slash; all of it without one). Points into path. */
+const char *path_base_name(const char *path);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes all of buf to a file path (e.g. /proc/PID/uid_map). Returns 0 or -errno. */
 int write_file(const char *path, const char *buf);
 /* Reads a whole small file into a NUL-terminated heap buffer. Returns 0 or -errno. */
 int read_file(const char *path, char **out, size_t *len);
+/* Reads this process's cgroup v2 path ("0::" line of /proc/self/cgroup) into *out (heap). 0, or
+ * -ENOENT without a cgroup v2 hierarchy, or -errno. (cgroup.c and systemd_scope.c both need it, and
+ * cgroup.c includes systemd_scope.h, so it lives below both.) */
+int own_cgroup_path(char **out);
 
 /* Prints s as a JSON string literal (quoted, escaped). */
 void json_string(FILE *out, const char *s);

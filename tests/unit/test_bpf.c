@@ -1,4 +1,4 @@
-/* eBPF policy: the pure parts. Network rule parsing (IPv4/IPv6, prefixes, port ranges, the
+/* Network rules (netrules.c), the pure parts of the eBPF policy. Network rule parsing (IPv4/IPv6, prefixes, port ranges, the
  * mistakes people make), formatting round trips, matching, and the Landlock fallback (port rules
  * appended, address rules refused or widened, the port budget). The programs themselves are tested
  * by tests/integration/bpf.bats against the real sbx. */
@@ -12,7 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bpf.h"
+#include "netrules.h"
+#include "policy.h"
 
 static struct net_addr_rule parse_ok(const char *text, bool bind)
 {
@@ -156,16 +157,6 @@ static void add(struct policy *p, const char *text, bool bind)
 		fail_msg("%s: %s", text, err.msg);
 }
 
-static void free_policy(struct policy *p)
-{
-	net_rules_free(p);
-	for (size_t i = 0; i < p->n_ports; i++)
-		free(p->ports[i].origin);
-	free(p->ports);
-	p->ports = NULL;
-	p->n_ports = 0;
-}
-
 static void test_fallback_ports(void **state)
 {
 	(void)state;
@@ -183,7 +174,7 @@ static void test_fallback_ports(void **state)
 	assert_int_equal(p.ports[3].port, 8002);
 	assert_non_null(strstr(p.ports[0].origin, "test:1"));
 	assert_non_null(strstr(p.ports[0].origin, "Landlock fallback"));
-	free_policy(&p);
+	policy_free(&p);
 }
 
 static void test_fallback_refuses_addresses(void **state)
@@ -204,7 +195,7 @@ static void test_fallback_refuses_addresses(void **state)
 	assert_int_equal(net_rules_to_ports(&p, true, &err), 0);
 	assert_int_equal(p.n_ports, 2);
 	assert_int_equal(p.ports[1].port, 443);
-	free_policy(&p);
+	policy_free(&p);
 }
 
 static void test_fallback_port_budget(void **state)
@@ -215,12 +206,12 @@ static void test_fallback_port_budget(void **state)
 	add(&p, "1-1024", true);
 	assert_int_equal(net_rules_to_ports(&p, false, &err), 0);
 	assert_int_equal(p.n_ports, 1024);
-	free_policy(&p);
+	policy_free(&p);
 	add(&p, "*", false);  /* every port: 65535 Landlock rules */
 	assert_int_equal(net_rules_to_ports(&p, false, &err), -E2BIG);
 	assert_non_null(strstr(err.msg, "Landlock"));
 	assert_int_equal(p.n_ports, 0);
-	free_policy(&p);
+	policy_free(&p);
 }
 
 static void test_rule_limit(void **state)
@@ -234,7 +225,7 @@ static void test_rule_limit(void **state)
 	assert_int_equal(ret, -EINVAL);
 	assert_non_null(strstr(err.msg, "more than"));
 	assert_true(p.n_net_rules > 0);
-	free_policy(&p);
+	policy_free(&p);
 }
 
 int main(void)

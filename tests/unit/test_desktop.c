@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "desktop.h"
+#include "desktop_entry.h"
 #include "util.h"
 
 static void expect_args(const char *value, const char *const *want, size_t n)

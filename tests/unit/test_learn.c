@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "learn.h"
+#include "learn_profile.h"
 #include "workdir.h"
 #include "syscall_groups.h"
 #include "util.h"
