@@ -252,6 +252,7 @@ static void plan_hide_state(struct mount_plan *plan, const struct identity *id)
 		struct mount_step *s = plan_add(plan, STEP_TMPFS, NULL, inside, "protect");
 		s->mode = 0555;
 		s->read_only = true;
+		s->hide = true;
 		s->access = VIEW_READ;
 		s->in_view = true;
 	}
@@ -916,6 +917,17 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 		return r;
 	}
 	case STEP_TMPFS:
+		if (s->hide) {
+			/* Out of reach of the sandbox's uid (root's 0700 home seen by nobody): the command,
+			 * with the same uid and no capabilities, cannot reach it either. */
+			int fd = open_beneath(rootfd, s->dst + 1, O_PATH);
+			if (fd == -EACCES) {
+				s->skipped = true;
+				return 0;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
 		return apply_tmpfs(rootfd, s, id, err);
 	case STEP_SYMLINK:
 		return apply_symlink(rootfd, s, err);

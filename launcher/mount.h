@@ -31,6 +31,7 @@ struct mount_step {
 	bool device;    /* STEP_BIND: keep device access (no nodev) */
 	bool noexec;
 	bool optional;  /* STEP_BIND: skip when the source is missing */
+	bool hide;      /* STEP_TMPFS over sbx's state: skipped where the sandbox's uid cannot reach dst */
 	bool pty;       /* STEP_BIND: /dev/console, whose source is the sandbox's pty (set at launch) */
 	mode_t mode;    /* STEP_TMPFS: root directory mode */
 	bool owned;     /* STEP_TMPFS: owned by the sandbox user rather than the mounter */
