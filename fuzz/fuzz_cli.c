@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf.h"
+#include "netrules.h"
 #include "cli.h"
 
 #define MAX_ARGS 64

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bpf.h"
+#include "netrules.h"
 #include "cli.h"
 #include "profile.h"
 

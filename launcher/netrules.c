@@ -9,7 +9,7 @@
 
 #include "policy.h"
 
-static int parse_ports(const char *s, const char *text, struct net_addr_rule *r, struct sbx_error *err)
+static int parse_ports(const char *s, struct net_addr_rule *r, struct sbx_error *err)
 {
 	if (strcmp(s, "*") == 0) {
 		r->port_lo = 0;
@@ -20,26 +20,26 @@ static int parse_ports(const char *s, const char *text, struct net_addr_rule *r,
 	const char *dash = strchr(s, '-');
 	size_t n = dash ? (size_t)(dash - s) : strlen(s);
 	if (n == 0 || n >= sizeof(lo) || (dash && strlen(dash + 1) >= sizeof(hi)))
-		return sbx_fail(err, 0, "network rule '%s': bad port '%s' (want N, N-M or *)", text, s);
+		return sbx_fail(err, 0, "bad port '%s' (want N, N-M or *)", s);
 	memcpy(lo, s, n);
 	snprintf(hi, sizeof(hi), "%s", dash ? dash + 1 : lo);
 	long long a, b;
 	if (!parse_int(lo, 1, 65535, &a) || !parse_int(hi, 1, 65535, &b))
-		return sbx_fail(err, 0, "network rule '%s': bad port '%s' (ports are 1-65535, or *)", text, s);
+		return sbx_fail(err, 0, "bad port '%s' (ports are 1-65535, or *)", s);
 	if (a > b)
-		return sbx_fail(err, 0, "network rule '%s': port range %s is backwards", text, s);
+		return sbx_fail(err, 0, "port range %s is backwards", s);
 	r->port_lo = (unsigned short)a;
 	r->port_hi = (unsigned short)b;
 	return 0;
 }
 
 /* addr is "A.B.C.D", an IPv6 address (brackets already removed) or "*"; prefix_s may be NULL. */
-static int parse_address(const char *addr, const char *prefix_s, const char *text,
-			 struct net_addr_rule *r, struct sbx_error *err)
+static int parse_address(const char *addr, const char *prefix_s, struct net_addr_rule *r,
+			 struct sbx_error *err)
 {
 	if (strcmp(addr, "*") == 0) {
 		if (prefix_s)
-			return sbx_fail(err, 0, "network rule '%s': '*' takes no prefix length", text);
+			return sbx_fail(err, 0, "'*' takes no prefix length");
 		r->family = 0;
 		r->prefix = 0;
 		return 0;
@@ -49,21 +49,19 @@ static int parse_address(const char *addr, const char *prefix_s, const char *tex
 	else if (inet_pton(AF_INET6, addr, r->addr) == 1)
 		r->family = AF_INET6;
 	else
-		return sbx_fail(err, 0, "network rule '%s': '%s' is not an IPv4 or IPv6 address "
-				"(host names are not resolved in rules)", text, addr);
+		return sbx_fail(err, 0, "'%s' is not an IPv4 or IPv6 address "
+				"(host names are not resolved in rules)", addr);
 	unsigned bits = r->family == AF_INET ? 32 : 128;
 	r->prefix = bits;
 	if (prefix_s) {
 		long long n;
 		if (!parse_int(prefix_s, 0, bits, &n))
-			return sbx_fail(err, 0, "network rule '%s': prefix length '/%s' is not 0-%u", text,
-					prefix_s, bits);
+			return sbx_fail(err, 0, "prefix length '/%s' is not 0-%u", prefix_s, bits);
 		r->prefix = (unsigned)n;
 	}
 	for (unsigned bit = r->prefix; bit < bits; bit++)
 		if (r->addr[bit / 8] & (0x80 >> (bit % 8)))
-			return sbx_fail(err, 0, "network rule '%s': address has bits set beyond /%u", text,
-					r->prefix);
+			return sbx_fail(err, 0, "address has bits set beyond /%u", r->prefix);
 	return 0;
 }
 
@@ -71,14 +69,14 @@ int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, s
 {
 	struct net_addr_rule r = { .bind = bind };
 	if (!text || !*text || strlen(text) > 128)
-		return sbx_fail(err, 0, "network rule '%s': empty or too long", text ? text : "");
+		return sbx_fail(err, 0, "empty or too long");
 	char buf[132];
 	snprintf(buf, sizeof(buf), "%s", text);
 	char *addr = NULL, *prefix = NULL, *ports;
 	if (buf[0] == '[') {
 		char *close = strchr(buf, ']');
 		if (!close)
-			return sbx_fail(err, 0, "network rule '%s': missing ']'", text);
+			return sbx_fail(err, 0, "missing ']'");
 		*close = '\0';
 		addr = buf + 1;
 		char *rest = close + 1;
@@ -86,16 +84,16 @@ int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, s
 			prefix = rest + 1;
 			rest = strchr(prefix, ':');
 			if (!rest)
-				return sbx_fail(err, 0, "network rule '%s': missing ':PORT'", text);
+				return sbx_fail(err, 0, "missing ':PORT'");
 			*rest = '\0';
 		} else if (*rest != ':') {
-			return sbx_fail(err, 0, "network rule '%s': missing ':PORT' after ']'", text);
+			return sbx_fail(err, 0, "missing ':PORT' after ']'");
 		}
 		ports = rest + 1;
 		char *slash = strchr(addr, '/');  /* [fd00::/8]:443 */
 		if (slash) {
 			if (prefix)
-				return sbx_fail(err, 0, "network rule '%s': two prefix lengths", text);
+				return sbx_fail(err, 0, "two prefix lengths");
 			*slash = '\0';
 			prefix = slash + 1;
 		}
@@ -106,8 +104,8 @@ int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, s
 			addr = buf;
 			ports = colon + 1;
 			if (strchr(addr, ':'))
-				return sbx_fail(err, 0, "network rule '%s': write IPv6 addresses in brackets, "
-						"e.g. [::1]:8080", text);
+				return sbx_fail(err, 0, "write IPv6 addresses in brackets, "
+						"e.g. [::1]:8080");
 			char *slash = strchr(addr, '/');
 			if (slash) {
 				*slash = '\0';
@@ -117,9 +115,9 @@ int net_rule_parse_one(const char *text, bool bind, struct net_addr_rule *out, s
 			ports = buf;  /* port only: any address */
 		}
 	}
-	int ret = parse_address(addr ? addr : "*", prefix, text, &r, err);
+	int ret = parse_address(addr ? addr : "*", prefix, &r, err);
 	if (ret == 0)
-		ret = parse_ports(ports, text, &r, err);
+		ret = parse_ports(ports, &r, err);
 	if (ret < 0)
 		return ret;
 	*out = r;
@@ -134,8 +132,7 @@ int net_rule_parse(const char *text, bool bind, struct policy *p, const char *or
 	if (ret < 0)
 		return ret;
 	if (p->n_net_rules >= NET_RULES_MAX)
-		return sbx_fail(err, 0, "network rule '%s': more than %d network rules", text,
-				NET_RULES_MAX);
+		return sbx_fail(err, 0, "more than %d network rules", NET_RULES_MAX);
 	struct net_addr_rule *slot = ARRAY_PUSH(p->net_rules, p->n_net_rules);
 	*slot = r;
 	slot->origin = origin ? xstrdup(origin) : NULL;

@@ -28,7 +28,7 @@ int d_net(struct parser *ps, struct line *ln)
 	return 0;
 }
 
-/* net-connect / net-bind: the rules of --connect / --bind-port, parsed by net_rule_parse (bpf.h).
+/* net-connect / net-bind: the rules of --connect / --bind-port, parsed by net_rule_parse (netrules.h).
  * Where sbx has the privilege eBPF enforces them as written; otherwise bpf_plan turns port-only
  * rules into Landlock TCP port rules and refuses address rules (or widens them when optional). */
 static int do_net_rules(struct parser *ps, struct line *ln, bool bind)
@@ -39,12 +39,8 @@ static int do_net_rules(struct parser *ps, struct line *ln, bool bind)
 	for (size_t i = 0; i < ln->n; i++) {
 		struct token *t = arg(ln, i);
 		struct sbx_error e = { 0 };
-		if (net_rule_parse(t->text, bind, ps->p, ln->origin, &e) == 0)
-			continue;
-		/* The message names the rule; the error already points at it. */
-		_cleanup_free_ char *prefix = xasprintf("network rule '%s': ", t->text);
-		const char *what = strncmp(e.msg, prefix, strlen(prefix)) == 0 ? e.msg + strlen(prefix) : e.msg;
-		return FAIL_TOK(ps, ln, t, "%s", what);
+		if (net_rule_parse(t->text, bind, ps->p, ln->origin, &e) < 0)
+			return FAIL_TOK(ps, ln, t, "%s", e.msg);  /* the error points at the rule */
 	}
 	return 0;
 }
