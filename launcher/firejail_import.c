@@ -821,7 +821,13 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		report(t, "translated", l, "stacked where AppArmor is on and root loaded firejail-default");
 		return;
 	}
-	if (strcmp(word, "apparmor-replace") == 0 || strcmp(word, "apparmor") == 0) {
+	if (strcmp(word, "apparmor-replace") == 0) {
+		/* It only changes how the `apparmor` line confines: stacking keeps both profiles in force. */
+		report(t, "approximated", l, "sbx stacks firejail-default on the program's own AppArmor profile "
+					     "instead of replacing it, which is stricter");
+		return;
+	}
+	if (strcmp(word, "apparmor") == 0) {
 		report(t, "dropped", l, "sbx can only stack an AppArmor profile");
 		lost(t, word);
 		return;
