@@ -1,4 +1,4 @@
-/* The device nodes every sandbox's /dev holds: one table for the mount plan (mount.c binds each
+/* The device nodes every sandbox's /dev holds: one table for the mount plan (mount_plan.c binds each
  * node from the host's /dev) and the cgroup/dev program (bpf.c allows each node's number), so the
  * two cannot disagree. The devpts nodes (ptmx, the ptys) come with the sandbox's own devpts and are
  * not in it. */

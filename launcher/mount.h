@@ -126,7 +126,15 @@ void mount_plan_set_console(struct mount_plan *plan, const char *pty_path);
 int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct view *view,
 		     struct sbx_error *err);
 
+/* mount_explain.c: the plan for --explain and --json. */
 void mount_plan_explain(const struct mount_plan *plan, FILE *out);
 void mount_plan_explain_json(const struct mount_plan *plan, FILE *out);
+
+/* Shared by planning (mount_plan.c) and applying (mount.c), which checks protection again on the
+ * sources it opens: a writable grant; whether a source open as fd lies in a protected directory;
+ * the path inside the sandbox of a protected place below grant g. */
+bool mount_writable_grant(const struct mount_step *s);
+bool mount_inside_protected(const struct mount_plan *plan, int fd);
+char *mount_protect_dst(const struct mount_step *g, const struct protected_place *pl);
 
 #endif
