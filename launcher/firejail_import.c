@@ -2,7 +2,7 @@
  * does (conditionals, the first-wins `ignore` list, `whitelist-ro`, missing *.local skipped),
  * then maps the effective directives onto sbx lines and says, for each, what became of it.
  * Written from firejail-profile(5) and ../shared/research/firejail-import.md; no firejail code. */
-#include "firejail_import.h"
+#include "firejail_internal.h"
 #include "privdirs.h"
 
 #include <errno.h>
@@ -20,294 +20,7 @@
 #include "profile.h"
 #include "util.h"
 
-#define FJ_MAX_DEPTH 16         /* nested includes, as the study's resolver */
-#define FJ_MAX_LINE 4096        /* firejail's own line limit is smaller */
-#define FJ_MAX_FILE (1 << 20)
-#define FJ_MAX_FILES 256
-#define FJ_MAX_LINES 200000     /* effective lines (the largest real profile has about 3,900) */
-
-struct fj_line {
-	char *text;        /* whitespace collapsed, comment removed */
-	const char *file;  /* owned by the resolver's file list */
-	unsigned lineno;
-};
-
-struct resolver {
-	const struct fj_source *src;
-	struct fj_line *lines;
-	size_t n_lines;
-	char **ignores;
-	size_t n_ignores;
-	char **files;
-	size_t n_files;
-	/* state for conditionals */
-	bool net_none, nodbus, nosound, x11;
-	char *error;
-};
-
-/* ---- small helpers ---------------------------------------------------------------------------- */
-
-static void collapse(char *s)
-{
-	char *o = s;
-	bool space = false;
-	for (char *c = s; *c; c++) {
-		if (*c == ' ' || *c == '\t' || *c == '\r') {
-			space = o != s;
-			continue;
-		}
-		if (space)
-			*o++ = ' ';
-		space = false;
-		*o++ = *c;
-	}
-	*o = '\0';
-}
-
-static bool starts_word(const char *line, const char *word)
-{
-	size_t n = strlen(word);
-	return strncmp(line, word, n) == 0 && (line[n] == '\0' || line[n] == ' ');
-}
-
-static const char *arg_of(const char *line)
-{
-	const char *sp = strchr(line, ' ');
-	return sp ? sp + 1 : "";
-}
-
-static void fail_at(struct resolver *r, const char *file, unsigned lineno, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void fail_at(struct resolver *r, const char *file, unsigned lineno, const char *fmt, ...)
-{
-	if (r->error)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	r->error = lineno ? xasprintf("%s:%u: %s", file, lineno, msg ? msg : "error")
-			  : xasprintf("%s: %s", file, msg ? msg : "error");
-	free(msg);
-}
-
-char *fj_read_disk(void *ctx, const char *path, size_t *len)
-{
-	(void)ctx;
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return NULL;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (st.st_size > FJ_MAX_FILE) {
-		errno = EFBIG;
-		return NULL;
-	}
-	char *buf = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-}
-
-/* ---- resolving the include chain -------------------------------------------------------------- */
-
-static bool ignored(const struct resolver *r, const char *line)
-{
-	for (size_t i = 0; i < r->n_ignores; i++)
-		if (starts_word(line, r->ignores[i]))
-			return true;
-	return false;
-}
-
-static void resolve_file(struct resolver *r, const char *path, int depth, const char *from, unsigned from_line);
-
-static void add_line(struct resolver *r, const char *text, const char *file, unsigned lineno)
-{
-	if (r->n_lines >= FJ_MAX_LINES) {
-		fail_at(r, file, lineno, "more than %d effective lines", FJ_MAX_LINES);
-		return;
-	}
-	struct fj_line *l = ARRAY_PUSH(r->lines, r->n_lines);
-	l->text = xstrdup(text);
-	l->file = file;
-	l->lineno = lineno;
-	if (strcmp(text, "net none") == 0)
-		r->net_none = true;
-	else if (starts_word(text, "dbus-user") && strcmp(text, "dbus-user allow") != 0 &&
-		 !starts_word(text, "dbus-user.talk"))
-		r->nodbus = true;
-	else if (strcmp(text, "nosound") == 0)
-		r->nosound = true;
-	else if (starts_word(text, "x11"))
-		r->x11 = true;
-}
-
-/* `include X`: firejail's macros in X, then a bare name is looked up in the firejail directory. */
-static void do_include(struct resolver *r, const char *name, const char *file, unsigned lineno, int depth)
-{
-	_cleanup_free_ char *path = NULL;
-	if (strncmp(name, "${CFG}/", 7) == 0)
-		path = xasprintf("%s/%s", r->src->dir, name + 7);
-	else if (name[0] == '/')
-		path = xstrdup(name);
-	else if (strchr(name, '/') || strchr(name, '$') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0) {
-		/* ${HOME}/… and relative paths: user files, not read by an import. */
-		if (strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".local") == 0)
-			return;
-		fail_at(r, file, lineno, "include '%s': only names in %s and absolute paths are read", name,
-			r->src->dir);
-		return;
-	} else
-		path = xasprintf("%s/%s", r->src->dir, name);
-	resolve_file(r, path, depth + 1, file, lineno);
-}
-
-static void resolve_text(struct resolver *r, char *text, size_t len, const char *file, int depth)
-{
-	unsigned lineno = 0;
-	char *p = text, *end = text + len;
-	while (p < end && !r->error) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *stop = nl ? nl : end;
-		lineno++;
-		if (memchr(p, '\0', (size_t)(stop - p))) {
-			fail_at(r, file, lineno, "a NUL byte");
-			return;
-		}
-		if (stop - p > FJ_MAX_LINE) {
-			fail_at(r, file, lineno, "line longer than %d bytes", FJ_MAX_LINE);
-			return;
-		}
-		*stop = '\0';
-		char *hash = strchr(p, '#');
-		if (hash)
-			*hash = '\0';
-		collapse(p);
-		char *line = p;
-		p = stop + 1;
-		if (!*line)
-			continue;
-		/* ?COND: rest — evaluated against the state at this point of the parse. */
-		if (line[0] == '?') {
-			char *colon = strchr(line, ':');
-			if (!colon) {
-				fail_at(r, file, lineno, "conditional without ':': '%s'", line);
-				return;
-			}
-			*colon = '\0';
-			const char *cond = line + 1;
-			bool on;
-			if (strcmp(cond, "HAS_APPIMAGE") == 0 || strcmp(cond, "BROWSER_ALLOW_DRM") == 0 ||
-			    strcmp(cond, "ALLOW_TRAY") == 0 || strcmp(cond, "HAS_PRIVATE") == 0)
-				on = false;  /* no AppImage; firejail.config defaults */
-			else if (strcmp(cond, "BROWSER_DISABLE_U2F") == 0)
-				on = true;
-			else if (strcmp(cond, "HAS_NET") == 0)
-				on = r->net_none;
-			else if (strcmp(cond, "HAS_NODBUS") == 0)
-				on = r->nodbus;
-			else if (strcmp(cond, "HAS_NOSOUND") == 0)
-				on = r->nosound;
-			else if (strcmp(cond, "HAS_X11") == 0)
-				on = r->x11;
-			else {
-				fail_at(r, file, lineno, "unknown conditional '?%s:'", cond);
-				return;
-			}
-			if (!on)
-				continue;
-			line = colon + 1;
-			while (*line == ' ')
-				line++;
-			if (!*line)
-				continue;
-		}
-		if (strcmp(line, "quiet") == 0)
-			continue;
-		/* whitelist-ro P is whitelist P plus read-only P, before the ignore list sees it */
-		if (starts_word(line, "whitelist-ro")) {
-			_cleanup_free_ char *w = xasprintf("whitelist %s", arg_of(line));
-			_cleanup_free_ char *ro = xasprintf("read-only %s", arg_of(line));
-			if (!ignored(r, w))
-				add_line(r, w, file, lineno);
-			if (!ignored(r, ro))
-				add_line(r, ro, file, lineno);
-			continue;
-		}
-		if (ignored(r, line))
-			continue;
-		if (starts_word(line, "ignore")) {
-			if (!*arg_of(line)) {
-				fail_at(r, file, lineno, "'ignore' needs a directive");
-				return;
-			}
-			*ARRAY_PUSH(r->ignores, r->n_ignores) = xstrdup(arg_of(line));
-			continue;
-		}
-		if (starts_word(line, "include")) {
-			if (!*arg_of(line)) {
-				fail_at(r, file, lineno, "'include' needs a file");
-				return;
-			}
-			do_include(r, arg_of(line), file, lineno, depth);
-			continue;
-		}
-		add_line(r, line, file, lineno);
-	}
-}
-
-static void resolve_file(struct resolver *r, const char *path, int depth, const char *from, unsigned from_line)
-{
-	if (r->error)
-		return;
-	if (depth > FJ_MAX_DEPTH) {
-		fail_at(r, from, from_line, "includes nested deeper than %d", FJ_MAX_DEPTH);
-		return;
-	}
-	if (r->n_files >= FJ_MAX_FILES) {
-		fail_at(r, from, from_line, "more than %d files included", FJ_MAX_FILES);
-		return;
-	}
-	size_t len = 0;
-	errno = 0;
-	_cleanup_free_ char *text = r->src->read(r->src->ctx, path, &len);
-	if (!text) {
-		size_t n = strlen(path);
-		/* A missing NAME.local is the normal case: nobody wrote one. */
-		if (errno == ENOENT && n > 6 && strcmp(path + n - 6, ".local") == 0)
-			return;
-		int e = errno ? errno : EIO;
-		if (from)
-			fail_at(r, from, from_line, "include %s: %s", path, strerror(e));
-		else
-			fail_at(r, path, 0, "%s", strerror(e));
-		return;
-	}
-	char *name = xstrdup(path);
-	*ARRAY_PUSH(r->files, r->n_files) = name;
-	resolve_text(r, text, len, name, depth);
-}
-
 /* ---- translation ------------------------------------------------------------------------------ */
-
-enum path_class { PC_HOME, PC_RUNUSER, PC_USR, PC_ETC, PC_TMP, PC_VAR, PC_RUN, PC_OPT, PC_PROC, PC_SYS,
-		  PC_DEV, PC_MNT, PC_OTHER, PC_BAD };
 
 struct translator {
 	FILE *out, *rep;
@@ -336,80 +49,6 @@ struct translator {
 	char **home_black;
 	size_t n_home_black;
 };
-
-/* sbx's `noexec PATH` needs a mount at or below PATH (noexec.h): these are the places every
- * sandbox has (the home, the runtime directory, /tmp, /var/tmp, /dev, /dev/shm) and the
- * directories above them. */
-static bool noexec_visible(const char *path)
-{
-	static const char *const places[] = { "${HOME}", "${XDG_RUNTIME_DIR}", "/tmp", "/var", "/var/tmp",
-					      "/dev", "/dev/shm", "/run", "/run/user" };
-	for (size_t i = 0; i < ARRAY_SIZE(places); i++)
-		if (strcmp(path, places[i]) == 0)
-			return true;
-	return false;
-}
-
-/* firejail's path macros → sbx variables. NULL: not a path sbx can name (glob, relative, ..). */
-static char *normalise(const char *p)
-{
-	static const struct {
-		const char *fj, *sbx;
-	} macros[] = {
-		{ "${HOME}", "${HOME}" },       { "~", "${HOME}" },
-		{ "${DOWNLOADS}", "${DOWNLOADS}" }, { "${DESKTOP}", "${DESKTOP}" },
-		{ "${DOCUMENTS}", "${DOCUMENTS}" }, { "${MUSIC}", "${MUSIC}" },
-		{ "${PICTURES}", "${PICTURES}" },   { "${VIDEOS}", "${VIDEOS}" },
-		{ "${RUNUSER}", "${XDG_RUNTIME_DIR}" },
-	};
-	const char *rest = NULL, *var = NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(macros); i++) {
-		size_t n = strlen(macros[i].fj);
-		if (strncmp(p, macros[i].fj, n) == 0 && (p[n] == '\0' || p[n] == '/')) {
-			var = macros[i].sbx;
-			rest = p + n;
-			break;
-		}
-	}
-	char *s = var ? xasprintf("%s%s", var, rest) : xstrdup(p);
-	size_t n = strlen(s);
-	while (n > 1 && s[n - 1] == '/')
-		s[--n] = '\0';
-	const char *tail = var ? s + strlen(var) : s;
-	if ((!var && s[0] != '/') || strpbrk(tail, "*?[$") || strstr(tail, "//") || strstr(tail, "/./") ||
-	    strstr(tail, "/../") || (n >= 3 && strcmp(s + n - 3, "/..") == 0) ||
-	    (n >= 2 && strcmp(s + n - 2, "/.") == 0)) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static enum path_class classify(const char *raw)
-{
-	static const struct {
-		const char *prefix;
-		enum path_class pc;
-	} prefixes[] = {
-		{ "${HOME}", PC_HOME },     { "~", PC_HOME },           { "${DOWNLOADS}", PC_HOME },
-		{ "${DESKTOP}", PC_HOME },  { "${DOCUMENTS}", PC_HOME }, { "${MUSIC}", PC_HOME },
-		{ "${PICTURES}", PC_HOME }, { "${VIDEOS}", PC_HOME },    { "/home", PC_HOME },
-		{ "${RUNUSER}", PC_RUNUSER }, { "/run/user", PC_RUNUSER }, { "${PATH}", PC_USR },
-		{ "/usr", PC_USR },         { "/bin", PC_USR },          { "/sbin", PC_USR },
-		{ "/lib", PC_USR },         { "/lib32", PC_USR },        { "/lib64", PC_USR },
-		{ "/libx32", PC_USR },      { "/etc", PC_ETC },          { "/tmp", PC_TMP },
-		{ "/var", PC_VAR },         { "/run", PC_RUN },          { "/opt", PC_OPT },
-		{ "/proc", PC_PROC },       { "/sys", PC_SYS },          { "/dev", PC_DEV },
-		{ "/mnt", PC_MNT },         { "/media", PC_MNT },        { "/srv", PC_OPT },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
-		size_t n = strlen(prefixes[i].prefix);
-		if (strncmp(raw, prefixes[i].prefix, n) == 0 &&
-		    (raw[n] == '\0' || raw[n] == '/' || raw[n] == '*' || (prefixes[i].prefix[0] == '/' && raw[n] == '*')))
-			return prefixes[i].pc;
-	}
-	return raw[0] == '/' ? PC_OTHER : PC_BAD;
-}
 
 static void lost(struct translator *t, const char *kind)
 {
@@ -584,7 +223,7 @@ static const struct dir_names *names_in(const char *path)
 	return c;
 }
 
-/* A blacklist of /usr, /etc or /opt that normalise() cannot name: ${PATH}/NAME, or a glob in the
+/* A blacklist of /usr, /etc or /opt that fj_normalise() cannot name: ${PATH}/NAME, or a glob in the
  * last component, expanded on this host as firejail would when the app starts. -1 when the
  * pattern has another form; else how many paths it gave (0: it matches nothing here), with the
  * names a profile cannot write (holding * ? [, such as /usr/bin/[) counted in *unnamable. */
@@ -700,7 +339,7 @@ static void private_list(struct translator *t, const struct fj_line *l, const ch
 static void translate_line(struct translator *t, const struct fj_line *l)
 {
 	const char *line = l->text;
-	const char *arg = arg_of(line);
+	const char *arg = fj_arg_of(line);
 	char word[64];
 	size_t wl = strcspn(line, " ");
 	snprintf(word, sizeof(word), "%.*s", (int)(wl < sizeof(word) ? wl : sizeof(word) - 1), line);
@@ -842,8 +481,8 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		return;
 	}
 	if (strcmp(word, "noexec") == 0) {
-		_cleanup_free_ char *norm = *arg ? normalise(arg) : NULL;
-		if (norm && noexec_visible(norm)) {
+		_cleanup_free_ char *norm = *arg ? fj_normalise(arg) : NULL;
+		if (norm && fj_noexec_visible(norm)) {
 			fprintf(t->out, "noexec %s\n", norm);
 			report(t, "translated", l, NULL);
 		} else {
@@ -880,8 +519,8 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 			report(t, "dropped", l, "no path");
 			return;
 		}
-		enum path_class pc = classify(arg);
-		_cleanup_free_ char *norm = normalise(arg);
+		enum path_class pc = fj_classify(arg);
+		_cleanup_free_ char *norm = fj_normalise(arg);
 		if (is_black) {
 			if (pc == PC_USR || pc == PC_ETC || pc == PC_OPT || pc == PC_OTHER || pc == PC_BAD) {
 				if (norm && noblacklisted(t, norm)) {
@@ -974,7 +613,7 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 			char *save = NULL;
 			for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 				_cleanup_free_ char *p = xasprintf("/%s/%s", word + 8, w);
-				_cleanup_free_ char *n = normalise(p);
+				_cleanup_free_ char *n = fj_normalise(p);
 				if (n && !strchr(w, '/'))
 					emit_path_line(t, "ro-bind-try", n);
 			}
@@ -1068,7 +707,7 @@ int fj_import(const char *path, const struct fj_source *src, struct fj_result *r
 {
 	*res = (struct fj_result){ .tier = FJ_FAILED };
 	struct resolver r = { .src = src };
-	resolve_file(&r, path, 0, NULL, 0);
+	fj_resolve(&r, path);
 	int rc = 0;
 	res->files = (unsigned)r.n_files;
 	if (r.error) {
@@ -1102,7 +741,7 @@ int fj_import(const char *path, const struct fj_source *src, struct fj_result *r
 		res->approximated++;
 		for (size_t i = 0; i < t.n_noblacklist; i++) {
 			const char *p = t.noblacklist[i];
-			_cleanup_free_ char *clean = normalise(p);  /* NULL for what was kept raw, for globs */
+			_cleanup_free_ char *clean = fj_normalise(p);  /* NULL for what was kept raw, for globs */
 			if (!t.nobl_own[i] || !clean || strcmp(clean, p) != 0 || strncmp(p, "${HOME}/", 8) != 0 ||
 			    (t.private_cache && under_cache(p)))
 				continue;
@@ -1165,16 +804,7 @@ int fj_import(const char *path, const struct fj_source *src, struct fj_result *r
 		free(t.home_black[i]);
 	free(t.home_black);
 out:
-	for (size_t i = 0; i < r.n_lines; i++)
-		free(r.lines[i].text);
-	free(r.lines);
-	for (size_t i = 0; i < r.n_ignores; i++)
-		free(r.ignores[i]);
-	free(r.ignores);
-	for (size_t i = 0; i < r.n_files; i++)
-		free(r.files[i]);
-	free(r.files);
-	free(r.error);
+	fj_resolver_free(&r);
 	return rc;
 }
 
@@ -1185,171 +815,4 @@ void fj_result_free(struct fj_result *res)
 	free(res->error);
 	free(res->lost_kinds);
 	*res = (struct fj_result){ 0 };
-}
-
-/* ---- the command ------------------------------------------------------------------------------ */
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: sbx profile import-firejail [--firejail-dir DIR] [-o FILE|DIR] [--report FILE] PROFILE...\n"
-		   "       sbx profile import-firejail [--firejail-dir DIR] --summary PROFILE...\n"
-		   "PROFILE is a file or a name in the firejail directory (default /etc/firejail).\n");
-}
-
-static const char *tier_name(enum fj_tier t)
-{
-	return t == FJ_FULL ? "full" : t == FJ_PARTIAL ? "partial" : "failed";
-}
-
-int firejail_import_main(int argc, char **argv)
-{
-	const char *dir = "/etc/firejail", *out = NULL, *report_path = NULL;
-	bool summary = false;
-	_cleanup_free_ char **inputs = xcalloc((size_t)argc + 1, sizeof(char *));
-	size_t n = 0;
-	bool done = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!done && strcmp(a, "--") == 0)
-			done = true;
-		else if (!done && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--report") == 0 ||
-				   strcmp(a, "--firejail-dir") == 0)) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "sbx profile import-firejail: %s needs a value\n", a);
-				return 2;
-			}
-			const char *v = argv[++i];
-			if (a[1] == 'o' || strcmp(a, "--output") == 0)
-				out = v;
-			else if (strcmp(a, "--report") == 0)
-				report_path = v;
-			else
-				dir = v;
-		} else if (!done && strcmp(a, "--summary") == 0)
-			summary = true;
-		else if (!done && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-			usage(stdout);
-			return 0;
-		} else if (!done && a[0] == '-' && a[1]) {
-			fprintf(stderr, "sbx profile import-firejail: unknown option '%s'\n", a);
-			usage(stderr);
-			return 2;
-		} else
-			inputs[n++] = argv[i];
-	}
-	if (n == 0 || (summary && out)) {
-		usage(stderr);
-		return 2;
-	}
-	struct stat st;
-	bool out_dir = out && stat(out, &st) == 0 && S_ISDIR(st.st_mode);
-	if (out && n > 1 && !out_dir) {
-		fprintf(stderr, "sbx profile import-firejail: -o %s: several profiles need an existing directory\n", out);
-		return 2;
-	}
-	FILE *rep = stderr;
-	if (report_path) {
-		rep = fopen(report_path, "we");
-		if (!rep) {
-			fprintf(stderr, "sbx profile import-firejail: %s: %s\n", report_path, strerror(errno));
-			return 1;
-		}
-	}
-	struct fj_source src = { .dir = dir, .read = fj_read_disk };
-	unsigned counts[3] = { 0 }, failures = 0;
-	/* summary: how often each lost kind made a profile partial */
-	char *kinds = NULL;
-	size_t kinds_len = 0;
-	FILE *kf = open_memstream(&kinds, &kinds_len);
-	for (size_t i = 0; i < n; i++) {
-		const char *in = inputs[i];
-		_cleanup_free_ char *path = NULL;
-		if (strchr(in, '/'))
-			path = xstrdup(in);
-		else {
-			size_t len = strlen(in);
-			path = (len > 8 && strcmp(in + len - 8, ".profile") == 0) ? xasprintf("%s/%s", dir, in)
-										   : xasprintf("%s/%s.profile", dir, in);
-		}
-		struct fj_result res;
-		fj_import(path, &src, &res);
-		counts[res.tier]++;
-		if (res.tier == FJ_FAILED) {
-			failures++;
-			fprintf(stderr, "sbx profile import-firejail: %s\n", res.error);
-			fj_result_free(&res);
-			continue;
-		}
-		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-		if (summary) {
-			fprintf(rep, "%-8s %s%s%s\n", tier_name(res.tier), base, res.lost_kinds ? "  lost: " : "",
-				res.lost_kinds ? res.lost_kinds : "");
-			if (res.lost_kinds)
-				fprintf(kf, "%s\n", res.lost_kinds);
-			fj_result_free(&res);
-			continue;
-		}
-		fprintf(rep, "# %s: %s (%u translated, %u approximated, %u left to sbx's defaults, %u dropped, "
-			     "%u of them restrictive%s%s)\n",
-			base, tier_name(res.tier), res.translated, res.approximated, res.defaults, res.dropped, res.lost,
-			res.lost_kinds ? ": " : "", res.lost_kinds ? res.lost_kinds : "");
-		fputs(res.report, rep);
-		int wrc = 0;
-		if (!out)
-			fputs(res.profile, stdout);
-		else {
-			_cleanup_free_ char *target = NULL;
-			if (out_dir) {
-				_cleanup_free_ char *stem = xstrdup(base);
-				char *dot = strstr(stem, ".profile");
-				if (dot && dot[8] == '\0')
-					*dot = '\0';
-				target = xasprintf("%s/%s.profile", out, stem);
-			} else
-				target = xstrdup(out);
-			FILE *f = fopen(target, "wxe");
-			if (!f || fputs(res.profile, f) < 0 || fclose(f) != 0) {
-				fprintf(stderr, "sbx profile import-firejail: %s: %s%s\n", target, strerror(errno),
-					errno == EEXIST ? " (remove it first; an import never overwrites)" : "");
-				wrc = -1;
-			}
-		}
-		if (wrc)
-			failures++;
-		fj_result_free(&res);
-	}
-	fclose(kf);
-	if (summary || n > 1) {
-		fprintf(rep, "summary: %zu profiles: %u full, %u partial, %u failed\n", n, counts[FJ_FULL], counts[FJ_PARTIAL],
-			counts[FJ_FAILED]);
-		/* each lost kind, and how many partial profiles lose only that */
-		static const char *const k[] = { "blacklist(/usr,/etc)", "noexec", "private-bin", "private-etc", "machine-id",
-						 "memory-deny-write-execute", "apparmor-replace", "seccomp.keep", "unknown" };
-		for (size_t j = 0; j < ARRAY_SIZE(k); j++) {
-			unsigned any = 0, only = 0;
-			for (char *line = kinds; line && *line;) {
-				char *nl = strchr(line, '\n');
-				if (nl)
-					*nl = '\0';
-				char pad[512];
-				snprintf(pad, sizeof(pad), " %s ", line);
-				char want[64];
-				snprintf(want, sizeof(want), " %s ", k[j]);
-				if (strstr(pad, want)) {
-					any++;
-					if (strcmp(line, k[j]) == 0)
-						only++;
-				}
-				if (nl)
-					*nl = '\n';
-				line = nl ? nl + 1 : NULL;
-			}
-			if (any)
-				fprintf(rep, "summary: lost %-26s in %u profiles (the only loss in %u)\n", k[j], any, only);
-		}
-	}
-	free(kinds);
-	if (rep != stderr)
-		fclose(rep);
-	return failures ? 1 : 0;
 }
