@@ -81,12 +81,6 @@ static bool same_dir(const char *a, const char *b)
 	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* Adds the *.desktop files below dir (IDs prefixed by `prefix`), skipping IDs already found:
  * the first directory in $XDG_DATA_DIRS order wins, as launchers decide. */
 static void collect(const char *dir, const char *prefix, int depth, struct source **out, size_t *n)

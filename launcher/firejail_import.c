@@ -37,6 +37,7 @@ struct translator {
 	char **noblacklist;  /* normalised patterns, in order of appearance */
 	size_t n_noblacklist;
 	bool home_whitelist, private_home, private_cache, net_none, net_seen, protocol_inet, protocol_seen;
+	bool no_display;  /* x11 none, or /tmp/.X11-unix blacklisted */
 	unsigned masks, masks_exempt, hidden, proc_sys, ro_ungranted, usr_whitelist;
 	bool *nobl_own;  /* per noblacklist: written in the app's own file, not a shared disable-/-common include */
 	char *first_mask;
@@ -343,6 +344,9 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 	char word[64];
 	size_t wl = strcspn(line, " ");
 	snprintf(word, sizeof(word), "%.*s", (int)(wl < sizeof(word) ? wl : sizeof(word) - 1), line);
+	if ((strcmp(word, "x11") == 0 && strcmp(arg, "none") == 0) ||
+	    (strncmp(word, "blacklist", 9) == 0 && strcmp(arg, "/tmp/.X11-unix") == 0))
+		t->no_display = true;
 
 	/* what sbx always does, whatever the profile says */
 	static const char *const always[] = { "private-dev", "private-tmp", "nonewprivs", "noroot", "caps.drop",
@@ -494,7 +498,7 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		if (strcmp(arg, "none") == 0)
 			report(t, "sbx-default", l, "no display unless granted");
 		else
-			report(t, "approximated", l, "no display granted; add 'socket x11' (an untrusted cookie)");
+			report(t, "approximated", l, "an untrusted X cookie of its own ('socket x11') where a desktop entry runs it");
 		return;
 	}
 	if (strcmp(word, "join-or-start") == 0 || strcmp(word, "name") == 0 || strcmp(word, "dns") == 0 ||
@@ -690,6 +694,51 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 	lost(t, "unknown");
 }
 
+/* Whether a desktop entry in /usr/share/applications runs PROGRAM (its Exec's first word, by base
+ * name): the program is a desktop app, which firejail lets reach the display. */
+static bool has_desktop_entry(const char *program)
+{
+	DIR *dir = opendir("/usr/share/applications");
+	if (!dir)
+		return false;
+	bool found = false;
+	for (struct dirent *e; !found && (e = readdir(dir));) {
+		if (!ends_with(e->d_name, ".desktop"))
+			continue;
+		_cleanup_free_ char *path = xasprintf("/usr/share/applications/%s", e->d_name);
+		FILE *f = fopen(path, "re");
+		char line[1024];
+		while (f && fgets(line, sizeof(line), f)) {
+			if (strncmp(line, "Exec=", 5) != 0)
+				continue;
+			char *cmd = line + 5;
+			cmd[strcspn(cmd, " \t\n")] = '\0';
+			found = strcmp(path_base_name(cmd), program) == 0;
+			break;  /* the main entry's Exec comes first */
+		}
+		if (f)
+			fclose(f);
+	}
+	closedir(dir);
+	return found;
+}
+
+/* firejail lets every app reach the display unless its profile says otherwise; sbx grants a
+ * desktop app an untrusted cookie and what toolkits need to look right, before any home grant
+ * (desktop.inc makes the caches private). */
+static void grant_display(struct translator *t, const char *path)
+{
+	_cleanup_free_ char *name = xstrdup(path_base_name(path));
+	if (ends_with(name, ".profile"))
+		name[strlen(name) - strlen(".profile")] = '\0';
+	if (t->no_display || !has_desktop_entry(name))
+		return;
+	fprintf(t->out, "# a desktop app: firejail shows it the display; sbx, an untrusted X cookie of its own\n"
+			"socket x11\ninclude desktop\n");
+	fprintf(t->rep, "%-12s display: a desktop entry runs %s: socket x11 (untrusted cookie), include desktop\n",
+		"approximated", name);
+}
+
 static void header(struct translator *t, const char *path, const struct resolver *r)
 {
 	fprintf(t->out, "# Imported from firejail's %s by 'sbx profile import-firejail'.\n", path);
@@ -725,6 +774,7 @@ int fj_import(const char *path, const struct fj_source *src, struct fj_result *r
 	for (size_t i = 0; i < r.n_lines; i++)
 		translate_line(&t, &r.lines[i]);
 
+	grant_display(&t, path);
 	/* The network: firejail's default is the host's. */
 	if (t.net_none || (t.protocol_seen && !t.protocol_inet))
 		fprintf(t.out, "net none\n");

@@ -136,7 +136,6 @@ void __attribute__((format(printf, 3, 4))) note(struct parser *ps, struct line *
 static inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 /* Profile and include names: what a file name in a search directory may be. */
 bool valid_name(const char *s);
-bool ends_with(const char *s, const char *suffix);
 /* The first dir/name that is a regular file, or NULL. */
 char *find_in_dirs(char *const dirs[3], const char *name);
 /* The directories, for a message: "a, b, c". */

@@ -115,12 +115,6 @@ bool valid_name(const char *s)
 	return true;
 }
 
-bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 enum profile_kind profile_kind_of(const char *path)
 {
 	if (ends_with(path, ".inc"))

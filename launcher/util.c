@@ -333,3 +333,9 @@ void json_grant_state(FILE *out, bool optional, const char *refused, const char 
 		json_string(out, refused ? refused : skipped);
 	}
 }
+
+bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}

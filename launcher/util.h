@@ -89,6 +89,7 @@ char *path_join_clean(const char *base, const char *path);
 bool path_within(const char *path, const char *outer);
 /* The last component of path (after its last slash; all of it without one). Points into path. */
 const char *path_base_name(const char *path);
+bool ends_with(const char *s, const char *suffix);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes all of buf to a file path (e.g. /proc/PID/uid_map). Returns 0 or -errno. */

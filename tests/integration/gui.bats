@@ -84,6 +84,21 @@ teardown() {
 	[ "$(stat -c %u "$DOCS/sbx-gui-notes.txt")" = "$TEST_UID" ]
 }
 
+# firejail lets an app reach the display unless its profile says x11 none: the importer gives a
+# program that a desktop entry runs an untrusted cookie of its own and desktop.inc.
+@test "import-firejail: mousepad's firejail profile, imported, gets the display and its window appears; no ~/.ssh" {
+	prof=$XDIR/imported-mousepad.profile
+	rm -f "$prof"
+	run -0 x_user "$SBX" profile import-firejail -o "$prof" mousepad
+	grep -qx 'socket x11' "$prof"
+	grep -qx 'private-bin mousepad' "$prof"
+	gui_start 30 'Mousepad' -q --profile "$prof" mousepad
+	wait_until 30 drawn imported-mousepad 16
+	pid=$(app_pid mousepad)
+	sandbox_view "$pid" /usr/bin/mousepad
+	[ ! -e "/proc/$pid/root/usr/bin/xterm" ]  # private-bin holds
+}
+
 @test "grant-args edit: a file directly in the home is granted alone, with a note; --explain shows the directory grant" {
 	make_user_file "$TEST_HOME/sbx-gui-home.txt" "in the home"
 	run x_user "$SBX" --explain mousepad "$TEST_HOME/sbx-gui-home.txt" "$DOCS/sbx-gui-notes.txt"
