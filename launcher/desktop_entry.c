@@ -11,28 +11,6 @@
 
 /* ---- a growable string ---- */
 
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *grown = realloc(b->s, cap);
-		if (!grown)
-			abort();
-		b->s = grown;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
 static void buf_str(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 
 static int why_set(char *why, size_t why_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -398,29 +398,12 @@ static enum var_result variable(struct parser *ps, const char *name, const char 
 
 /* ---- words -------------------------------------------------------------------------------- */
 
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
 /* Appends n bytes; false when the word would exceed PROFILE_MAX_WORD. */
-static bool buf_add(struct buf *b, const char *s, size_t n)
+static bool word_add(struct buf *b, const char *s, size_t n)
 {
 	if (b->len + n > PROFILE_MAX_WORD)
 		return false;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *grown = realloc(b->s, cap);
-		if (!grown)
-			abort();
-		b->s = grown;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
+	buf_add(b, s, n);
 	return true;
 }
 
@@ -432,7 +415,7 @@ static int expand_variable(struct parser *ps, const char *file, unsigned lineno,
 	unsigned col = (unsigned)(s - line) + 1;
 	if (s + 1 < end && s[1] == '$') {
 		*pp = s + 2;
-		return buf_add(b, "$", 1) ? 0 : fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
+		return word_add(b, "$", 1) ? 0 : fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
 	}
 	if (s + 1 >= end || s[1] != '{') {
 		_cleanup_free_ char *text = xstrndup(s, (size_t)(end - s));
@@ -471,7 +454,7 @@ static int expand_variable(struct parser *ps, const char *file, unsigned lineno,
 			value = text;
 		}
 	}
-	bool ok = buf_add(b, value, strlen(value));
+	bool ok = word_add(b, value, strlen(value));
 	return ok ? 0 : fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes after expansion", PROFILE_MAX_WORD);
 }
 
@@ -496,12 +479,12 @@ int tokenize(struct parser *ps, const char *file, unsigned lineno, const char *l
 		struct token *t = ARRAY_PUSH(*out, *count);
 		t->col = (unsigned)(s - line) + 1;
 		struct buf b = { 0 };
-		buf_add(&b, "", 0);
+		word_add(&b, "", 0);
 		/* The keyword (the first word, or the second after `override`) is taken literally. */
 		bool keyword = *count == 1 || (*count == 2 && strcmp((*out)[0].text, "override") == 0);
 		int r = 0;
 		if (!keyword && *s == '~' && (s[1] == '/' || s[1] == '\0' || is_blank(s[1]))) {
-			buf_add(&b, ps->home, strlen(ps->home));
+			word_add(&b, ps->home, strlen(ps->home));
 			s++;
 			if (strcmp(ps->home, "/") == 0 && *s == '/')
 				s++;
@@ -516,7 +499,7 @@ int tokenize(struct parser *ps, const char *file, unsigned lineno, const char *l
 				if (s[1] != '"' && s[1] != '\\' && s[1] != '$')
 					r = fail_at(ps, file, lineno, (unsigned)(s - line) + 1, s,
 						    "unknown escape inside quotes (only \\\" \\\\ \\$)");
-				else if (!buf_add(&b, s + 1, 1))
+				else if (!word_add(&b, s + 1, 1))
 					r = fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
 				else
 					s += 2;
@@ -525,7 +508,7 @@ int tokenize(struct parser *ps, const char *file, unsigned lineno, const char *l
 				while (*end && *end != '"' && (quoted || !is_blank(*end)))
 					end++;
 				r = expand_variable(ps, file, lineno, line, &s, end, &b, t);
-			} else if (!buf_add(&b, s, 1)) {
+			} else if (!word_add(&b, s, 1)) {
 				r = fail_at(ps, file, lineno, t->col, NULL, "word longer than %d bytes", PROFILE_MAX_WORD);
 			} else {
 				s++;

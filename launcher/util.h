@@ -90,6 +90,13 @@ bool path_within(const char *path, const char *outer);
 /* The last component of path (after its last slash; all of it without one). Points into path. */
 const char *path_base_name(const char *path);
 bool ends_with(const char *s, const char *suffix);
+
+/* A growable string, always NUL-terminated once something was added; free(b.s) when done. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+void buf_add(struct buf *b, const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes all of buf to a file path (e.g. /proc/PID/uid_map). Returns 0 or -errno. */
