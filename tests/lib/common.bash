@@ -202,6 +202,16 @@ modprobe_vm() {
 home_of() { if [ "$1" = root ]; then echo /root; else echo "$TEST_HOME"; fi; }
 uid_in() { if [ "$1" = root ]; then echo 65534; else echo "$TEST_UID"; fi; }
 
+# kernel_at_least MAJOR MINOR: the running kernel is that version or later.
+kernel_at_least() {
+	local v major minor
+	v=$(uname -r)
+	major=${v%%.*}
+	minor=${v#*.}
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+
 # An app's state directory (appstate.h) for WHO, and the name an overlaid PATH gets in it.
 state_of() { echo "$(home_of "$1")/.local/share/sbx/apps/$2"; }
 escaped() { local p=${1#/}; p=${p//-/%2D}; echo "${p//\//-}"; }

@@ -5,19 +5,9 @@
 
 load ../lib/common
 
-# PR_SET_MDWE came with Linux 6.3.
-kernel_has_mdwe_prctl() {
-	local v major minor
-	v=$(uname -r)
-	major=${v%%.*}
-	minor=${v#*.}
-	minor=${minor%%[!0-9]*}
-	[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 3 ]; }
-}
-
 @test "vm: memory-deny-write-execute blocks W+X mmap, mprotect(PROT_EXEC), shmat(SHM_EXEC): seccomp on 6.1, prctl on 6.3+" {
 	local who by err
-	if kernel_has_mdwe_prctl; then by=prctl err=EACCES; else by=seccomp err=EPERM; fi
+	if kernel_at_least 6 3; then  # PR_SET_MDWE came with Linux 6.3 by=prctl err=EACCES; else by=seccomp err=EPERM; fi
 	for who in root user; do
 		run sbx_as "$who" -q --explain --json --memory-deny-write-execute -- /bin/true
 		echo "[$who] $output" | head -c 300

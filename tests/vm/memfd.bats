@@ -9,23 +9,13 @@
 
 load ../lib/common
 
-# MFD_NOEXEC_SEAL came with Linux 6.3.
-kernel_has_noexec_seal() {
-	local v major minor
-	v=$(uname -r)
-	major=${v%%.*}
-	minor=${v#*.}
-	minor=${minor%%[!0-9]*}
-	[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 3 ]; }
-}
-
 @test "vm: --explain says executable memfds are blocked (MFD_NOEXEC_SEAL, 6.3+) or open (6.1), and memfds still work" {
 	local who out
 	for who in root user; do
 		run sbx_as "$who" --explain -- /bin/true
 		echo "[$who] $output"
 		[ "$status" -eq 0 ]
-		if kernel_has_noexec_seal; then
+		if kernel_at_least 6 3; then  # MFD_NOEXEC_SEAL came with Linux 6.3
 			[[ "$output" == *"executable memfds: blocked"* ]]
 			run sbx_as "$who" -q --explain --json -- /bin/true
 			[[ "$output" == *'"executable_memfds":{"state":"blocked"'* ]]
