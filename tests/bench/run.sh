@@ -11,6 +11,8 @@
 #     same rules as a linear filter, interleaved: per-syscall cost on tight loops, and tar/find
 #     over a tree of a few thousand files. Then, computed from the programs: which syscalls the
 #     kernel's action cache lets skip the filter, and how long each path is (bpf_paths.py).
+#  1b. Profile lookup: a profile found in the user's directory with five includes and a .local
+#     file against an empty --profile: what the lookup and the parse add to start-up.
 #  4. Discarded files: what the check at exit costs (discarded.h): `sbx -- /bin/true` against a
 #     run that writes DISCARD_FILES small files into /dev/shm (lost too, but never walked) and one
 #     that writes them into /tmp (walked and reported at exit), as ratios.
@@ -220,6 +222,46 @@ if [[ $(cat "$out/slower") == 1 || ${BENCH_PROFILE:-0} == 1 ]]; then
 		say "  (install strace for a per-syscall profile of sbx's startup)"
 	fi
 fi
+
+# --- 1b. profile lookup and parse -------------------------------------------------------------
+# `sbx -- /bin/true` finding true.profile in the user's directory (XDG_CONFIG_HOME), with five
+# includes and a .local file (61 lines in all), against the same sandbox from an empty profile
+# named with --profile (no lookup, nothing to parse). Both set the same environment, so the
+# difference is the lookup across the three directories and the parse. Target: < 0.3 ms.
+say ""
+say "== profile lookup and parse: a profile with 5 includes and a .local file, against none =="
+cfg=$work/cfg
+mkdir -p "$cfg/sbx/profiles"
+{
+	for i in 1 2 3 4 5; do printf 'include bench%s\n' "$i"; done
+	echo "setenv SBX_BENCH_MAIN=1"
+} >"$cfg/sbx/profiles/true.profile"
+for i in 1 2 3 4 5; do
+	for j in $(seq 10); do printf 'setenv SBX_BENCH_%s_%s=value%s\n' "$i" "$j" "$j"; done \
+		>"$cfg/sbx/profiles/bench$i.inc"
+done
+echo "setenv SBX_BENCH_LOCAL=1" >"$cfg/sbx/profiles/true.local"
+: >"$cfg/empty.profile"
+chown -R "$user" "$cfg"
+lookup_cmd="env XDG_CONFIG_HOME=$cfg $sbx -q -- /bin/true"
+empty_cmd="env XDG_CONFIG_HOME=$cfg $sbx -q --profile $cfg/empty.profile -- /bin/true"
+as_user $lookup_cmd || die "this does not run as $user: $lookup_cmd"
+hyperfine_json "$out/p1.json" 20 "$half" "$lookup_cmd" "$empty_cmd"
+hyperfine_json "$out/p2.json" 20 "$half" "$empty_cmd" "$lookup_cmd"
+python3 - "$out" "$lookup_cmd" "$empty_cmd" <<'PY'
+import json, statistics, sys
+out, cmds = sys.argv[1], dict(zip(["lookup", "empty"], sys.argv[2:4]))
+times = {k: [] for k in cmds}
+for f in ["p1", "p2"]:
+    for r in json.load(open(f"{out}/{f}.json"))["results"]:
+        for k, c in cmds.items():
+            if r["command"] == c:
+                times[k] += r["times"]
+med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+print(f"  found by lookup, 5 includes + .local: {med['lookup']:.3f} ms; empty --profile: {med['empty']:.3f} ms"
+      f" ({len(times['lookup'])} runs each)")
+print(f"  lookup and parse add {med['lookup'] - med['empty']:.3f} ms  (target < 0.3)")
+PY
 
 # --- 4. discarded files (reported with the startup) ----------------------------------------------
 say ""
