@@ -194,7 +194,7 @@ zsh_tab() {
 		"$COMP_DIR/usr/share/zsh/site-functions/_sbx" >"$zdir/_sbx"
 	chmod -R a+rX "$zdir"
 	# shellcheck disable=SC2016
-	as_root timeout 60 zsh -f -c '
+	as_root timeout 180 zsh -f -c '
 		zmodload zsh/zpty
 		zpty z "env PS1=%% TERM=dumb zsh -f -i"
 		zpty -w z "fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D; echo RE\"\"ADY"
