@@ -7,7 +7,8 @@ load ../lib/common
 
 @test "vm: memory-deny-write-execute blocks W+X mmap, mprotect(PROT_EXEC), shmat(SHM_EXEC): seccomp on 6.1, prctl on 6.3+" {
 	local who by err
-	if kernel_at_least 6 3; then  # PR_SET_MDWE came with Linux 6.3 by=prctl err=EACCES; else by=seccomp err=EPERM; fi
+	# PR_SET_MDWE came with Linux 6.3.
+	if kernel_at_least 6 3; then by=prctl err=EACCES; else by=seccomp err=EPERM; fi
 	for who in root user; do
 		run sbx_as "$who" -q --explain --json --memory-deny-write-execute -- /bin/true
 		echo "[$who] $output" | head -c 300
