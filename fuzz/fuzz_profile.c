@@ -31,16 +31,15 @@ static void check_invariants(const struct policy *p)
 	for (size_t i = 0; i < p->n_masks; i++)
 		if (!path_is_clean_absolute(p->masks[i].path) || strcmp(p->masks[i].path, "/") == 0 || !p->masks[i].origin)
 			__builtin_trap();
-	/* net-connect/net-bind fill the network rules; only bpf_plan turns them into Landlock ports. */
-	if (p->n_ports != 0 || p->n_net_rules > NET_RULES_MAX)
+	/* net-connect/net-bind fill the network rules (bpf_plan decides in the plan how to enforce them). */
+	if (p->n_net_rules > NET_RULES_MAX)
 		__builtin_trap();
 	for (size_t i = 0; i < p->n_net_rules; i++)
 		if (!p->net_rules[i].origin || p->net_rules[i].port_lo > p->net_rules[i].port_hi)
 			__builtin_trap();
-	/* exec-allow/open-deny: host paths like bind sources; only bpf_plan resolves them. */
+	/* exec-allow/open-deny: host paths like bind sources (bpf_plan resolves them in the plan). */
 	for (size_t i = 0; i < p->n_lsm_rules; i++)
-		if (!path_is_clean_absolute(p->lsm_rules[i].path) || !p->lsm_rules[i].origin ||
-		    p->lsm_rules[i].resolved)
+		if (!path_is_clean_absolute(p->lsm_rules[i].path) || !p->lsm_rules[i].origin)
 			__builtin_trap();
 	for (size_t i = 0; i < p->n_syscalls; i++)
 		if (!p->syscalls[i].name || p->syscalls[i].n_conds > 6)

@@ -1,4 +1,5 @@
 #include "apparmor.h"
+#include "plan.h"
 
 #include <string.h>
 #include <sys/apparmor.h>
@@ -61,60 +62,64 @@ static int profile_loaded(const char *name)
 	return 0;
 }
 
-int apparmor_plan(struct policy *p, struct sbx_error *err)
+int apparmor_plan(struct sandbox_plan *pl, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	if (!p->apparmor_profile)
 		return 0;
 	const char *reason = disabled_reason();
 	int loaded = reason ? 0 : profile_loaded(p->apparmor_profile);
 	if (reason)
-		p->apparmor_missing = xstrdup(reason);
+		pl->apparmor_missing = xstrdup(reason);
 	else if (loaded == 0)
-		p->apparmor_missing = xasprintf("the AppArmor profile '%s' is not loaded", p->apparmor_profile);
+		pl->apparmor_missing = xasprintf("the AppArmor profile '%s' is not loaded", p->apparmor_profile);
 	else if (loaded < 0)
-		p->apparmor_missing = xasprintf("the kernel refuses to stack it: %s", strerror(-loaded));
-	if (!p->apparmor_missing)
+		pl->apparmor_missing = xasprintf("the kernel refuses to stack it: %s", strerror(-loaded));
+	if (!pl->apparmor_missing)
 		return 0;
 	if (p->apparmor == REQ_OPTIONAL) {
 		if (!p->quiet)
 			sbx_warn("AppArmor profile '%s' not applied (optional): %s", p->apparmor_profile,
-				 p->apparmor_missing);
+				 pl->apparmor_missing);
 		return 0;
 	}
 	sbx_refuse(err, "cannot confine with the AppArmor profile '%s' [%s]: %s", p->apparmor_profile,
-		 p->apparmor_origin ? p->apparmor_origin : "?", p->apparmor_missing);
+		 p->apparmor_origin ? p->apparmor_origin : "?", pl->apparmor_missing);
 	sbx_hint(err, reason ? "mark it optional in the profile (apparmor NAME optional) to run without it"
 			     : "load it with apparmor_parser -r FILE, or mark it optional (apparmor NAME optional)");
 	return -EPERM;
 }
 
-int apparmor_apply(const struct policy *p, struct sbx_error *err)
+int apparmor_apply(const struct sandbox_plan *pl, struct sbx_error *err)
 {
-	if (!p->apparmor_profile || p->apparmor_missing)
+	const struct policy *p = pl->policy;
+	if (!p->apparmor_profile || pl->apparmor_missing)
 		return 0;
 	if (aa_stack_onexec(p->apparmor_profile) < 0)
 		return sbx_fail(err, errno, "cannot stack the AppArmor profile '%s'", p->apparmor_profile);
 	return 0;
 }
 
-void apparmor_explain(const struct policy *p, FILE *out)
+void apparmor_explain(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	if (!p->apparmor_profile) {
 		fputs("apparmor: none requested (the profile has no apparmor line)\n", out);
 		return;
 	}
-	if (p->apparmor_missing)
+	if (pl->apparmor_missing)
 		fprintf(out, "apparmor: profile '%s' NOT applied (%s): %s  [%s]\n", p->apparmor_profile,
 			p->apparmor == REQ_OPTIONAL ? "optional" : "required: sbx refuses to run",
-			p->apparmor_missing, p->apparmor_origin ? p->apparmor_origin : "");
+			pl->apparmor_missing, p->apparmor_origin ? p->apparmor_origin : "");
 	else
 		fprintf(out, "apparmor: profile '%s' stacked on COMMAND at exec (%s)  [%s]\n", p->apparmor_profile,
 			requirement_to_string(p->apparmor),
 			p->apparmor_origin ? p->apparmor_origin : "");
 }
 
-void apparmor_explain_json(const struct policy *p, FILE *out)
+void apparmor_explain_json(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	if (!p->apparmor_profile) {
 		fputs("null", out);
 		return;
@@ -122,9 +127,9 @@ void apparmor_explain_json(const struct policy *p, FILE *out)
 	fputs("{\"profile\":", out);
 	json_string(out, p->apparmor_profile);
 	fprintf(out, ",\"required\":%s,\"enforced\":%s,\"missing\":", p->apparmor == REQ_OPTIONAL ? "false" : "true",
-		p->apparmor_missing ? "false" : "true");
-	if (p->apparmor_missing)
-		json_string(out, p->apparmor_missing);
+		pl->apparmor_missing ? "false" : "true");
+	if (pl->apparmor_missing)
+		json_string(out, pl->apparmor_missing);
 	else
 		fputs("null", out);
 	fputc('}', out);

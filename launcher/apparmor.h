@@ -9,16 +9,18 @@
 
 #include "policy.h"
 
+struct sandbox_plan;
+
 /* Parent side, before anything runs: checks that AppArmor is on and NAME is loaded. When it is not,
- * records why in p->apparmor_missing and fails (-EPERM) unless the confinement is optional, in
- * which case it warns. */
-int apparmor_plan(struct policy *p, struct sbx_error *err);
+ * records why in the plan's apparmor_missing and refuses (-EPERM) unless the confinement is
+ * optional, in which case it warns. */
+int apparmor_plan(struct sandbox_plan *pl, struct sbx_error *err);
 
 /* Sandbox side, with the new /proc mounted: arms the stacking for the next exec (inherited by the
  * fork that execs COMMAND). */
-int apparmor_apply(const struct policy *p, struct sbx_error *err);
+int apparmor_apply(const struct sandbox_plan *pl, struct sbx_error *err);
 
-void apparmor_explain(const struct policy *p, FILE *out);
-void apparmor_explain_json(const struct policy *p, FILE *out);
+void apparmor_explain(const struct sandbox_plan *pl, FILE *out);
+void apparmor_explain_json(const struct sandbox_plan *pl, FILE *out);
 
 #endif

@@ -2,6 +2,7 @@
  * file rules resolved), and the libbpf loader for the cgroup programs in bpf/. The rules themselves
  * are parsed in netrules.c. See bpf.h for the order of calls. */
 #include "bpf.h"
+#include "plan.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -168,15 +169,14 @@ bool bpf_needs_cgroup(const struct policy *p)
 	return p->n_net_rules > 0 && bpf_wants_cgroup(p);
 }
 
-static int plan_net(struct policy *p, struct sbx_error *err)
+static int plan_net(struct sandbox_plan *pl, struct sbx_error *err)
 {
-	if (p->n_net_rules == 0)
+	const struct policy *p = pl->policy;
+	if (p->n_net_rules == 0 || pl->host.cgroup_bpf)
 		return 0;
-	char why[200];
-	if (bpf_probe_cgroup(why, sizeof(why)) == 0)
-		return 0;
+	const char *why = pl->host.cgroup_bpf_why;
 	bool optional = p->net_rules_requirement == REQ_OPTIONAL;
-	int r = net_rules_to_ports(p, optional, err);
+	int r = net_rules_to_ports(p->net_rules, p->n_net_rules, optional, &pl->ports, &pl->n_ports, err);
 	if (r < 0 && err->refused) {
 		char alternatives[sizeof(err->hint)];
 		snprintf(alternatives, sizeof(alternatives), "%s", err->hint);
@@ -221,13 +221,14 @@ static int mount_dev(unsigned long long mnt_id, unsigned long long *dev)
 	return r;
 }
 
-int lsm_rules_resolve(struct policy *p, struct sbx_error *err)
+int lsm_rules_resolve(const struct policy *p, struct lsm_target *targets, struct sbx_error *err)
 {
 	size_t resolved = 0;
 	for (size_t i = 0; i < p->n_lsm_rules; i++) {
-		struct lsm_rule *r = &p->lsm_rules[i];
+		const struct lsm_rule *r = &p->lsm_rules[i];
+		struct lsm_target *t = &targets[i];
 		struct statx stx;
-		r->resolved = false;
+		t->resolved = false;
 		if (statx(AT_FDCWD, r->path, AT_STATX_SYNC_AS_STAT, STATX_INO | STATX_MNT_ID, &stx) < 0) {
 			int e = errno;
 			if (r->optional && (e == ENOENT || e == ENOTDIR))
@@ -235,11 +236,11 @@ int lsm_rules_resolve(struct policy *p, struct sbx_error *err)
 			return sbx_fail(err, e, "%s %s (%s)", lsm_rule_kind_name(r->kind), r->path,
 					r->origin ? r->origin : "command line");
 		}
-		r->ino = stx.stx_ino;
-		r->dev = (unsigned long long)stx.stx_dev_major << 20 | stx.stx_dev_minor;
+		t->ino = stx.stx_ino;
+		t->dev = (unsigned long long)stx.stx_dev_major << 20 | stx.stx_dev_minor;
 		if (stx.stx_mask & STATX_MNT_ID)
-			mount_dev(stx.stx_mnt_id, &r->dev);
-		r->resolved = true;
+			mount_dev(stx.stx_mnt_id, &t->dev);
+		t->resolved = true;
 		if (++resolved > LSM_RULES_MAX)
 			return sbx_fail(err, E2BIG, "%s %s (%s): more than %d file rules",
 					lsm_rule_kind_name(r->kind), r->path, r->origin ? r->origin : "command line",
@@ -266,13 +267,12 @@ int bpf_lsm_available(char *why, size_t size)
 	return r;
 }
 
-static int plan_lsm(struct policy *p, struct sbx_error *err)
+static int plan_lsm(struct sandbox_plan *pl, struct sbx_error *err)
 {
-	if (p->n_lsm_rules == 0)
+	const struct policy *p = pl->policy;
+	if (p->n_lsm_rules == 0 || pl->host.bpf_lsm)
 		return 0;
-	char why[240];
-	if (bpf_lsm_available(why, sizeof(why)) == 0)
-		return 0;
+	const char *why = pl->host.bpf_lsm_why;
 	const struct lsm_rule *first = &p->lsm_rules[0];
 	char more[48] = "";
 	if (p->n_lsm_rules > 1)
@@ -294,8 +294,9 @@ static int plan_lsm(struct policy *p, struct sbx_error *err)
  * held in sbx's user namespace would not count on the host's network (its namespace belongs to
  * the initial user namespace), nor on the sandbox's own network from inside the nested user
  * namespace COMMAND runs in. So it takes eBPF and the ports named by bind rules. */
-static int plan_bind_service(const struct policy *p, struct sbx_error *err)
+static int plan_bind_service(const struct sandbox_plan *pl, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	if (!p->bind_service)
 		return 0;
 	bool ports = false;
@@ -307,25 +308,39 @@ static int plan_bind_service(const struct policy *p, struct sbx_error *err)
 		sbx_hint(err, "add 'net-bind 80 443' to the profile, or --bind-port 80");
 		return -EINVAL;
 	}
-	char why[200];
-	if (bpf_probe_cgroup(why, sizeof(why)) == 0)
+	if (pl->host.cgroup_bpf)
 		return 0;
 	return sbx_refuse(err, "caps-keep net_bind_service (%s) needs eBPF bind programs: %s",
-			  p->bind_service_origin, why);
+			  p->bind_service_origin, pl->host.cgroup_bpf_why);
 }
 
-int bpf_plan(struct policy *p, struct sbx_error *err)
+void bpf_probe_host(struct host_caps *host, bool lsm)
 {
-	int r = lsm_rules_resolve(p, err);
+	host->cgroup_bpf = bpf_probe_cgroup(host->cgroup_bpf_why, sizeof(host->cgroup_bpf_why)) == 0;
+	if (lsm && !host->bpf_lsm_probed) {
+		host->lsm_loads = bpf_probe_lsm(host->lsm_loads_why, sizeof(host->lsm_loads_why)) == 0;
+		host->bpf_lsm = bpf_lsm_available(host->bpf_lsm_why, sizeof(host->bpf_lsm_why)) == 0;
+		host->bpf_lsm_probed = true;
+	}
+}
+
+int bpf_plan(struct sandbox_plan *pl, struct sbx_error *err)
+{
+	const struct policy *p = pl->policy;
+	bpf_probe_host(&pl->host, p->n_lsm_rules > 0 || pl->explain);
+	free(pl->lsm_targets);
+	pl->lsm_targets = xcalloc(p->n_lsm_rules + 1, sizeof(*pl->lsm_targets));
+	int r = lsm_rules_resolve(p, pl->lsm_targets, err);
 	if (r < 0)
 		return r;
-	r = plan_bind_service(p, err);
+	/* Each decision goes on under --explain, which shows every refusal. */
+	r = plan_refusal(pl, plan_bind_service(pl, err), err);
 	if (r < 0)
 		return r;
-	r = plan_net(p, err);
+	r = plan_refusal(pl, plan_net(pl, err), err);
 	if (r < 0)
 		return r;
-	return plan_lsm(p, err);
+	return plan_refusal(pl, plan_lsm(pl, err), err);
 }
 
 /* ---- device rules ---- */
@@ -393,7 +408,7 @@ static void dev_list_add_dir(struct dev_list *l, int dirfd, int depth)
 	closedir(d);
 }
 
-static void dev_list_build(const struct policy *p, struct dev_list *l)
+static void dev_list_build(const struct sandbox_plan *pl, struct dev_list *l)
 {
 	/* Every node of the sandbox's own /dev (mount.c), the terminal's too: allowing tty costs nothing
 	 * where it is not bound. */
@@ -405,8 +420,8 @@ static void dev_list_build(const struct policy *p, struct dev_list *l)
 		const struct dev_grant *g = &devpts_devices[i];
 		dev_list_add(l, 2, g->major, g->minor_lo, g->minor_hi);
 	}
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		const struct mount_entry *m = &p->mounts[i];
+	for (size_t i = 0; i < pl->n_mounts; i++) {
+		const struct mount_entry *m = &pl->mounts[i];
 		struct stat st;
 		if (m->kind != MOUNT_DEV_BIND || !m->src || stat(m->src, &st) < 0)
 			continue;
@@ -484,10 +499,10 @@ static int attach_net(const struct policy *p, int cgroup_fd, struct bpf_state *s
 	return 0;
 }
 
-static int attach_dev(const struct policy *p, int cgroup_fd, struct bpf_state *s, struct sbx_error *err)
+static int attach_dev(const struct sandbox_plan *pl, int cgroup_fd, struct bpf_state *s, struct sbx_error *err)
 {
 	struct dev_list l = { 0 };
-	dev_list_build(p, &l);
+	dev_list_build(pl, &l);
 	if (l.overflow)
 		return sbx_fail(err, E2BIG, "eBPF: the granted device nodes need more than %d device rules",
 				SBX_DEV_MAX_RULES);
@@ -505,8 +520,9 @@ static int attach_dev(const struct policy *p, int cgroup_fd, struct bpf_state *s
 	return 0;
 }
 
-static int attach_lsm(const struct policy *p, int cgroup_fd, struct bpf_state *s, struct sbx_error *err)
+static int attach_lsm(const struct sandbox_plan *pl, int cgroup_fd, struct bpf_state *s, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	bool exec_allow = lsm_rules_given(p, LSM_EXEC_ALLOW), open_deny = lsm_rules_given(p, LSM_OPEN_DENY);
 	s->lsm = sbx_lsm__open();
 	if (!s->lsm)
@@ -522,9 +538,10 @@ static int attach_lsm(const struct policy *p, int cgroup_fd, struct bpf_state *s
 	int map_fd = bpf_map__fd(s->lsm->maps.lsm_rules);
 	for (size_t i = 0; i < p->n_lsm_rules; i++) {
 		const struct lsm_rule *lr = &p->lsm_rules[i];
-		if (!lr->resolved)
+		const struct lsm_target *t = &pl->lsm_targets[i];
+		if (!t->resolved)
 			continue;
-		struct sbx_lsm_key key = { .ino = lr->ino, .dev = (__u32)lr->dev,
+		struct sbx_lsm_key key = { .ino = t->ino, .dev = (__u32)t->dev,
 					   .kind = lr->kind == LSM_EXEC_ALLOW ? SBX_LSM_EXEC_ALLOW
 									: SBX_LSM_OPEN_DENY };
 		__u8 one = 1;
@@ -556,21 +573,15 @@ static int attach_lsm(const struct policy *p, int cgroup_fd, struct bpf_state *s
 }
 #endif
 
-/* Whether the BPF-LSM programs will run: rules given and the kernel loads them here. */
-static bool lsm_wanted(const struct policy *p)
-{
-	char why[240];
-	return p->n_lsm_rules > 0 && bpf_lsm_available(why, sizeof(why)) == 0;
-}
-
-int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **out,
+int bpf_policy_attach(const struct sandbox_plan *pl, int cgroup_fd, struct bpf_state **out,
 		      struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	*out = NULL;
-	char why[200];
-	if (bpf_probe_cgroup(why, sizeof(why)) < 0)
+	if (!pl->host.cgroup_bpf)
 		return 0;  /* bpf_plan already moved what it could to Landlock, or refused */
-	bool lsm = lsm_wanted(p);
+	/* Whether the BPF-LSM programs will run: rules given and the kernel loads them here. */
+	bool lsm = p->n_lsm_rules > 0 && pl->host.bpf_lsm;
 	if (cgroup_fd < 0 && lsm) {
 		if (p->lsm_rules_requirement != REQ_OPTIONAL)
 			return sbx_fail(err, 0, "file rule %s %s (BPF-LSM) needs the sandbox's own cgroup, and "
@@ -595,9 +606,9 @@ int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **
 	struct bpf_state *s = xcalloc(1, sizeof(*s));
 	int r = p->n_net_rules > 0 ? attach_net(p, cgroup_fd, s, err) : 0;
 	if (r == 0)
-		r = attach_dev(p, cgroup_fd, s, err);
+		r = attach_dev(pl, cgroup_fd, s, err);
 	if (r == 0 && lsm)
-		r = attach_lsm(p, cgroup_fd, s, err);
+		r = attach_lsm(pl, cgroup_fd, s, err);
 	if (r < 0) {
 		bpf_policy_detach(s);
 		return r;
@@ -605,7 +616,7 @@ int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **
 	*out = s;
 	return 0;
 #else
-	return sbx_fail(err, ENOSYS, "eBPF: %s", why);
+	return sbx_fail(err, ENOSYS, "eBPF: %s", pl->host.cgroup_bpf_why);
 #endif
 }
 
@@ -636,10 +647,10 @@ static void print_rule_list(const struct policy *p, FILE *out, const char *how)
 	}
 }
 
-static void print_devices(const struct policy *p, FILE *out)
+static void print_devices(const struct sandbox_plan *pl, FILE *out)
 {
 	struct dev_list l = { 0 };
-	dev_list_build(p, &l);
+	dev_list_build(pl, &l);
 	fputs("  devices: cgroup/dev allows read/write on", out);
 	for (unsigned i = 0; i < l.n; i++) {
 		const struct sbx_dev_rule *r = &l.rules[i];
@@ -654,23 +665,24 @@ static void print_devices(const struct policy *p, FILE *out)
 
 /* Where a file rule stands: "enforced", "skipped" (a missing -try path), "not enforced"
  * (optional, BPF-LSM unavailable) or "refused" (sbx will not run). */
-static const char *lsm_rule_status(const struct policy *p, const struct lsm_rule *r, bool available)
+static const char *lsm_rule_status(const struct policy *p, const struct lsm_target *t, bool available)
 {
-	if (!r->resolved)
+	if (!t->resolved)
 		return "skipped";
 	if (available)
 		return "enforced";
 	return p->lsm_rules_requirement == REQ_OPTIONAL ? "not enforced" : "refused";
 }
 
-static void explain_lsm_rules(const struct policy *p, FILE *out)
+static void explain_lsm_rules(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	if (p->n_lsm_rules == 0) {
 		fputs("  file rules: none (no exec-allow or open-deny)\n", out);
 		return;
 	}
-	char why[240];
-	bool available = bpf_lsm_available(why, sizeof(why)) == 0;
+	const char *why = pl->host.bpf_lsm_why;
+	bool available = pl->host.bpf_lsm;
 	if (available)
 		fputs("  file rules: enforced by lsm_cgroup/bprm_check_security (exec-allow: only these "
 		      "files may be executed, a script's interpreter too) and lsm_cgroup/file_open "
@@ -683,19 +695,20 @@ static void explain_lsm_rules(const struct policy *p, FILE *out)
 			     "without them): %s\n", why);
 	for (size_t i = 0; i < p->n_lsm_rules; i++) {
 		const struct lsm_rule *r = &p->lsm_rules[i];
+		const struct lsm_target *t = &pl->lsm_targets[i];
 		char id[64] = "missing";
-		if (r->resolved)
-			snprintf(id, sizeof(id), "dev %llu:%llu ino %llu", r->dev >> 20, r->dev & 0xfffff, r->ino);
+		if (t->resolved)
+			snprintf(id, sizeof(id), "dev %llu:%llu ino %llu", t->dev >> 20, t->dev & 0xfffff, t->ino);
 		fprintf(out, "    %-10s %-32s %s (%s)  [%s]\n", lsm_rule_kind_name(r->kind), r->path,
-			lsm_rule_status(p, r, available), id, r->origin ? r->origin : "command line");
+			lsm_rule_status(p, t, available), id, r->origin ? r->origin : "command line");
 	}
 }
 
-void bpf_explain(const struct policy *p, FILE *out)
+void bpf_explain(const struct sandbox_plan *pl, FILE *out)
 {
-	char why[200], lsm_why[240];
-	int cg = bpf_probe_cgroup(why, sizeof(why));
-	int lsm = bpf_probe_lsm(lsm_why, sizeof(lsm_why));
+	const struct policy *p = pl->policy;
+	const char *why = pl->host.cgroup_bpf_why, *lsm_why = pl->host.lsm_loads_why;
+	int cg = pl->host.cgroup_bpf ? 0 : -1, lsm = pl->host.lsm_loads ? 0 : -1;
 	fprintf(out, "ebpf: %s\n", cg == 0 ? "used (cgroup programs load here)" : "not used");
 	if (cg < 0)
 		fprintf(out, "  why: %s\n", why);
@@ -729,20 +742,20 @@ void bpf_explain(const struct policy *p, FILE *out)
 		}
 	}
 	if (cg == 0)
-		print_devices(p, out);
+		print_devices(pl, out);
 	else
 		fputs("  devices: no cgroup/dev program (needs root); the sandbox's /dev holds only the "
 		      "default nodes and --dev-bind grants\n", out);
 	fprintf(out, "  bpf-lsm (file open/exec rules): %s: %s\n", lsm == 0 ? "available" : "not used",
 		lsm_why);
-	explain_lsm_rules(p, out);
+	explain_lsm_rules(pl, out);
 }
 
-void bpf_explain_json(const struct policy *p, FILE *out)
+void bpf_explain_json(const struct sandbox_plan *pl, FILE *out)
 {
-	char why[200], lsm_why[240];
-	int cg = bpf_probe_cgroup(why, sizeof(why));
-	int lsm = bpf_probe_lsm(lsm_why, sizeof(lsm_why));
+	const struct policy *p = pl->policy;
+	const char *why = pl->host.cgroup_bpf_why, *lsm_why = pl->host.lsm_loads_why;
+	int cg = pl->host.cgroup_bpf ? 0 : -1, lsm = pl->host.lsm_loads ? 0 : -1;
 	fprintf(out, "{\"cgroup_programs\":%s,\"why\":", cg == 0 ? "true" : "false");
 	json_string(out, why);
 	bool refused = false;
@@ -769,7 +782,7 @@ void bpf_explain_json(const struct policy *p, FILE *out)
 	fputs("]},\"devices\":{\"enforced\":", out);
 	if (cg == 0) {
 		struct dev_list l = { 0 };
-		dev_list_build(p, &l);
+		dev_list_build(pl, &l);
 		fputs("true,\"allow\":[", out);
 		for (unsigned i = 0; i < l.n; i++) {
 			const struct sbx_dev_rule *r = &l.rules[i];
@@ -786,8 +799,8 @@ void bpf_explain_json(const struct policy *p, FILE *out)
 	}
 	fprintf(out, "},\"lsm\":{\"available\":%s,\"why\":", lsm == 0 ? "true" : "false");
 	json_string(out, lsm_why);
-	char rules_why[240];
-	bool available = bpf_lsm_available(rules_why, sizeof(rules_why)) == 0;
+	const char *rules_why = pl->host.bpf_lsm_why;
+	bool available = pl->host.bpf_lsm;
 	fprintf(out, ",\"rules\":{\"enforced\":%s,\"requirement\":\"%s\",\"refused\":%s,\"why\":",
 		available && p->n_lsm_rules > 0 ? "true" : "false",
 		requirement_to_string(p->lsm_rules_requirement),
@@ -798,9 +811,10 @@ void bpf_explain_json(const struct policy *p, FILE *out)
 		const struct lsm_rule *r = &p->lsm_rules[i];
 		fprintf(out, "%s{\"kind\":\"%s\",\"path\":", i ? "," : "", lsm_rule_kind_name(r->kind));
 		json_string(out, r->path);
-		fprintf(out, ",\"status\":\"%s\"", lsm_rule_status(p, r, available));
-		if (r->resolved)
-			fprintf(out, ",\"dev\":\"%llu:%llu\",\"ino\":%llu", r->dev >> 20, r->dev & 0xfffff, r->ino);
+		const struct lsm_target *t = &pl->lsm_targets[i];
+		fprintf(out, ",\"status\":\"%s\"", lsm_rule_status(p, t, available));
+		if (t->resolved)
+			fprintf(out, ",\"dev\":\"%llu:%llu\",\"ino\":%llu", t->dev >> 20, t->dev & 0xfffff, t->ino);
 		fputs(",\"origin\":", out);
 		json_string(out, r->origin ? r->origin : "command line");
 		fputc('}', out);

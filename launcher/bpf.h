@@ -34,19 +34,26 @@ int bpf_lsm_available(char *why, size_t size);
  * inode) the programs compare; the device is the mount's superblock (mountinfo), not st_dev. A
  * missing path is an error naming the rule, unless the rule is optional (-try): then it stays
  * unresolved and matches nothing. Called by bpf_plan. */
-int lsm_rules_resolve(struct policy *p, struct sbx_error *err);
+struct lsm_target;
+struct host_caps;
+struct sandbox_plan;
+int lsm_rules_resolve(const struct policy *p, struct lsm_target *targets, struct sbx_error *err);
 /* True when the policy has a rule of that kind (resolved or not): an exec-allow line whose
  * paths are all missing still allows no exec at all. */
 bool lsm_rules_given(const struct policy *p, enum lsm_rule_kind kind);
 
+/* Fills the host's eBPF capabilities: cgroup programs always, BPF-LSM when lsm (the probes run
+ * once per process). */
+void bpf_probe_host(struct host_caps *host, bool lsm);
+
 /* Before the launch (and before --explain): decides how the network rules are enforced. With
  * the privilege nothing changes (eBPF enforces them after bpf_policy_attach); without it the
- * rules become Landlock port rules (net_rules_to_ports), and address rules fail unless
- * p->net_rules_requirement is REQ_OPTIONAL (then they are widened and a warning says so, unless
- * p->quiet). Then the file rules: resolved (lsm_rules_resolve), and where BPF-LSM cannot be
- * used here, a refusal (-EPERM, naming the first rule and the probe's reason) unless
- * p->lsm_rules_requirement is REQ_OPTIONAL (a warning). Call once per policy. */
-int bpf_plan(struct policy *p, struct sbx_error *err);
+ * rules become the plan's Landlock port rules (net_rules_to_ports), and address rules are refused
+ * unless p->net_rules_requirement is REQ_OPTIONAL (then they are widened and a warning says so,
+ * unless p->quiet). Then the file rules: resolved (lsm_rules_resolve) into the plan, and where
+ * BPF-LSM cannot be used here, a refusal (naming the first rule and the probe's reason) unless
+ * p->lsm_rules_requirement is REQ_OPTIONAL (a warning). Refusals go through plan_refusal. */
+int bpf_plan(struct sandbox_plan *pl, struct sbx_error *err);
 
 /* True when sbx has the privilege, so a cgroup of its own would carry the device program (and
  * the network programs): cgroup_setup then creates one even without limits, best effort. */
@@ -62,7 +69,7 @@ struct bpf_state;
  * rules, the device program, and the BPF-LSM file rule programs when p has file rules and they
  * load here, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network rules: *out = NULL and
  * 0. Network or file rules with the privilege but no cgroup: an error (a warning when optional). */
-int bpf_policy_attach(const struct policy *p, int cgroup_fd, struct bpf_state **out,
+int bpf_policy_attach(const struct sandbox_plan *pl, int cgroup_fd, struct bpf_state **out,
 		      struct sbx_error *err);
 /* After the sandbox ended (before cgroup_teardown): destroys the links, detaching the programs.
  * NULL is fine. */
@@ -70,7 +77,7 @@ void bpf_policy_detach(struct bpf_state *s);
 
 /* --explain: which eBPF rules are attached or skipped, and why. The text form prints an "ebpf:"
  * heading and indented lines; the JSON form one object without a newline. */
-void bpf_explain(const struct policy *p, FILE *out);
-void bpf_explain_json(const struct policy *p, FILE *out);
+void bpf_explain(const struct sandbox_plan *pl, FILE *out);
+void bpf_explain_json(const struct sandbox_plan *pl, FILE *out);
 
 #endif

@@ -1,5 +1,6 @@
 /* D-Bus grants through xdg-dbus-proxy: see dbus_proxy.h. */
 #include "dbus_proxy.h"
+#include "plan.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -347,10 +348,9 @@ static char *make_dir(const struct identity *id)
 	return tmpl;
 }
 
-static int start_proxy(struct policy *p, const struct identity *id, enum dbus_bus bus, const char *binary,
-		       struct sbx_error *err)
+static int start_proxy(const struct policy *p, const struct identity *id, struct dbus_session *g,
+		       enum dbus_bus bus, const char *binary, struct sbx_error *err)
 {
-	struct dbus_bus_grant *g = &p->dbus.bus[bus];
 	g->proxy_dir = make_dir(id);
 	if (!g->proxy_dir)
 		return sbx_fail(err, errno, "%s bus: making the proxy's directory", bus_names[bus]);
@@ -422,10 +422,10 @@ static int start_proxy(struct policy *p, const struct identity *id, enum dbus_bu
 			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
-static bool env_named(const struct policy *p, const char *var)
+static bool env_named(const struct sandbox_plan *pl, const char *var)
 {
-	for (size_t i = 0; i < p->n_env; i++) {
-		const char *n = p->env[i].name;
+	for (size_t i = 0; i < pl->n_env; i++) {
+		const char *n = pl->env[i].name;
 		size_t len = strlen(n);
 		if (strcmp(n, var) == 0 || (len && n[len - 1] == '*' && strncmp(n, var, len - 1) == 0))
 			return true;
@@ -433,10 +433,11 @@ static bool env_named(const struct policy *p, const char *var)
 	return false;
 }
 
-static int plan_bus(struct policy *p, const struct identity *id, enum dbus_bus bus, bool explain,
-		    const char *binary, struct sbx_error *err)
+static int plan_bus(struct sandbox_plan *pl, enum dbus_bus bus, const char *binary, struct sbx_error *err)
 {
-	struct dbus_bus_grant *g = &p->dbus.bus[bus];
+	const struct policy *p = pl->policy;
+	const struct identity *id = pl->id;
+	struct dbus_session *g = &pl->dbus[bus];
 	const char *origin = first_origin(p, bus);
 	free(g->inside);
 	g->inside = inside_socket(bus, id);
@@ -444,29 +445,30 @@ static int plan_bus(struct policy *p, const struct identity *id, enum dbus_bus b
 	int r = host_socket(bus, id, &g->host_socket, err);
 	if (r < 0)
 		return r;
-	if (g->raw) {
-		policy_add_mount(p, MOUNT_BIND, g->host_socket, inside, false, origin);
-	} else if (!explain) {
+	if (p->dbus.bus[bus].raw) {
+		plan_add_mount(pl, MOUNT_BIND, g->host_socket, inside, false, origin);
+	} else if (!pl->explain) {
 		if (!binary) {
 			sbx_fail(err, 0, "%s bus (%s): %s is not installed (looked in PATH); it filters the bus for the "
 				 "sandbox", bus_names[bus], origin, PROXY_BINARY);
 			sbx_hint(err, "install the package xdg-dbus-proxy");
 			return -ENOENT;
 		}
-		r = start_proxy(p, id, bus, binary, err);
+		r = start_proxy(p, id, g, bus, binary, err);
 		if (r < 0)
 			return r;
 		_cleanup_free_ char *sock = xasprintf("%s/sock/bus", g->proxy_dir);
-		policy_add_mount(p, MOUNT_BIND, sock, inside, false, origin);
+		plan_add_mount(pl, MOUNT_BIND, sock, inside, false, origin);
 	}
 	_cleanup_free_ char *value = xasprintf("unix:path=%s", inside);
-	policy_add_env(p, ENV_SET, bus == DBUS_SESSION ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS",
+	plan_add_env(pl, ENV_SET, bus == DBUS_SESSION ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS",
 		       value, origin);
 	return 0;
 }
 
-int dbus_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
+int dbus_plan(struct sandbox_plan *pl, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	_cleanup_free_ char *binary = NULL;
 	bool need_proxy = false;
 	for (int b = 0; b < DBUS_N_BUSES; b++)
@@ -477,9 +479,9 @@ int dbus_plan(struct policy *p, const struct identity *id, bool explain, struct 
 		enum dbus_bus bus = (enum dbus_bus)b;
 		if (!granted(p, bus))
 			continue;
-		int r = plan_bus(p, id, bus, explain, binary, err);
-		if (r < 0 && explain) {
-			struct dbus_bus_grant *g = &p->dbus.bus[b];
+		int r = plan_bus(pl, bus, binary, err);
+		if (r < 0 && pl->explain) {
+			struct dbus_session *g = &pl->dbus[b];
 			free(g->refused);
 			g->refused = err->code ? xasprintf("%s: %s", err->msg, strerror(err->code)) : xstrdup(err->msg);
 			*err = (struct sbx_error){ 0 };
@@ -487,21 +489,21 @@ int dbus_plan(struct policy *p, const struct identity *id, bool explain, struct 
 		}
 		if (r < 0)
 			return r;
-		if (explain && !p->dbus.bus[b].raw && !binary)
-			p->dbus.bus[b].refused = xasprintf("%s is not installed (looked in PATH)", PROXY_BINARY);
+		if (pl->explain && !p->dbus.bus[b].raw && !binary)
+			pl->dbus[b].refused = xasprintf("%s is not installed (looked in PATH)", PROXY_BINARY);
 	}
 	/* No session bus granted: an address that leads nowhere, so that nothing autolaunches one. */
-	if (!granted(p, DBUS_SESSION) && !env_named(p, "DBUS_SESSION_BUS_ADDRESS")) {
-		_cleanup_free_ char *dead = xasprintf("unix:path=%s/bus", id->runtime_dir);
-		policy_add_env(p, ENV_SET, "DBUS_SESSION_BUS_ADDRESS", dead, "no session bus granted");
+	if (!granted(p, DBUS_SESSION) && !env_named(pl, "DBUS_SESSION_BUS_ADDRESS")) {
+		_cleanup_free_ char *dead = xasprintf("unix:path=%s/bus", pl->id->runtime_dir);
+		plan_add_env(pl, ENV_SET, "DBUS_SESSION_BUS_ADDRESS", dead, "no session bus granted");
 	}
 	return 0;
 }
 
-void dbus_release(struct policy *p)
+void dbus_release(struct dbus_session sessions[DBUS_N_BUSES])
 {
 	for (int b = 0; b < DBUS_N_BUSES; b++) {
-		struct dbus_bus_grant *g = &p->dbus.bus[b];
+		struct dbus_session *g = &sessions[b];
 		if (g->pid > 0) {
 			close(g->sync_fd);  /* the proxy exits on the pipe's hangup */
 			kill(g->pid, SIGTERM);
@@ -509,7 +511,7 @@ void dbus_release(struct policy *p)
 				;
 			g->pid = 0;
 		}
-		if (g->proxy_dir && !g->raw) {
+		if (g->proxy_dir) {
 			_cleanup_free_ char *sock = xasprintf("%s/sock/bus", g->proxy_dir);
 			_cleanup_free_ char *profile = xasprintf("%s/%s", g->proxy_dir, PROFILE_FILE);
 			unlink(sock);
@@ -561,33 +563,35 @@ static const char *raw_text(enum dbus_bus bus)
 			 "uid's rights (polkit decides what it may do)";
 }
 
-void dbus_explain(const struct policy *p, FILE *out)
+void dbus_explain(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	for (int b = 0; b < DBUS_N_BUSES; b++) {
 		enum dbus_bus bus = (enum dbus_bus)b;
 		const struct dbus_bus_grant *g = &p->dbus.bus[b];
+		const struct dbus_session *s = &pl->dbus[b];
 		if (!granted(p, bus)) {
 			fprintf(out, "dbus %s bus: none%s\n", bus_names[b],
 				bus == DBUS_SESSION ? " (DBUS_SESSION_BUS_ADDRESS leads nowhere, so no bus is autolaunched)"
 						    : " (no socket inside)");
 			continue;
 		}
-		if (g->refused && !g->host_socket) {
-			fprintf(out, "dbus %s bus: REFUSED here, nothing would start: %s  [%s]\n", bus_names[b], g->refused,
+		if (s->refused && !s->host_socket) {
+			fprintf(out, "dbus %s bus: REFUSED here, nothing would start: %s  [%s]\n", bus_names[b], s->refused,
 				first_origin(p, bus));
 			continue;
 		}
 		if (g->raw) {
 			fprintf(out, "dbus %s bus: socket %s bound as it is at %s  [%s]\n  %s\n", bus_names[b],
-				g->host_socket ? g->host_socket : "?", g->inside ? g->inside : "?", g->raw_origin, raw_text(bus));
+				s->host_socket ? s->host_socket : "?", s->inside ? s->inside : "?", g->raw_origin, raw_text(bus));
 			if (n_rules(p, bus))
 				fprintf(out, "  (the %zu name rule(s) for this bus are moot: the bus is not filtered)\n",
 					n_rules(p, bus));
 			continue;
 		}
 		fprintf(out, "dbus %s bus: a proxy of %s at %s (the bus's own socket is not inside)%s%s\n  %s\n",
-			bus_names[b], g->host_socket ? g->host_socket : "?", g->inside ? g->inside : "?",
-			g->refused ? "; REFUSED here: " : "", g->refused ? g->refused : "", filtered_text());
+			bus_names[b], s->host_socket ? s->host_socket : "?", s->inside ? s->inside : "?",
+			s->refused ? "; REFUSED here: " : "", s->refused ? s->refused : "", filtered_text());
 		for (size_t i = 0; i < p->dbus.n_rules; i++) {
 			const struct dbus_rule *r = &p->dbus.rules[i];
 			if (r->bus == bus)
@@ -596,12 +600,14 @@ void dbus_explain(const struct policy *p, FILE *out)
 	}
 }
 
-void dbus_explain_json(const struct policy *p, FILE *out)
+void dbus_explain_json(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	fputc('{', out);
 	for (int b = 0; b < DBUS_N_BUSES; b++) {
 		enum dbus_bus bus = (enum dbus_bus)b;
 		const struct dbus_bus_grant *g = &p->dbus.bus[b];
+		const struct dbus_session *s = &pl->dbus[b];
 		fprintf(out, "%s\"%s\":", b ? "," : "", bus_names[b]);
 		if (!granted(p, bus)) {
 			fputs("null", out);
@@ -610,15 +616,15 @@ void dbus_explain_json(const struct policy *p, FILE *out)
 		fputs("{\"mode\":", out);
 		json_string(out, g->raw ? "unfiltered" : "filtered");
 		fputs(",\"host_socket\":", out);
-		if (g->host_socket)
-			json_string(out, g->host_socket);
+		if (s->host_socket)
+			json_string(out, s->host_socket);
 		else
 			fputs("null", out);
 		fputs(",\"inside\":", out);
-		json_string(out, g->inside ? g->inside : "");
+		json_string(out, s->inside ? s->inside : "");
 		fputs(",\"refused\":", out);
-		if (g->refused)
-			json_string(out, g->refused);
+		if (s->refused)
+			json_string(out, s->refused);
 		else
 			fputs("null", out);
 		fputs(",\"implies\":", out);

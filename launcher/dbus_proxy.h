@@ -41,15 +41,27 @@ void dbus_add_rule(struct policy *p, enum dbus_bus bus, enum dbus_rule_kind kind
 		   const char *origin);
 void dbus_add_raw(struct policy *p, enum dbus_bus bus, const char *origin);
 
-/* Finds the host's bus sockets, adds the binds and the environment, and (unless explain) starts
- * the proxies and waits until they listen. 0 or -errno with err filled; nothing is started on
- * failure (a proxy already started is ended by dbus_release). */
-int dbus_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err);
+struct sandbox_plan;
+
+/* What dbus_plan found and started for one bus (plan.h). */
+struct dbus_session {
+	char *host_socket;  /* the bus's socket on the host */
+	char *inside;       /* where the command finds the bus */
+	char *proxy_dir;    /* the proxy's private directory on the host (its socket: PROXY_DIR/sock/bus) */
+	int sync_fd;        /* read end of the proxy's --fd pipe, while pid is set */
+	int pid;            /* the sbx that confines the proxy; 0: none */
+	char *refused;      /* --explain: why a run would be refused here */
+};
+
+/* Finds the host's bus sockets, adds the binds and the environment to the plan, and (unless
+ * explain) starts the proxies and waits until they listen. 0 or -errno with err filled; nothing
+ * is started on failure (a proxy already started is ended by dbus_release). */
+int dbus_plan(struct sandbox_plan *pl, struct sbx_error *err);
 
 /* Ends the proxies and removes their directories. Safe to call more than once. */
-void dbus_release(struct policy *p);
+void dbus_release(struct dbus_session sessions[DBUS_N_BUSES]);
 
-void dbus_explain(const struct policy *p, FILE *out);
-void dbus_explain_json(const struct policy *p, FILE *out);
+void dbus_explain(const struct sandbox_plan *pl, FILE *out);
+void dbus_explain_json(const struct sandbox_plan *pl, FILE *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 
 #include "hostpath.h"
+#include "plan.h"
 
 static const char *const names[SBX_N_DEVS] = { "dri", "snd", "video" };
 
@@ -40,7 +41,7 @@ void devices_grant(struct policy *p, int which, bool optional, const char *origi
 
 /* dri: the sysfs directory of a character device's parent device (the GPU), read-only, for
  * libdrm's drmGetDevice; once per GPU. */
-static void add_sysfs_of(struct policy *p, const char *node, const char *origin)
+static void add_sysfs_of(struct sandbox_plan *pl, const char *node, const char *origin)
 {
 	struct stat st;
 	if (stat(node, &st) < 0 || !S_ISCHR(st.st_mode))
@@ -50,22 +51,22 @@ static void add_sysfs_of(struct policy *p, const char *node, const char *origin)
 	_cleanup_free_ char *real = canonical_path(link);
 	if (!real || strncmp(real, "/sys/devices/", 13) != 0)
 		return;
-	for (size_t i = 0; i < p->n_mounts; i++)
-		if (p->mounts[i].src && strcmp(p->mounts[i].src, real) == 0)
+	for (size_t i = 0; i < pl->n_mounts; i++)
+		if (pl->mounts[i].src && strcmp(pl->mounts[i].src, real) == 0)
 			return;
-	policy_add_mount(p, MOUNT_RO_BIND, real, real, true, origin);
+	plan_add_mount(pl, MOUNT_RO_BIND, real, real, true, origin);
 }
 
-static int plan_one(struct policy *p, int which, struct sbx_error *err)
+static int plan_one(struct sandbox_plan *pl, int which, struct sbx_error *err)
 {
-	struct device_grant *g = &p->devices[which];
+	const struct device_grant *g = &pl->policy->devices[which];
 	const char *origin = g->origin ? g->origin : "command line";
-	size_t before = p->n_mounts;
+	size_t before = pl->n_mounts;
 	struct stat st;
 	if (which == SBX_DEV_DRI || which == SBX_DEV_SND) {
 		const char *dir = which == SBX_DEV_DRI ? "/dev/dri" : "/dev/snd";
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			policy_add_mount(p, MOUNT_DEV_BIND, dir, dir, false, origin);
+			plan_add_mount(pl, MOUNT_DEV_BIND, dir, dir, false, origin);
 	}
 	static const char *const patterns[SBX_N_DEVS][2] = {
 		{ "/dev/nvidia*", NULL },
@@ -77,16 +78,16 @@ static int plan_one(struct policy *p, int which, struct sbx_error *err)
 		if (glob(patterns[which][k], GLOB_NOSORT, NULL, &gl) == 0)
 			for (size_t i = 0; i < gl.gl_pathc; i++)
 				if (lstat(gl.gl_pathv[i], &st) == 0 && S_ISCHR(st.st_mode))
-					policy_add_mount(p, MOUNT_DEV_BIND, gl.gl_pathv[i], gl.gl_pathv[i], false, origin);
+					plan_add_mount(pl, MOUNT_DEV_BIND, gl.gl_pathv[i], gl.gl_pathv[i], false, origin);
 		globfree(&gl);
 	}
-	if (p->n_mounts == before) {
+	if (pl->n_mounts == before) {
 		const char *why = which == SBX_DEV_DRI ? "no /dev/dri here (no GPU driver loaded)"
 				  : which == SBX_DEV_SND ? "no /dev/snd here (no ALSA sound card)"
 							  : "no /dev/video* or /dev/media* here (no camera)";
 		if (g->optional) {
-			free(g->skipped);
-			g->skipped = xstrdup(why);
+			free(pl->devices[which].skipped);
+			pl->devices[which].skipped = xstrdup(why);
 			return 0;
 		}
 		sbx_fail(err, 0, "device %s (%s): %s", names[which], origin, why);
@@ -95,32 +96,32 @@ static int plan_one(struct policy *p, int which, struct sbx_error *err)
 	}
 	if (which == SBX_DEV_DRI) {
 		if (stat("/sys/dev/char", &st) == 0)
-			policy_add_mount(p, MOUNT_RO_BIND, "/sys/dev/char", "/sys/dev/char", true, origin);
+			plan_add_mount(pl, MOUNT_RO_BIND, "/sys/dev/char", "/sys/dev/char", true, origin);
 		glob_t gl = { 0 };
 		if (glob("/dev/dri/*", 0, NULL, &gl) == 0)
 			for (size_t i = 0; i < gl.gl_pathc; i++)
-				add_sysfs_of(p, gl.gl_pathv[i], origin);
+				add_sysfs_of(pl, gl.gl_pathv[i], origin);
 		globfree(&gl);
 	}
 	return 0;
 }
 
-int devices_plan(struct policy *p, bool explain, struct sbx_error *err)
+int devices_plan(struct sandbox_plan *pl, struct sbx_error *err)
 {
 	for (int i = 0; i < SBX_N_DEVS; i++) {
-		if (!p->devices[i].on)
+		if (!pl->policy->devices[i].on)
 			continue;
-		int r = plan_one(p, i, err);
-		if (r < 0 && explain) {
-			free(p->devices[i].refused);
-			p->devices[i].refused = xstrdup(err->msg);
+		int r = plan_one(pl, i, err);
+		if (r < 0 && pl->explain) {
+			free(pl->devices[i].refused);
+			pl->devices[i].refused = xstrdup(err->msg);
 			*err = (struct sbx_error){ 0 };
 			continue;
 		}
 		if (r < 0)
 			return r;
-		if (p->devices[i].skipped && !explain && !p->quiet)
-			sbx_note("device-try %s: not granted: %s", names[i], p->devices[i].skipped);
+		if (pl->devices[i].skipped && !pl->explain && !pl->policy->quiet)
+			sbx_note("device-try %s: not granted: %s", names[i], pl->devices[i].skipped);
 	}
 	return 0;
 }
@@ -138,12 +139,12 @@ static bool belongs(int which, const char *src)
 	return strncmp(src, "/dev/video", 10) == 0 || strncmp(src, "/dev/media", 10) == 0;
 }
 
-static void list_nodes(const struct policy *p, int which, FILE *out, bool json)
+static void list_nodes(const struct sandbox_plan *pl, int which, FILE *out, bool json)
 {
-	const struct device_grant *g = &p->devices[which];
+	const struct device_grant *g = &pl->policy->devices[which];
 	bool first = true;
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		const struct mount_entry *m = &p->mounts[i];
+	for (size_t i = 0; i < pl->n_mounts; i++) {
+		const struct mount_entry *m = &pl->mounts[i];
 		if (!m->src || !m->origin || !g->origin || strcmp(m->origin, g->origin) != 0 || !belongs(which, m->src))
 			continue;
 		if (json) {
@@ -157,24 +158,25 @@ static void list_nodes(const struct policy *p, int which, FILE *out, bool json)
 	}
 }
 
-void devices_explain(const struct policy *p, FILE *out)
+void devices_explain(const struct sandbox_plan *pl, FILE *out)
 {
 	bool any = false;
 	for (int i = 0; i < SBX_N_DEVS; i++) {
-		const struct device_grant *g = &p->devices[i];
+		const struct device_grant *g = &pl->policy->devices[i];
+		const struct device_session *ds = &pl->devices[i];
 		if (!g->on)
 			continue;
 		any = true;
 		const char *origin = g->origin ? g->origin : "command line";
 		const char *word = g->optional ? "device-try" : "device";
-		if (g->refused) {
-			fprintf(out, "%s %s: REFUSED here, nothing would start: %s  [%s]\n", word, names[i], g->refused,
+		if (ds->refused) {
+			fprintf(out, "%s %s: REFUSED here, nothing would start: %s  [%s]\n", word, names[i], ds->refused,
 				origin);
-		} else if (g->skipped) {
-			fprintf(out, "%s %s: not granted: %s  [%s]\n", word, names[i], g->skipped, origin);
+		} else if (ds->skipped) {
+			fprintf(out, "%s %s: not granted: %s  [%s]\n", word, names[i], ds->skipped, origin);
 		} else {
 			fprintf(out, "%s %s:", word, names[i]);
-			list_nodes(p, i, out, false);
+			list_nodes(pl, i, out, false);
 			fprintf(out, "  [%s]\n", origin);
 		}
 		fprintf(out, "  gives: %s\n", implies[i]);
@@ -183,21 +185,22 @@ void devices_explain(const struct policy *p, FILE *out)
 		fputs("devices: none beyond /dev's minimal nodes\n", out);
 }
 
-void devices_explain_json(const struct policy *p, FILE *out)
+void devices_explain_json(const struct sandbox_plan *pl, FILE *out)
 {
 	fputc('[', out);
 	bool first = true;
 	for (int i = 0; i < SBX_N_DEVS; i++) {
-		const struct device_grant *g = &p->devices[i];
+		const struct device_grant *g = &pl->policy->devices[i];
+		const struct device_session *ds = &pl->devices[i];
 		if (!g->on)
 			continue;
 		fputs(first ? "{\"name\":" : ",{\"name\":", out);
 		first = false;
 		json_string(out, names[i]);
-		json_grant_state(out, g->optional, g->refused, g->skipped);
+		json_grant_state(out, g->optional, ds->refused, ds->skipped);
 		fputs(",\"paths\":[", out);
-		if (!g->refused && !g->skipped)
-			list_nodes(p, i, out, true);
+		if (!ds->refused && !ds->skipped)
+			list_nodes(pl, i, out, true);
 		fputs("],\"implies\":", out);
 		json_string(out, implies[i]);
 		fputs(",\"origin\":", out);

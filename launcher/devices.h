@@ -23,11 +23,19 @@ int devices_parse(const char *name);
 /* Records the grant (a later line wins). */
 void devices_grant(struct policy *p, int which, bool optional, const char *origin);
 
-/* Finds the nodes of each granted class, adds their binds. 0 or -errno with err filled; under
- * explain a refusal is recorded for --explain instead. */
-int devices_plan(struct policy *p, bool explain, struct sbx_error *err);
+struct sandbox_plan;
 
-void devices_explain(const struct policy *p, FILE *out);
-void devices_explain_json(const struct policy *p, FILE *out);
+/* What devices_plan found for one granted class (plan.h). */
+struct device_session {
+	char *skipped;  /* device-try, and no node here: why */
+	char *refused;  /* --explain: why a run would be refused here */
+};
+
+/* Finds the nodes of each granted class, adds their binds to the plan. 0 or -errno with err
+ * filled; under explain a refusal is recorded for --explain instead. */
+int devices_plan(struct sandbox_plan *pl, struct sbx_error *err);
+
+void devices_explain(const struct sandbox_plan *pl, FILE *out);
+void devices_explain_json(const struct sandbox_plan *pl, FILE *out);
 
 #endif

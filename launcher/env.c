@@ -134,8 +134,8 @@ void env_set(struct sandbox_env *e, const char *name, const char *value)
 	e->vars[e->n] = NULL;
 }
 
-void env_build(struct sandbox_env *e, char *const *host, const struct policy *p, const char *home,
-	       const char *runtime_dir)
+void env_build(struct sandbox_env *e, char *const *host, const struct policy *p, const struct env_op *ops,
+	       size_t n_ops, const char *home, const char *runtime_dir)
 {
 	e->vars = xcalloc(1, sizeof(char *));
 	e->n = 0;
@@ -156,12 +156,13 @@ void env_build(struct sandbox_env *e, char *const *host, const struct policy *p,
 			env_set(e, "PATH", "/usr/local/bin:/usr/bin:/bin");
 		env_set(e, "container", "sbx");
 	}
-	/* The policy's own changes come last, in order, so they win over everything above. */
-	for (size_t i = 0; i < p->n_env; i++) {
-		if (p->env[i].kind == ENV_SET)
-			env_set(e, p->env[i].name, p->env[i].value);
-		else if (p->env[i].kind == ENV_UNSET)
-			env_unset(e, p->env[i].name);
+	/* The policy's own changes (and the planners' after them) come last, in order, so they win
+	 * over everything above. */
+	for (size_t i = 0; i < n_ops; i++) {
+		if (ops[i].kind == ENV_SET)
+			env_set(e, ops[i].name, ops[i].value);
+		else if (ops[i].kind == ENV_UNSET)
+			env_unset(e, ops[i].name);
 	}
 }
 

@@ -24,10 +24,11 @@ bool env_passes(const struct policy *p, const char *name, size_t len);
  * that the sandbox will not get. */
 void env_note_dropped(const struct policy *p, char *const *host);
 
-/* Builds the environment from `host` (environ) and the policy. home and runtime_dir are the
- * values inside the sandbox. */
-void env_build(struct sandbox_env *e, char *const *host, const struct policy *p, const char *home,
-	       const char *runtime_dir);
+/* Builds the environment from `host` (environ), what the policy keeps, and then ops (the
+ * policy's changes and the plan's, plan.h). home and runtime_dir are the values inside the
+ * sandbox. */
+void env_build(struct sandbox_env *e, char *const *host, const struct policy *p, const struct env_op *ops,
+	       size_t n_ops, const char *home, const char *runtime_dir);
 /* Sets (replaces) NAME to VALUE. */
 void env_set(struct sandbox_env *e, const char *name, const char *value);
 const char *env_get(const struct sandbox_env *e, const char *name);

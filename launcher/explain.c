@@ -98,15 +98,16 @@ static void privileged_bind_ports(const struct policy *p, FILE *out, bool json)
 }
 
 /* caps-keep net_bind_service: what it does here, and why not through a capability. */
-static void explain_bind_service(const struct policy *p, FILE *out)
+static void explain_bind_service(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	if (!p->bind_service) {
 		fputs("privileged ports: none (below 1024 the kernel asks for CAP_NET_BIND_SERVICE, which the "
 		      "command never has)\n", out);
 		return;
 	}
-	char why[200];
-	bool ebpf = bpf_probe_cgroup(why, sizeof(why)) == 0;
+	const char *why = pl->host.cgroup_bpf_why;
+	bool ebpf = pl->host.cgroup_bpf;
 	fprintf(out, "privileged ports (caps-keep net_bind_service, %s):", p->bind_service_origin);
 	privileged_bind_ports(p, out, false);
 	if (ebpf)
@@ -131,9 +132,9 @@ static const char *launched_from(void)
 }
 
 /* --launched-from: the entry whose Exec matched and what its launcher handed over. */
-static void explain_launched(const struct policy *p, FILE *out)
+static void explain_launched(const struct sandbox_plan *pl, FILE *out)
 {
-	const struct launched *l = p->launched;
+	const struct launched *l = pl->policy->launched;
 	if (!l)
 		return;
 	fprintf(out, "launched from: %s, [%s] Exec=%s\n", l->file, l->group, l->exec);
@@ -146,10 +147,10 @@ static void explain_launched(const struct policy *p, FILE *out)
 		}
 		_cleanup_free_ char *real = canonical_path(l->args[i].path);
 		const struct mount_entry *m = NULL;
-		for (size_t k = 0; k < p->n_mounts && !m; k++)
-			if (p->mounts[k].origin && strncmp(p->mounts[k].origin, "handed over by ", 15) == 0 &&
-			    p->mounts[k].src && path_within(real, p->mounts[k].src))
-				m = &p->mounts[k];
+		for (size_t k = 0; k < pl->n_mounts && !m; k++)
+			if (pl->mounts[k].origin && strncmp(pl->mounts[k].origin, "handed over by ", 15) == 0 &&
+			    pl->mounts[k].src && path_within(real, pl->mounts[k].src))
+				m = &pl->mounts[k];
 		if (m)
 			fprintf(out, "  handed over: %s -> %s granted %s for this run\n", l->args[i].arg, m->src,
 				m->kind == MOUNT_BIND ? "read-write" : "read-only");
@@ -159,9 +160,24 @@ static void explain_launched(const struct policy *p, FILE *out)
 	}
 }
 
-void explain_text(const struct policy *p, const struct identity *id, const struct mount_plan *plan,
-		  FILE *out)
+/* What the plan would refuse on this host: a run stops on the first (plan.h). */
+static void explain_refusals(const struct sandbox_plan *pl, FILE *out, bool json)
 {
+	for (size_t i = 0; i < pl->n_refusals; i++) {
+		if (json) {
+			fputs(i ? "," : "", out);
+			json_string(out, pl->refusals[i].msg);
+		} else {
+			fprintf(out, "REFUSED here, sbx would not run: %s\n", pl->refusals[i].msg);
+		}
+	}
+}
+
+void explain_text(const struct sandbox_plan *pl, FILE *out)
+{
+	const struct policy *p = pl->policy;
+	const struct identity *id = pl->id;
+	const struct mount_plan *plan = &pl->view;
 	fprintf(out, "sandbox for: ");
 	for (size_t i = 0; i < p->argc; i++)
 		fprintf(out, "%s%s", i ? " " : "", p->argv[i]);
@@ -169,9 +185,10 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 		p->profile_path ? " from " : "", p->profile_path ? p->profile_path : "");
 	if (launched_from())
 		fprintf(out, "started from desktop entry: %s\n", launched_from());
-	explain_launched(p, out);
+	explain_refusals(pl, out, false);
+	explain_launched(pl, out);
 	explain_identity(p, id, out);
-	explain_bind_service(p, out);
+	explain_bind_service(pl, out);
 	fprintf(out, "namespaces: %s\n", namespaces_text(p));
 	fprintf(out, "hostname: %s\n", p->hostname ? p->hostname : "sbx");
 	fprintf(out, "nested user namespaces: %s\n",
@@ -184,17 +201,17 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 			  : "environment: of the caller's, only locale, terminal, PATH, XDG dirs and what keepenv "
 			    "names; never loader variables (LD_*, PYTHONPATH, ...) unless named\n",
 	      out);
-	for (size_t i = 0; i < p->n_env; i++)
-		fprintf(out, "  %s %s%s%s  [%s]\n", env_op_name(p->env[i].kind), p->env[i].name,
-			p->env[i].kind == ENV_SET ? "=" : "", p->env[i].kind == ENV_SET ? p->env[i].value : "",
-			p->env[i].origin ? p->env[i].origin : "");
+	for (size_t i = 0; i < pl->n_env; i++)
+		fprintf(out, "  %s %s%s%s  [%s]\n", env_op_name(pl->env[i].kind), pl->env[i].name,
+			pl->env[i].kind == ENV_SET ? "=" : "", pl->env[i].kind == ENV_SET ? pl->env[i].value : "",
+			pl->env[i].origin ? pl->env[i].origin : "");
 	fputs("  dropped from yours:", out);
 	explain_dropped_env(p, out, false);
 	fputc('\n', out);
-	x11_explain(p, out);
-	sockets_explain(p, out);
-	devices_explain(p, out);
-	dbus_explain(p, out);
+	x11_explain(pl, out);
+	sockets_explain(pl, out);
+	devices_explain(pl, out);
+	dbus_explain(pl, out);
 	fputs("file descriptors: 0 1 2", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, " %d", p->pass_fds[i]);
@@ -202,24 +219,26 @@ void explain_text(const struct policy *p, const struct identity *id, const struc
 	struct view v = { 0 };
 	explain_view(plan, &v);
 	fputs("landlock:\n", out);
-	landlock_explain(p, &v, out);
+	landlock_explain(pl, &v, out);
 	view_free(&v);
 	fputs("seccomp:\n", out);
-	seccomp_explain(p, out);
+	seccomp_explain(pl, out);
 	if (p->mdwe)
 		mdwe_explain(p, out);
-	apparmor_explain(p, out);
+	apparmor_explain(pl, out);
 	fputs("resource limits:\n", out);
 	rlimits_explain(p, out);
 	cgroup_explain(p, out);
-	bpf_explain(p, out);
+	bpf_explain(pl, out);
 	if (p->timeout_ms)
 		fprintf(out, "  timeout: %llu ms, then SIGTERM and SIGKILL 5 s later\n", p->timeout_ms);
 }
 
-void explain_json(const struct policy *p, const struct identity *id, const struct mount_plan *plan,
-		  FILE *out)
+void explain_json(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
+	const struct identity *id = pl->id;
+	const struct mount_plan *plan = &pl->view;
 	fputs("{\"command\":[", out);
 	for (size_t i = 0; i < p->argc; i++) {
 		if (i)
@@ -233,7 +252,9 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 		json_string(out, p->profile_path);
 	else
 		fputs("null", out);
-	fputs(",\"desktop_entry\":", out);
+	fputs(",\"refusals\":[", out);
+	explain_refusals(pl, out, true);
+	fputs("],\"desktop_entry\":", out);
 	if (launched_from())
 		json_string(out, launched_from());
 	else
@@ -279,11 +300,9 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 		fprintf(out, "%s%u", i ? "," : "", (unsigned)id->groups[i]);
 	fprintf(out, "],\"caps_keep\":[%s]", p->bind_service ? "\"net_bind_service\"" : "");
 	if (p->bind_service) {
-		char why[200];
-		bool ebpf = bpf_probe_cgroup(why, sizeof(why)) == 0;
 		fprintf(out, ",\"privileged_ports\":{\"enforced\":%s,\"by\":\"ebpf\",\"why\":",
-			ebpf ? "true" : "false");
-		json_string(out, why);
+			pl->host.cgroup_bpf ? "true" : "false");
+		json_string(out, pl->host.cgroup_bpf_why);
 		fputs(",\"origin\":", out);
 		json_string(out, p->bind_service_origin);
 		fputs(",\"rules\":[", out);
@@ -300,44 +319,45 @@ void explain_json(const struct policy *p, const struct identity *id, const struc
 	fputs(",\"mounts\":", out);
 	mount_plan_explain_json(plan, out);
 	fprintf(out, ",\"clearenv\":%s,\"env\":[", p->clearenv ? "true" : "false");
-	for (size_t i = 0; i < p->n_env; i++) {
-		fprintf(out, "%s{\"op\":\"%s\",\"name\":", i ? "," : "", env_op_name(p->env[i].kind));
-		json_string(out, p->env[i].name);
-		if (p->env[i].kind == ENV_SET) {
+	for (size_t i = 0; i < pl->n_env; i++) {
+		const struct env_op *e = &pl->env[i];
+		fprintf(out, "%s{\"op\":\"%s\",\"name\":", i ? "," : "", env_op_name(e->kind));
+		json_string(out, e->name);
+		if (e->kind == ENV_SET) {
 			fputs(",\"value\":", out);
-			json_string(out, p->env[i].value);
+			json_string(out, e->value);
 		}
 		fputc('}', out);
 	}
 	fputs("],\"env_dropped\":[", out);
 	explain_dropped_env(p, out, true);
 	fputs("],\"x11\":", out);
-	x11_explain_json(p, out);
+	x11_explain_json(pl, out);
 	fputs(",\"sockets\":", out);
-	sockets_explain_json(p, out);
+	sockets_explain_json(pl, out);
 	fputs(",\"devices\":", out);
-	devices_explain_json(p, out);
+	devices_explain_json(pl, out);
 	fputs(",\"dbus\":", out);
-	dbus_explain_json(p, out);
+	dbus_explain_json(pl, out);
 	fputs(",\"pass_fds\":[", out);
 	for (size_t i = 0; i < p->n_pass_fds; i++)
 		fprintf(out, "%s%d", i ? "," : "", p->pass_fds[i]);
 	fputs("],\"landlock\":", out);
 	struct view v = { 0 };
 	explain_view(plan, &v);
-	landlock_explain_json(p, &v, out);
+	landlock_explain_json(pl, &v, out);
 	view_free(&v);
 	fputs(",\"seccomp\":", out);
-	seccomp_explain_json(p, out);
+	seccomp_explain_json(pl, out);
 	fputs(",\"memory_deny_write_execute\":", out);
 	mdwe_explain_json(p, out);
 	fputs(",\"apparmor\":", out);
-	apparmor_explain_json(p, out);
+	apparmor_explain_json(pl, out);
 	fputs(",\"rlimits\":", out);
 	rlimits_explain_json(p, out);
 	fputs(",\"cgroup\":", out);
 	cgroup_explain_json(p, out);
 	fputs(",\"ebpf\":", out);
-	bpf_explain_json(p, out);
+	bpf_explain_json(pl, out);
 	fprintf(out, ",\"timeout_ms\":%llu}\n", p->timeout_ms);
 }

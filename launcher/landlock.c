@@ -18,6 +18,7 @@
  * - Files already open before restriction (inherited stdio, --pass-fd) keep working; a reopen
  *   through /proc/self/fd/N is a new open and is checked. */
 #include "landlock.h"
+#include "plan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -138,7 +139,7 @@ static void add_gap(struct landlock_plan *plan, const char *what, const char *ef
 		plan->gaps[plan->n_gaps++] = (struct landlock_gap){ what, effect, needs };
 }
 
-int landlock_plan_build(const struct policy *p, int abi, struct landlock_plan *plan,
+int landlock_plan_build(const struct policy *p, size_t n_ports, int abi, struct landlock_plan *plan,
 			struct sbx_error *err)
 {
 	bool required = p->landlock == REQ_REQUIRED;
@@ -162,7 +163,7 @@ int landlock_plan_build(const struct policy *p, int abi, struct landlock_plan *p
 	 * profile asked for explicitly: without ABI 4 a required policy would silently allow every
 	 * port, so refuse. Both bind and connect are handled once any rule exists: a profile that
 	 * lists only bind ports gets no outgoing TCP (deny by default). */
-	if (p->n_ports > 0) {
+	if (n_ports > 0) {
 		if (plan->abi >= 4) {
 			plan->handled_net =
 				LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
@@ -210,7 +211,7 @@ int landlock_plan_build(const struct policy *p, int abi, struct landlock_plan *p
 
 /* ---- Kernel side ---- */
 
-static int probe_abi(int *why)
+int landlock_probe_abi(int *why)
 {
 	long r = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (r < 0) {
@@ -224,7 +225,7 @@ static int probe_abi(int *why)
 int landlock_abi(void)
 {
 	int why;
-	return probe_abi(&why);
+	return landlock_probe_abi(&why);
 }
 
 static int landlock_errata(void)
@@ -307,7 +308,7 @@ static int add_std_stream_rules(int ruleset_fd, const struct landlock_plan *plan
 	return 0;
 }
 
-static int add_rules(int ruleset_fd, const struct policy *p, const struct view *v,
+static int add_rules(int ruleset_fd, const struct sandbox_plan *pl, const struct view *v,
 		     const struct landlock_plan *plan, struct sbx_error *err)
 {
 	int r = add_std_stream_rules(ruleset_fd, plan, err);
@@ -327,26 +328,27 @@ static int add_rules(int ruleset_fd, const struct policy *p, const struct view *
 	if (r < 0)
 		return r;
 
-	for (size_t i = 0; plan->handled_net && i < p->n_ports; i++) {
+	for (size_t i = 0; plan->handled_net && i < pl->n_ports; i++) {
+		const struct port_rule *port = &pl->ports[i];
 		struct sbx_landlock_net_port_attr attr = {
-			.allowed_access = p->ports[i].bind ? LANDLOCK_ACCESS_NET_BIND_TCP
-							   : LANDLOCK_ACCESS_NET_CONNECT_TCP,
-			.port = p->ports[i].port,
+			.allowed_access = port->bind ? LANDLOCK_ACCESS_NET_BIND_TCP : LANDLOCK_ACCESS_NET_CONNECT_TCP,
+			.port = port->port,
 		};
 		if (ll_add_rule(ruleset_fd, SBX_LANDLOCK_RULE_NET_PORT, &attr) < 0)
 			return sbx_fail(err, errno, "landlock: add TCP %s rule for port %u",
-					p->ports[i].bind ? "bind" : "connect", p->ports[i].port);
+					port->bind ? "bind" : "connect", port->port);
 	}
 	return 0;
 }
 
-int landlock_apply(const struct policy *p, const struct view *v, struct sbx_error *err)
+int landlock_apply(const struct sandbox_plan *pl, const struct view *v, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	int why;
-	int kernel_abi = probe_abi(&why);
+	int kernel_abi = landlock_probe_abi(&why);
 	struct landlock_plan plan;
 
-	int r = landlock_plan_build(p, kernel_abi, &plan, err);
+	int r = landlock_plan_build(p, pl->n_ports, kernel_abi, &plan, err);
 	if (r < 0) {
 		if (kernel_abi <= 0)
 			sbx_hint(err, "%s; or run with --landlock optional",
@@ -362,7 +364,7 @@ int landlock_apply(const struct policy *p, const struct view *v, struct sbx_erro
 	 * down one ABI at a time, re-deciding (and re-checking requirements) at each level. */
 	_cleanup_close_ int ruleset_fd = create_ruleset(&plan);
 	while (ruleset_fd == -EINVAL && plan.abi > 1) {
-		r = landlock_plan_build(p, plan.abi - 1, &plan, err);
+		r = landlock_plan_build(p, pl->n_ports, plan.abi - 1, &plan, err);
 		if (r < 0)
 			return r;
 		ruleset_fd = create_ruleset(&plan);
@@ -370,7 +372,7 @@ int landlock_apply(const struct policy *p, const struct view *v, struct sbx_erro
 	if (ruleset_fd < 0)
 		return sbx_fail(err, -ruleset_fd, "landlock: create ruleset (ABI %d)", plan.abi);
 
-	r = add_rules(ruleset_fd, p, v, &plan, err);
+	r = add_rules(ruleset_fd, pl, v, &plan, err);
 	if (r < 0)
 		return r;
 
@@ -420,7 +422,7 @@ static void print_rights(FILE *out, uint64_t rights, const char *sep, bool quote
 	}
 }
 
-static void print_ports(FILE *out, const struct policy *p, bool bind, const char *sep,
+static void print_ports(FILE *out, const struct sandbox_plan *p, bool bind, const char *sep,
 			const char *none)
 {
 	bool first = true;
@@ -441,19 +443,18 @@ static const char *plan_status(const struct landlock_plan *plan)
 	return plan->n_gaps ? "partially enforced" : "fully enforced";
 }
 
-void landlock_explain(const struct policy *p, const struct view *v, FILE *out)
+void landlock_explain(const struct sandbox_plan *pl, const struct view *v, FILE *out)
 {
-	int why;
-	int kernel_abi = probe_abi(&why);
-	landlock_explain_at(p, v, kernel_abi, why, out);
+	landlock_explain_at(pl, v, pl->host.landlock_abi, pl->host.landlock_why, out);
 }
 
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
+void landlock_explain_at(const struct sandbox_plan *pl, const struct view *v, int kernel_abi, int why,
 			 FILE *out)
 {
+	const struct policy *p = pl->policy;
 	struct landlock_plan plan;
 	struct sbx_error err = { 0 };
-	int r = landlock_plan_build(p, kernel_abi, &plan, &err);
+	int r = landlock_plan_build(p, pl->n_ports, kernel_abi, &plan, &err);
 
 	fprintf(out, "  %s (--landlock %s): ", requirement_to_string(p->landlock),
 		requirement_to_string(p->landlock));
@@ -489,11 +490,11 @@ void landlock_explain_at(const struct policy *p, const struct view *v, int kerne
 	      out);
 	if (plan.handled_net) {
 		fputs("  TCP: bind allowed on ports: ", out);
-		print_ports(out, p, true, ", ", "none");
+		print_ports(out, pl, true, ", ", "none");
 		fputs("; connect allowed on ports: ", out);
-		print_ports(out, p, false, ", ", "none");
+		print_ports(out, pl, false, ", ", "none");
 		fputs("; every other port is denied\n", out);
-	} else if (p->n_ports == 0) {
+	} else if (pl->n_ports == 0) {
 		fprintf(out, "  TCP: not restricted by Landlock (no port rules; %s)\n",
 			p->net == NET_HOST ? "host network" : "the network namespace has only lo");
 	}
@@ -520,19 +521,18 @@ void landlock_explain_at(const struct policy *p, const struct view *v, int kerne
 		fputs("  hint: a newer kernel enforces more\n", out);
 }
 
-void landlock_explain_json(const struct policy *p, const struct view *v, FILE *out)
+void landlock_explain_json(const struct sandbox_plan *pl, const struct view *v, FILE *out)
 {
-	int why;
-	int kernel_abi = probe_abi(&why);
-	landlock_explain_json_at(p, v, kernel_abi, why, out);
+	landlock_explain_json_at(pl, v, pl->host.landlock_abi, pl->host.landlock_why, out);
 }
 
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
+void landlock_explain_json_at(const struct sandbox_plan *pl, const struct view *v, int kernel_abi, int why,
 			      FILE *out)
 {
+	const struct policy *p = pl->policy;
 	struct landlock_plan plan;
 	struct sbx_error err = { 0 };
-	int r = landlock_plan_build(p, kernel_abi, &plan, &err);
+	int r = landlock_plan_build(p, pl->n_ports, kernel_abi, &plan, &err);
 
 	fprintf(out, "{\"requirement\":\"%s\",\"kernel_abi\":%d,\"abi\":%d,\"errata\":%d,",
 		requirement_to_string(p->landlock), kernel_abi, plan.abi,
@@ -565,9 +565,9 @@ void landlock_explain_json_at(const struct policy *p, const struct view *v, int 
 		fprintf(out, "%s{\"path\":\"/\",\"access\":\"list\",\"rights\":[\"read_dir\"]}",
 			v->n ? "," : "");
 	fprintf(out, "],\"tcp\":{\"restricted\":%s,\"bind\":[", plan.handled_net ? "true" : "false");
-	print_ports(out, p, true, ",", "");
+	print_ports(out, pl, true, ",", "");
 	fputs("],\"connect\":[", out);
-	print_ports(out, p, false, ",", "");
+	print_ports(out, pl, false, ",", "");
 	fprintf(out, "]},\"scoped\":{\"abstract_unix\":%s,\"signals\":%s},\"not_enforced\":[",
 		(plan.scoped & LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET) ? "true" : "false",
 		(plan.scoped & LANDLOCK_SCOPE_SIGNAL) ? "true" : "false");

@@ -68,17 +68,21 @@
 
 /* Returns the kernel's Landlock ABI version (0 when Landlock is unavailable). */
 int landlock_abi(void);
+/* The same, and *why the errno of the version query (0 when there is a version). */
+int landlock_probe_abi(int *why);
+
+struct sandbox_plan;
 
 /* Restricts the calling process to the view (paths as seen inside the sandbox, after pivot_root),
- * plus p->ports and the scoping flags. Needs no_new_privs. With p->landlock == REQ_REQUIRED it fails
+ * plus the plan's TCP port rules and the policy's scoping flags. Needs no_new_privs. With p->landlock == REQ_REQUIRED it fails
  * when the kernel lacks Landlock or a feature the policy needs; with REQ_OPTIONAL it applies what
  * it can. Returns 0 or -errno with err filled. */
-int landlock_apply(const struct policy *p, const struct view *v, struct sbx_error *err);
+int landlock_apply(const struct sandbox_plan *pl, const struct view *v, struct sbx_error *err);
 
 /* Plain-words and JSON summaries for --explain: ABI, what is enforced, what is not. The JSON form
  * prints one object, without a trailing newline. */
-void landlock_explain(const struct policy *p, const struct view *v, FILE *out);
-void landlock_explain_json(const struct policy *p, const struct view *v, FILE *out);
+void landlock_explain(const struct sandbox_plan *pl, const struct view *v, FILE *out);
+void landlock_explain_json(const struct sandbox_plan *pl, const struct view *v, FILE *out);
 
 /* ---- Pure parts (no syscalls), shared by apply and explain, unit-tested. ---- */
 
@@ -107,16 +111,16 @@ struct landlock_plan {
 	size_t n_gaps;
 };
 
-/* Decides the ruleset for kernel ABI `abi` (0 = no Landlock). Fails with err naming the missing
- * feature and the ABI when p->landlock is REQ_REQUIRED and the kernel cannot enforce what the
- * policy explicitly needs. */
-int landlock_plan_build(const struct policy *p, int abi, struct landlock_plan *plan,
+/* Decides the ruleset for kernel ABI `abi` (0 = no Landlock), with n_ports TCP port rules.
+ * Fails with err naming the missing feature and the ABI when p->landlock is REQ_REQUIRED and the
+ * kernel cannot enforce what the policy explicitly needs. */
+int landlock_plan_build(const struct policy *p, size_t n_ports, int abi, struct landlock_plan *plan,
 			struct sbx_error *err);
 
 /* The explain functions for a given kernel ABI (and errno of the version query when it is 0). */
-void landlock_explain_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
+void landlock_explain_at(const struct sandbox_plan *pl, const struct view *v, int kernel_abi, int why,
 			 FILE *out);
-void landlock_explain_json_at(const struct policy *p, const struct view *v, int kernel_abi, int why,
+void landlock_explain_json_at(const struct sandbox_plan *pl, const struct view *v, int kernel_abi, int why,
 			      FILE *out);
 
 #endif

@@ -27,6 +27,7 @@
 #include "landlock.h"
 #include "mdwe.h"
 #include "memfd_guard.h"
+#include "plan.h"
 #include "rlimits.h"
 #include "net.h"
 #include "outcome.h"
@@ -120,10 +121,12 @@ _Noreturn static void exec_command(const struct policy *p, struct sandbox_env *e
 }
 
 /* Everything the sandbox's pid 1 does before it forks COMMAND, in the fixed order. */
-static int child_setup(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-		       struct sandbox_env *env, int sync_fd, int keep_fd, int *listener,
-		       struct sbx_error *err)
+static int child_setup(struct sandbox_plan *pl, struct sandbox_env *env, int sync_fd, int keep_fd,
+		       int *listener, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
+	const struct identity *id = pl->id;
+	struct mount_plan *plan = &pl->view;
 	int r = userns_become(id, err);
 	if (r < 0)
 		return r;
@@ -147,7 +150,7 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	if (r == 0 && plan->limit_nesting)
 		r = userns_lock_nesting(id, err);
 	if (r == 0)
-		r = apparmor_apply(p, err);
+		r = apparmor_apply(pl, err);
 	if (r == 0)
 		r = enter_workdir(id, env, err);
 	if (r == 0)
@@ -155,23 +158,22 @@ static int child_setup(const struct policy *p, const struct identity *id, struct
 	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		r = sbx_fail(err, errno, "cannot set no_new_privs");
 	if (r == 0)
-		r = landlock_apply(p, &view, err);
+		r = landlock_apply(pl, &view, err);
 	view_free(&view);
 	if (r == 0)
 		r = caps_drop_all(err);
-	if (r == 0 && p->memfd_guard == MEMFD_GUARD_ON)
+	if (r == 0 && pl->memfd_guard == MEMFD_GUARD_ON)
 		r = memfd_guard_prepare(err);
 	/* seccomp comes last, in pid 1 so that init runs under it too: after it only fork, the init
 	 * loop and the exec of COMMAND remain. */
 	if (r == 0)
 		r = mdwe_apply(p, err);
 	if (r == 0)
-		r = seccomp_apply(p, listener, err);
+		r = seccomp_apply(pl, listener, err);
 	return r;
 }
 
-_Noreturn static void child_main(const struct policy *p, const struct identity *id,
-				 struct mount_plan *plan, struct sandbox_env *env, const struct sbx_tty *tty,
+_Noreturn static void child_main(struct sandbox_plan *pl, struct sandbox_env *env, const struct sbx_tty *tty,
 				 int sync_fd)
 {
 	struct sbx_error err = { 0 };
@@ -185,7 +187,7 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 
 	int listener = -1;
 	if (tty_attach(tty, &err) < 0 ||
-	    child_setup(p, id, plan, env, sync_fd, tty->stop_peer, &listener, &err) < 0)
+	    child_setup(pl, env, sync_fd, tty->stop_peer, &listener, &err) < 0)
 		setup_failed(sync_fd, &err);
 	/* sync_fd stays open (close-on-exec) for COMMAND's process to report a failure before its exec;
 	 * pid 1 never writes to it again. */
@@ -205,7 +207,7 @@ _Noreturn static void child_main(const struct policy *p, const struct identity *
 			close(listener);  /* close-on-exec already; COMMAND never holds it */
 		close(sigfd);
 		tty_foreground(tty);
-		exec_command(p, env, sync_fd);
+		exec_command(pl->policy, env, sync_fd);
 	}
 	close(sync_fd);
 	/* pid 1 lives as long as the sandbox and needs none of the setup's memory: hand back the freed
@@ -327,9 +329,11 @@ static void report(const struct policy *p, const struct identity *id, const stru
 }
 
 /* Makes the sandbox, waits for it and reports how it ended; -errno when sbx could not make it. */
-static int create_and_wait(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-			   struct sbx_error *err)
+static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
+	const struct identity *id = pl->id;
+	struct mount_plan *plan = &pl->view;
 	/* Root's supplementary groups would follow the command into the sandbox. */
 	if (id->outer_uid == 0 && setgroups(0, NULL) < 0)
 		return sbx_fail(err, errno, "cannot drop supplementary groups");
@@ -343,7 +347,7 @@ static int create_and_wait(const struct policy *p, const struct identity *id, st
 
 	/* Attached before the sandbox exists, so its rules hold from the first instruction. */
 	struct bpf_state *bpf = NULL;
-	r = bpf_policy_attach(p, cg.dirfd, &bpf, err);
+	r = bpf_policy_attach(pl, cg.dirfd, &bpf, err);
 	if (r < 0) {
 		cgroup_teardown(&cg);
 		return r;
@@ -362,7 +366,7 @@ static int create_and_wait(const struct policy *p, const struct identity *id, st
 	}
 
 	struct sandbox_env env = { 0 };
-	env_build(&env, environ, p, id->home, id->runtime_dir);
+	env_build(&env, environ, p, pl->env, pl->n_env, id->home, id->runtime_dir);
 
 	sigset_t blocked, saved;
 	init_forwarded_signals(&blocked);
@@ -407,7 +411,7 @@ static int create_and_wait(const struct policy *p, const struct identity *id, st
 	}
 	if (child == 0) {
 		close(sync[1]);
-		child_main(p, id, plan, &env, &tty, sync[0]);
+		child_main(pl, &env, &tty, sync[0]);
 	}
 	close(sync[0]);
 	r = userns_write_maps(child, id, err);
@@ -450,13 +454,12 @@ out:
 	return r;
 }
 
-int sandbox_run(const struct policy *p, const struct identity *id, struct mount_plan *plan,
-		struct sbx_error *err)
+int sandbox_run(struct sandbox_plan *pl, struct sbx_error *err)
 {
-	int r = create_and_wait(p, id, plan, err);
+	int r = create_and_wait(pl, err);
 	if (r >= 0)
 		return r;
 	/* sbx itself could not make the sandbox: reported as pid 1's failures are, stage "setup". */
-	report(p, id, &(struct sandbox_outcome){ .exit_code = SBX_EXIT_FAILURE, .setup_error = err });
+	report(pl->policy, pl->id, &(struct sandbox_outcome){ .exit_code = SBX_EXIT_FAILURE, .setup_error = err });
 	return SBX_EXIT_FAILURE;
 }

@@ -6,9 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "apparmor.h"
 #include "appstate.h"
-#include "bpf.h"
 #include "cli.h"
 #include "desktop.h"
 #include "env.h"
@@ -17,17 +15,13 @@
 #include "launched.h"
 #include "learn.h"
 #include "memfd_guard.h"
-#include "mount.h"
 #include "overlay.h"
+#include "plan.h"
 #include "policy.h"
 #include "profile.h"
 #include "seccomp.h"
 #include "userns.h"
 #include "wrap.h"
-#include "x11.h"
-#include "sockets.h"
-#include "devices.h"
-#include "dbus_proxy.h"
 
 static void profile_env_from(const struct identity *id, struct profile_env *env)
 {
@@ -156,19 +150,17 @@ static void note_unwritable_workdir(const struct policy *p, const struct identit
 		 (unsigned)id->uid, id->cwd);
 }
 
-static int build_plan(struct policy *p, const struct identity *id, struct mount_plan *plan,
-		      struct sbx_error *err)
+/* Plans the run of p (plan.h), protecting the directories profiles are read from. */
+static int plan_run(struct sandbox_plan *pl, struct sbx_error *err)
 {
-	int r = seccomp_validate(p, err);
-	if (r < 0)
-		return r;
+	const struct identity *id = pl->id;
 	struct profile_env penv;
 	profile_env_from(id, &penv);
 	char *dirs[4] = { NULL };
 	profile_search_dirs(&penv, dirs);
 	/* The sbx configuration directory as a whole, so that no new profile directory can be made. */
 	char *protect[5] = { xasprintf("%s/sbx", id->config_home), dirs[0], dirs[1], dirs[2], NULL };
-	r = mount_plan_build(p, id, protect, plan, err);
+	int r = plan_build(pl, protect, err);
 	for (size_t i = 0; i < 4; i++)
 		free(protect[i]);
 	return r;
@@ -188,9 +180,11 @@ static int seccomp_export_main(int argc, char **argv)
 	policy_init(&p);
 	p.quiet = true;
 	int r = prepare(&p, &id, argv[2], NULL, 0, NULL, NULL, &err);
+	struct sandbox_plan pl;
+	plan_init(&pl, &p, &id, true);
 	if (r == 0) {
-		memfd_guard_plan(&p);
-		r = seccomp_validate(&p, &err);
+		memfd_guard_plan(&pl);
+		r = seccomp_validate(&pl, &err);
 	}
 	FILE *pfc = stdout;
 	_cleanup_close_ int bpf_fd = -1;
@@ -199,10 +193,10 @@ static int seccomp_export_main(int argc, char **argv)
 	if (r == 0 && argc == 5 && (bpf_fd = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		r = sbx_fail(&err, errno, "%s", argv[4]);
 	if (r == 0)
-		r = seccomp_export(&p, pfc, bpf_fd, &err);
+		r = seccomp_export(&pl, pfc, bpf_fd, &err);
 	if (pfc && pfc != stdout)
 		fclose(pfc);
-	seccomp_discard_prepared();
+	plan_free(&pl);
 	policy_free(&p);
 	identity_free(&id);
 	return r < 0 ? fail(&err) : 0;
@@ -243,16 +237,6 @@ static void choose_app(struct policy *p, const struct cli *cli, const char *comm
 	const char *base = strrchr(command, '/');
 	free(p->app);
 	p->app = xstrdup(cli->app ? cli->app : base ? base + 1 : command);
-}
-
-/* A refusal (a protection this host cannot give) does not stop --explain, which shows it. */
-static int explain_refusal(int r, const struct cli *cli, struct sbx_error *err)
-{
-	if (r < 0 && err->refused && cli->explain) {
-		*err = (struct sbx_error){ 0 };
-		return 0;
-	}
-	return r;
 }
 
 static int check_app(const struct policy *p, struct sbx_error *err)
@@ -330,7 +314,6 @@ int main(int argc, char **argv)
 	p.quiet = cli.quiet;
 	p.json_status = cli.json && !cli.explain;
 	p.launched = cli.launched_from ? &launched : NULL;
-	struct mount_plan plan = { 0 };
 	int r = choose_user(&id, &cli, argv[cli.command_index], &err);
 	if (r == 0)
 		r = prepare(&p, &id, argv[cli.command_index], argv + cli.command_index + 1,
@@ -345,29 +328,11 @@ int main(int argc, char **argv)
 		choose_app(&p, &cli, argv[cli.command_index]);
 		r = check_app(&p, &err);
 	}
-	/* --explain shows what these refuse (network rules, AppArmor) rather than failing on it. */
+	/* From here on the policy does not change: the plan holds what this host makes of it. */
+	struct sandbox_plan pl;
+	plan_init(&pl, &p, &id, cli.explain);
 	if (r == 0)
-		r = explain_refusal(bpf_plan(&p, &err), &cli, &err);
-	if (r == 0)
-		r = explain_refusal(apparmor_plan(&p, &err), &cli, &err);
-	/* Starts the bus proxies (ended below whatever happens); sets the bus address before x11 looks. */
-	if (r == 0)
-		r = dbus_plan(&p, &id, cli.explain, &err);
-	/* Last of the checks that can refuse: the cookie it makes is revoked below whatever happens. */
-	if (r == 0)
-		r = x11_plan(&p, &id, cli.explain, &err);
-	if (r == 0)
-		r = sockets_plan(&p, &id, cli.explain, &err);
-	if (r == 0)
-		r = devices_plan(&p, cli.explain, &err);
-	if (r == 0 && !cli.explain)
-		mount_create_files(&p);
-	if (r == 0)
-		memfd_guard_plan(&p);
-	if (r == 0)
-		r = build_plan(&p, &id, &plan, &err);
-	if (r == 0 && !cli.explain)
-		r = mount_plan_open_state(&plan, &id, p.app, &err);
+		r = plan_run(&pl, &err);
 	if (r == 0 && !p.quiet) {
 		extern char **environ;
 		env_note_dropped(&p, environ);
@@ -381,17 +346,14 @@ int main(int argc, char **argv)
 		code = fail(&err);
 	} else if (cli.explain) {
 		if (cli.json)
-			explain_json(&p, &id, &plan, stdout);
+			explain_json(&pl, stdout);
 		else
-			explain_text(&p, &id, &plan, stdout);
+			explain_text(&pl, stdout);
 		code = 0;
 	} else {
-		code = sandbox_run(&p, &id, &plan, &err);
+		code = sandbox_run(&pl, &err);
 	}
-	x11_release(&p);
-	seccomp_discard_prepared();
-	dbus_release(&p);
-	mount_plan_free(&plan);
+	plan_free(&pl);
 	policy_free(&p);
 	identity_free(&id);
 	return code;

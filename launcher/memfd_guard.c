@@ -8,6 +8,7 @@
 #include "memfd_guard.h"
 
 #include "x11.h"
+#include "plan.h"
 
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -88,24 +89,25 @@ static enum memfd_guard_state probe(const char **why)
 	return MEMFD_GUARD_UNAVAILABLE;
 }
 
-void memfd_guard_plan(struct policy *p)
+void memfd_guard_plan(struct sandbox_plan *pl)
 {
 	static enum memfd_guard_state probed = MEMFD_GUARD_UNPLANNED;
 	static const char *probed_why;
-	if (p->relax & (RELAX_JIT | RELAX_DEVEL)) {
-		p->memfd_guard = MEMFD_GUARD_LIFTED;
-		p->memfd_guard_why = p->relax & RELAX_JIT ? "relaxation 'jit'" : "relaxation 'devel'";
+	unsigned relax = pl->policy->relax;
+	if (relax & (RELAX_JIT | RELAX_DEVEL)) {
+		pl->memfd_guard = MEMFD_GUARD_LIFTED;
+		pl->memfd_guard_why = relax & RELAX_JIT ? "relaxation 'jit'" : "relaxation 'devel'";
 		return;
 	}
 	if (probed == MEMFD_GUARD_UNPLANNED)
 		probed = probe(&probed_why);
-	p->memfd_guard = probed;
-	p->memfd_guard_why = probed_why;
+	pl->memfd_guard = probed;
+	pl->memfd_guard_why = probed_why;
 }
 
-const char *memfd_guard_text(const struct policy *p)
+const char *memfd_guard_text(enum memfd_guard_state state)
 {
-	switch (p->memfd_guard) {
+	switch (state) {
 	case MEMFD_GUARD_ON:
 		return "blocked: memfd_create without MFD_NOEXEC_SEAL goes to sbx's init (seccomp user "
 		       "notification), which makes the memfd with MFD_NOEXEC_SEAL";

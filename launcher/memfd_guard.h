@@ -14,12 +14,14 @@
 
 #include "policy.h"
 
-/* Decides p->memfd_guard (and p->memfd_guard_why) for this kernel and process: probes once per
- * process (a memfd_create and a listener in a throwaway thread), before the sandbox is cloned. */
-void memfd_guard_plan(struct policy *p);
+struct sandbox_plan;
+
+/* Decides the plan's memfd_guard (and memfd_guard_why) for this kernel and process: probes once
+ * per process (a memfd_create and a listener in a throwaway thread), before the sandbox is cloned. */
+void memfd_guard_plan(struct sandbox_plan *pl);
 
 /* Text for --explain: whether executable memfds are blocked here, and why. */
-const char *memfd_guard_text(const struct policy *p);
+const char *memfd_guard_text(enum memfd_guard_state state);
 
 /* In pid 1, before the filter is loaded: sizes the notification buffers. Returns 0 or -errno. */
 int memfd_guard_prepare(struct sbx_error *err);

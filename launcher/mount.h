@@ -102,13 +102,15 @@ struct mount_plan {
 struct mount_step *mount_plan_add(struct mount_plan *plan, enum step_kind kind, const char *src,
 				  const char *dst, const char *label);
 
+struct sandbox_plan;
+
 /* bind-create: creates each missing file a grant asks for (empty, 0600), before the plan opens
  * the sources. Not for --explain, which changes nothing. */
-void mount_create_files(const struct policy *p);
+void mount_create_files(const struct sandbox_plan *pl);
 
-/* Builds the plan: the fixed skeleton, the policy's grants in order, then read-only protection of
+/* Builds the mount steps: the fixed skeleton, the plan's grants in order, then read-only protection of
  * `protect` (NULL-terminated list of directories the sandbox must never write, e.g. profile dirs). */
-int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
+int mount_plan_build(const struct sandbox_plan *pl, char *const *protect,
 		     struct mount_plan *plan, struct sbx_error *err);
 void mount_plan_free(struct mount_plan *plan);
 

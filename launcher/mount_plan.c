@@ -1,6 +1,7 @@
 /* The mount plan, built in the parent from the policy: the fixed skeleton, the grants in order, and
  * the protection of what the sandbox must never write (mount.h). Pure data; nothing is mounted here. */
 #include "mount.h"
+#include "plan.h"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -275,11 +276,11 @@ static void create_missing_file(const char *path)
 		close(fd);
 }
 
-void mount_create_files(const struct policy *p)
+void mount_create_files(const struct sandbox_plan *pl)
 {
-	for (size_t i = 0; i < p->n_mounts; i++)
-		if (p->mounts[i].create && p->mounts[i].src)
-			create_missing_file(p->mounts[i].src);
+	for (size_t i = 0; i < pl->n_mounts; i++)
+		if (pl->mounts[i].create && pl->mounts[i].src)
+			create_missing_file(pl->mounts[i].src);
 }
 
 /* mask PATH (mask.h): planned last, over every place a grant, overlay or system bind shows it. */
@@ -329,9 +330,11 @@ static int plan_masks(struct mount_plan *plan, const struct policy *p, struct sb
 	return r;
 }
 
-int mount_plan_build(const struct policy *p, const struct identity *id, char *const *protect,
-		     struct mount_plan *plan, struct sbx_error *err)
+int mount_plan_build(const struct sandbox_plan *pl, char *const *protect, struct mount_plan *plan,
+		     struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
+	const struct identity *id = pl->id;
 	memset(plan, 0, sizeof(*plan));
 	plan->limit_nesting = !(p->relax & RELAX_USERNS);
 	plan->app = p->app ? xstrdup(p->app) : NULL;
@@ -377,8 +380,8 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 		plan->steps[plan->n - 1].discards = true;
 	}
 
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		const struct mount_entry *m = &p->mounts[i];
+	for (size_t i = 0; i < pl->n_mounts; i++) {
+		const struct mount_entry *m = &pl->mounts[i];
 		if (strcmp(m->dst, "/") == 0)
 			return sbx_fail(err, 0, "%s %s: cannot mount over the sandbox's root", mount_kind_name(m->kind),
 					m->src ? m->src : m->dst);
@@ -414,17 +417,17 @@ int mount_plan_build(const struct policy *p, const struct identity *id, char *co
 	}
 	plan_hide_state(plan, id);
 
-	if (p->x11.mode != X11_NONE && p->x11.xauth_path) {
-		s = plan_add(plan, STEP_FILE, NULL, p->x11.xauth_path, "private");
-		s->data = p->x11.xauth;
-		s->data_len = p->x11.xauth_len;
+	if (p->x11.mode != X11_NONE && pl->x11.xauth_path) {
+		s = plan_add(plan, STEP_FILE, NULL, pl->x11.xauth_path, "private");
+		s->data = pl->x11.xauth;
+		s->data_len = pl->x11.xauth_len;
 		s->origin = p->x11.origin;
 	}
 
-	if (p->pulse_conf_path) {  /* socket pulseaudio (sockets.h) */
-		s = plan_add(plan, STEP_FILE, NULL, p->pulse_conf_path, "private");
-		s->data = (const unsigned char *)p->pulse_conf;
-		s->data_len = strlen(p->pulse_conf);
+	if (pl->pulse_conf_path) {  /* socket pulseaudio (sockets.h) */
+		s = plan_add(plan, STEP_FILE, NULL, pl->pulse_conf_path, "private");
+		s->data = (const unsigned char *)pl->pulse_conf;
+		s->data_len = strlen(pl->pulse_conf);
 		s->origin = p->sockets[SBX_SOCK_PULSEAUDIO].origin;
 	}
 

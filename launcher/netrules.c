@@ -179,11 +179,12 @@ bool net_rule_matches(const struct net_addr_rule *r, int family, const unsigned 
 	return true;
 }
 
-int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error *err)
+int net_rules_to_ports(const struct net_addr_rule *rules, size_t n_rules, bool widen_addresses,
+		       struct port_rule **ports, size_t *n_ports, struct sbx_error *err)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < p->n_net_rules; i++) {
-		const struct net_addr_rule *r = &p->net_rules[i];
+	for (size_t i = 0; i < n_rules; i++) {
+		const struct net_addr_rule *r = &rules[i];
 		char text[96];
 		net_rule_format(r, text, sizeof(text));
 		if (net_rule_needs_address(r) && !widen_addresses) {
@@ -203,12 +204,12 @@ int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error 
 					"Landlock rule, and the rules add up to more than %d ports", text,
 					NET_RULES_MAX_FALLBACK_PORTS);
 	}
-	for (size_t i = 0; i < p->n_net_rules; i++) {
-		const struct net_addr_rule *r = &p->net_rules[i];
+	for (size_t i = 0; i < n_rules; i++) {
+		const struct net_addr_rule *r = &rules[i];
 		char text[96];
 		net_rule_format(r, text, sizeof(text));
 		for (unsigned port = r->port_lo ? r->port_lo : 1; port <= r->port_hi; port++) {
-			struct port_rule *pr = ARRAY_PUSH(p->ports, p->n_ports);
+			struct port_rule *pr = ARRAY_PUSH(*ports, *n_ports);
 			pr->bind = r->bind;
 			pr->port = (unsigned short)port;
 			pr->origin = xasprintf("%s (%s %s, Landlock fallback)", r->origin ? r->origin : "cli",

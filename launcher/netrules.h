@@ -15,6 +15,13 @@
 
 struct policy;
 
+/* A port rule for TCP (Landlock ABI 4): what a network rule becomes where eBPF cannot enforce it. */
+struct port_rule {
+	bool bind;  /* true: bind; false: connect */
+	unsigned short port;
+	char *origin;  /* the network rule's origin, and what it became */
+};
+
 /* One network rule: `[ADDR[/PREFIX]:]PORTS`. ADDR is an IPv4 address, an IPv6 address in brackets,
  * or `*` (any address, both families; also what an omitted ADDR means). PORTS is `N`, `N-M` or `*`.
  * Examples: "10.0.0.0/8:443", "[::1]:8000-8080", "127.0.0.1:*", "443", "*:53". */
@@ -46,9 +53,11 @@ void net_rule_format(const struct net_addr_rule *r, char *buf, size_t size);
 bool net_rule_matches(const struct net_addr_rule *r, int family, const unsigned char *addr,
 		      unsigned short port);
 
-/* The Landlock fallback: appends one p->ports entry per port of every rule. A rule that names
- * addresses fails with err (what is missing, how to get it) unless widen_addresses, which turns
- * it into its ports on any address. Fails when the ports exceed NET_RULES_MAX_FALLBACK_PORTS. */
-int net_rules_to_ports(struct policy *p, bool widen_addresses, struct sbx_error *err);
+/* The Landlock fallback: appends to *ports one entry per port of every rule. A rule that names
+ * addresses is refused with err (what is missing, how to get it) unless widen_addresses, which
+ * turns it into its ports on any address. Fails when the ports exceed
+ * NET_RULES_MAX_FALLBACK_PORTS. */
+int net_rules_to_ports(const struct net_addr_rule *rules, size_t n_rules, bool widen_addresses,
+		       struct port_rule **ports, size_t *n_ports, struct sbx_error *err);
 
 #endif

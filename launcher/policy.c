@@ -17,26 +17,13 @@ void policy_init(struct policy *p)
 
 void policy_free(struct policy *p)
 {
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		free(p->mounts[i].src);
-		free(p->mounts[i].dst);
-		free(p->mounts[i].origin);
-	}
-	free(p->mounts);
-	for (size_t i = 0; i < p->n_env; i++) {
-		free(p->env[i].name);
-		free(p->env[i].value);
-		free(p->env[i].origin);
-	}
-	free(p->env);
+	mount_list_free(p->mounts, p->n_mounts);
+	env_list_free(p->env, p->n_env);
 	for (size_t i = 0; i < p->n_syscalls; i++) {
 		free(p->syscalls[i].name);
 		free(p->syscalls[i].origin);
 	}
 	free(p->syscalls);
-	for (size_t i = 0; i < p->n_ports; i++)
-		free(p->ports[i].origin);
-	free(p->ports);
 	for (size_t i = 0; i < p->n_net_rules; i++)
 		free(p->net_rules[i].origin);
 	free(p->net_rules);
@@ -46,22 +33,11 @@ void policy_free(struct policy *p)
 	}
 	free(p->lsm_rules);
 	free(p->x11.origin);
-	free(p->x11.xauth);
-	free(p->x11.xauth_path);
-	free(p->x11.refused);
 	for (size_t i = 0; i < SBX_N_SOCKS; i++) {
 		free(p->sockets[i].origin);
-		free(p->sockets[i].host);
-		free(p->sockets[i].inside);
-		free(p->sockets[i].skipped);
-		free(p->sockets[i].refused);
 	}
-	free(p->pulse_conf_path);
-	free(p->pulse_conf);
 	for (size_t i = 0; i < SBX_N_DEVS; i++) {
 		free(p->devices[i].origin);
-		free(p->devices[i].skipped);
-		free(p->devices[i].refused);
 	}
 	for (size_t i = 0; i < p->dbus.n_rules; i++) {
 		free(p->dbus.rules[i].value);
@@ -70,10 +46,6 @@ void policy_free(struct policy *p)
 	free(p->dbus.rules);
 	for (size_t i = 0; i < DBUS_N_BUSES; i++) {
 		free(p->dbus.bus[i].raw_origin);
-		free(p->dbus.bus[i].host_socket);
-		free(p->dbus.bus[i].inside);
-		free(p->dbus.bus[i].proxy_dir);
-		free(p->dbus.bus[i].refused);
 	}
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(p->rlimits[i].origin);
@@ -111,7 +83,6 @@ void policy_free(struct policy *p)
 	free(p->mdwe_origin);
 	free(p->apparmor_profile);
 	free(p->apparmor_origin);
-	free(p->apparmor_missing);
 	free(p->user);
 	free(p->user_origin);
 	free(p->bind_service_origin);
@@ -125,10 +96,10 @@ void policy_free(struct policy *p)
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
 
-struct mount_entry *policy_add_mount(struct policy *p, enum mount_kind kind, const char *src,
-				     const char *dst, bool optional, const char *origin)
+struct mount_entry *mount_list_add(struct mount_entry **v, size_t *n, enum mount_kind kind, const char *src,
+				   const char *dst, bool optional, const char *origin)
 {
-	struct mount_entry *m = ARRAY_PUSH(p->mounts, p->n_mounts);
+	struct mount_entry *m = ARRAY_PUSH(*v, *n);
 	m->kind = kind;
 	m->src = dup_or_null(src);
 	m->dst = xstrdup(dst);
@@ -137,14 +108,46 @@ struct mount_entry *policy_add_mount(struct policy *p, enum mount_kind kind, con
 	return m;
 }
 
-void policy_add_env(struct policy *p, enum env_op_kind kind, const char *name, const char *value,
-		    const char *origin)
+void mount_list_free(struct mount_entry *v, size_t n)
 {
-	struct env_op *e = ARRAY_PUSH(p->env, p->n_env);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].src);
+		free(v[i].dst);
+		free(v[i].origin);
+	}
+	free(v);
+}
+
+void env_list_add(struct env_op **v, size_t *n, enum env_op_kind kind, const char *name, const char *value,
+		  const char *origin)
+{
+	struct env_op *e = ARRAY_PUSH(*v, *n);
 	e->kind = kind;
 	e->name = xstrdup(name);
 	e->value = dup_or_null(value);
 	e->origin = dup_or_null(origin);
+}
+
+void env_list_free(struct env_op *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+		free(v[i].origin);
+	}
+	free(v);
+}
+
+struct mount_entry *policy_add_mount(struct policy *p, enum mount_kind kind, const char *src,
+				     const char *dst, bool optional, const char *origin)
+{
+	return mount_list_add(&p->mounts, &p->n_mounts, kind, src, dst, optional, origin);
+}
+
+void policy_add_env(struct policy *p, enum env_op_kind kind, const char *name, const char *value,
+		    const char *origin)
+{
+	env_list_add(&p->env, &p->n_env, kind, name, value, origin);
 }
 
 void policy_add_pass_fd(struct policy *p, int fd)

@@ -111,13 +111,6 @@ struct cgroup_limits {
 	origin_t origin;
 };
 
-/* A port rule for TCP (Landlock ABI 4), from profile network rules. */
-struct port_rule {
-	bool bind;  /* true: bind; false: connect */
-	unsigned short port;
-	origin_t origin;
-};
-
 /* A BPF-LSM file rule (bpf.h): exec-allow lists the only files the sandbox may execute,
  * open-deny a file or directory tree it may never open. Matched by (device, inode), which
  * bpf_plan resolves from the host path. */
@@ -126,8 +119,6 @@ struct lsm_rule {
 	enum lsm_rule_kind kind;
 	char *path;        /* absolute, as the host sees it (like a bind source) */
 	bool optional;     /* -try: a missing path is skipped instead of an error */
-	bool resolved;     /* set by bpf_plan: dev and ino are valid */
-	unsigned long long dev, ino;  /* dev in the kernel's encoding (MAJOR << 20 | MINOR) */
 	origin_t origin;
 };
 
@@ -137,15 +128,6 @@ struct x11_grant {
 	enum x11_mode mode;
 	bool optional;  /* a server without SECURITY: trusted, with a warning, instead of refusing */
 	origin_t origin;
-	/* Filled by x11_plan. */
-	unsigned display;           /* N of DISPLAY=:N */
-	bool trusted_fallback;      /* optional, and the server has no SECURITY extension */
-	unsigned char *xauth;       /* the Xauthority file's bytes (NULL under --explain) */
-	size_t xauth_len;
-	char *xauth_path;           /* where it is inside */
-	unsigned auth_id;           /* SECURITY authorization to revoke at exit; 0: none */
-	unsigned abstract_addrlen;  /* connect() of this address length gets ECONNREFUSED; 0: none */
-	char *refused;              /* --explain: why a run would be refused here, or NULL */
 };
 
 /* socket wayland|pulseaudio|pipewire (sockets.h): one server socket each, bound alone. */
@@ -154,11 +136,6 @@ struct socket_grant {
 	bool on;
 	bool optional;  /* a missing variable or socket: no grant, a note, instead of refusing */
 	origin_t origin;
-	/* Filled by sockets_plan. */
-	char *host;     /* the host socket */
-	char *inside;   /* where it is inside */
-	char *skipped;  /* optional and missing here: why */
-	char *refused;  /* --explain: why a run would be refused here */
 };
 
 /* device dri|snd|video (devices.h): a class of device nodes, dev-bound. */
@@ -167,9 +144,6 @@ struct device_grant {
 	bool on;
 	bool optional;  /* device-try: missing nodes are skipped, with a note */
 	origin_t origin;
-	/* Filled by devices_plan. */
-	char *skipped;
-	char *refused;
 };
 
 /* `overlay PATH` / `overlay-tmp PATH` (overlay.h): PATH shows the host's files, writes go to an
@@ -233,13 +207,6 @@ struct dbus_rule {
 struct dbus_bus_grant {
 	bool raw;           /* socket session-bus / system-bus: the bus itself, unfiltered */
 	origin_t raw_origin;
-	/* Filled by dbus_plan. */
-	char *host_socket;  /* the bus's socket on the host */
-	char *inside;       /* where the command finds the bus */
-	char *proxy_dir;    /* the proxy's private directory on the host (its socket: PROXY_DIR/sock/bus) */
-	int sync_fd;        /* read end of the proxy's --fd pipe, while pid is set */
-	int pid;            /* the sbx that confines the proxy; 0: none */
-	char *refused;      /* --explain: why a run would be refused here */
 };
 struct dbus_grants {
 	struct dbus_rule *rules;
@@ -273,13 +240,9 @@ struct policy {
 	struct seccomp_rule *syscalls;
 	size_t n_syscalls;
 	bool syscall_allowlist;  /* default action denies; rules list what is allowed */
-	enum memfd_guard_state memfd_guard;
-	const char *memfd_guard_why;  /* static text: why it is not ON */
 
 	/* Landlock. */
 	enum requirement landlock;
-	struct port_rule *ports;
-	size_t n_ports;
 	bool scope_abstract_unix;  /* ABI 6: default true */
 	bool scope_signals;        /* ABI 6: default true */
 
@@ -287,7 +250,6 @@ struct policy {
 	char *apparmor_profile;
 	enum requirement apparmor;
 	origin_t apparmor_origin;
-	char *apparmor_missing;  /* filled by apparmor_plan: why it cannot be applied here */
 
 	/* Resources. */
 	struct rlimit_setting rlimits[RLIM_NLIMITS];
@@ -320,8 +282,6 @@ struct policy {
 
 	struct x11_grant x11;
 	struct socket_grant sockets[SBX_N_SOCKS];
-	char *pulse_conf_path;  /* socket pulseaudio: the private client.conf inside */
-	char *pulse_conf;       /* and its text */
 	struct device_grant devices[SBX_N_DEVS];
 	struct dbus_grants dbus;
 
@@ -359,6 +319,15 @@ struct policy {
 /* Initialises a policy with sbx's defaults (strict). */
 void policy_init(struct policy *p);
 void policy_free(struct policy *p);
+
+/* Lists of grants and environment changes (the policy's, and the plan's copies); the builders
+ * copy their strings. */
+struct mount_entry *mount_list_add(struct mount_entry **v, size_t *n, enum mount_kind kind, const char *src,
+				   const char *dst, bool optional, const char *origin);
+void mount_list_free(struct mount_entry *v, size_t n);
+void env_list_add(struct env_op **v, size_t *n, enum env_op_kind kind, const char *name, const char *value,
+		  const char *origin);
+void env_list_free(struct env_op *v, size_t n);
 
 /* Builders used by the CLI and the profile parser; they copy their strings. */
 struct mount_entry *policy_add_mount(struct policy *p, enum mount_kind kind, const char *src,

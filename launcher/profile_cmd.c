@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "firejail_import.h"
+#include "plan.h"
 #include "seccomp.h"
 #include "wrap.h"
 
@@ -58,11 +59,14 @@ static int check_main(int n, char **files, bool json, const struct profile_env *
 		int r = parse_file(&ps, files[i], profile_kind_of(files[i]), NULL);
 		if (r == 0 && ps.n_errors == 0) {
 			struct sbx_error se = { 0 };
-			if (seccomp_validate(&p, &se) < 0) {
+			struct sandbox_plan pl;
+			plan_init(&pl, &p, NULL, true);
+			if (seccomp_validate(&pl, &se) < 0) {
 				struct lint_error *e = ARRAY_PUSH(ps.errors, ps.n_errors);
 				e->file = xstrdup(files[i]);
 				e->message = xstrdup(se.msg);
 			}
+			plan_free(&pl);
 		}
 		if (ps.n_errors)
 			bad++;

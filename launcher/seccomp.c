@@ -61,6 +61,7 @@
 #include <string.h>
 
 #include "memfd_guard.h"
+#include "plan.h"
 #include "seccomp_rules.h"
 #include "seccomp_internal.h"
 #include "syscall_groups.h"
@@ -461,9 +462,10 @@ static int add_profile_decision(const struct policy *p, scmp_filter_ctx ctx, enu
 }
 
 /* *out stays NULL when the profile adds nothing to layer 1. */
-static int build_profile(const struct policy *p, enum abi_set set, scmp_filter_ctx *out,
+static int build_profile(const struct sandbox_plan *pl, enum abi_set set, scmp_filter_ctx *out,
 			 size_t *n_syscalls, struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	*out = NULL;
 	if (!profile_layer_needed(p))
 		return 0;
@@ -487,22 +489,22 @@ static int build_profile(const struct policy *p, enum abi_set set, scmp_filter_c
 	return 0;
 }
 
-typedef int (*layer_builder)(const struct policy *, enum abi_set, scmp_filter_ctx *, size_t *,
+typedef int (*layer_builder)(const struct sandbox_plan *, enum abi_set, scmp_filter_ctx *, size_t *,
 			     struct sbx_error *);
 
 /* One layer: the native context, merged with the compat one under multiarch, then optimised. */
-static int build_layer(const struct policy *p, layer_builder build, scmp_filter_ctx *out,
+static int build_layer(const struct sandbox_plan *pl, layer_builder build, scmp_filter_ctx *out,
 		       struct sbx_error *err)
 {
 	_cleanup_seccomp_ scmp_filter_ctx native = NULL;
 	size_t n_native = 0, n_compat = 0;
 	*out = NULL;
-	int r = build(p, ABI_NATIVE, &native, &n_native, err);
+	int r = build(pl, ABI_NATIVE, &native, &n_native, err);
 	if (r < 0 || !native)
 		return r;
-	if (has_compat_set(p)) {
+	if (has_compat_set(pl->policy)) {
 		scmp_filter_ctx compat = NULL;
-		r = build(p, ABI_COMPAT, &compat, &n_compat, err);
+		r = build(pl, ABI_COMPAT, &compat, &n_compat, err);
 		if (r < 0)
 			return r;
 		if (compat) {
@@ -520,12 +522,12 @@ static int build_layer(const struct policy *p, layer_builder build, scmp_filter_
 	return 0;
 }
 
-static int build_layers(const struct policy *p, scmp_filter_ctx layers[2], struct sbx_error *err)
+static int build_layers(const struct sandbox_plan *pl, scmp_filter_ctx layers[2], struct sbx_error *err)
 {
 	layers[0] = layers[1] = NULL;
-	int r = build_layer(p, build_always_on, &layers[0], err);
+	int r = build_layer(pl, build_always_on, &layers[0], err);
 	if (r == 0)
-		r = build_layer(p, build_profile, &layers[1], err);
+		r = build_layer(pl, build_profile, &layers[1], err);
 	if (r < 0)
 		seccomp_releasep(&layers[0]);
 	return r;
@@ -551,7 +553,7 @@ size_t kept_denied_count(const struct policy *p)
  * builds them (and refuses a bad profile before anything is cloned), the sandbox's pid 1 inherits
  * them in its copy of memory and only loads them (crun's generate/apply split). */
 static struct {
-	const struct policy *policy;
+	const struct sandbox_plan *plan;
 	scmp_filter_ctx layers[2];
 } prepared;
 
@@ -559,23 +561,23 @@ void seccomp_discard_prepared(void)
 {
 	for (size_t i = 0; i < 2; i++)
 		seccomp_releasep(&prepared.layers[i]);
-	prepared.policy = NULL;
+	prepared.plan = NULL;
 }
 
-int seccomp_validate(const struct policy *p, struct sbx_error *err)
+int seccomp_validate(const struct sandbox_plan *pl, struct sbx_error *err)
 {
 	seccomp_discard_prepared();
-	int r = build_layers(p, prepared.layers, err);
+	int r = build_layers(pl, prepared.layers, err);
 	if (r == 0)
-		prepared.policy = p;
+		prepared.plan = pl;
 	return r;
 }
 
-int seccomp_apply(const struct policy *p, int *listener, struct sbx_error *err)
+int seccomp_apply(const struct sandbox_plan *pl, int *listener, struct sbx_error *err)
 {
 	*listener = -1;
-	if (prepared.policy != p) {
-		int r = seccomp_validate(p, err);
+	if (prepared.plan != pl) {
+		int r = seccomp_validate(pl, err);
 		if (r < 0)
 			return r;
 	}
@@ -589,7 +591,7 @@ int seccomp_apply(const struct policy *p, int *listener, struct sbx_error *err)
 			r = sbx_fail(err, -r, "cannot load the seccomp filter (%s)",
 				     i == 0 ? "always-on protections" : "profile rules");
 		/* Only layer 1 notifies (the memfd guard); libseccomp loaded it with a listener. */
-		if (r == 0 && i == 0 && p->memfd_guard == MEMFD_GUARD_ON) {
+		if (r == 0 && i == 0 && pl->memfd_guard == MEMFD_GUARD_ON) {
 			*listener = seccomp_notify_fd(layers[0]);
 			if (*listener < 0)
 				r = sbx_fail(err, -*listener, "seccomp: no listener for the memfd guard");
@@ -623,13 +625,13 @@ static const char *const layer_titles[] = {
 	"2/2 profile rules (stacked: the kernel applies the stricter answer of both)",
 };
 
-int seccomp_export_layer(const struct policy *p, enum seccomp_layer layer, FILE *pfc, int bpf_fd,
+int seccomp_export_layer(const struct sandbox_plan *pl, enum seccomp_layer layer, FILE *pfc, int bpf_fd,
 			 struct sbx_error *err)
 {
 	if (layer != SECCOMP_LAYER_ALWAYS_ON && layer != SECCOMP_LAYER_PROFILE)
 		return sbx_fail(err, EINVAL, "no such seccomp layer");
 	scmp_filter_ctx layers[2];
-	int r = build_layers(p, layers, err);
+	int r = build_layers(pl, layers, err);
 	if (r < 0)
 		return r;
 	if (!layers[layer])
@@ -641,10 +643,10 @@ int seccomp_export_layer(const struct policy *p, enum seccomp_layer layer, FILE 
 	return r;
 }
 
-int seccomp_export(const struct policy *p, FILE *pfc, int bpf_fd, struct sbx_error *err)
+int seccomp_export(const struct sandbox_plan *pl, FILE *pfc, int bpf_fd, struct sbx_error *err)
 {
 	scmp_filter_ctx layers[2];
-	int r = build_layers(p, layers, err);
+	int r = build_layers(pl, layers, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; r == 0 && i < 2; i++)
@@ -658,11 +660,11 @@ int seccomp_export(const struct policy *p, FILE *pfc, int bpf_fd, struct sbx_err
 	return r;
 }
 
-size_t seccomp_layer_count(const struct policy *p)
+size_t seccomp_layer_count(const struct sandbox_plan *pl)
 {
 	scmp_filter_ctx layers[2];
 	struct sbx_error ignored;
-	if (build_layers(p, layers, &ignored) < 0)
+	if (build_layers(pl, layers, &ignored) < 0)
 		return 0;
 	size_t n = 0;
 	for (size_t i = 0; i < 2; i++)

@@ -13,6 +13,8 @@
 
 #include "policy.h"
 
+struct sandbox_plan;
+
 enum seccomp_layer {
 	SECCOMP_LAYER_ALWAYS_ON = 0,
 	SECCOMP_LAYER_PROFILE = 1,
@@ -23,32 +25,32 @@ enum seccomp_layer {
  * either is loaded; on error the caller must not exec anything. With the memfd guard on
  * (p->memfd_guard), *listener is the close-on-exec seccomp listener that must serve it
  * (memfd_guard_serve), else -1. */
-int seccomp_apply(const struct policy *p, int *listener, struct sbx_error *err);
+int seccomp_apply(const struct sandbox_plan *pl, int *listener, struct sbx_error *err);
 
 /* Writes the filter as PFC text to pfc (may be NULL) and raw BPF to bpf_fd (-1 to skip). With two
  * layers the PFC has one section per layer and bpf_fd receives the two programs back to back, in
  * load order; use seccomp_export_layer to get one loadable program per file. */
-int seccomp_export(const struct policy *p, FILE *pfc, int bpf_fd, struct sbx_error *err);
+int seccomp_export(const struct sandbox_plan *pl, FILE *pfc, int bpf_fd, struct sbx_error *err);
 
 /* Writes one layer (PFC and/or raw BPF). Returns -ENOENT (err untouched) when the policy has no
  * such layer, i.e. SECCOMP_LAYER_PROFILE for a profile without syscall rules. */
-int seccomp_export_layer(const struct policy *p, enum seccomp_layer layer, FILE *pfc, int bpf_fd,
+int seccomp_export_layer(const struct sandbox_plan *pl, enum seccomp_layer layer, FILE *pfc, int bpf_fd,
 			 struct sbx_error *err);
 
 /* How many filters seccomp_apply would load (1 or 2); 0 if the policy does not build. */
-size_t seccomp_layer_count(const struct policy *p);
+size_t seccomp_layer_count(const struct sandbox_plan *pl);
 
 /* Checks the profile's syscall rules (unknown names, unknown groups, bad conditions, allows that
  * conflict with the always-on protections) by building both layers without loading anything. The
  * layers are kept: a later seccomp_apply of the same policy, in this process or in a child cloned
  * from it, loads them without building them again. */
-int seccomp_validate(const struct policy *p, struct sbx_error *err);
+int seccomp_validate(const struct sandbox_plan *pl, struct sbx_error *err);
 
 /* Frees the layers seccomp_validate kept (the launcher, once the sandbox has started or failed). */
 void seccomp_discard_prepared(void);
 
 /* Human-readable and JSON summaries for --explain. json prints one JSON object (no newline). */
-void seccomp_explain(const struct policy *p, FILE *out);
-void seccomp_explain_json(const struct policy *p, FILE *out);
+void seccomp_explain(const struct sandbox_plan *pl, FILE *out);
+void seccomp_explain_json(const struct sandbox_plan *pl, FILE *out);
 
 #endif

@@ -14,6 +14,7 @@
 #include "memfd_guard.h"
 #include "seccomp_internal.h"
 #include "x11.h"
+#include "plan.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -129,9 +130,10 @@ static int add_cond(scmp_filter_ctx ctx, uint32_t action, const char *name, stru
 	return r < 0 ? sbx_fail(err, -r, "seccomp: cannot add the argument rule for %s", name) : 0;
 }
 
-int build_always_on(const struct policy *p, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
+int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
 		    struct sbx_error *err)
 {
+	const struct policy *p = pl->policy;
 	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
 	int r = new_context(SCMP_ACT_ALLOW, set, &ctx, err);
 	if (r < 0)
@@ -193,7 +195,7 @@ int build_always_on(const struct policy *p, enum abi_set set, scmp_filter_ctx *o
 		 * Chromium's probe with every flag bit set expects (it aborts on EACCES). */
 		r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "memfd_create",
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, MFD_EXEC), err);
-		if (r == 0 && p->memfd_guard == MEMFD_GUARD_ON)
+		if (r == 0 && pl->memfd_guard == MEMFD_GUARD_ON)
 			r = add_cond(ctx, SCMP_ACT_NOTIFY, "memfd_create",
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, 0), err);
 		if (r == 0)
@@ -222,10 +224,10 @@ int build_always_on(const struct policy *p, enum abi_set set, scmp_filter_ctx *o
 
 	/* socket x11 with the host's network (x11.h): libxcb falls back to the path socket only on
 	 * ECONNREFUSED, and Landlock says EPERM. Only this exact length names the abstract socket. */
-	enum x11_abstract_refusal x11 = x11_abstract_refusal(p);
+	enum x11_abstract_refusal x11 = x11_abstract_refusal(pl);
 	if (x11 != X11_ABSTRACT_NONE) {
 		r = add_cond(ctx, x11 == X11_ABSTRACT_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(ECONNREFUSED), "connect",
-			     SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)p->x11.abstract_addrlen), err);
+			     SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)pl->x11.abstract_addrlen), err);
 		if (r < 0)
 			return r;
 	}
@@ -235,7 +237,7 @@ int build_always_on(const struct policy *p, enum abi_set set, scmp_filter_ctx *o
 	if (r < 0)
 		return r;
 
-	*n_syscalls = a.added + 7 + !!p->x11.abstract_addrlen;  /* + clone, unshare, ioctl, personality,
+	*n_syscalls = a.added + 7 + !!pl->x11.abstract_addrlen;  /* + clone, unshare, ioctl, personality,
 								 * memfd_create, execveat, socket, connect */
 	*out = TAKE_PTR(ctx);
 	return 0;

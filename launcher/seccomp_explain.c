@@ -7,6 +7,7 @@
 #include "seccomp.h"
 #include "seccomp_internal.h"
 #include "x11.h"
+#include "plan.h"
 
 static const char *arch_text(const struct policy *p)
 {
@@ -69,11 +70,12 @@ static void print_rule_text(const struct seccomp_rule *r, FILE *out)
 	fprintf(out, "  [%s]\n", origin_or(r->origin));
 }
 
-void seccomp_explain(const struct policy *p, FILE *out)
+void seccomp_explain(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	bool has_profile = profile_layer_needed(p);
 	fprintf(out, "  loaded just before exec of COMMAND; %s\n",
-		seccomp_layer_count(p) == 2 ? "two stacked filters (always-on, then the profile's rules)"
+		seccomp_layer_count(pl) == 2 ? "two stacked filters (always-on, then the profile's rules)"
 					    : "one filter (always-on protections)");
 	fprintf(out, "  architectures: %s\n", arch_text(p));
 	fputs("  relaxations: ", out);
@@ -101,25 +103,25 @@ void seccomp_explain(const struct policy *p, FILE *out)
 	fprintf(out, "    %s memfd_create with MFD_EXEC and execveat with AT_EMPTY_PATH (fexecve): code that is "
 		     "not a file in the view%s\n", jit ? "LIFTED" : "EACCES",
 		!jit ? "" : p->relax & RELAX_JIT ? " (by 'jit')" : " (by 'devel')");
-	if (p->memfd_guard == MEMFD_GUARD_ON)
+	if (pl->memfd_guard == MEMFD_GUARD_ON)
 		fputs("    NOTIFY memfd_create with neither MFD_EXEC nor MFD_NOEXEC_SEAL: sbx's init makes "
 		      "the memfd with MFD_NOEXEC_SEAL\n", out);
 	fputs("    EAFNOSUPPORT socket families other than AF_UNSPEC AF_UNIX AF_INET AF_INET6 AF_NETLINK\n",
 	      out);
-	if (x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY)
+	if (x11_abstract_refusal(pl) == X11_ABSTRACT_NOTIFY)
 		fprintf(out, "    NOTIFY connect with an address of %u bytes, the length of the X server's "
 			     "abstract socket name (socket x11 with the host's network): sbx's init refuses that "
-			     "name with ECONNREFUSED and lets other addresses through\n", p->x11.abstract_addrlen);
-	else if (x11_abstract_refusal(p) == X11_ABSTRACT_ERRNO)
+			     "name with ECONNREFUSED and lets other addresses through\n", pl->x11.abstract_addrlen);
+	else if (x11_abstract_refusal(pl) == X11_ABSTRACT_ERRNO)
 		fprintf(out, "    ECONNREFUSED connect with an address of %u bytes, the length of the X server's "
 			     "abstract socket name (socket x11 with the host's network; also any other Unix "
-			     "address of that length)\n", p->x11.abstract_addrlen);
+			     "address of that length)\n", pl->x11.abstract_addrlen);
 	if (has_compat_set(p))
 		fputs("    (32-bit ABIs: syscalls newer than libseccomp, e.g. open_tree_attr, are left to the "
 		      "kernel)\n", out);
-	fprintf(out, "  executable memfds: %s", memfd_guard_text(p));
-	if (p->memfd_guard_why)
-		fprintf(out, " (%s)", p->memfd_guard_why);
+	fprintf(out, "  executable memfds: %s", memfd_guard_text(pl->memfd_guard));
+	if (pl->memfd_guard_why)
+		fprintf(out, " (%s)", pl->memfd_guard_why);
 	fputc('\n', out);
 	if (!has_profile) {
 		fputs("  profile rules: none\n", out);
@@ -135,11 +137,12 @@ void seccomp_explain(const struct policy *p, FILE *out)
 			     "protections)\n", kept);
 }
 
-void seccomp_explain_json(const struct policy *p, FILE *out)
+void seccomp_explain_json(const struct sandbox_plan *pl, FILE *out)
 {
+	const struct policy *p = pl->policy;
 	bool has_profile = profile_layer_needed(p);
 	fprintf(out, "{\"filters\":%zu,\"multiarch\":%s,\"bad_arch\":\"kill-process\",\"relax\":[",
-		seccomp_layer_count(p), multiarch_extra(p) ? "true" : "false");
+		seccomp_layer_count(pl), multiarch_extra(p) ? "true" : "false");
 	relax_list(p, out, true);
 	fputs("],\"always_on\":[", out);
 	for (size_t i = 0; i < n_always_on_denied; i++) {
@@ -167,21 +170,21 @@ void seccomp_explain_json(const struct policy *p, FILE *out)
 	fputs(",{\"why\":\"socket families\",\"errno\":\"EAFNOSUPPORT\",\"lifted\":false,"
 	      "\"syscalls\":[\"socket\"],\"args\":\"family not in AF_UNSPEC AF_UNIX AF_INET AF_INET6 "
 	      "AF_NETLINK\"}", out);
-	if (x11_abstract_refusal(p) != X11_ABSTRACT_NONE)
+	if (x11_abstract_refusal(pl) != X11_ABSTRACT_NONE)
 		fprintf(out, ",{\"why\":\"the X server's abstract socket (socket x11, host network)\","
 			     "\"errno\":\"ECONNREFUSED\",\"lifted\":false,\"syscalls\":[\"connect\"],"
-			     "\"args\":\"address length %u%s\"}", p->x11.abstract_addrlen,
-			x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY ? ", that name only (sbx's init)" : "");
+			     "\"args\":\"address length %u%s\"}", pl->x11.abstract_addrlen,
+			x11_abstract_refusal(pl) == X11_ABSTRACT_NOTIFY ? ", that name only (sbx's init)" : "");
 	fputc(']', out);
 	static const char *const guard_states[] = {
 		[MEMFD_GUARD_UNPLANNED] = "unchecked", [MEMFD_GUARD_ON] = "blocked",
 		[MEMFD_GUARD_LIFTED] = "allowed", [MEMFD_GUARD_UNAVAILABLE] = "open",
 	};
-	fprintf(out, ",\"executable_memfds\":{\"state\":\"%s\",\"text\":", guard_states[p->memfd_guard]);
-	json_string(out, memfd_guard_text(p));
+	fprintf(out, ",\"executable_memfds\":{\"state\":\"%s\",\"text\":", guard_states[pl->memfd_guard]);
+	json_string(out, memfd_guard_text(pl->memfd_guard));
 	fputs(",\"why\":", out);
-	if (p->memfd_guard_why)
-		json_string(out, p->memfd_guard_why);
+	if (pl->memfd_guard_why)
+		json_string(out, pl->memfd_guard_why);
 	else
 		fputs("null", out);
 	fputc('}', out);

@@ -38,7 +38,8 @@ extern const size_t n_always_on_denied;
 const struct always_on *always_on_entry(const struct policy *p, const char *syscall, bool *lifted);
 
 /* Layer 1 for one ABI set. */
-int build_always_on(const struct policy *p, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
+struct sandbox_plan;
+int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
 		    struct sbx_error *err);
 
 /* seccomp.c's helpers. */

@@ -1,5 +1,6 @@
 /* socket wayland | pulseaudio | pipewire: see sockets.h. */
 #include "sockets.h"
+#include "plan.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -130,9 +131,11 @@ static char *find_pipewire(char **inside, const char **why, char **why_heap)
 	return xasprintf("%s/%s", rd, remote && *remote ? remote : "pipewire-0");
 }
 
-static int plan_one(struct policy *p, const struct identity *id, int which, struct sbx_error *err)
+static int plan_one(struct sandbox_plan *pl, int which, struct sbx_error *err)
 {
-	struct socket_grant *g = &p->sockets[which];
+	const struct identity *id = pl->id;
+	const struct socket_grant *g = &pl->policy->sockets[which];
+	struct socket_session *ss = &pl->sockets[which];
 	const char *origin = g->origin ? g->origin : "command line";
 	const char *why = NULL;
 	_cleanup_free_ char *why_heap = NULL, *inside = NULL;
@@ -149,8 +152,8 @@ static int plan_one(struct policy *p, const struct identity *id, int which, stru
 	if (why) {
 		free(host);
 		if (g->optional) {
-			free(g->skipped);
-			g->skipped = xstrdup(why);
+			free(ss->skipped);
+			ss->skipped = xstrdup(why);
 			return 0;
 		}
 		sbx_fail(err, 0, "socket %s (%s): %s", names[which], origin, why);
@@ -161,68 +164,69 @@ static int plan_one(struct policy *p, const struct identity *id, int which, stru
 			sbx_hint(err, "run it from a Wayland session, or write 'socket wayland optional' to run without it");
 		return -ENOENT;
 	}
-	free(g->host);
-	g->host = host;
-	free(g->inside);
-	g->inside = xasprintf("%s/%s", id->runtime_dir, inside);
+	free(ss->host);
+	ss->host = host;
+	free(ss->inside);
+	ss->inside = xasprintf("%s/%s", id->runtime_dir, inside);
 	/* connect() needs write permission on the socket: a read-write bind of the socket alone. */
-	policy_add_mount(p, MOUNT_BIND, g->host, g->inside, false, origin);
+	plan_add_mount(pl, MOUNT_BIND, ss->host, ss->inside, false, origin);
 	if (which == SBX_SOCK_WAYLAND) {
-		policy_add_env(p, ENV_SET, "WAYLAND_DISPLAY", inside, origin);
+		plan_add_env(pl, ENV_SET, "WAYLAND_DISPLAY", inside, origin);
 	} else if (which == SBX_SOCK_PULSEAUDIO) {
-		_cleanup_free_ char *server = xasprintf("unix:%s", g->inside);
-		policy_add_env(p, ENV_SET, "PULSE_SERVER", server, origin);
-		free(p->pulse_conf_path);
-		p->pulse_conf_path = xasprintf("%s/pulse/client.conf", id->runtime_dir);
-		policy_add_env(p, ENV_SET, "PULSE_CLIENTCONFIG", p->pulse_conf_path, origin);
-		free(p->pulse_conf);
-		p->pulse_conf = xasprintf("# sbx: the sandbox's own PulseAudio client configuration (socket pulseaudio)\n"
+		_cleanup_free_ char *server = xasprintf("unix:%s", ss->inside);
+		plan_add_env(pl, ENV_SET, "PULSE_SERVER", server, origin);
+		free(pl->pulse_conf_path);
+		pl->pulse_conf_path = xasprintf("%s/pulse/client.conf", id->runtime_dir);
+		plan_add_env(pl, ENV_SET, "PULSE_CLIENTCONFIG", pl->pulse_conf_path, origin);
+		free(pl->pulse_conf);
+		pl->pulse_conf = xasprintf("# sbx: the sandbox's own PulseAudio client configuration (socket pulseaudio)\n"
 					  "autospawn = no\n"
 					  "cookie-file = %s/pulse/cookie\n",
 					  id->runtime_dir);
 	} else {
-		policy_add_env(p, ENV_SET, "PIPEWIRE_REMOTE", inside, origin);
+		plan_add_env(pl, ENV_SET, "PIPEWIRE_REMOTE", inside, origin);
 	}
 	return 0;
 }
 
-int sockets_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
+int sockets_plan(struct sandbox_plan *pl, struct sbx_error *err)
 {
 	for (int i = 0; i < SBX_N_SOCKS; i++) {
-		if (!p->sockets[i].on)
+		if (!pl->policy->sockets[i].on)
 			continue;
-		int r = plan_one(p, id, i, err);
-		if (r < 0 && explain) {
-			free(p->sockets[i].refused);
-			p->sockets[i].refused = xstrdup(err->msg);
+		int r = plan_one(pl, i, err);
+		if (r < 0 && pl->explain) {
+			free(pl->sockets[i].refused);
+			pl->sockets[i].refused = xstrdup(err->msg);
 			*err = (struct sbx_error){ 0 };
 			continue;
 		}
 		if (r < 0)
 			return r;
-		if (p->sockets[i].skipped && !explain && !p->quiet)
-			sbx_note("socket %s optional: not granted: %s", names[i], p->sockets[i].skipped);
+		if (pl->sockets[i].skipped && !pl->explain && !pl->policy->quiet)
+			sbx_note("socket %s optional: not granted: %s", names[i], pl->sockets[i].skipped);
 	}
 	return 0;
 }
 
 /* ---- explaining ---- */
 
-void sockets_explain(const struct policy *p, FILE *out)
+void sockets_explain(const struct sandbox_plan *pl, FILE *out)
 {
 	bool any = false;
 	for (int i = 0; i < SBX_N_SOCKS; i++) {
-		const struct socket_grant *g = &p->sockets[i];
+		const struct socket_grant *g = &pl->policy->sockets[i];
+		const struct socket_session *ss = &pl->sockets[i];
 		if (!g->on)
 			continue;
 		any = true;
 		const char *origin = g->origin ? g->origin : "command line";
-		if (g->refused)
-			fprintf(out, "%s: REFUSED here, nothing would start: %s  [%s]\n", names[i], g->refused, origin);
-		else if (g->skipped)
-			fprintf(out, "%s: not granted (optional): %s  [%s]\n", names[i], g->skipped, origin);
+		if (ss->refused)
+			fprintf(out, "%s: REFUSED here, nothing would start: %s  [%s]\n", names[i], ss->refused, origin);
+		else if (ss->skipped)
+			fprintf(out, "%s: not granted (optional): %s  [%s]\n", names[i], ss->skipped, origin);
 		else
-			fprintf(out, "%s: %s bound alone at %s%s  [%s]\n", names[i], g->host, g->inside,
+			fprintf(out, "%s: %s bound alone at %s%s  [%s]\n", names[i], ss->host, ss->inside,
 				i == SBX_SOCK_PULSEAUDIO ? ", PULSE_SERVER set, a private client.conf (autospawn = no)"
 							 : "",
 				origin);
@@ -232,23 +236,24 @@ void sockets_explain(const struct policy *p, FILE *out)
 		fputs("sound and Wayland sockets: none\n", out);
 }
 
-void sockets_explain_json(const struct policy *p, FILE *out)
+void sockets_explain_json(const struct sandbox_plan *pl, FILE *out)
 {
 	fputc('[', out);
 	bool first = true;
 	for (int i = 0; i < SBX_N_SOCKS; i++) {
-		const struct socket_grant *g = &p->sockets[i];
+		const struct socket_grant *g = &pl->policy->sockets[i];
+		const struct socket_session *ss = &pl->sockets[i];
 		if (!g->on)
 			continue;
 		fputs(first ? "{\"name\":" : ",{\"name\":", out);
 		first = false;
 		json_string(out, names[i]);
-		json_grant_state(out, g->optional, g->refused, g->skipped);
-		if (!g->refused && !g->skipped) {
+		json_grant_state(out, g->optional, ss->refused, ss->skipped);
+		if (!ss->refused && !ss->skipped) {
 			fputs(",\"socket\":", out);
-			json_string(out, g->host);
+			json_string(out, ss->host);
 			fputs(",\"inside\":", out);
-			json_string(out, g->inside);
+			json_string(out, ss->inside);
 		}
 		fputs(",\"implies\":", out);
 		json_string(out, implies[i]);

@@ -32,11 +32,21 @@ int sockets_parse(const char *name, bool *optional);
 /* Records the grant (a later line wins). */
 void sockets_grant(struct policy *p, int which, bool optional, const char *origin);
 
-/* Finds each granted socket, adds its bind and environment. 0 or -errno with err filled; under
- * explain a refusal is recorded for --explain instead. */
-int sockets_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err);
+struct sandbox_plan;
 
-void sockets_explain(const struct policy *p, FILE *out);
-void sockets_explain_json(const struct policy *p, FILE *out);
+/* What sockets_plan found for one granted socket (plan.h). */
+struct socket_session {
+	char *host;     /* the host socket */
+	char *inside;   /* where it is inside */
+	char *skipped;  /* optional and missing here: why */
+	char *refused;  /* --explain: why a run would be refused here */
+};
+
+/* Finds each granted socket, adds its bind and environment to the plan. 0 or -errno with err
+ * filled; under explain a refusal is recorded for --explain instead. */
+int sockets_plan(struct sandbox_plan *pl, struct sbx_error *err);
+
+void sockets_explain(const struct sandbox_plan *pl, FILE *out);
+void sockets_explain_json(const struct sandbox_plan *pl, FILE *out);
 
 #endif

@@ -1,6 +1,7 @@
 /* socket x11: see x11.h. The SECURITY requests are sent with libxcb's generic request API
  * (xcbext.h): Debian ships no XCB binding for SECURITY, and Xlib would exit() sbx on an I/O error. */
 #include "x11.h"
+#include "plan.h"
 
 #include <X11/Xauth.h>
 #include <X11/Xmd.h>
@@ -84,7 +85,7 @@ static void put16(unsigned char **o, size_t v)
 	*o += 2;
 }
 
-static void set_xauth(struct x11_grant *g, const char *name, size_t name_len, const unsigned char *data,
+static void set_xauth(struct x11_session *g, const char *name, size_t name_len, const unsigned char *data,
 		      size_t len)
 {
 	char num[12];
@@ -140,7 +141,7 @@ static int connect_caller(const char *display, xcb_connection_t **out, struct sb
 
 /* SecurityGenerateAuthorization: a new MIT-MAGIC-COOKIE-1 with the given trust, never timing out
  * (sbx revokes it). 0, -ENOTSUP without the extension, -EPROTO when the server refuses. */
-static int generate(xcb_connection_t *c, struct x11_grant *g, uint32_t trust)
+static int generate(xcb_connection_t *c, struct x11_session *g, uint32_t trust)
 {
 	const xcb_query_extension_reply_t *ext = xcb_get_extension_data(c, &security_ext);
 	if (!ext || !ext->present)
@@ -183,7 +184,7 @@ static int generate(xcb_connection_t *c, struct x11_grant *g, uint32_t trust)
 /* x11-trusted, or the optional fallback: the caller's own cookie for the display, found as libxcb
  * finds it (the local host name, or a FamilyWild entry). None: an empty file, and the server
  * decides (it may let the uid in without a cookie). */
-static void copy_cookie(struct x11_grant *g, bool quiet)
+static void copy_cookie(struct x11_session *g, bool quiet)
 {
 	char host[256] = "", num[12];
 	gethostname(host, sizeof(host) - 1);
@@ -205,17 +206,18 @@ static void copy_cookie(struct x11_grant *g, bool quiet)
 	XauDisposeAuth(a);
 }
 
-static int make_cookie(struct x11_grant *g, const char *display, bool quiet, struct sbx_error *err)
+static int make_cookie(const struct x11_grant *g, struct x11_session *s, const char *display, bool quiet,
+		       struct sbx_error *err)
 {
 	if (g->mode == X11_TRUSTED) {
-		copy_cookie(g, quiet);
+		copy_cookie(s, quiet);
 		return 0;
 	}
 	xcb_connection_t *c = NULL;
 	int r = connect_caller(display, &c, err);
 	if (r < 0)
 		return r;
-	r = generate(c, g, XSecurityClientUntrusted);
+	r = generate(c, s, XSecurityClientUntrusted);
 	xcb_disconnect(c);
 	if (r == -EPROTO)
 		return sbx_fail(err, 0, "socket x11: the X server of DISPLAY=%s refused an untrusted cookie "
@@ -230,43 +232,44 @@ static int make_cookie(struct x11_grant *g, const char *display, bool quiet, str
 	if (r == -ENOTSUP) {
 		sbx_warn("socket x11 optional: the X server of DISPLAY=%s has no SECURITY extension; the sandbox "
 			 "gets your cookie, with full access to the display", display);
-		g->trusted_fallback = true;
-		copy_cookie(g, quiet);
+		s->trusted_fallback = true;
+		copy_cookie(s, quiet);
 	}
 	return 0;
 }
 
-static int plan_display(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err);
+static int plan_display(struct sandbox_plan *pl, struct sbx_error *err);
 
-int x11_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
+int x11_plan(struct sandbox_plan *pl, struct sbx_error *err)
 {
-	struct x11_grant *g = &p->x11;
-	if (g->mode == X11_NONE)
+	if (pl->policy->x11.mode == X11_NONE)
 		return 0;
-	int r = plan_display(p, id, explain, err);
+	int r = plan_display(pl, err);
 	/* --explain describes the sandbox even from a shell without a display, and says what a run
 	 * would refuse. */
-	if (r < 0 && explain) {
-		free(g->refused);
-		g->refused = err->code ? xasprintf("%s: %s", err->msg, strerror(err->code)) : xstrdup(err->msg);
+	if (r < 0 && pl->explain) {
+		free(pl->x11.refused);
+		pl->x11.refused = err->code ? xasprintf("%s: %s", err->msg, strerror(err->code)) : xstrdup(err->msg);
 		*err = (struct sbx_error){ 0 };
 		return 0;
 	}
 	return r;
 }
 
-static int plan_display(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err)
+static int plan_display(struct sandbox_plan *pl, struct sbx_error *err)
 {
-	struct x11_grant *g = &p->x11;
+	const struct policy *p = pl->policy;
+	const struct x11_grant *g = &p->x11;
+	struct x11_session *s = &pl->x11;
 	const char *origin = g->origin ? g->origin : "command line";
 	const char *display = getenv("DISPLAY");
 	if (!display || !*display)
 		return sbx_fail(err, 0, "socket x11 (%s): DISPLAY is not set; there is no X display to grant", origin);
-	if (display_number(display, &g->display) < 0)
+	if (display_number(display, &s->display) < 0)
 		return sbx_fail(err, 0, "socket x11 (%s): DISPLAY=%s: only a local display (:N) can be granted",
 				origin, display);
 	char sock[64];
-	snprintf(sock, sizeof(sock), X11_SOCKET_DIR "/X%u", g->display);
+	snprintf(sock, sizeof(sock), X11_SOCKET_DIR "/X%u", s->display);
 	struct stat st;
 	if (lstat(sock, &st) < 0)
 		return sbx_fail(err, errno, "socket x11 (%s): DISPLAY=%s: %s", origin, display, sock);
@@ -274,34 +277,34 @@ static int plan_display(struct policy *p, const struct identity *id, bool explai
 		return sbx_fail(err, 0, "socket x11 (%s): DISPLAY=%s: %s is not a socket", origin, display, sock);
 
 	/* connect() needs write permission on the socket; nothing else of /tmp/.X11-unix goes in. */
-	policy_add_mount(p, MOUNT_BIND, sock, sock, false, origin);
+	plan_add_mount(pl, MOUNT_BIND, sock, sock, false, origin);
 	char value[16];
-	snprintf(value, sizeof(value), ":%u", g->display);
-	policy_add_env(p, ENV_SET, "DISPLAY", value, origin);
-	free(g->xauth_path);
-	g->xauth_path = xasprintf("%s/Xauthority", id->runtime_dir);
-	policy_add_env(p, ENV_SET, "XAUTHORITY", g->xauth_path, origin);
+	snprintf(value, sizeof(value), ":%u", s->display);
+	plan_add_env(pl, ENV_SET, "DISPLAY", value, origin);
+	free(s->xauth_path);
+	s->xauth_path = xasprintf("%s/Xauthority", pl->id->runtime_dir);
+	plan_add_env(pl, ENV_SET, "XAUTHORITY", s->xauth_path, origin);
 	/* DBUS_SESSION_BUS_ADDRESS: dbus_plan, which runs first, always sets it (to a proxy or to a
 	 * path that leads nowhere), so that nothing inside autolaunches a bus on the shared display. */
 	/* libxcb's first try, @/tmp/.X11-unix/XN, must fail with ECONNREFUSED, not Landlock's EPERM. */
 	if (p->net == NET_HOST && p->scope_abstract_unix) {
-		g->abstract_addrlen = (unsigned)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock));
+		s->abstract_addrlen = (unsigned)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock));
 		refused_addr = (struct sockaddr_un){ .sun_family = AF_UNIX };
 		memcpy(refused_addr.sun_path + 1, sock, strlen(sock));
-		refused_len = (socklen_t)g->abstract_addrlen;
+		refused_len = (socklen_t)s->abstract_addrlen;
 	}
-	if (explain)
+	if (pl->explain)
 		return 0;
-	return make_cookie(g, display, p->quiet, err);
+	return make_cookie(g, s, display, p->quiet, err);
 }
 
-enum x11_abstract_refusal x11_abstract_refusal(const struct policy *p)
+enum x11_abstract_refusal x11_abstract_refusal(const struct sandbox_plan *pl)
 {
-	if (!p->x11.abstract_addrlen)
+	if (!pl->x11.abstract_addrlen)
 		return X11_ABSTRACT_NONE;
 	/* Letting a call continue is safe only where Landlock, not this rule, keeps the name closed:
 	 * the caller may change the address between init's read and the kernel's. */
-	if (p->memfd_guard == MEMFD_GUARD_ON && landlock_abi() >= 6)
+	if (pl->memfd_guard == MEMFD_GUARD_ON && landlock_abi() >= 6)
 		return X11_ABSTRACT_NOTIFY;
 	return X11_ABSTRACT_ERRNO;
 }
@@ -329,9 +332,8 @@ int x11_connect_verdict(int listener, const struct seccomp_notif *req)
 	return memcmp(&addr, &refused_addr, refused_len) == 0 ? ECONNREFUSED : 0;
 }
 
-void x11_release(struct policy *p)
+void x11_release(struct x11_session *g)
 {
-	struct x11_grant *g = &p->x11;
 	if (g->xauth)
 		explicit_bzero(g->xauth, g->xauth_len);
 	if (!g->auth_id)
@@ -364,13 +366,14 @@ void x11_release(struct policy *p)
 
 /* ---- explaining ---- */
 
-static const char *abstract_text(const struct policy *p)
+static const char *abstract_text(const struct sandbox_plan *pl)
 {
+	const struct policy *p = pl->policy;
 	if (p->net == NET_NONE)
 		return "unreachable (the sandbox's own network namespace has no host abstract sockets)";
 	if (!p->scope_abstract_unix)
 		return "REACHABLE ('allow abstract-unix' with the host's network): any client there may try it";
-	if (x11_abstract_refusal(p) == X11_ABSTRACT_NOTIFY)
+	if (x11_abstract_refusal(pl) == X11_ABSTRACT_NOTIFY)
 		return "refused (Landlock's abstract-socket scope); a connect() to it gets ECONNREFUSED from "
 		       "sbx's init (seccomp notification), so clients fall back to the path socket";
 	if (landlock_abi() >= 6)
@@ -392,56 +395,58 @@ static const char *trust_text(const struct x11_grant *g)
 	       "GLX; it still sees the window tree and reads other windows' titles and properties";
 }
 
-void x11_explain(const struct policy *p, FILE *out)
+void x11_explain(const struct sandbox_plan *pl, FILE *out)
 {
-	const struct x11_grant *g = &p->x11;
+	const struct x11_grant *g = &pl->policy->x11;
+	const struct x11_session *s = &pl->x11;
 	if (g->mode == X11_NONE) {
 		fputs("x11: none (no display socket, DISPLAY unset)\n", out);
 		return;
 	}
-	if (g->refused) {
-		fprintf(out, "x11: REFUSED here, nothing would start: %s  [%s]\n", g->refused,
+	if (s->refused) {
+		fprintf(out, "x11: REFUSED here, nothing would start: %s  [%s]\n", s->refused,
 			g->origin ? g->origin : "command line");
 		return;
 	}
-	fprintf(out, "x11: display :%u: %s/X%u bound alone, DISPLAY=:%u, XAUTHORITY=%s  [%s]\n", g->display,
-		X11_SOCKET_DIR, g->display, g->display, g->xauth_path ? g->xauth_path : "?",
+	fprintf(out, "x11: display :%u: %s/X%u bound alone, DISPLAY=:%u, XAUTHORITY=%s  [%s]\n", s->display,
+		X11_SOCKET_DIR, s->display, s->display, s->xauth_path ? s->xauth_path : "?",
 		g->origin ? g->origin : "command line");
 	fprintf(out, "  cookie: %s\n", trust_text(g));
 	if (g->mode == X11_UNTRUSTED && g->optional)
 		fputs("  optional: a server without the SECURITY extension gets your cookie instead (trusted), "
 		      "with a warning\n", out);
-	fprintf(out, "  abstract socket @%s/X%u: %s\n", X11_SOCKET_DIR, g->display, abstract_text(p));
+	fprintf(out, "  abstract socket @%s/X%u: %s\n", X11_SOCKET_DIR, s->display, abstract_text(pl));
 	fputs("  note: a server that admits your uid without a cookie (xhost +SI:localuser:...) admits the "
 	      "sandbox as a trusted client too\n", out);
 }
 
-void x11_explain_json(const struct policy *p, FILE *out)
+void x11_explain_json(const struct sandbox_plan *pl, FILE *out)
 {
-	const struct x11_grant *g = &p->x11;
+	const struct x11_grant *g = &pl->policy->x11;
+	const struct x11_session *s = &pl->x11;
 	if (g->mode == X11_NONE) {
 		fputs("null", out);
 		return;
 	}
 	char sock[64];
-	snprintf(sock, sizeof(sock), X11_SOCKET_DIR "/X%u", g->display);
-	if (g->refused) {
+	snprintf(sock, sizeof(sock), X11_SOCKET_DIR "/X%u", s->display);
+	if (s->refused) {
 		fputs("{\"refused\":", out);
-		json_string(out, g->refused);
+		json_string(out, s->refused);
 		fputs(",\"origin\":", out);
 		json_string(out, g->origin ? g->origin : "command line");
 		fputc('}', out);
 		return;
 	}
-	fprintf(out, "{\"display\":%u,\"socket\":", g->display);
+	fprintf(out, "{\"display\":%u,\"socket\":", s->display);
 	json_string(out, sock);
 	fprintf(out, ",\"trusted\":%s,\"optional\":%s,\"xauthority\":", g->mode == X11_TRUSTED ? "true" : "false",
 		g->optional ? "true" : "false");
-	json_string(out, g->xauth_path ? g->xauth_path : "");
+	json_string(out, s->xauth_path ? s->xauth_path : "");
 	fputs(",\"implies\":", out);
 	json_string(out, trust_text(g));
 	fputs(",\"abstract_socket\":", out);
-	json_string(out, abstract_text(p));
+	json_string(out, abstract_text(pl));
 	fputs(",\"origin\":", out);
 	json_string(out, g->origin ? g->origin : "command line");
 	fputc('}', out);

@@ -30,14 +30,28 @@
  * unknown name, or a socket that is not supported yet). */
 int x11_socket_parse(const char *name, enum x11_mode *mode, bool *optional, const char **why);
 
-/* Reads DISPLAY, checks the socket, adds its bind and the environment to p, and (unless
+struct sandbox_plan;
+
+/* What x11_plan found and made for this run (plan.h). */
+struct x11_session {
+	unsigned display;           /* N of DISPLAY=:N */
+	bool trusted_fallback;      /* optional, and the server has no SECURITY extension */
+	unsigned char *xauth;       /* the Xauthority file's bytes (NULL under --explain) */
+	size_t xauth_len;
+	char *xauth_path;           /* where it is inside */
+	unsigned auth_id;           /* SECURITY authorization to revoke at exit; 0: none */
+	unsigned abstract_addrlen;  /* connect() of this address length gets ECONNREFUSED; 0: none */
+	char *refused;              /* --explain: why a run would be refused here, or NULL */
+};
+
+/* Reads DISPLAY, checks the socket, adds its bind and the environment to the plan, and (unless
  * explain) makes the cookie. 0 or -errno with err filled; nothing is started on failure. */
-int x11_plan(struct policy *p, const struct identity *id, bool explain, struct sbx_error *err);
+int x11_plan(struct sandbox_plan *pl, struct sbx_error *err);
 
 /* How the abstract name is refused (0 when it is not): by init through the notifier, or by the
  * filter alone (every address of that length). */
 enum x11_abstract_refusal { X11_ABSTRACT_NONE, X11_ABSTRACT_NOTIFY, X11_ABSTRACT_ERRNO };
-enum x11_abstract_refusal x11_abstract_refusal(const struct policy *p);
+enum x11_abstract_refusal x11_abstract_refusal(const struct sandbox_plan *pl);
 
 struct seccomp_notif;
 /* In pid 1, for a connect() notification: ECONNREFUSED when it names the granted display's
@@ -46,11 +60,12 @@ struct seccomp_notif;
  * what continues meets Landlock as if it had never stopped. */
 int x11_connect_verdict(int listener, const struct seccomp_notif *req);
 
-/* Revokes the sandbox's authorization, if sbx made one. Safe to call more than once. */
-void x11_release(struct policy *p);
+/* Revokes the sandbox's authorization, if sbx made one, and forgets the cookie. Safe to call more
+ * than once. */
+void x11_release(struct x11_session *s);
 
 /* --explain: the grant and what it gives the command. */
-void x11_explain(const struct policy *p, FILE *out);
-void x11_explain_json(const struct policy *p, FILE *out);
+void x11_explain(const struct sandbox_plan *pl, FILE *out);
+void x11_explain_json(const struct sandbox_plan *pl, FILE *out);
 
 #endif

@@ -157,24 +157,36 @@ static void add(struct policy *p, const char *text, bool bind)
 		fail_msg("%s: %s", text, err.msg);
 }
 
+static void ports_free(struct port_rule **ports, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*ports)[i].origin);
+	free(*ports);
+	*ports = NULL;
+	*n = 0;
+}
+
 static void test_fallback_ports(void **state)
 {
 	(void)state;
 	struct policy p = { 0 };
 	struct sbx_error err = { 0 };
+	struct port_rule *ports = NULL;
+	size_t n_ports = 0;
 	add(&p, "443", false);
 	add(&p, "*:8000-8002", true);
 	assert_string_equal(p.net_rules[0].origin, "test:1");
-	assert_int_equal(net_rules_to_ports(&p, false, &err), 0);
-	assert_int_equal(p.n_ports, 4);
-	assert_false(p.ports[0].bind);
-	assert_int_equal(p.ports[0].port, 443);
-	assert_true(p.ports[1].bind);
-	assert_int_equal(p.ports[1].port, 8000);
-	assert_int_equal(p.ports[3].port, 8002);
-	assert_non_null(strstr(p.ports[0].origin, "test:1"));
-	assert_non_null(strstr(p.ports[0].origin, "Landlock fallback"));
+	assert_int_equal(net_rules_to_ports(p.net_rules, p.n_net_rules, false, &ports, &n_ports, &err), 0);
+	assert_int_equal(n_ports, 4);
+	assert_false(ports[0].bind);
+	assert_int_equal(ports[0].port, 443);
+	assert_true(ports[1].bind);
+	assert_int_equal(ports[1].port, 8000);
+	assert_int_equal(ports[3].port, 8002);
+	assert_non_null(strstr(ports[0].origin, "test:1"));
+	assert_non_null(strstr(ports[0].origin, "Landlock fallback"));
 	policy_free(&p);
+	ports_free(&ports, &n_ports);
 }
 
 static void test_fallback_refuses_addresses(void **state)
@@ -182,20 +194,23 @@ static void test_fallback_refuses_addresses(void **state)
 	(void)state;
 	struct policy p = { 0 };
 	struct sbx_error err = { 0 };
+	struct port_rule *ports = NULL;
+	size_t n_ports = 0;
 	add(&p, "443", false);
 	add(&p, "10.0.0.0/8:443", false);
-	assert_int_equal(net_rules_to_ports(&p, false, &err), -EPERM);
+	assert_int_equal(net_rules_to_ports(p.net_rules, p.n_net_rules, false, &ports, &n_ports, &err), -EPERM);
 	assert_non_null(strstr(err.msg, "10.0.0.0/8:443"));
 	assert_non_null(strstr(err.msg, "test:1"));
 	assert_non_null(strstr(err.msg, "need privilege"));
 	assert_non_null(strstr(err.hint, "*:443"));
-	assert_int_equal(p.n_ports, 0);  /* nothing half-applied */
+	assert_int_equal(n_ports, 0);  /* nothing half-applied */
 
 	/* Optional: widened to the port on any address. */
-	assert_int_equal(net_rules_to_ports(&p, true, &err), 0);
-	assert_int_equal(p.n_ports, 2);
-	assert_int_equal(p.ports[1].port, 443);
+	assert_int_equal(net_rules_to_ports(p.net_rules, p.n_net_rules, true, &ports, &n_ports, &err), 0);
+	assert_int_equal(n_ports, 2);
+	assert_int_equal(ports[1].port, 443);
 	policy_free(&p);
+	ports_free(&ports, &n_ports);
 }
 
 static void test_fallback_port_budget(void **state)
@@ -203,15 +218,19 @@ static void test_fallback_port_budget(void **state)
 	(void)state;
 	struct policy p = { 0 };
 	struct sbx_error err = { 0 };
+	struct port_rule *ports = NULL;
+	size_t n_ports = 0;
 	add(&p, "1-1024", true);
-	assert_int_equal(net_rules_to_ports(&p, false, &err), 0);
-	assert_int_equal(p.n_ports, 1024);
+	assert_int_equal(net_rules_to_ports(p.net_rules, p.n_net_rules, false, &ports, &n_ports, &err), 0);
+	assert_int_equal(n_ports, 1024);
 	policy_free(&p);
+	ports_free(&ports, &n_ports);
 	add(&p, "*", false);  /* every port: 65535 Landlock rules */
-	assert_int_equal(net_rules_to_ports(&p, false, &err), -E2BIG);
+	assert_int_equal(net_rules_to_ports(p.net_rules, p.n_net_rules, false, &ports, &n_ports, &err), -E2BIG);
 	assert_non_null(strstr(err.msg, "Landlock"));
-	assert_int_equal(p.n_ports, 0);
+	assert_int_equal(n_ports, 0);
 	policy_free(&p);
+	ports_free(&ports, &n_ports);
 }
 
 static void test_rule_limit(void **state)

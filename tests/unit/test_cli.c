@@ -12,6 +12,7 @@
 #include "env.h"
 #include "init.h"
 #include "mount.h"
+#include "plan.h"
 
 /* The environment the options are applied in: a user's, working in cwd. */
 static const struct profile_env *env_at(const char *cwd)
@@ -134,7 +135,7 @@ static void test_env_scrubs_loader_variables(void **state)
 	policy_add_env(&p, ENV_SET, "FOO", "bar", NULL);
 	policy_add_env(&p, ENV_UNSET, "LANG", NULL, NULL);
 	struct sandbox_env e = { 0 };
-	env_build(&e, host, &p, "/home/u", "/run/user/1000");
+	env_build(&e, host, &p, p.env, p.n_env, "/home/u", "/run/user/1000");
 	assert_null(env_get(&e, "LD_PRELOAD"));
 	assert_null(env_get(&e, "LD_AUDIT"));
 	assert_null(env_get(&e, "PYTHONPATH"));
@@ -160,7 +161,7 @@ static void test_env_allow_list_and_keepenv(void **state)
 	policy_add_env(&p, ENV_KEEP, "LD_*", NULL, NULL);
 	policy_add_env(&p, ENV_KEEP, "PYTHONPATH", NULL, NULL);
 	struct sandbox_env e = { 0 };
-	env_build(&e, host, &p, "/home/u", "/run/user/1000");
+	env_build(&e, host, &p, p.env, p.n_env, "/home/u", "/run/user/1000");
 	assert_null(env_get(&e, "GITHUB_TOKEN"));
 	assert_null(env_get(&e, "SSH_AUTH_SOCK"));
 	assert_string_equal(env_get(&e, "GIT_DIR"), "/g");
@@ -179,7 +180,7 @@ static void test_clearenv_keeps_only_policy_vars(void **state)
 	policy_add_env(&p, ENV_SET, "ONLY", "1", NULL);
 	p.clearenv = true;
 	struct sandbox_env e = { 0 };
-	env_build(&e, host, &p, "/home/u", "/run/user/1000");
+	env_build(&e, host, &p, p.env, p.n_env, "/home/u", "/run/user/1000");
 	assert_int_equal(e.n, 1);
 	assert_string_equal(e.vars[0], "ONLY=1");
 	env_free(&e);
@@ -211,7 +212,9 @@ static void test_plan_skeleton_and_grants(void **state)
 	char *protect[] = { sbx_dir, "/etc/sbx/profiles", NULL };
 	struct mount_plan plan;
 	struct sbx_error err = { 0 };
-	assert_int_equal(mount_plan_build(&p, &id, protect, &plan, &err), 0);
+	struct sandbox_plan pl;
+	plan_init(&pl, &p, &id, false);
+	assert_int_equal(mount_plan_build(&pl, protect, &plan, &err), 0);
 	const struct mount_step *s = find_step(&plan, "/usr");
 	assert_non_null(s);
 	assert_true(s->read_only);
@@ -230,6 +233,7 @@ static void test_plan_skeleton_and_grants(void **state)
 	/* /etc is read-only anyway: nothing to add. */
 	assert_null(find_step(&plan, "/etc/sbx/profiles"));
 	mount_plan_free(&plan);
+	plan_free(&pl);
 	policy_free(&p);
 	rmdir(sbx_dir);
 	rmdir(config);
@@ -246,8 +250,11 @@ static void test_plan_refuses_root_destination(void **state)
 	policy_add_mount(&p, MOUNT_BIND, "/", "/", false, "cli");
 	struct mount_plan plan;
 	struct sbx_error err = { 0 };
-	assert_true(mount_plan_build(&p, &id, NULL, &plan, &err) < 0);
+	struct sandbox_plan pl;
+	plan_init(&pl, &p, &id, false);
+	assert_true(mount_plan_build(&pl, NULL, &plan, &err) < 0);
 	mount_plan_free(&plan);
+	plan_free(&pl);
 	policy_free(&p);
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "plan.h"
 
 #define FS(x) LANDLOCK_ACCESS_FS_##x
 #define ALL_V1 ((1ULL << 13) - 1)
@@ -98,11 +99,38 @@ static void test_view_rights_per_abi(void **state)
 
 /* ---- pure: the plan and its requirements ---- */
 
-static void add_port(struct policy *p, bool bind, unsigned short port)
+/* The plan's TCP port rules, put there as bpf_plan would put a profile's network rules. */
+static struct port_rule *ports;
+static size_t n_ports;
+
+static void add_port(bool bind, unsigned short port)
 {
-	struct port_rule *r = ARRAY_PUSH(p->ports, p->n_ports);
+	struct port_rule *r = ARRAY_PUSH(ports, n_ports);
 	r->bind = bind;
 	r->port = port;
+}
+
+static void clear_ports(void)
+{
+	free(ports);
+	ports = NULL;
+	n_ports = 0;
+}
+
+/* A plan of p with those port rules (plan_done gives them back before plan_free). */
+static void plan_of(struct sandbox_plan *pl, const struct policy *p)
+{
+	plan_init(pl, p, NULL, true);
+	pl->host.landlock_abi = landlock_probe_abi(&pl->host.landlock_why);
+	pl->ports = ports;
+	pl->n_ports = n_ports;
+}
+
+static void plan_done(struct sandbox_plan *pl)
+{
+	pl->ports = NULL;
+	pl->n_ports = 0;
+	plan_free(pl);
 }
 
 static bool has_gap(const struct landlock_plan *plan, const char *what_prefix)
@@ -122,15 +150,16 @@ static void test_plan_no_landlock(void **state)
 	struct sbx_error err = { 0 };
 
 	assert_int_equal(p.landlock, REQ_REQUIRED);
-	assert_true(landlock_plan_build(&p, 0, &plan, &err) < 0);
+	assert_true(landlock_plan_build(&p, n_ports, 0, &plan, &err) < 0);
 	assert_non_null(strstr(err.msg, "Landlock is required"));
 
 	p.landlock = REQ_OPTIONAL;
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(landlock_plan_build(&p, 0, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 0, &plan, &err), 0);
 	assert_false(plan.enforce);
 	assert_true(has_gap(&plan, "all Landlock rules"));
 	policy_free(&p);
+	clear_ports();
 }
 
 static void test_plan_full_abi7(void **state)
@@ -141,7 +170,7 @@ static void test_plan_full_abi7(void **state)
 	struct landlock_plan plan;
 	struct sbx_error err = { 0 };
 
-	assert_int_equal(landlock_plan_build(&p, 7, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 7, &plan, &err), 0);
 	assert_true(plan.enforce);
 	assert_int_equal(plan.abi, 7);
 	assert_int_equal(plan.handled_fs, landlock_fs_rights_for_abi(7));
@@ -151,16 +180,17 @@ static void test_plan_full_abi7(void **state)
 	assert_int_equal(plan.n_gaps, 0);
 
 	/* Newer kernels are used at the newest ABI this build knows. */
-	assert_int_equal(landlock_plan_build(&p, 9, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 9, &plan, &err), 0);
 	assert_int_equal(plan.abi, SBX_LANDLOCK_ABI_MAX);
 
 	p.scope_signals = false;
-	assert_int_equal(landlock_plan_build(&p, 7, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 7, &plan, &err), 0);
 	assert_int_equal(plan.scoped, LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET);
 	p.scope_abstract_unix = false;
-	assert_int_equal(landlock_plan_build(&p, 7, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 7, &plan, &err), 0);
 	assert_int_equal(plan.scoped, 0);
 	policy_free(&p);
+	clear_ports();
 }
 
 static void test_plan_ports(void **state)
@@ -173,28 +203,29 @@ static void test_plan_ports(void **state)
 	struct sbx_error err = { 0 };
 
 	/* Host network without port rules: TCP is not handled, i.e. allowed. */
-	assert_int_equal(landlock_plan_build(&p, 7, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 7, &plan, &err), 0);
 	assert_int_equal(plan.handled_net, 0);
 
-	add_port(&p, true, 8080);
-	assert_int_equal(landlock_plan_build(&p, 4, &plan, &err), 0);
+	add_port(true, 8080);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 4, &plan, &err), 0);
 	assert_int_equal(plan.handled_net,
 			 LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP);
 
 	/* Required and the kernel cannot do ports: refuse, naming the feature and both ABIs. */
 	memset(&err, 0, sizeof(err));
-	assert_true(landlock_plan_build(&p, 3, &plan, &err) < 0);
+	assert_true(landlock_plan_build(&p, n_ports, 3, &plan, &err) < 0);
 	assert_non_null(strstr(err.msg, "port rules"));
 	assert_non_null(strstr(err.msg, "ABI 4"));
 	assert_non_null(strstr(err.msg, "ABI 3"));
 
 	p.landlock = REQ_OPTIONAL;
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(landlock_plan_build(&p, 3, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 3, &plan, &err), 0);
 	assert_true(plan.enforce);
 	assert_int_equal(plan.handled_net, 0);
 	assert_true(has_gap(&plan, "TCP port rules"));
 	policy_free(&p);
+	clear_ports();
 }
 
 static void test_plan_best_effort_refinements_under_required(void **state)
@@ -206,7 +237,7 @@ static void test_plan_best_effort_refinements_under_required(void **state)
 	struct sbx_error err = { 0 };
 
 	/* Scoping, ioctl and truncate are best effort even when Landlock is required. */
-	assert_int_equal(landlock_plan_build(&p, 1, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 1, &plan, &err), 0);
 	assert_true(plan.enforce);
 	assert_int_equal(plan.handled_fs, ALL_V1);
 	assert_int_equal(plan.scoped, 0);
@@ -216,12 +247,13 @@ static void test_plan_best_effort_refinements_under_required(void **state)
 	assert_true(has_gap(&plan, "abstract unix"));
 	assert_true(has_gap(&plan, "signal scoping"));
 
-	assert_int_equal(landlock_plan_build(&p, 5, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 5, &plan, &err), 0);
 	assert_int_equal(plan.n_gaps, 2);
 	assert_int_equal(plan.scoped, 0);
-	assert_int_equal(landlock_plan_build(&p, 6, &plan, &err), 0);
+	assert_int_equal(landlock_plan_build(&p, n_ports, 6, &plan, &err), 0);
 	assert_int_equal(plan.n_gaps, 0);
 	policy_free(&p);
+	clear_ports();
 }
 
 static char *explain_at(const struct policy *p, const struct view *v, int abi, int why, bool json)
@@ -229,10 +261,13 @@ static char *explain_at(const struct policy *p, const struct view *v, int abi, i
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct sandbox_plan pl;
+	plan_of(&pl, p);
 	if (json)
-		landlock_explain_json_at(p, v, abi, why, f);
+		landlock_explain_json_at(&pl, v, abi, why, f);
 	else
-		landlock_explain_at(p, v, abi, why, f);
+		landlock_explain_at(&pl, v, abi, why, f);
+	plan_done(&pl);
 	fclose(f);
 	return buf;
 }
@@ -242,7 +277,7 @@ static void test_explain_refused_and_best_effort(void **state)
 	(void)state;
 	struct policy p;
 	policy_init(&p);
-	add_port(&p, false, 443);
+	add_port(false, 443);
 	struct view v = { 0 };
 
 	/* Required, kernel ABI 3, port rules: --explain says the sandbox is refused, and why. */
@@ -276,6 +311,7 @@ static void test_explain_refused_and_best_effort(void **state)
 	assert_non_null(strstr(s, "CONFIG_SECURITY_LANDLOCK"));
 	free(s);
 	policy_free(&p);
+	clear_ports();
 }
 
 static void test_explain_json_shape(void **state)
@@ -284,15 +320,17 @@ static void test_explain_json_shape(void **state)
 	struct policy p;
 	policy_init(&p);
 	p.net = NET_HOST;
-	add_port(&p, true, 8080);
-	add_port(&p, false, 443);
+	add_port(true, 8080);
+	add_port(false, 443);
 	struct view v = { 0 };
 	view_add(&v, "/usr", VIEW_READ_EXEC, "system");
 	view_add(&v, "/tmp/\"q\"", VIEW_WRITE, "private");
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	landlock_explain_json(&p, &v, f);
+	struct sandbox_plan pl;
+	plan_of(&pl, &p);
+	landlock_explain_json(&pl, &v, f);
 	fclose(f);
 	if (landlock_abi() >= 6) {
 		assert_non_null(strstr(buf, "\"status\":\"fully enforced\""));
@@ -308,7 +346,8 @@ static void test_explain_json_shape(void **state)
 
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	landlock_explain(&p, &v, f);
+	landlock_explain(&pl, &v, f);
+	plan_done(&pl);
 	fclose(f);
 	assert_non_null(strstr(buf, "  required (--landlock required): kernel ABI "));
 	if (landlock_abi() >= 6)
@@ -316,6 +355,7 @@ static void test_explain_json_shape(void **state)
 	free(buf);
 	view_free(&v);
 	policy_free(&p);
+	clear_ports();
 }
 
 /* ---- the kernel: apply in a forked child, report through the exit status ---- */
@@ -347,7 +387,10 @@ static void restrict_or_die(const struct policy *p, const struct view *v)
 {
 	struct sbx_error err = { 0 };
 	CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
-	int r = landlock_apply(p, v, &err);
+	struct sandbox_plan pl;
+	plan_of(&pl, p);
+	int r = landlock_apply(&pl, v, &err);
+	plan_done(&pl);
 	if (r < 0) {
 		fprintf(stderr, "child: landlock_apply: %s (%s)\n", err.msg, strerror(-r));
 		_exit(2);
@@ -509,7 +552,10 @@ static void child_bad_path(void *arg)
 	view_add(&v, path, VIEW_READ, "grant");
 	struct sbx_error err = { 0 };
 	CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
-	int r = landlock_apply(&p, &v, &err);
+	struct sandbox_plan pl;
+	plan_of(&pl, &p);
+	int r = landlock_apply(&pl, &v, &err);
+	plan_done(&pl);
 	CHECK(r == -ENOTDIR);
 	CHECK(strstr(err.msg, path) != NULL);
 	/* and nothing was applied: the host is still readable */
@@ -568,8 +614,8 @@ static void child_net(void *arg)
 	struct policy p;
 	policy_init(&p);
 	p.net = NET_HOST;
-	add_port(&p, true, (unsigned short)n->free_ok);
-	add_port(&p, false, (unsigned short)n->listen_ok);
+	add_port(true, (unsigned short)n->free_ok);
+	add_port(false, (unsigned short)n->listen_ok);
 	restrict_or_die(&p, &(struct view){ 0 });
 
 	CHECK(tcp_connect(n->listen_ok) == 0);
