@@ -8,10 +8,10 @@
 
 #include "plan.h"
 
-/* Runs the plan's policy->argv in a sandbox and reports how it ended (outcome.h): a setup failure, in sbx or in
- * the sandbox's pid 1, once on stderr and in --json's sbx-status line. Returns the exit code sbx
- * should exit with: COMMAND's status, 128+N, 126, 127, or 125 when the sandbox could not be set up
- * (err then holds why). */
+/* Runs the plan's command (policy->argv) in a sandbox and reports how it ended (outcome.h): a
+ * setup failure, in sbx or in the sandbox's pid 1, once on stderr and in --json's sbx-status line.
+ * Returns the exit code sbx should exit with: COMMAND's status, 128+N, 126, 127, or 125 when the
+ * sandbox could not be set up (err then holds why). */
 int sandbox_run(struct sandbox_plan *pl, struct sbx_error *err);
 
 #endif

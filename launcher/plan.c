@@ -89,7 +89,7 @@ void plan_free(struct sandbox_plan *pl)
 	free_string((char **)&pl->x11.xauth);
 	free_string(&pl->x11.xauth_path);
 	free_string(&pl->x11.refused);
-	seccomp_discard_prepared();
+	seccomp_programs_free(pl->seccomp);
 	dbus_release(pl->dbus);
 	for (size_t b = 0; b < DBUS_N_BUSES; b++) {
 		free_string(&pl->dbus[b].host_socket);

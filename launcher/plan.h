@@ -13,6 +13,7 @@
 #ifndef SBX_PLAN_H
 #define SBX_PLAN_H
 
+#include <linux/filter.h>
 #include <stdbool.h>
 
 #include "dbus_proxy.h"
@@ -73,6 +74,7 @@ struct sandbox_plan {
 	struct dbus_session dbus[DBUS_N_BUSES];
 
 	struct mount_plan view;  /* the mount steps (mount_plan.c); Landlock derives its rules from them */
+	struct sock_fprog seccomp[2];  /* both filters, compiled (seccomp_validate); [1]: none without rules */
 
 	/* Protections the policy requires and this host cannot give (sbx_refuse). */
 	struct sbx_error *refusals;

@@ -56,6 +56,11 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <string.h>
@@ -549,56 +554,73 @@ size_t kept_denied_count(const struct policy *p)
 
 /* ---- public API ------------------------------------------------------------------------------ */
 
-/* The layers seccomp_validate built, kept so that the run compiles its rules once: the parent
- * builds them (and refuses a bad profile before anything is cloned), the sandbox's pid 1 inherits
- * them in its copy of memory and only loads them (crun's generate/apply split). */
-static struct {
-	const struct sandbox_plan *plan;
-	scmp_filter_ctx layers[2];
-} prepared;
-
-void seccomp_discard_prepared(void)
+/* A layer as the kernel takes it. libseccomp 2.5 compiles only into an fd: a memfd, read back. */
+static int compile(scmp_filter_ctx ctx, struct sock_fprog *out, struct sbx_error *err)
 {
-	for (size_t i = 0; i < 2; i++)
-		seccomp_releasep(&prepared.layers[i]);
-	prepared.plan = NULL;
+	_cleanup_close_ int fd = memfd_create("sbx-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return sbx_fail(err, errno, "seccomp: cannot make a buffer for the filter");
+	int r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return sbx_fail(err, -r, "seccomp: cannot compile the filter");
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return sbx_fail(err, E2BIG, "seccomp: the compiled filter has %lld bytes", (long long)size);
+	struct sock_filter *insns = xmalloc((size_t)size);
+	if (pread(fd, insns, (size_t)size, 0) != size) {
+		free(insns);
+		return sbx_fail(err, EIO, "seccomp: cannot read the compiled filter back");
+	}
+	*out = (struct sock_fprog){ .len = (unsigned short)(size / (off_t)sizeof(struct sock_filter)),
+				    .filter = insns };
+	return 0;
 }
 
-int seccomp_validate(const struct sandbox_plan *pl, struct sbx_error *err)
+void seccomp_programs_free(struct sock_fprog programs[2])
 {
-	seccomp_discard_prepared();
-	int r = build_layers(pl, prepared.layers, err);
-	if (r == 0)
-		prepared.plan = pl;
+	for (size_t i = 0; i < 2; i++) {
+		free(programs[i].filter);
+		programs[i] = (struct sock_fprog){ 0 };
+	}
+}
+
+/* The parent compiles both layers into the plan (and refuses a bad profile before anything is
+ * cloned); the sandbox's pid 1 inherits them in its copy of memory and only loads them (crun's
+ * generate/apply split). */
+int seccomp_validate(struct sandbox_plan *pl, struct sbx_error *err)
+{
+	seccomp_programs_free(pl->seccomp);
+	scmp_filter_ctx layers[2];
+	int r = build_layers(pl, layers, err);
+	for (size_t i = 0; r == 0 && i < 2; i++)
+		if (layers[i])
+			r = compile(layers[i], &pl->seccomp[i], err);
+	for (size_t i = 0; i < 2; i++)
+		seccomp_releasep(&layers[i]);
+	if (r < 0)
+		seccomp_programs_free(pl->seccomp);
 	return r;
 }
 
 int seccomp_apply(const struct sandbox_plan *pl, int *listener, struct sbx_error *err)
 {
 	*listener = -1;
-	if (prepared.plan != pl) {
-		int r = seccomp_validate(pl, err);
-		if (r < 0)
-			return r;
-	}
-	scmp_filter_ctx *layers = prepared.layers;
-	int r = 0;
-	for (size_t i = 0; r == 0 && i < 2; i++) {
-		if (!layers[i])
+	if (!pl->seccomp[0].filter)
+		return sbx_fail(err, EINVAL, "seccomp: the filter was not built before the sandbox");
+	for (size_t i = 0; i < 2; i++) {
+		if (!pl->seccomp[i].filter)
 			continue;
-		r = seccomp_load(layers[i]);
+		/* Only layer 1 notifies (the memfd guard, socket x11's connect): it brings the listener. */
+		unsigned flags = i == 0 && pl->memfd_guard == MEMFD_GUARD_ON ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+		long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &pl->seccomp[i]);
 		if (r < 0)
-			r = sbx_fail(err, -r, "cannot load the seccomp filter (%s)",
-				     i == 0 ? "always-on protections" : "profile rules");
-		/* Only layer 1 notifies (the memfd guard); libseccomp loaded it with a listener. */
-		if (r == 0 && i == 0 && pl->memfd_guard == MEMFD_GUARD_ON) {
-			*listener = seccomp_notify_fd(layers[0]);
-			if (*listener < 0)
-				r = sbx_fail(err, -*listener, "seccomp: no listener for the memfd guard");
-		}
+			return sbx_fail(err, errno, "cannot load the seccomp filter (%s)",
+					i == 0 ? "always-on protections" : "profile rules");
+		if (flags)
+			*listener = (int)r;
 	}
-	seccomp_discard_prepared();
-	return r;
+	return 0;
 }
 
 static int export_one(scmp_filter_ctx ctx, const char *title, FILE *pfc, int bpf_fd,

@@ -8,6 +8,7 @@
 #ifndef SBX_SECCOMP_H
 #define SBX_SECCOMP_H
 
+#include <linux/filter.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -15,16 +16,16 @@
 
 struct sandbox_plan;
 
+
 enum seccomp_layer {
 	SECCOMP_LAYER_ALWAYS_ON = 0,
 	SECCOMP_LAYER_PROFILE = 1,
 };
 
-/* Builds and loads the filter for the calling thread (and its future children). Needs
- * no_new_privs set first. Returns 0 or -errno with err filled. Both layers are built before
- * either is loaded; on error the caller must not exec anything. With the memfd guard on
- * (p->memfd_guard), *listener is the close-on-exec seccomp listener that must serve it
- * (memfd_guard_serve), else -1. */
+/* Loads the plan's compiled filters (seccomp_validate) for the calling thread and its future
+ * children. Needs no_new_privs set first. Returns 0 or -errno with err filled; on error the
+ * caller must not exec anything. With the memfd guard on (the plan's memfd_guard), *listener is
+ * the close-on-exec seccomp listener that must serve it (memfd_guard_serve), else -1. */
 int seccomp_apply(const struct sandbox_plan *pl, int *listener, struct sbx_error *err);
 
 /* Writes the filter as PFC text to pfc (may be NULL) and raw BPF to bpf_fd (-1 to skip). With two
@@ -41,13 +42,12 @@ int seccomp_export_layer(const struct sandbox_plan *pl, enum seccomp_layer layer
 size_t seccomp_layer_count(const struct sandbox_plan *pl);
 
 /* Checks the profile's syscall rules (unknown names, unknown groups, bad conditions, allows that
- * conflict with the always-on protections) by building both layers without loading anything. The
- * layers are kept: a later seccomp_apply of the same policy, in this process or in a child cloned
- * from it, loads them without building them again. */
-int seccomp_validate(const struct sandbox_plan *pl, struct sbx_error *err);
-
-/* Frees the layers seccomp_validate kept (the launcher, once the sandbox has started or failed). */
-void seccomp_discard_prepared(void);
+ * conflict with the always-on protections) by building both layers, and compiles them into the
+ * plan's seccomp programs without loading anything: seccomp_apply, in this process or in a child
+ * cloned from it, only loads them. */
+int seccomp_validate(struct sandbox_plan *pl, struct sbx_error *err);
+/* Frees compiled programs (plan_free). */
+void seccomp_programs_free(struct sock_fprog programs[2]);
 
 /* Human-readable and JSON summaries for --explain. json prints one JSON object (no newline). */
 void seccomp_explain(const struct sandbox_plan *pl, FILE *out);

@@ -117,7 +117,7 @@ static uint32_t stack_run(const struct prog *progs, size_t n, const struct secco
 
 /* The plan of p as plan_build starts it: nothing probed, the memfd guard unplanned. One at a
  * time: the previous one is freed. */
-static const struct sandbox_plan *plan_of(const struct policy *p)
+static struct sandbox_plan *plan_of(const struct policy *p)
 {
 	static struct sandbox_plan pl;
 	if (pl.policy)
@@ -200,9 +200,7 @@ static void add_cond(struct seccomp_rule *r, unsigned arg, enum seccomp_cmp op, 
 static int validate(const struct policy *p, struct sbx_error *err)
 {
 	memset(err, 0, sizeof(*err));
-	int r = seccomp_validate(plan_of(p), err);
-	seccomp_discard_prepared();  /* a later policy on the stack may get the same address */
-	return r;
+	return seccomp_validate(plan_of(p), err);
 }
 
 /* ---- groups ---------------------------------------------------------------------------------- */
