@@ -341,24 +341,27 @@ static int add_rules(int ruleset_fd, const struct sandbox_plan *pl, const struct
 	return 0;
 }
 
+int landlock_plan(struct sandbox_plan *pl, struct sbx_error *err)
+{
+	const struct host_caps *host = &pl->host;
+	int r = landlock_plan_build(pl->policy, pl->n_ports, host->landlock_abi, &pl->landlock, err);
+	if (r < 0) {
+		err->refused = true;
+		if (host->landlock_abi <= 0)
+			sbx_hint(err, "%s; or run with --landlock optional", unavailable_reason(host->landlock_why));
+		else
+			sbx_hint(err, "use a newer kernel, or --landlock optional to accept this");
+	}
+	return r;
+}
+
 int landlock_apply(const struct sandbox_plan *pl, const struct view *v, struct sbx_error *err)
 {
 	const struct policy *p = pl->policy;
-	int why;
-	int kernel_abi = landlock_probe_abi(&why);
-	struct landlock_plan plan;
-
-	int r = landlock_plan_build(p, pl->n_ports, kernel_abi, &plan, err);
-	if (r < 0) {
-		if (kernel_abi <= 0)
-			sbx_hint(err, "%s; or run with --landlock optional",
-				 unavailable_reason(why));
-		else
-			sbx_hint(err, "use a newer kernel, or --landlock optional to accept this");
-		return r;
-	}
+	struct landlock_plan plan = pl->landlock;
 	if (!plan.enforce)
 		return 0;
+	int r;
 
 	/* Some distribution kernels report an ABI whose rights they then reject (EINVAL): step
 	 * down one ABI at a time, re-deciding (and re-checking requirements) at each level. */

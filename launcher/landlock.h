@@ -73,8 +73,12 @@ int landlock_probe_abi(int *why);
 
 struct sandbox_plan;
 
+/* Decides the plan's ruleset for this kernel (landlock_plan_build with the plan's port rules). A
+ * requirement the kernel cannot meet is a refusal, with a hint. */
+int landlock_plan(struct sandbox_plan *pl, struct sbx_error *err);
+
 /* Restricts the calling process to the view (paths as seen inside the sandbox, after pivot_root),
- * plus the plan's TCP port rules and the policy's scoping flags. Needs no_new_privs. With p->landlock == REQ_REQUIRED it fails
+ * following the plan's ruleset (landlock_plan), its TCP port rules and the policy's scoping flags. Needs no_new_privs. With p->landlock == REQ_REQUIRED it fails
  * when the kernel lacks Landlock or a feature the policy needs; with REQ_OPTIONAL it applies what
  * it can. Returns 0 or -errno with err filled. */
 int landlock_apply(const struct sandbox_plan *pl, const struct view *v, struct sbx_error *err);

@@ -51,6 +51,9 @@ int plan_build(struct sandbox_plan *pl, char *const *protect, struct sbx_error *
 	host->landlock_abi = landlock_probe_abi(&host->landlock_why);
 	/* Network and file rules first: what they refuse stops the run before anything starts. */
 	int r = bpf_plan(pl, err);
+	/* After bpf_plan, which decides the TCP port rules Landlock must handle. */
+	if (r == 0)
+		r = plan_refusal(pl, landlock_plan(pl, err), err);
 	if (r == 0)
 		r = plan_refusal(pl, apparmor_plan(pl, err), err);
 	/* Starts the bus proxies (plan_free ends them); sets the bus address before x11 looks. */

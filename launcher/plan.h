@@ -18,6 +18,7 @@
 
 #include "dbus_proxy.h"
 #include "devices.h"
+#include "landlock.h"
 #include "mount.h"
 #include "policy.h"
 #include "sockets.h"
@@ -73,6 +74,7 @@ struct sandbox_plan {
 	struct device_session devices[SBX_N_DEVS];
 	struct dbus_session dbus[DBUS_N_BUSES];
 
+	struct landlock_plan landlock;  /* what Landlock enforces on this kernel (landlock_plan) */
 	struct mount_plan view;  /* the mount steps (mount_plan.c); Landlock derives its rules from them */
 	struct sock_fprog seccomp[2];  /* both filters, compiled (seccomp_validate); [1]: none without rules */
 

@@ -295,8 +295,19 @@ assert isinstance(e["lsm"]["available"], bool) and e["lsm"]["why"], e'
 	[ "$status" -eq 0 ]
 	echo "$output" | python3 -c '
 import json, sys
-n = json.load(sys.stdin)["ebpf"]["network"]
-assert n["refused"] is True and n["rules"][0]["status"] == "refused", n'
+j = json.load(sys.stdin)
+n = j["ebpf"]["network"]
+assert n["refused"] is True and n["rules"][0]["status"] == "refused", n
+assert len(j["refusals"]) == 1 and "10.0.0.0/8:443" in j["refusals"][0], j["refusals"]'
+	# The refusal is the plan's, made before anything was cloned: not a failure of the setup.
+	run sbx_user --quiet --net host --connect 10.0.0.0/8:443 --explain -- true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"REFUSED here, sbx would not run: network rule connect 10.0.0.0/8:443"* ]]
+	run sbx_user --quiet --net host --connect 10.0.0.0/8:443 -- true
+	[[ "$output" != *"setup:"* ]]
+	# A run that refuses nothing lists no refusal.
+	run sbx_user --quiet --explain --json -- true
+	[ "$(jq -c .refusals <<<"$output")" = "[]" ]
 }
 
 @test "user: a profile's port rules become Landlock port rules, its address rules are refused" {

@@ -124,6 +124,9 @@ static void plan_of(struct sandbox_plan *pl, const struct policy *p)
 	pl->host.landlock_abi = landlock_probe_abi(&pl->host.landlock_why);
 	pl->ports = ports;
 	pl->n_ports = n_ports;
+	struct sbx_error err = { 0 };
+	if (landlock_plan(pl, &err) < 0)
+		fprintf(stderr, "plan_of: %s\n", err.msg);  /* landlock_apply then applies nothing */
 }
 
 static void plan_done(struct sandbox_plan *pl)

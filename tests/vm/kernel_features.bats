@@ -31,6 +31,11 @@ setup_file() {
 		[ "$status" -eq 125 ]
 		[[ $output == *"Landlock TCP port rules need Landlock ABI 4 (Linux 6.7), this kernel has ABI 2"* ]]
 		[[ $output != *ran* ]]
+		# Refused by the plan, before anything was cloned; --explain shows it.
+		[[ $output != *"setup:"* ]]
+		run sbx_user --quiet --explain --connect 80 -- /bin/true
+		[ "$status" -eq 0 ]
+		[[ $output == *"REFUSED here, sbx would not run: Landlock TCP port rules need Landlock ABI 4"* ]]
 		run sbx_user --quiet --landlock optional --explain --json --connect 80 -- /bin/true
 		[ "$(jq -c '[.landlock.not_enforced[] | select(.what == "TCP port rules") | .needs_abi]' <<<"$output")" = "[4]" ]
 		run sbx_user --quiet --landlock optional --connect 80 -- /bin/echo ran
