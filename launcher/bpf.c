@@ -160,17 +160,6 @@ int bpf_probe_lsm(char *why, size_t size)
 	return probe_memo_answer(&memo, why, size);
 }
 
-bool bpf_wants_cgroup(const struct policy *p)
-{
-	char why[160];
-	return bpf_probe_cgroup(why, sizeof(why)) == 0;
-}
-
-bool bpf_needs_cgroup(const struct policy *p)
-{
-	return p->n_net_rules > 0 && bpf_wants_cgroup(p);
-}
-
 static int plan_net(struct sandbox_plan *pl, struct sbx_error *err)
 {
 	const struct policy *p = pl->policy;

@@ -7,8 +7,8 @@
  * root and a kernel that loads BPF-LSM; elsewhere sbx refuses to run, or with
  * lsm_rules_requirement == REQ_OPTIONAL warns and runs without them.
  *
- * Order of calls in a run: net_rule_parse (netrules.h: CLI / profile) -> bpf_plan -> cgroup_setup
- * (a leaf also when bpf_wants_cgroup) -> bpf_policy_attach -> sandbox runs -> bpf_policy_detach ->
+ * Order of calls in a run: net_rule_parse (netrules.h: CLI / profile) -> bpf_plan -> cgroup_plan
+ * (a leaf also when host_caps.cgroup_bpf) -> bpf_policy_attach -> sandbox runs -> bpf_policy_detach ->
  * cgroup_teardown. */
 #ifndef SBX_BPF_H
 #define SBX_BPF_H
@@ -55,16 +55,9 @@ void bpf_probe_host(struct host_caps *host, bool lsm);
  * p->lsm_rules_requirement is REQ_OPTIONAL (a warning). Refusals go through plan_refusal. */
 int bpf_plan(struct sandbox_plan *pl, struct sbx_error *err);
 
-/* True when sbx has the privilege, so a cgroup of its own would carry the device program (and
- * the network programs): cgroup_setup then creates one even without limits, best effort. */
-bool bpf_wants_cgroup(const struct policy *p);
-/* True when the policy's network rules need that cgroup: without it bpf_policy_attach fails
- * (unless network rules are optional). */
-bool bpf_needs_cgroup(const struct policy *p);
-
 struct bpf_state;
 
-/* Parent side, after cgroup_setup and before the sandbox is created, so the rules hold from the
+/* Parent side, after cgroup_plan and before the sandbox is created, so the rules hold from the
  * sandbox's first instruction. Loads and attaches (BPF links) the network programs when p has
  * rules, the device program, and the BPF-LSM file rule programs when p has file rules and they
  * load here, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network rules: *out = NULL and

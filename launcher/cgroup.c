@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "bpf.h"
+#include "plan.h"
 #include "rlimits.h"
 #include "systemd_scope.h"
 
@@ -501,11 +501,12 @@ static void setup_ctx_free(struct setup_ctx *c)
 	free(c->mnt_root);
 }
 
-int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_error *err)
+static int cgroup_setup(const struct policy *p, bool for_bpf, bool quiet, struct sandbox_cgroup *cg,
+			struct sbx_error *err)
 {
 	*cg = (struct sandbox_cgroup){ .dirfd = -1 };
 	const struct cgroup_limits *l = &p->cgroup;
-	if (!cgroup_limits_wanted(l) && !bpf_wants_cgroup(p))
+	if (!cgroup_limits_wanted(l) && !for_bpf)
 		return 0;
 
 	struct setup_ctx c = { .limits = l, .pid = getpid(), .want_io = l->io_weight != 0 };
@@ -551,7 +552,7 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 		cg->note = xasprintf("cgroup limits (%s) not applied: 1. delegated subtree: %s; "
 				     "2. systemd scope: %s; 3. as root: %s",
 				     summary, why[0], why[1], why[2]);
-		if (!p->quiet)
+		if (!quiet)
 			sbx_warn("%s", cg->note);
 		return 0;
 	}
@@ -563,6 +564,14 @@ int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_e
 	sbx_hint(err, "sbx --explain says why each failed; run without the limits with --limits-optional "
 		      "(profile: limits-optional); see README, \"Resource limits\"");
 	return -EOPNOTSUPP;
+}
+
+int cgroup_plan(struct sandbox_plan *pl, struct sbx_error *err)
+{
+	const struct policy *p = pl->policy;
+	/* A cgroup for the eBPF programs too: bpf_policy_attach needs one for its network rules. */
+	int r = cgroup_setup(p, pl->host.cgroup_bpf, p->quiet || pl->explain, &pl->cgroup, err);
+	return plan_refusal(pl, r, err);
 }
 
 /* Reads "KEY N" from dir/file; 0 when absent. */
@@ -645,9 +654,9 @@ void cgroup_teardown(struct sandbox_cgroup *cg)
 	*cg = (struct sandbox_cgroup){ .dirfd = -1 };
 }
 
-void cgroup_explain(const struct policy *p, FILE *out)
+void cgroup_explain(const struct sandbox_plan *pl, FILE *out)
 {
-	const struct cgroup_limits *l = &p->cgroup;
+	const struct cgroup_limits *l = &pl->policy->cgroup;
 	if (!cgroup_limits_wanted(l)) {
 		fputs("cgroup limits: none\n", out);
 		return;
@@ -661,16 +670,12 @@ void cgroup_explain(const struct policy *p, FILE *out)
 	fputs("  cgroup from, first that works: 1. a delegated subtree the user owns, 2. a systemd "
 	      "scope with Delegate=yes, 3. creation as root\n",
 	      out);
-	/* Tried now, and given back at once, so that a refused run can be understood here. */
-	struct policy quiet = *p;
-	quiet.quiet = true;
-	struct sandbox_cgroup cg;
-	struct sbx_error err = { 0 };
-	if (cgroup_setup(&quiet, &cg, &err) == 0 && cg.dirfd >= 0)
-		fprintf(out, "  now: available (%s)\n", cg.how);
+	/* The plan made it (and plan_free gives it back), so that a refused run can be understood here. */
+	const struct sandbox_cgroup *cg = &pl->cgroup;
+	if (cg->dirfd >= 0)
+		fprintf(out, "  now: available (%s)\n", cg->how);
 	else
-		fprintf(out, "  now: not available: %s\n", cg.note ? cg.note : err.msg);
-	cgroup_teardown(&cg);
+		fprintf(out, "  now: not available: %s\n", cg->note ? cg->note : "no way was tried");
 }
 
 void cgroup_explain_json(const struct policy *p, FILE *out)

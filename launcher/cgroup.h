@@ -22,21 +22,23 @@ struct sandbox_cgroup {
 	char *note;          /* with REQ_OPTIONAL and no cgroup: why, for --explain and the warning */
 };
 
-/* Parent side, before the sandbox is created. When the policy asks for no cgroup limit, sets
- * cg->dirfd = -1 and returns 0 without touching anything. Otherwise tries the three ways in
- * order, writes the limits, and returns 0 — or, when none works and the limits are required,
- * -errno with err saying which ways were tried and why each failed (with REQ_OPTIONAL it
- * returns 0 with dirfd -1 and a note for --explain). */
-int cgroup_setup(const struct policy *p, struct sandbox_cgroup *cg, struct sbx_error *err);
+struct sandbox_plan;
+/* Planner (plan.h), after the planners that start processes: gets pl->cgroup, the sandbox's own
+ * cgroup, when the policy asks for limits or cgroup eBPF loads here; plan_free removes it. Tries
+ * the three ways in order and writes the limits. When none works: with the limits required, a
+ * refusal saying which ways were tried and why each failed; otherwise dirfd -1 and a note, for
+ * --explain and the warning. Under --explain the cgroup is made too, so that "now:" is what a run
+ * would get. */
+int cgroup_plan(struct sandbox_plan *pl, struct sbx_error *err);
 /* After the sandbox ended: reads memory.events / pids.events into outcome. */
 void cgroup_collect(const struct sandbox_cgroup *cg, struct sandbox_outcome *outcome);
 /* Kills whatever is left (cgroup.kill) and removes the cgroup. Safe to call when dirfd is -1. */
 void cgroup_teardown(struct sandbox_cgroup *cg);
 
-/* True when p asks for any cgroup limit (so cgroup_setup will try to get a cgroup). */
+/* True when p asks for any cgroup limit (so cgroup_plan will try to get a cgroup). */
 bool cgroup_limits_wanted(const struct cgroup_limits *l);
 
-void cgroup_explain(const struct policy *p, FILE *out);
+void cgroup_explain(const struct sandbox_plan *pl, FILE *out);
 void cgroup_explain_json(const struct policy *p, FILE *out);
 
 #endif

@@ -228,7 +228,7 @@ void explain_text(const struct sandbox_plan *pl, FILE *out)
 	apparmor_explain(pl, out);
 	fputs("resource limits:\n", out);
 	rlimits_explain(p, out);
-	cgroup_explain(p, out);
+	cgroup_explain(pl, out);
 	bpf_explain(pl, out);
 	if (p->timeout_ms)
 		fprintf(out, "  timeout: %llu ms, then SIGTERM and SIGKILL 5 s later\n", p->timeout_ms);

@@ -338,20 +338,13 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 	if (id->outer_uid == 0 && setgroups(0, NULL) < 0)
 		return sbx_fail(err, errno, "cannot drop supplementary groups");
 
-	struct sandbox_cgroup cg = { .dirfd = -1 };
-	int r = cgroup_setup(p, &cg, err);
-	if (r < 0) {
-		cgroup_teardown(&cg);  /* frees what the failed attempts left, e.g. the note */
-		return r;
-	}
+	struct sandbox_cgroup *cg = &pl->cgroup;  /* made by cgroup_plan; emptied and removed here */
 
 	/* Attached before the sandbox exists, so its rules hold from the first instruction. */
 	struct bpf_state *bpf = NULL;
-	r = bpf_policy_attach(pl, cg.dirfd, &bpf, err);
-	if (r < 0) {
-		cgroup_teardown(&cg);
+	int r = bpf_policy_attach(pl, cg->dirfd, &bpf, err);
+	if (r < 0)
 		return r;
-	}
 
 	/* Opened before the sandbox exists, so that nothing it does can redirect it. */
 	struct discarded discarded = { 0 };
@@ -360,7 +353,6 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		r = discard_keep_open(p->keep_discarded, id->cwd ? id->cwd : "/", plan, &discarded, &keep_fd, err);
 		if (r < 0) {
 			bpf_policy_detach(bpf);
-			cgroup_teardown(&cg);
 			return r;
 		}
 	}
@@ -397,10 +389,10 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 	struct clone_args args = {
 		.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
 			 CLONE_NEWCGROUP | CLONE_PIDFD | (p->net == NET_NONE ? CLONE_NEWNET : 0) |
-			 (cg.dirfd >= 0 ? CLONE_INTO_CGROUP : 0),
+			 (cg->dirfd >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (unsigned long long)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
-		.cgroup = cg.dirfd >= 0 ? (unsigned long long)cg.dirfd : 0,
+		.cgroup = cg->dirfd >= 0 ? (unsigned long long)cg->dirfd : 0,
 	};
 	pid_t child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (child < 0) {
@@ -427,7 +419,7 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		r = wait_sandbox(p, child, pidfd, &tty, sigfd, &outcome);
 		/* Everything the sandbox wrote is out before sbx's own report, on a restored terminal. */
 		tty_finish(&tty);
-		cgroup_collect(&cg, &outcome);
+		cgroup_collect(cg, &outcome);
 		/* The error, when there is one, is the last message: after the discard message or alone. */
 		struct sbx_error setup_err;
 		bool failed = take_setup_error(sync[1], &setup_err);
@@ -447,7 +439,8 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 out:
 	tty_finish(&tty);
 	bpf_policy_detach(bpf);
-	cgroup_teardown(&cg);
+	/* Now, not at plan_free: what is left in it dies with the sandbox, before sbx goes on. */
+	cgroup_teardown(cg);
 	env_free(&env);
 	discarded_free(&discarded);
 	sigprocmask(SIG_SETMASK, &saved, NULL);

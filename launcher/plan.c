@@ -5,6 +5,7 @@
 
 #include "apparmor.h"
 #include "bpf.h"
+#include "cgroup.h"
 #include "landlock.h"
 #include "memfd_guard.h"
 #include "seccomp.h"
@@ -12,6 +13,7 @@
 void plan_init(struct sandbox_plan *pl, const struct policy *p, const struct identity *id, bool explain)
 {
 	memset(pl, 0, sizeof(*pl));
+	pl->cgroup.dirfd = -1;
 	pl->policy = p;
 	pl->id = id;
 	pl->explain = explain;
@@ -77,6 +79,10 @@ int plan_build(struct sandbox_plan *pl, char *const *protect, struct sbx_error *
 		r = mount_plan_build(pl, protect, &pl->view, err);
 	if (r == 0 && !pl->explain)
 		r = mount_plan_open_state(&pl->view, pl->id, pl->policy->app, err);
+	/* After every planner that starts a process (the bus proxies): the systemd and delegated ways
+	 * move sbx itself into a leaf of its own, which must be empty again when the sandbox ends. */
+	if (r == 0)
+		r = cgroup_plan(pl, err);
 	return r;
 }
 
@@ -88,6 +94,7 @@ static void free_string(char **s)
 
 void plan_free(struct sandbox_plan *pl)
 {
+	cgroup_teardown(&pl->cgroup);
 	x11_release(&pl->x11);
 	free_string((char **)&pl->x11.xauth);
 	free_string(&pl->x11.xauth_path);

@@ -16,6 +16,7 @@
 #include <linux/filter.h>
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "dbus_proxy.h"
 #include "devices.h"
 #include "landlock.h"
@@ -74,6 +75,7 @@ struct sandbox_plan {
 	struct device_session devices[SBX_N_DEVS];
 	struct dbus_session dbus[DBUS_N_BUSES];
 
+	struct sandbox_cgroup cgroup;   /* the sandbox's own cgroup (cgroup_plan); dirfd -1: none */
 	struct landlock_plan landlock;  /* what Landlock enforces on this kernel (landlock_plan) */
 	struct mount_plan view;  /* the mount steps (mount_plan.c); Landlock derives its rules from them */
 	struct sock_fprog seccomp[2];  /* both filters, compiled (seccomp_validate); [1]: none without rules */

@@ -167,6 +167,13 @@ sbx_cgroups_added() {
 	run sbx_root --explain --memory-max 64M -- echo ran
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"now: not available: 1. delegated subtree: "*"2. systemd scope: "*"3. as root: "*"no memory controller"* ]]
+	# The plan's refusal, as a run would meet it.
+	[[ "$output" == *"REFUSED here, sbx would not run: cannot apply the cgroup limits (memory.max 64M): "* ]]
+	run sbx_root -q --explain --json --memory-max 64M -- echo ran
+	[ "$status" -eq 0 ]
+	echo "$output" | /usr/bin/python3 -c 'import json, sys
+r = json.load(sys.stdin)["refusals"]
+assert len(r) == 1 and r[0].startswith("cannot apply the cgroup limits (memory.max 64M)"), r'
 
 	run sbx_user -q --memory-max 64M --pids-max 32 -- echo ran
 	echo "[user] $output"

@@ -17,6 +17,7 @@
 #include "bpf.h"
 #include "cgroup.h"
 #include "outcome.h"
+#include "plan.h"
 #include "policy.h"
 #include "rlimits.h"
 
@@ -272,15 +273,17 @@ static void test_cgroup_limit_keys(void **state)
 
 /* A sandbox gets a cgroup of its own only for limits or for eBPF programs to attach to it (which
  * needs CAP_BPF and CAP_NET_ADMIN; where they load, every root run carries the device program, so
- * its cgroup is not wasted). With neither, setup touches nothing and teardown is a no-op. The
+ * its cgroup is not wasted). With neither, the planner touches nothing and teardown is a no-op. The
  * capabilities are dropped from the effective set for the call, so the test means the same as
  * root and as a user, and never makes a cgroup on the host. */
-static void test_cgroup_setup_nothing_wanted(void **state)
+static void test_cgroup_plan_nothing_wanted(void **state)
 {
 	(void)state;
 	struct policy p;
 	policy_init(&p);
-	struct sandbox_cgroup cg;
+	struct identity id = { 0 };
+	struct sandbox_plan pl;
+	plan_init(&pl, &p, &id, false);
 	struct sbx_error err = { 0 };
 
 	cap_t saved = cap_get_proc();
@@ -289,19 +292,19 @@ static void test_cgroup_setup_nothing_wanted(void **state)
 	assert_non_null(none);
 	assert_int_equal(cap_clear_flag(none, CAP_EFFECTIVE), 0);
 	assert_int_equal(cap_set_proc(none), 0);
-	bool bpf_wanted = bpf_wants_cgroup(&p);
-	int r = cgroup_setup(&p, &cg, &err);
+	bpf_probe_host(&pl.host, false);
+	int r = cgroup_plan(&pl, &err);
 	int restored = cap_set_proc(saved);  /* permitted kept them: effective can be raised again */
 	cap_free(none);
 	cap_free(saved);
 	assert_int_equal(restored, 0);
 
-	assert_false(bpf_wanted);
+	assert_false(pl.host.cgroup_bpf);
 	assert_int_equal(r, 0);
-	assert_int_equal(cg.dirfd, -1);
-	assert_null(cg.path);
-	assert_null(cg.note);
-	cgroup_teardown(&cg);
+	assert_int_equal(pl.cgroup.dirfd, -1);
+	assert_null(pl.cgroup.path);
+	assert_null(pl.cgroup.note);
+	plan_free(&pl);
 	policy_free(&p);
 }
 
@@ -404,7 +407,10 @@ static void test_explain(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	cgroup_explain(&p, f);
+	struct sandbox_plan pl;
+	plan_init(&pl, &p, &(struct identity){ 0 }, true);
+	cgroup_explain(&pl, f);
+	plan_free(&pl);
 	rlimits_explain(&p, f);
 	fclose(f);
 	assert_non_null(strstr(buf, "memory.max 64M, cpu.max 50000 100000"));
@@ -436,7 +442,7 @@ int main(void)
 		cmocka_unit_test(test_rlimit_pair),
 		cmocka_unit_test(test_cpu_max),
 		cmocka_unit_test(test_cgroup_limit_keys),
-		cmocka_unit_test(test_cgroup_setup_nothing_wanted),
+		cmocka_unit_test(test_cgroup_plan_nothing_wanted),
 		cmocka_unit_test(test_outcome_report),
 		cmocka_unit_test(test_explain),
 	};
