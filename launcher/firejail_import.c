@@ -3,13 +3,11 @@
  * then maps the effective directives onto sbx lines and says, for each, what became of it.
  * Written from firejail-profile(5) and ../shared/research/firejail-import.md; no firejail code. */
 #include "firejail_internal.h"
-#include "privdirs.h"
 
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,36 +20,7 @@
 
 /* ---- translation ------------------------------------------------------------------------------ */
 
-struct translator {
-	FILE *out, *rep;
-	char *out_buf, *rep_buf;
-	size_t out_len, rep_len;
-	struct fj_result *res;
-	/* home grants collected first, written once */
-	struct grant {
-		char *path;  /* sbx path, e.g. ${HOME}/.config/x; "" once nowhitelist removed it */
-		bool rw, file;
-		const char *why;
-	} *grants;
-	size_t n_grants;
-	char **noblacklist;  /* normalised patterns, in order of appearance */
-	size_t n_noblacklist;
-	bool home_whitelist, private_home, private_cache, net_none, net_seen, protocol_inet, protocol_seen;
-	bool no_display;  /* x11 none, or /tmp/.X11-unix blacklisted */
-	unsigned masks, masks_exempt, hidden, proc_sys, ro_ungranted, usr_whitelist;
-	bool *nobl_own;  /* per noblacklist: written in the app's own file, not a shared disable-/-common include */
-	char *first_mask;
-	char *lost_kinds;
-	/* mask lines: blacklists of /usr, /etc, /opt (globs expanded on this host), and blacklists of
-	 * the home checked against the grants at the end */
-	char **mask_paths;
-	size_t n_mask_paths;
-	unsigned mask_globs, home_masks;
-	char **home_black;
-	size_t n_home_black;
-};
-
-static void lost(struct translator *t, const char *kind)
+void fj_lost(struct translator *t, const char *kind)
 {
 	t->res->lost++;
 	size_t n = strlen(kind);
@@ -64,9 +33,7 @@ static void lost(struct translator *t, const char *kind)
 }
 
 /* One report line: OUTCOME file:line: directive: what. */
-static void report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
+void fj_report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
 {
 	if (strcmp(outcome, "translated") == 0)
 		t->res->translated++;
@@ -89,7 +56,7 @@ static void report(struct translator *t, const char *outcome, const struct fj_li
 
 /* A path line for the sbx profile. Paths that would need quoting (spaces, quotes, '#', '\\', a
  * second '$') are left out: the report says so, and the output needs no quoting rules. */
-static bool emit_path_line(struct translator *t, const char *directive, const char *path)
+bool fj_emit_path_line(struct translator *t, const char *directive, const char *path)
 {
 	const char *rest = path[0] == '$' ? strchr(path, '}') + 1 : path;
 	for (const char *c = rest; *c; c++)
@@ -133,41 +100,6 @@ static bool under_cache(const char *norm)
 	return strncmp(norm, "${HOME}/.cache", 14) == 0 && (norm[14] == '\0' || norm[14] == '/');
 }
 
-/* seccomp lists: names libseccomp knows become `syscalls deny`, the rest are reported. */
-static void seccomp_list(struct translator *t, const struct fj_line *l, const char *list, bool firejail_default)
-{
-	_cleanup_free_ char *copy = xstrdup(list);
-	char *save = NULL;
-	FILE *names = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	names = open_memstream(&buf, &len);
-	unsigned n = 0, unknown = 0, kept = 0;
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (w[0] == '!') {
-			kept++;  /* "allow this one of firejail's default list" */
-			continue;
-		}
-		if (w[0] == '@' || seccomp_syscall_resolve_name(w) < 0 || strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(w)) {
-			unknown++;
-			continue;
-		}
-		fprintf(names, " %s", w);
-		n++;
-	}
-	fclose(names);
-	if (n)
-		fprintf(t->out, "syscalls deny%s\n", buf);
-	if (firejail_default && n == 0 && unknown == 0)
-		report(t, "sbx-default", l, "sbx's always-on filter%s",
-		       kept ? " (which may still deny what '!' allows here)" : "");
-	else if (unknown)
-		report(t, "approximated", l, "%u syscalls denied by name; %u groups or unknown names left to sbx's own filter",
-		       n, unknown);
-	else
-		report(t, "translated", l, "syscalls deny (%u)", n);
-	free(buf);
-}
 
 static void add_mask(struct translator *t, const char *path)
 {
@@ -282,60 +214,6 @@ static int expand_blacklist(struct translator *t, const char *arg, int *unnamabl
 	return found;
 }
 
-/* A name a profile line can hold as a plain word. */
-static bool plain_word(const char *w)
-{
-	for (const char *c = w; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == 0x7f || strchr("\"'#$\\~", *c))
-			return false;
-	return *w != '\0';
-}
-
-/* private-bin a,b / private-etc a,b: the names installed here on a private-bin / private-etc line,
- * the others on a -try line (a profile moves between hosts; firejail skips them too). 0.9.74's
- * @group names of private-etc are left out: stricter, and said. */
-static void private_list(struct translator *t, const struct fj_line *l, const char *arg, bool bin)
-{
-	const char *directive = bin ? "private-bin" : "private-etc";
-	_cleanup_free_ char *copy = xstrdup(arg);
-	_cleanup_free_ char *present = xstrdup(""), *missing = xstrdup(""), *skipped = xstrdup("");
-	char *save = NULL;
-	for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
-		_cleanup_free_ char *abs = xasprintf("/%s", w[0] == '/' ? w + 1 : w);
-		bool ok = plain_word(w) && path_is_clean_absolute(abs) &&
-			  (bin ? (w[0] == '/' || !strchr(w, '/')) : w[0] != '/' && !strpbrk(w, "*?["));
-		if (!ok || w[0] == '@') {
-			char *next = xasprintf("%s%s%s", skipped, *skipped ? " " : "", w);
-			free(skipped);
-			skipped = next;
-			continue;
-		}
-		_cleanup_free_ char *etc_path = bin ? NULL : xasprintf("/etc/%s", w);
-		struct stat st;
-		bool named_bin = w[0] == '/' ? lstat(w, &st) == 0 && privdirs_in_bin_dir(w) : privdirs_program_exists(w);
-		bool here = bin ? strpbrk(w, "*?[") || named_bin : lstat(etc_path, &st) == 0;
-		char **list = here ? &present : &missing;
-		char *next = xasprintf("%s%s%s", *list, **list ? " " : "", w);
-		free(*list);
-		*list = next;
-	}
-	if (!*present && !*missing) {
-		report(t, "dropped", l, "no name sbx can show%s%s", *skipped ? ": " : "", skipped);
-		lost(t, directive);
-		return;
-	}
-	if (*present)
-		fprintf(t->out, "%s %s\n", directive, present);
-	if (*missing)
-		fprintf(t->out, "%s-try %s\n", directive, missing);
-	if (*skipped)
-		report(t, "approximated", l, "stricter: %s left out (not a name sbx can show)%s%s", skipped,
-		       *missing ? "; not installed here, on a -try line: " : "", missing);
-	else if (*missing)
-		report(t, "translated", l, "not installed here, on a -try line: %s", missing);
-	else
-		report(t, "translated", l, NULL);
-}
 
 static void translate_line(struct translator *t, const struct fj_line *l)
 {
@@ -363,16 +241,16 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 			continue;
 		if (strcmp(word, "memory-deny-write-execute") == 0) {
 			fputs("memory-deny-write-execute\n", t->out);
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else if (strncmp(word, "dbus-", 5) == 0 && strstr(line, "none") == NULL)
-			report(t, "sbx-default", l, "stricter: sbx gives the sandbox no D-Bus at all");
+			fj_report(t, "sbx-default", l, "stricter: sbx gives the sandbox no D-Bus at all");
 		else if (strncmp(word, "writable-", 9) == 0 || strncmp(word, "keep-", 5) == 0 ||
 			 strcmp(word, "allow-debuggers") == 0 || strcmp(word, "allusers") == 0)
-			report(t, "sbx-default", l, "stricter: a loosening sbx does not grant");
+			fj_report(t, "sbx-default", l, "stricter: a loosening sbx does not grant");
 		else if (strcmp(word, "private-lib") == 0 || strcmp(word, "tracelog") == 0)
-			report(t, "sbx-default", l, "off in firejail 0.9.72's default configuration");
+			fj_report(t, "sbx-default", l, "off in firejail 0.9.72's default configuration");
 		else
-			report(t, "sbx-default", l, NULL);
+			fj_report(t, "sbx-default", l, NULL);
 		return;
 	}
 
@@ -380,27 +258,27 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		t->net_seen = true;
 		if (strcmp(arg, "none") == 0) {
 			t->net_none = true;
-			report(t, "translated", l, "net none");
+			fj_report(t, "translated", l, "net none");
 		} else
-			report(t, "approximated", l, "the host's network (sbx has no interface selection)");
+			fj_report(t, "approximated", l, "the host's network (sbx has no interface selection)");
 		return;
 	}
 	if (strcmp(word, "protocol") == 0) {
 		t->protocol_seen = true;
 		t->protocol_inet = strstr(arg, "inet") != NULL;
 		if (t->protocol_inet)
-			report(t, "approximated", l, "sbx allows unix, inet, inet6 and netlink, and refuses exotic families");
+			fj_report(t, "approximated", l, "sbx allows unix, inet, inet6 and netlink, and refuses exotic families");
 		else
-			report(t, "translated", l, "no inet family: net none");
+			fj_report(t, "translated", l, "no inet family: net none");
 		return;
 	}
 	if (strcmp(word, "seccomp") == 0 || strcmp(word, "seccomp.drop") == 0) {
-		seccomp_list(t, l, arg, strcmp(word, "seccomp") == 0);
+		fj_seccomp_list(t, l, arg, strcmp(word, "seccomp") == 0);
 		return;
 	}
 	if (strcmp(word, "seccomp.keep") == 0) {
-		report(t, "dropped", l, "sbx keeps its always-on filter and has no allow-list from firejail's names");
-		lost(t, word);
+		fj_report(t, "dropped", l, "sbx keeps its always-on filter and has no allow-list from firejail's names");
+		fj_lost(t, word);
 		return;
 	}
 	if (strcmp(word, "hostname") == 0) {
@@ -408,9 +286,9 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		if (hn >= 1 && hn <= 64 &&
 		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == hn) {
 			fprintf(t->out, "hostname %s\n", arg);
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else
-			report(t, "dropped", l, "not a host name");
+			fj_report(t, "dropped", l, "not a host name");
 		return;
 	}
 	if (strcmp(word, "env") == 0 || strcmp(word, "rmenv") == 0) {
@@ -419,97 +297,97 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		bool ok = *name && !(*name >= '0' && *name <= '9') && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
 		_cleanup_free_ char *value = eq ? profile_quote_word(eq + 1) : NULL;
 		if (!ok || (strcmp(word, "env") == 0 && (!eq || !value))) {
-			report(t, "dropped", l, "not NAME=VALUE");
+			fj_report(t, "dropped", l, "not NAME=VALUE");
 			return;
 		}
 		if (strcmp(word, "env") == 0)
 			fprintf(t->out, "setenv %s %s\n", name, value[0] ? value : "\"\"");
 		else
 			fprintf(t->out, "unsetenv %s\n", name);
-		report(t, "translated", l, NULL);
+		fj_report(t, "translated", l, NULL);
 		return;
 	}
 	if (strcmp(word, "private") == 0) {
 		if (*arg) {
-			report(t, "dropped", l, "a directory as the home: grant it with bind instead");
+			fj_report(t, "dropped", l, "a directory as the home: grant it with bind instead");
 			return;
 		}
 		t->private_home = true;
-		report(t, "sbx-default", l, "the home is always an empty tmpfs");
+		fj_report(t, "sbx-default", l, "the home is always an empty tmpfs");
 		return;
 	}
 	if (strcmp(word, "private-cache") == 0) {
 		t->private_cache = true;
-		report(t, "sbx-default", l, "~/.cache is not granted (grants below it are left out)");
+		fj_report(t, "sbx-default", l, "~/.cache is not granted (grants below it are left out)");
 		return;
 	}
 	if (strcmp(word, "caps.keep") == 0) {
 		if (strcmp(arg, "net_bind_service") == 0) {
 			fprintf(t->out, "caps-keep net_bind_service\n");
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else
-			report(t, "dropped", l, "function: sbx keeps no capability but net_bind_service");
+			fj_report(t, "dropped", l, "function: sbx keeps no capability but net_bind_service");
 		return;
 	}
 	if (strcmp(word, "nogroups") == 0) {
-		report(t, "approximated", l, "supplementary groups cannot be dropped without privilege; the minimal root shows little group-readable");
+		fj_report(t, "approximated", l, "supplementary groups cannot be dropped without privilege; the minimal root shows little group-readable");
 		return;
 	}
 	if (strcmp(word, "netfilter") == 0) {
-		report(t, "dropped", l, "no loss: dormant in firejail itself without a bridge");
+		fj_report(t, "dropped", l, "no loss: dormant in firejail itself without a bridge");
 		return;
 	}
 	if (strcmp(word, "apparmor") == 0 && !*arg) {
 		fprintf(t->out, "apparmor firejail-default optional\n");
-		report(t, "translated", l, "stacked where AppArmor is on and root loaded firejail-default");
+		fj_report(t, "translated", l, "stacked where AppArmor is on and root loaded firejail-default");
 		return;
 	}
 	if (strcmp(word, "apparmor-replace") == 0) {
 		/* It only changes how the `apparmor` line confines: stacking keeps both profiles in force. */
-		report(t, "approximated", l, "sbx stacks firejail-default on the program's own AppArmor profile "
+		fj_report(t, "approximated", l, "sbx stacks firejail-default on the program's own AppArmor profile "
 					     "instead of replacing it, which is stricter");
 		return;
 	}
 	if (strcmp(word, "apparmor") == 0) {
-		report(t, "dropped", l, "sbx can only stack an AppArmor profile");
-		lost(t, word);
+		fj_report(t, "dropped", l, "sbx can only stack an AppArmor profile");
+		fj_lost(t, word);
 		return;
 	}
 	if (strcmp(word, "machine-id") == 0) {
 		fprintf(t->out, "machine-id random\n");
-		report(t, "translated", l, NULL);
+		fj_report(t, "translated", l, NULL);
 		return;
 	}
 	if (strcmp(word, "private-bin") == 0 || strcmp(word, "private-etc") == 0) {
-		private_list(t, l, arg, strcmp(word, "private-bin") == 0);
+		fj_private_list(t, l, arg, strcmp(word, "private-bin") == 0);
 		return;
 	}
 	if (strcmp(word, "noexec") == 0) {
 		_cleanup_free_ char *norm = *arg ? fj_normalise(arg) : NULL;
 		if (norm && fj_noexec_visible(norm)) {
 			fprintf(t->out, "noexec %s\n", norm);
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else {
-			report(t, "sbx-default", l, "not visible: sbx mounts nothing at or below it");
+			fj_report(t, "sbx-default", l, "not visible: sbx mounts nothing at or below it");
 		}
 		return;
 	}
 	if (strcmp(word, "x11") == 0) {
 		if (strcmp(arg, "none") == 0)
-			report(t, "sbx-default", l, "no display unless granted");
+			fj_report(t, "sbx-default", l, "no display unless granted");
 		else
-			report(t, "approximated", l, "an untrusted X cookie of its own ('socket x11') where a desktop entry runs it");
+			fj_report(t, "approximated", l, "an untrusted X cookie of its own ('socket x11') where a desktop entry runs it");
 		return;
 	}
 	if (strcmp(word, "join-or-start") == 0 || strcmp(word, "name") == 0 || strcmp(word, "dns") == 0 ||
 	    strcmp(word, "hosts-file") == 0 || strcmp(word, "timeout") == 0 || strcmp(word, "nice") == 0 ||
 	    strcmp(word, "cpu") == 0 || strcmp(word, "tab") == 0) {
-		report(t, "dropped", l, "no loss: an instance or scheduling setting sbx does not have");
+		fj_report(t, "dropped", l, "no loss: an instance or scheduling setting sbx does not have");
 		return;
 	}
 	if (strncmp(word, "rlimit-", 7) == 0) {
-		report(t, "dropped", l, "set 'rlimit' by hand (sbx's names differ)");
-		lost(t, word);
+		fj_report(t, "dropped", l, "set 'rlimit' by hand (sbx's names differ)");
+		fj_lost(t, word);
 		return;
 	}
 
@@ -520,7 +398,7 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 	    strcmp(word, "mkdir") == 0 || strcmp(word, "mkfile") == 0 || strcmp(word, "private-opt") == 0 ||
 	    strcmp(word, "private-srv") == 0 || strcmp(word, "tmpfs") == 0 || strcmp(word, "bind") == 0) {
 		if (!*arg) {
-			report(t, "dropped", l, "no path");
+			fj_report(t, "dropped", l, "no path");
 			return;
 		}
 		enum path_class pc = fj_classify(arg);
@@ -561,24 +439,24 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 				int found = pc == PC_BAD ? -1 : expand_blacklist(t, arg, &unnamable);
 				if (found >= 0 && unnamable) {
 					t->res->dropped++;
-					report(t, "dropped", l, "%d file%s whose name holds * ? or [ cannot be named in a profile and stay%s visible",
+					fj_report(t, "dropped", l, "%d file%s whose name holds * ? or [ cannot be named in a profile and stay%s visible",
 					       unnamable, unnamable == 1 ? "" : "s", unnamable == 1 ? "s" : "");
-					lost(t, "blacklist(/usr,/etc)");
+					fj_lost(t, "blacklist(/usr,/etc)");
 				}
 				if (found >= 0) {
 					t->mask_globs++;
 					if (strpbrk(arg, "*?["))
-						report(t, "approximated", l, "masked by name: %d path%s on this host (a file made later is not hidden)",
+						fj_report(t, "approximated", l, "masked by name: %d path%s on this host (a file made later is not hidden)",
 						       found, found == 1 ? "" : "s");
 					else
-						report(t, "translated", l, "mask of each ${PATH} directory's (%d on this host)", found);
+						fj_report(t, "translated", l, "mask of each ${PATH} directory's (%d on this host)", found);
 					return;
 				}
 				t->res->dropped++;
 				if (!t->first_mask)
 					t->first_mask = xasprintf("%s:%u: %s", l->file, l->lineno, arg);
-				report(t, "dropped", l, "a pattern sbx cannot mask");
-				lost(t, "blacklist(/usr,/etc)");
+				fj_report(t, "dropped", l, "a pattern sbx cannot mask");
+				fj_lost(t, "blacklist(/usr,/etc)");
 				return;
 			}
 			if (pc == PC_HOME && norm)
@@ -605,11 +483,11 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 				free(t->grants[g].path);
 				t->grants[g].path = xstrdup("");
 			}
-			report(t, "translated", l, "not granted");
+			fj_report(t, "translated", l, "not granted");
 			return;
 		}
 		if (strcmp(word, "tmpfs") == 0 || strcmp(word, "bind") == 0) {
-			report(t, "dropped", l, "needs root in firejail; grant by hand");
+			fj_report(t, "dropped", l, "needs root in firejail; grant by hand");
 			return;
 		}
 		if (strcmp(word, "private-opt") == 0 || strcmp(word, "private-srv") == 0) {
@@ -619,21 +497,21 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 				_cleanup_free_ char *p = xasprintf("/%s/%s", word + 8, w);
 				_cleanup_free_ char *n = fj_normalise(p);
 				if (n && !strchr(w, '/'))
-					emit_path_line(t, "ro-bind-try", n);
+					fj_emit_path_line(t, "ro-bind-try", n);
 			}
-			report(t, "translated", l, "ro-bind-try of each");
+			fj_report(t, "translated", l, "ro-bind-try of each");
 			return;
 		}
 		if (strcmp(word, "read-only") == 0 || strcmp(word, "read-write") == 0) {
 			ssize_t g = norm ? find_grant(t, norm) : -1;
 			if (g >= 0) {
 				t->grants[g].rw = strcmp(word, "read-write") == 0;
-				report(t, "translated", l, "the grant is %s", t->grants[g].rw ? "read-write" : "read-only");
+				fj_report(t, "translated", l, "the grant is %s", t->grants[g].rw ? "read-write" : "read-only");
 			} else if (strcmp(word, "read-only") == 0) {
 				t->ro_ungranted++;
 				t->res->defaults++;
 			} else
-				report(t, "sbx-default", l, "stricter: not granted read-write");
+				fj_report(t, "sbx-default", l, "stricter: not granted read-write");
 			return;
 		}
 		/* whitelist, mkdir, mkfile */
@@ -642,27 +520,27 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 			if (strcmp(word, "whitelist") == 0)
 				t->home_whitelist = true;
 			if (!norm || strncmp(norm, "/home", 5) == 0) {
-				report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
+				fj_report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
 				return;
 			}
 			if (whole_home(norm)) {
-				report(t, "dropped", l, "sbx never grants the whole home");
+				fj_report(t, "dropped", l, "sbx never grants the whole home");
 				return;
 			}
 			if (t->private_cache && under_cache(norm)) {
-				report(t, "sbx-default", l, "private-cache: ~/.cache stays out");
+				fj_report(t, "sbx-default", l, "private-cache: ~/.cache stays out");
 				return;
 			}
 			add_grant(t, norm, true, strcmp(word, "mkfile") == 0, is_mk ? "mkdir/mkfile" : "whitelist");
-			report(t, "translated", l, "%s", is_mk ? "granted read-write (sbx does not create it)" : "granted (if it exists)");
+			fj_report(t, "translated", l, "%s", is_mk ? "granted read-write (sbx does not create it)" : "granted (if it exists)");
 			return;
 		}
 		if (is_mk) {
-			report(t, "dropped", l, "outside the home: not created");
+			fj_report(t, "dropped", l, "outside the home: not created");
 			return;
 		}
 		if (pc == PC_RUNUSER) {
-			report(t, "sbx-default", l, "stricter: no socket of the session; grant by hand (socket x11, ...)");
+			fj_report(t, "sbx-default", l, "stricter: no socket of the session; grant by hand (socket x11, ...)");
 			return;
 		}
 		if (pc == PC_USR || pc == PC_ETC) {
@@ -673,25 +551,25 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		/* /run and what points there (/var/run, /var/lock), and sbx's own private /var/tmp */
 		if (pc == PC_RUN || (norm && (strncmp(norm, "/var/run", 8) == 0 || strncmp(norm, "/var/lock", 9) == 0 ||
 					      strncmp(norm, "/var/tmp", 8) == 0))) {
-			report(t, "sbx-default", l, "stricter: /run is private (sockets are granted by name), /var/tmp is private");
+			fj_report(t, "sbx-default", l, "stricter: /run is private (sockets are granted by name), /var/tmp is private");
 			return;
 		}
 		if (pc == PC_TMP || pc == PC_PROC || pc == PC_SYS || pc == PC_DEV) {
-			report(t, "sbx-default", l, "stricter: not granted (private /tmp, own /proc, no /sys, minimal /dev)");
+			fj_report(t, "sbx-default", l, "stricter: not granted (private /tmp, own /proc, no /sys, minimal /dev)");
 			return;
 		}
 		if (!norm) {
-			report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
+			fj_report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
 			return;
 		}
-		if (emit_path_line(t, "ro-bind-try", norm))
-			report(t, "approximated", l, "granted read-only");
+		if (fj_emit_path_line(t, "ro-bind-try", norm))
+			fj_report(t, "approximated", l, "granted read-only");
 		else
-			report(t, "dropped", l, "not a path sbx can write");
+			fj_report(t, "dropped", l, "not a path sbx can write");
 		return;
 	}
-	report(t, "dropped", l, "unknown to this importer");
-	lost(t, "unknown");
+	fj_report(t, "dropped", l, "unknown to this importer");
+	fj_lost(t, "unknown");
 }
 
 /* Whether a desktop entry in /usr/share/applications runs PROGRAM (its Exec's first word, by base
@@ -805,7 +683,7 @@ int fj_import(const char *path, const struct fj_source *src, struct fj_result *r
 			continue;
 		if (strcmp(g->why, "inferred from noblacklist") == 0)
 			fprintf(t.out, "# inferred from noblacklist (read-only; make it bind-try if the app writes there)\n");
-		if (!emit_path_line(&t, g->file && g->rw ? "bind-create" : g->rw ? "bind-try" : "ro-bind-try", g->path))
+		if (!fj_emit_path_line(&t, g->file && g->rw ? "bind-create" : g->rw ? "bind-try" : "ro-bind-try", g->path))
 			fprintf(t.rep, "%-12s %s: a path sbx profiles cannot spell unquoted\n", "dropped", g->path);
 	}
 	/* A blacklist of the home inside what sbx grants is masked there. */
@@ -821,7 +699,7 @@ int fj_import(const char *path, const struct fj_source *src, struct fj_result *r
 	if (t.n_mask_paths)
 		fprintf(t.out, "# firejail's blacklists: an empty read-only file or directory over each\n");
 	for (size_t i = 0; i < t.n_mask_paths; i++)
-		if (!emit_path_line(&t, "mask", t.mask_paths[i]))
+		if (!fj_emit_path_line(&t, "mask", t.mask_paths[i]))
 			fprintf(t.rep, "%-12s mask %s: a path sbx profiles cannot spell unquoted\n", "dropped", t.mask_paths[i]);
 	fprintf(t.rep, "%-12s %u blacklists under /usr, /etc and /opt: mask; %u patterns masked by name on this host; "
 		       "%u blacklists inside a grant of the home: mask; %u more are un-hidden by noblacklist\n",
