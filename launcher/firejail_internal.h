@@ -94,4 +94,10 @@ bool fj_emit_path_line(struct translator *t, const char *directive, const char *
 void fj_seccomp_list(struct translator *t, const struct fj_line *l, const char *list, bool firejail_default);
 void fj_private_list(struct translator *t, const struct fj_line *l, const char *arg, bool bin);
 
+/* firejail_masks.c: blacklist and noblacklist (ARG as written, NORM fj_normalise()'s form or NULL),
+ * and the mask lines once every grant is known. */
+void fj_blacklist(struct translator *t, const struct fj_line *l, const char *arg, enum path_class pc, const char *norm);
+void fj_noblacklist(struct translator *t, const struct fj_line *l, const char *arg, const char *norm);
+void fj_write_masks(struct translator *t);
+
 #endif
