@@ -100,4 +100,10 @@ void fj_blacklist(struct translator *t, const struct fj_line *l, const char *arg
 void fj_noblacklist(struct translator *t, const struct fj_line *l, const char *arg, const char *norm);
 void fj_write_masks(struct translator *t);
 
+/* firejail_grants.c: the other path directives (whitelist, mkdir, read-only, ...), and the grant
+ * lines once the whole profile is read. */
+void fj_grant_directive(struct translator *t, const struct fj_line *l, const char *word, const char *arg,
+			enum path_class pc, const char *norm);
+void fj_write_grants(struct translator *t);
+
 #endif

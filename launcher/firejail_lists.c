@@ -1,5 +1,5 @@
-/* The comma lists of names in a firejail profile: seccomp's syscalls, private-bin's programs and
- * private-etc's files, checked against this host as sbx would name them. */
+/* firejail's lists of names: seccomp's syscalls, private-bin's programs, private-etc's files.
+ * Each name is checked against this host as sbx would name it. */
 #include "firejail_internal.h"
 #include "privdirs.h"
 

@@ -1,6 +1,6 @@
-/* firejail's blacklists as sbx masks: blacklists of /usr, /etc and /opt (globs and ${PATH} expanded
- * on this host), blacklists of the home inside a grant, and the noblacklist lines that exempt
- * paths from both. */
+/* firejail's blacklists as sbx masks, and the noblacklist lines that exempt paths from them.
+ * Masked are blacklists of /usr, /etc and /opt (globs and ${PATH} expanded on this host) and
+ * blacklists of the home inside a grant; the others fall outside what sbx shows. */
 #include "firejail_internal.h"
 
 #include <dirent.h>
@@ -198,7 +198,6 @@ void fj_blacklist(struct translator *t, const struct fj_line *l, const char *arg
 	else
 		t->hidden++;
 	t->res->defaults++;
-	return;
 }
 
 /* noblacklist: remembered for the blacklists after it, and for the grants of a blacklist-mode home. */
@@ -210,7 +209,6 @@ void fj_noblacklist(struct translator *t, const struct fj_line *l, const char *a
 	*ARRAY_PUSH(t->nobl_own, k) = own;
 	*ARRAY_PUSH(t->noblacklist, t->n_noblacklist) = norm ? xstrdup(norm) : xstrdup(arg);
 	t->res->defaults++;
-	return;
 }
 
 /* The mask lines, after the grants (a blacklist of the home is masked only inside one), and the
