@@ -1,5 +1,5 @@
 /* What the parts of `sbx desktop` share: the places, the sources found and the managed copies.
- * desktop_copies.c holds the copies; desktop.c the commands, places and sources. */
+ * desktop_sources.c and desktop_copies.c hold them; desktop.c holds the commands. */
 #ifndef SBX_DESKTOP_INTERNAL_H
 #define SBX_DESKTOP_INTERNAL_H
 
@@ -36,7 +36,7 @@ struct source {
 	struct desktop_info info;
 };
 
-/* desktop.c: the places, and the desktop files found in their source directories. */
+/* desktop_sources.c: the places, and the desktop files found in their source directories. */
 int places_init(struct places *pl, bool system, const char *prefix, const struct profile_env *env,
 		struct sbx_error *err);
 void places_free(struct places *pl);
