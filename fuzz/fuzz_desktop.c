@@ -1,4 +1,4 @@
-/* libFuzzer target: the desktop and D-Bus service file parser and rewriter (launcher/desktop.c).
+/* libFuzzer target: the desktop and D-Bus service file parser and rewriter (launcher/desktop_entry.c).
  * Whatever the file says: a file that parses gets a managed copy (or a reason), and that copy
  * parses again, names its source, runs sbx, and still runs the same program. */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* libFuzzer target: the firejail importer (launcher/firejail_import.c). The input is a firejail
+/* libFuzzer target: the firejail importer (launcher/firejail_*.c). The input is a firejail
  * profile; `include X` of any name reads the same input again (so chains, depth limits and the
  * ignore list get exercised), *.local files are missing. Whatever it says: an import either fails
  * with a "file:line: problem" message and no output, or yields an sbx profile that the sbx parser

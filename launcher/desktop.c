@@ -1,136 +1,14 @@
-/* `sbx desktop enable|disable|list|sync`: finds desktop files (and D-Bus service and autostart
- * files) in $XDG_DATA_DIRS and writes managed copies atomically into the directories that override
- * them, with an Exec that runs the app through sbx (desktop_entry.c parses and rewrites them), and
- * keeps them current. Never edits a file it did not write: each copy carries X-SBX-Managed. */
+/* `sbx desktop enable|disable|list|sync`: the commands, on top of desktop_sources.c and desktop_copies.c.
+ * They find desktop files (and D-Bus service and autostart files) in $XDG_DATA_DIRS and write managed
+ * copies into the directories that override them, with an Exec that runs the app through sbx
+ * (desktop_entry.c parses and rewrites them), and keep them current. Never edits a file it did not
+ * write: each copy carries X-SBX-Managed. */
 #include "desktop.h"
+#include "desktop_internal.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-
-#include "desktop_entry.h"
-#include "util.h"
-
-/* Where managed files go and where their sources are. */
-struct places {
-	bool system;
-	char *apps;       /* managed desktop copies */
-	char *services;   /* managed D-Bus service overrides */
-	char *autostart;  /* managed autostart copies; NULL with --system (/etc/xdg/autostart is the source) */
-	char **data;      /* $XDG_DATA_DIRS, without the one the copies go to */
-	size_t n_data;
-	char **config;    /* $XDG_CONFIG_DIRS, for autostart sources */
-	size_t n_config;
-	char *sbx;        /* this sbx, by absolute path */
-	const struct profile_env *env;
-	bool apps_changed;
-};
-
-/* A desktop file found in a source directory. */
-struct source {
-	char *id;    /* desktop file ID: the path below applications/, '/' turned into '-' */
-	char *path;
-	char *text;
-	size_t len;
-	int parsed;  /* 0, or -EINVAL with why */
-	char why[300];
-	struct desktop_info info;
-};
-
-static void source_free(struct source *s)
-{
-	free(s->id);
-	free(s->path);
-	free(s->text);
-	desktop_info_free(&s->info);
-}
-
-static int load_text(const char *path, char **text, size_t *len)
-{
-	struct stat st;
-	if (!path)
-		return -ENOENT;
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if (st.st_size > DESKTOP_MAX_FILE)
-		return -EFBIG;
-	return read_file(path, text, len);
-}
-
-static void source_load(struct source *s, enum desktop_kind kind)
-{
-	int r = load_text(s->path, &s->text, &s->len);
-	if (r < 0) {
-		s->parsed = r;
-		snprintf(s->why, sizeof(s->why), "%s", r == -EINVAL ? "not a regular file" : strerror(-r));
-		return;
-	}
-	s->parsed = desktop_parse(s->text, s->len, kind, &s->info, s->why, sizeof(s->why));
-}
-
-static bool same_dir(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* Adds the *.desktop files below dir (IDs prefixed by `prefix`), skipping IDs already found:
- * the first directory in $XDG_DATA_DIRS order wins, as launchers decide. */
-static void collect(const char *dir, const char *prefix, int depth, struct source **out, size_t *n)
-{
-	struct dirent **names = NULL;
-	int count = scandir(dir, &names, NULL, alphasort);
-	for (int i = 0; i < count; i++) {
-		const char *name = names[i]->d_name;
-		_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
-		_cleanup_free_ char *id = xasprintf("%s%s", prefix, name);
-		struct stat st;
-		if (name[0] == '.' || stat(path, &st) < 0) {
-			free(names[i]);
-			continue;
-		}
-		if (S_ISDIR(st.st_mode) && depth < 3) {
-			_cleanup_free_ char *sub = xasprintf("%s-", id);
-			collect(path, sub, depth + 1, out, n);
-		} else if (S_ISREG(st.st_mode) && ends_with(name, ".desktop")) {
-			bool seen = false;
-			for (size_t j = 0; j < *n && !seen; j++)
-				seen = strcmp((*out)[j].id, id) == 0;
-			if (!seen) {
-				struct source *s = ARRAY_PUSH(*out, *n);
-				s->id = TAKE_PTR(id);
-				s->path = TAKE_PTR(path);
-				source_load(s, DESKTOP_APP);
-			}
-		}
-		free(names[i]);
-	}
-	free(names);
-}
-
-static void sources_free(struct source *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		source_free(&s[i]);
-	free(s);
-}
-
-static void scan_sources(const struct places *pl, struct source **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	for (size_t i = 0; i < pl->n_data; i++) {
-		_cleanup_free_ char *dir = xasprintf("%s/applications", pl->data[i]);
-		collect(dir, "", 0, out, n);
-	}
-}
 
 /* The profile a program gets and the directory it came from (0 user, 1 admin, 2 shipped). */
 static bool has_profile(const struct places *pl, const char *program, int min_tier, char **name)
@@ -150,153 +28,9 @@ static bool has_profile(const struct places *pl, const char *program, int min_ti
 	return true;
 }
 
-static int mkdir_parents(const char *path)
-{
-	_cleanup_free_ char *p = xstrdup(path);
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return 0;
-}
-
-/* 1 when path is a file sbx wrote (regular, parses, carries the marker), 0 when absent, -EEXIST
- * when it is someone else's; info and text filled for a managed file. */
-static int managed_state(const char *path, enum desktop_kind kind, struct desktop_info *info, char **text,
-			 size_t *len)
-{
-	struct stat st;
-	*info = (struct desktop_info){ 0 };
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EEXIST;
-	_cleanup_free_ char *t = NULL;
-	size_t n = 0;
-	int r = load_text(path, &t, &n);
-	if (r < 0)
-		return r;
-	char why[256];
-	if (desktop_parse(t, n, kind, info, why, sizeof(why)) < 0)
-		return -EEXIST;
-	if (!info->managed_source) {
-		desktop_info_free(info);
-		return -EEXIST;
-	}
-	if (text) {
-		*text = TAKE_PTR(t);
-		*len = n;
-	}
-	return 1;
-}
-
-static int not_ours(const char *path, struct sbx_error *err)
-{
-	return sbx_fail(err, 0, "desktop: %s is not a copy sbx made; leaving it alone", path);
-}
-
-/* A desktop file changed in the copies' directory: the MIME cache is refreshed at the end. (pl->apps
- * is never NULL once places_init succeeded; the check keeps the analyzer from assuming it.) */
-static void note_apps_change(struct places *pl, const char *path, enum desktop_kind kind)
-{
-	if (kind == DESKTOP_APP && pl->apps && strncmp(path, pl->apps, strlen(pl->apps)) == 0)
-		pl->apps_changed = true;
-}
-
-/* Writes content to path through a temporary file and rename, so that a launcher never reads half
- * a file, and only over a file sbx wrote. */
-static int install(struct places *pl, const char *path, enum desktop_kind kind, const char *content,
-		   struct sbx_error *err)
-{
-	struct desktop_info old;
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	int r = managed_state(path, kind, &old, &text, &len);
-	desktop_info_free(&old);
-	if (r == -EEXIST)
-		return not_ours(path, err);
-	if (r < 0)
-		return sbx_fail(err, -r, "desktop: %s", path);
-	if (r == 1 && text && len == strlen(content) && memcmp(text, content, len) == 0)
-		return 0;  /* unchanged: sync leaves the file, and its mtime, alone */
-	r = mkdir_parents(path);
-	if (r < 0)
-		return sbx_fail(err, -r, "desktop: cannot create the directory of %s", path);
-	const char *slash = strrchr(path, '/');
-	_cleanup_free_ char *tmp = xasprintf("%.*s/.%s.sbx-XXXXXX", (int)(slash - path), path, slash + 1);
-	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return sbx_fail(err, errno, "desktop: cannot write %s", path);
-	size_t n = strlen(content), done = 0;
-	r = fchmod(fd, 0644) < 0 ? -errno : 0;
-	while (r == 0 && done < n) {
-		ssize_t w = write(fd, content + done, n - done);
-		if (w < 0 && errno != EINTR)
-			r = -errno;
-		else if (w > 0)
-			done += (size_t)w;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return sbx_fail(err, -r, "desktop: cannot write %s", path);
-	}
-	note_apps_change(pl, path, kind);
-	printf("wrote %s\n", path);
-	return 0;
-}
-
-static int remove_managed(struct places *pl, const char *path, enum desktop_kind kind, struct sbx_error *err)
-{
-	struct desktop_info info;
-	int r = managed_state(path, kind, &info, NULL, NULL);
-	desktop_info_free(&info);
-	if (r == -EEXIST)
-		return not_ours(path, err);
-	if (r <= 0)
-		return r == 0 ? 0 : sbx_fail(err, -r, "desktop: %s", path);
-	if (unlink(path) < 0)
-		return sbx_fail(err, errno, "desktop: cannot remove %s", path);
-	note_apps_change(pl, path, kind);
-	printf("removed %s\n", path);
-	return 0;
-}
-
-/* Rewrites the file at source (read into text) into target. */
-static int write_copy(struct places *pl, const char *source, const char *text, size_t len,
-		      enum desktop_kind kind, const char *target, struct sbx_error *err)
-{
-	char sum[17], why[300];
-	desktop_checksum(text, len, sum);
-	_cleanup_free_ char *content = desktop_rewrite(text, len, kind, pl->sbx, source, sum, target, why,
-							 sizeof(why));
-	if (!content)
-		return sbx_fail(err, 0, "desktop: %s: %s; skipped", source, why);
-	return install(pl, target, kind, content, err);
-}
-
 static char *bus_name_of(const char *id)
 {
 	return xstrndup(id, strlen(id) - strlen(".desktop"));
-}
-
-/* The D-Bus service file that activates `name`, in the source directories (the copies' own
- * share directory is not one of them). */
-static char *find_service(const struct places *pl, const char *name)
-{
-	for (size_t i = 0; i < pl->n_data; i++) {
-		char *path = xasprintf("%s/dbus-1/services/%s.service", pl->data[i], name);
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			return path;
-		free(path);
-	}
-	return NULL;
 }
 
 /* Autostart entries of the app: the same file name as its desktop ID, or the same program. */
@@ -316,7 +50,7 @@ static int enable_autostart(struct places *pl, const struct source *app, struct 
 			continue;
 		struct source *found = NULL;
 		size_t n = 0;
-		collect(dir, "", 3, &found, &n);
+		collect_sources(dir, "", 3, &found, &n);
 		for (size_t j = 0; j < n; j++) {
 			struct source *s = &found[j];
 			if (s->parsed < 0 || s->info.managed_source || s->info.runs_sbx ||
@@ -363,33 +97,6 @@ static int enable_source(struct places *pl, const struct source *s, struct sbx_e
 		}
 	}
 	return enable_autostart(pl, s, err);
-}
-
-/* Managed files directly in dir (*.desktop or *.service), sorted. */
-static char **list_dir(const char *dir, const char *suffix, size_t *n)
-{
-	struct dirent **names = NULL;
-	char **out = NULL;
-	*n = 0;
-	if (!dir)
-		return NULL;
-	int count = scandir(dir, &names, NULL, alphasort);
-	for (int i = 0; i < count; i++) {
-		if (names[i]->d_name[0] != '.' && ends_with(names[i]->d_name, suffix)) {
-			char **slot = ARRAY_PUSH(out, *n);
-			*slot = xstrdup(names[i]->d_name);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return out;
-}
-
-static void names_free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 static bool app_matches(const char *id, const char *program, const char *app)
@@ -497,21 +204,6 @@ static int enable_app(struct places *pl, struct source *all, size_t n_all, const
 	return r;
 }
 
-/* Whether a managed file's source still has the bytes it was made from. */
-static const char *staleness(const struct desktop_info *info)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	int r = load_text(info->managed_source, &text, &len);
-	if (r == -ENOENT || r == -ENOTDIR)
-		return "source gone; sync removes it";
-	if (r < 0)
-		return "source unreadable";
-	char sum[17];
-	desktop_checksum(text, len, sum);
-	return strcmp(sum, info->managed_sum) == 0 ? NULL : "source changed; sync rewrites it";
-}
-
 static void list_managed(const char *dir, const char *suffix, enum desktop_kind kind, const char *label)
 {
 	size_t n = 0;
@@ -610,105 +302,6 @@ static int sync_main(struct places *pl, struct sbx_error *err)
 		names_free(names, names ? n : 0);
 	}
 	return status;
-}
-
-/* Menus and `xdg-open` read mimeinfo.cache: refresh it where the copies are, if the tool exists. */
-static void refresh_mime_cache(const struct places *pl)
-{
-	_cleanup_free_ char *tool = profile_resolve_command("update-desktop-database");
-	if (!strchr(tool, '/') || !pl->apps_changed)
-		return;
-	char *argv[] = { tool, (char *)"-q", pl->apps, NULL };
-	extern char **environ;
-	pid_t pid;
-	int status;
-	if (posix_spawn(&pid, tool, NULL, NULL, argv, environ) != 0)
-		return;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* A cache listing nothing is what sbx left behind: disable removes everything it made. */
-	_cleanup_free_ char *cache = xasprintf("%s/mimeinfo.cache", pl->apps);
-	_cleanup_free_ char *text = NULL;
-	if (read_file(cache, &text, NULL) == 0) {
-		char *start = text + strspn(text, " \n");
-		size_t n = strlen(start);
-		while (n && strchr(" \n", start[n - 1]))
-			start[--n] = '\0';
-		if (strcmp(start, "[MIME Cache]") == 0)
-			unlink(cache);
-	}
-}
-
-static void split_dirs(const char *value, const char *fallback, char ***out, size_t *n)
-{
-	_cleanup_free_ char *copy = xstrdup(value && *value ? value : fallback);
-	char *save = NULL;
-	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		if (d[0] != '/')
-			continue;  /* the spec: relative entries are invalid and ignored */
-		size_t len = strlen(d);
-		while (len > 1 && d[len - 1] == '/')
-			d[--len] = '\0';
-		char **slot = ARRAY_PUSH(*out, *n);
-		*slot = xstrdup(d);
-	}
-}
-
-static void places_free(struct places *pl)
-{
-	free(pl->apps);
-	free(pl->services);
-	free(pl->autostart);
-	names_free(pl->data, pl->n_data);
-	names_free(pl->config, pl->n_config);
-	free(pl->sbx);
-}
-
-static int places_init(struct places *pl, bool system, const char *prefix, const struct profile_env *env,
-		       struct sbx_error *err)
-{
-	*pl = (struct places){ .system = system, .env = env };
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return sbx_fail(err, errno, "desktop: cannot find sbx's own path (/proc/self/exe)");
-	self[n] = '\0';
-	pl->sbx = xstrdup(self);
-	if (system) {
-		const char *share = prefix ? prefix : "/usr/local/share";
-		if (share[0] != '/')
-			return sbx_fail(err, 0, "desktop: --prefix %s: not an absolute path", share);
-		pl->apps = xasprintf("%s/applications", share);
-		pl->services = xasprintf("%s/dbus-1/services", share);
-	} else {
-		const char *home = getenv("HOME");
-		const char *data_home = getenv("XDG_DATA_HOME");
-		_cleanup_free_ char *fallback = home && home[0] == '/' ? xasprintf("%s/.local/share", home) : NULL;
-		if (!(data_home && data_home[0] == '/'))
-			data_home = fallback;
-		if (!data_home || !env->config_home || env->config_home[0] != '/')
-			return sbx_fail(err, 0, "desktop: neither $XDG_DATA_HOME nor $HOME is an absolute path");
-		pl->apps = xasprintf("%s/applications", data_home);
-		pl->services = xasprintf("%s/dbus-1/services", data_home);
-		pl->autostart = xasprintf("%s/autostart", env->config_home);
-	}
-	char **data = NULL;
-	size_t n_data = 0;
-	split_dirs(getenv("XDG_DATA_DIRS"), "/usr/local/share:/usr/share", &data, &n_data);
-	for (size_t i = 0; i < n_data; i++) {
-		_cleanup_free_ char *apps = xasprintf("%s/applications", data[i]);
-		/* The copies' own directory is never a source (--system's /usr/local/share is in the
-		 * default $XDG_DATA_DIRS). */
-		if (strcmp(apps, pl->apps) == 0 || same_dir(apps, pl->apps)) {
-			free(data[i]);
-			continue;
-		}
-		char **slot = ARRAY_PUSH(pl->data, pl->n_data);
-		*slot = data[i];
-	}
-	free(data);
-	split_dirs(getenv("XDG_CONFIG_DIRS"), "/etc/xdg", &pl->config, &pl->n_config);
-	return 0;
 }
 
 static void desktop_usage(FILE *out)

@@ -1,57 +1,23 @@
-/* Converts a firejail profile into an sbx profile: resolves the include chain the way firejail
- * does (conditionals, the first-wins `ignore` list, `whitelist-ro`, missing *.local skipped),
- * then maps the effective directives onto sbx lines and says, for each, what became of it.
+/* The firejail importer's driver: fj_import(), and the directives simple enough to translate here.
+ * fj_import() resolves a profile's include chain (firejail_resolve.c: conditionals, the first-wins
+ * `ignore` list, `whitelist-ro`, missing *.local skipped), hands path directives to
+ * firejail_grants.c and firejail_masks.c and name lists to firejail_lists.c, then writes the sbx
+ * profile and a report that says, for each directive, what became of it.
  * Written from firejail-profile(5) and ../shared/research/firejail-import.md; no firejail code. */
 #include "firejail_internal.h"
-#include "privdirs.h"
 
-#include <errno.h>
 #include <dirent.h>
-#include <fcntl.h>
-#include <fnmatch.h>
-#include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "profile.h"
 #include "util.h"
 
 /* ---- translation ------------------------------------------------------------------------------ */
 
-struct translator {
-	FILE *out, *rep;
-	char *out_buf, *rep_buf;
-	size_t out_len, rep_len;
-	struct fj_result *res;
-	/* home grants collected first, written once */
-	struct grant {
-		char *path;  /* sbx path, e.g. ${HOME}/.config/x; "" once nowhitelist removed it */
-		bool rw, file;
-		const char *why;
-	} *grants;
-	size_t n_grants;
-	char **noblacklist;  /* normalised patterns, in order of appearance */
-	size_t n_noblacklist;
-	bool home_whitelist, private_home, private_cache, net_none, net_seen, protocol_inet, protocol_seen;
-	bool no_display;  /* x11 none, or /tmp/.X11-unix blacklisted */
-	unsigned masks, masks_exempt, hidden, proc_sys, ro_ungranted, usr_whitelist;
-	bool *nobl_own;  /* per noblacklist: written in the app's own file, not a shared disable-/-common include */
-	char *first_mask;
-	char *lost_kinds;
-	/* mask lines: blacklists of /usr, /etc, /opt (globs expanded on this host), and blacklists of
-	 * the home checked against the grants at the end */
-	char **mask_paths;
-	size_t n_mask_paths;
-	unsigned mask_globs, home_masks;
-	char **home_black;
-	size_t n_home_black;
-};
-
-static void lost(struct translator *t, const char *kind)
+void fj_lost(struct translator *t, const char *kind)
 {
 	t->res->lost++;
 	size_t n = strlen(kind);
@@ -64,9 +30,7 @@ static void lost(struct translator *t, const char *kind)
 }
 
 /* One report line: OUTCOME file:line: directive: what. */
-static void report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
+void fj_report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
 {
 	if (strcmp(outcome, "translated") == 0)
 		t->res->translated++;
@@ -89,7 +53,7 @@ static void report(struct translator *t, const char *outcome, const struct fj_li
 
 /* A path line for the sbx profile. Paths that would need quoting (spaces, quotes, '#', '\\', a
  * second '$') are left out: the report says so, and the output needs no quoting rules. */
-static bool emit_path_line(struct translator *t, const char *directive, const char *path)
+bool fj_emit_path_line(struct translator *t, const char *directive, const char *path)
 {
 	const char *rest = path[0] == '$' ? strchr(path, '}') + 1 : path;
 	for (const char *c = rest; *c; c++)
@@ -97,244 +61,6 @@ static bool emit_path_line(struct translator *t, const char *directive, const ch
 			return false;
 	fprintf(t->out, "%s %s\n", directive, path);
 	return true;
-}
-
-static bool noblacklisted(const struct translator *t, const char *norm)
-{
-	for (size_t i = 0; i < t->n_noblacklist; i++)
-		if (fnmatch(t->noblacklist[i], norm, 0) == 0 || strcmp(t->noblacklist[i], norm) == 0)
-			return true;
-	return false;
-}
-
-static ssize_t find_grant(const struct translator *t, const char *path)
-{
-	for (size_t i = 0; i < t->n_grants; i++)
-		if (strcmp(t->grants[i].path, path) == 0)
-			return (ssize_t)i;
-	return -1;
-}
-
-static void add_grant(struct translator *t, const char *path, bool rw, bool file, const char *why)
-{
-	if (find_grant(t, path) >= 0)
-		return;
-	*ARRAY_PUSH(t->grants, t->n_grants) = (struct grant){ xstrdup(path), rw, file, why };
-}
-
-/* `whitelist ${HOME}` and the like would grant the whole home: sbx never does that. */
-static bool whole_home(const char *norm)
-{
-	return strcmp(norm, "${HOME}") == 0;
-}
-
-static bool under_cache(const char *norm)
-{
-	return strncmp(norm, "${HOME}/.cache", 14) == 0 && (norm[14] == '\0' || norm[14] == '/');
-}
-
-/* seccomp lists: names libseccomp knows become `syscalls deny`, the rest are reported. */
-static void seccomp_list(struct translator *t, const struct fj_line *l, const char *list, bool firejail_default)
-{
-	_cleanup_free_ char *copy = xstrdup(list);
-	char *save = NULL;
-	FILE *names = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	names = open_memstream(&buf, &len);
-	unsigned n = 0, unknown = 0, kept = 0;
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (w[0] == '!') {
-			kept++;  /* "allow this one of firejail's default list" */
-			continue;
-		}
-		if (w[0] == '@' || seccomp_syscall_resolve_name(w) < 0 || strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(w)) {
-			unknown++;
-			continue;
-		}
-		fprintf(names, " %s", w);
-		n++;
-	}
-	fclose(names);
-	if (n)
-		fprintf(t->out, "syscalls deny%s\n", buf);
-	if (firejail_default && n == 0 && unknown == 0)
-		report(t, "sbx-default", l, "sbx's always-on filter%s",
-		       kept ? " (which may still deny what '!' allows here)" : "");
-	else if (unknown)
-		report(t, "approximated", l, "%u syscalls denied by name; %u groups or unknown names left to sbx's own filter",
-		       n, unknown);
-	else
-		report(t, "translated", l, "syscalls deny (%u)", n);
-	free(buf);
-}
-
-static void add_mask(struct translator *t, const char *path)
-{
-	for (size_t i = 0; i < t->n_mask_paths; i++)
-		if (strcmp(t->mask_paths[i], path) == 0)
-			return;
-	*ARRAY_PUSH(t->mask_paths, t->n_mask_paths) = xstrdup(path);
-}
-
-/* firejail's ${PATH}: the directories it expands it to. */
-static const char *const fj_path_dirs[] = { "/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin",
-					    "/bin", "/sbin", "/usr/games", "/usr/local/games" };
-
-/* noblacklist, also in firejail's ${PATH} form, un-hides the host path `path`. */
-static bool noblacklisted_host(const struct translator *t, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	for (size_t i = 0; i < t->n_noblacklist; i++) {
-		const char *nb = t->noblacklist[i];
-		if (fnmatch(nb, path, 0) == 0 || strcmp(nb, path) == 0)
-			return true;
-		if (strncmp(nb, "${PATH}/", 8) != 0 || !slash)
-			continue;
-		for (size_t d = 0; d < ARRAY_SIZE(fj_path_dirs); d++)
-			if (strlen(fj_path_dirs[d]) == (size_t)(slash - path) &&
-			    strncmp(fj_path_dirs[d], path, (size_t)(slash - path)) == 0 && fnmatch(nb + 8, slash + 1, 0) == 0)
-				return true;
-	}
-	return false;
-}
-
-/* The names in a host directory, read once per process (--summary imports hundreds of profiles
- * that expand the same patterns over /usr/bin). */
-static struct dir_names {
-	char *dir;
-	char **names;
-	size_t n;
-} *dir_cache;
-static size_t n_dir_cache;
-
-static const struct dir_names *names_in(const char *path)
-{
-	for (size_t i = 0; i < n_dir_cache; i++)
-		if (strcmp(dir_cache[i].dir, path) == 0)
-			return &dir_cache[i];
-	struct dir_names *c = ARRAY_PUSH(dir_cache, n_dir_cache);
-	*c = (struct dir_names){ .dir = xstrdup(path) };
-	DIR *dir = opendir(path);
-	for (struct dirent *e; dir && (e = readdir(dir));)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			*ARRAY_PUSH(c->names, c->n) = xstrdup(e->d_name);
-	if (dir)
-		closedir(dir);
-	return c;
-}
-
-/* A blacklist of /usr, /etc or /opt that fj_normalise() cannot name: ${PATH}/NAME, or a glob in the
- * last component, expanded on this host as firejail would when the app starts. -1 when the
- * pattern has another form; else how many paths it gave (0: it matches nothing here), with the
- * names a profile cannot write (holding * ? [, such as /usr/bin/[) counted in *unnamable. */
-static int expand_blacklist(struct translator *t, const char *arg, int *unnamable)
-{
-	const char *const *dirs = fj_path_dirs;
-	size_t n_dirs = ARRAY_SIZE(fj_path_dirs);
-	_cleanup_free_ char *one = NULL;
-	const char *pat;
-	if (strncmp(arg, "${PATH}/", 8) == 0) {
-		pat = arg + 8;
-	} else {
-		const char *slash = strrchr(arg, '/');
-		if (arg[0] != '/' || !slash)
-			return -1;
-		one = slash == arg ? xstrdup("/") : xstrndup(arg, (size_t)(slash - arg));
-		dirs = (const char *const *)&one;
-		n_dirs = 1;
-		pat = slash + 1;
-	}
-	if (!*pat || strchr(pat, '/') || strpbrk(dirs[0], "*?[$") || strstr(arg, "/../") || strstr(arg, "/./"))
-		return -1;
-	int found = 0;
-	char **seen = NULL;
-	size_t n_seen = 0;
-	for (size_t d = 0; d < n_dirs; d++) {
-		/* /bin is /usr/bin on a merged-/usr system: name each file once. */
-		char *real = realpath(dirs[d], NULL);
-		bool dup = !real;
-		for (size_t k = 0; real && k < n_seen && !dup; k++)
-			dup = strcmp(seen[k], real) == 0;
-		if (dup) {
-			free(real);
-			continue;
-		}
-		*ARRAY_PUSH(seen, n_seen) = real;
-		const struct dir_names *c = names_in(dirs[d]);
-		for (size_t k = 0; k < c->n; k++) {
-			if (fnmatch(pat, c->names[k], FNM_PERIOD) != 0)
-				continue;
-			if (strpbrk(c->names[k], "*?[")) {  /* a profile path has no way to quote them */
-				(*unnamable)++;
-				continue;
-			}
-			_cleanup_free_ char *path = xasprintf("%s/%s", strcmp(dirs[d], "/") ? dirs[d] : "", c->names[k]);
-			if (noblacklisted_host(t, path))
-				continue;
-			add_mask(t, path);
-			found++;
-		}
-	}
-	for (size_t k = 0; k < n_seen; k++)
-		free(seen[k]);
-	free(seen);
-	return found;
-}
-
-/* A name a profile line can hold as a plain word. */
-static bool plain_word(const char *w)
-{
-	for (const char *c = w; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == 0x7f || strchr("\"'#$\\~", *c))
-			return false;
-	return *w != '\0';
-}
-
-/* private-bin a,b / private-etc a,b: the names installed here on a private-bin / private-etc line,
- * the others on a -try line (a profile moves between hosts; firejail skips them too). 0.9.74's
- * @group names of private-etc are left out: stricter, and said. */
-static void private_list(struct translator *t, const struct fj_line *l, const char *arg, bool bin)
-{
-	const char *directive = bin ? "private-bin" : "private-etc";
-	_cleanup_free_ char *copy = xstrdup(arg);
-	_cleanup_free_ char *present = xstrdup(""), *missing = xstrdup(""), *skipped = xstrdup("");
-	char *save = NULL;
-	for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
-		_cleanup_free_ char *abs = xasprintf("/%s", w[0] == '/' ? w + 1 : w);
-		bool ok = plain_word(w) && path_is_clean_absolute(abs) &&
-			  (bin ? (w[0] == '/' || !strchr(w, '/')) : w[0] != '/' && !strpbrk(w, "*?["));
-		if (!ok || w[0] == '@') {
-			char *next = xasprintf("%s%s%s", skipped, *skipped ? " " : "", w);
-			free(skipped);
-			skipped = next;
-			continue;
-		}
-		_cleanup_free_ char *etc_path = bin ? NULL : xasprintf("/etc/%s", w);
-		struct stat st;
-		bool named_bin = w[0] == '/' ? lstat(w, &st) == 0 && privdirs_in_bin_dir(w) : privdirs_program_exists(w);
-		bool here = bin ? strpbrk(w, "*?[") || named_bin : lstat(etc_path, &st) == 0;
-		char **list = here ? &present : &missing;
-		char *next = xasprintf("%s%s%s", *list, **list ? " " : "", w);
-		free(*list);
-		*list = next;
-	}
-	if (!*present && !*missing) {
-		report(t, "dropped", l, "no name sbx can show%s%s", *skipped ? ": " : "", skipped);
-		lost(t, directive);
-		return;
-	}
-	if (*present)
-		fprintf(t->out, "%s %s\n", directive, present);
-	if (*missing)
-		fprintf(t->out, "%s-try %s\n", directive, missing);
-	if (*skipped)
-		report(t, "approximated", l, "stricter: %s left out (not a name sbx can show)%s%s", skipped,
-		       *missing ? "; not installed here, on a -try line: " : "", missing);
-	else if (*missing)
-		report(t, "translated", l, "not installed here, on a -try line: %s", missing);
-	else
-		report(t, "translated", l, NULL);
 }
 
 static void translate_line(struct translator *t, const struct fj_line *l)
@@ -363,16 +89,16 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 			continue;
 		if (strcmp(word, "memory-deny-write-execute") == 0) {
 			fputs("memory-deny-write-execute\n", t->out);
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else if (strncmp(word, "dbus-", 5) == 0 && strstr(line, "none") == NULL)
-			report(t, "sbx-default", l, "stricter: sbx gives the sandbox no D-Bus at all");
+			fj_report(t, "sbx-default", l, "stricter: sbx gives the sandbox no D-Bus at all");
 		else if (strncmp(word, "writable-", 9) == 0 || strncmp(word, "keep-", 5) == 0 ||
 			 strcmp(word, "allow-debuggers") == 0 || strcmp(word, "allusers") == 0)
-			report(t, "sbx-default", l, "stricter: a loosening sbx does not grant");
+			fj_report(t, "sbx-default", l, "stricter: a loosening sbx does not grant");
 		else if (strcmp(word, "private-lib") == 0 || strcmp(word, "tracelog") == 0)
-			report(t, "sbx-default", l, "off in firejail 0.9.72's default configuration");
+			fj_report(t, "sbx-default", l, "off in firejail 0.9.72's default configuration");
 		else
-			report(t, "sbx-default", l, NULL);
+			fj_report(t, "sbx-default", l, NULL);
 		return;
 	}
 
@@ -380,27 +106,27 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		t->net_seen = true;
 		if (strcmp(arg, "none") == 0) {
 			t->net_none = true;
-			report(t, "translated", l, "net none");
+			fj_report(t, "translated", l, "net none");
 		} else
-			report(t, "approximated", l, "the host's network (sbx has no interface selection)");
+			fj_report(t, "approximated", l, "the host's network (sbx has no interface selection)");
 		return;
 	}
 	if (strcmp(word, "protocol") == 0) {
 		t->protocol_seen = true;
 		t->protocol_inet = strstr(arg, "inet") != NULL;
 		if (t->protocol_inet)
-			report(t, "approximated", l, "sbx allows unix, inet, inet6 and netlink, and refuses exotic families");
+			fj_report(t, "approximated", l, "sbx allows unix, inet, inet6 and netlink, and refuses exotic families");
 		else
-			report(t, "translated", l, "no inet family: net none");
+			fj_report(t, "translated", l, "no inet family: net none");
 		return;
 	}
 	if (strcmp(word, "seccomp") == 0 || strcmp(word, "seccomp.drop") == 0) {
-		seccomp_list(t, l, arg, strcmp(word, "seccomp") == 0);
+		fj_seccomp_list(t, l, arg, strcmp(word, "seccomp") == 0);
 		return;
 	}
 	if (strcmp(word, "seccomp.keep") == 0) {
-		report(t, "dropped", l, "sbx keeps its always-on filter and has no allow-list from firejail's names");
-		lost(t, word);
+		fj_report(t, "dropped", l, "sbx keeps its always-on filter and has no allow-list from firejail's names");
+		fj_lost(t, word);
 		return;
 	}
 	if (strcmp(word, "hostname") == 0) {
@@ -408,9 +134,9 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		if (hn >= 1 && hn <= 64 &&
 		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == hn) {
 			fprintf(t->out, "hostname %s\n", arg);
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else
-			report(t, "dropped", l, "not a host name");
+			fj_report(t, "dropped", l, "not a host name");
 		return;
 	}
 	if (strcmp(word, "env") == 0 || strcmp(word, "rmenv") == 0) {
@@ -419,97 +145,97 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 		bool ok = *name && !(*name >= '0' && *name <= '9') && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
 		_cleanup_free_ char *value = eq ? profile_quote_word(eq + 1) : NULL;
 		if (!ok || (strcmp(word, "env") == 0 && (!eq || !value))) {
-			report(t, "dropped", l, "not NAME=VALUE");
+			fj_report(t, "dropped", l, "not NAME=VALUE");
 			return;
 		}
 		if (strcmp(word, "env") == 0)
 			fprintf(t->out, "setenv %s %s\n", name, value[0] ? value : "\"\"");
 		else
 			fprintf(t->out, "unsetenv %s\n", name);
-		report(t, "translated", l, NULL);
+		fj_report(t, "translated", l, NULL);
 		return;
 	}
 	if (strcmp(word, "private") == 0) {
 		if (*arg) {
-			report(t, "dropped", l, "a directory as the home: grant it with bind instead");
+			fj_report(t, "dropped", l, "a directory as the home: grant it with bind instead");
 			return;
 		}
 		t->private_home = true;
-		report(t, "sbx-default", l, "the home is always an empty tmpfs");
+		fj_report(t, "sbx-default", l, "the home is always an empty tmpfs");
 		return;
 	}
 	if (strcmp(word, "private-cache") == 0) {
 		t->private_cache = true;
-		report(t, "sbx-default", l, "~/.cache is not granted (grants below it are left out)");
+		fj_report(t, "sbx-default", l, "~/.cache is not granted (grants below it are left out)");
 		return;
 	}
 	if (strcmp(word, "caps.keep") == 0) {
 		if (strcmp(arg, "net_bind_service") == 0) {
 			fprintf(t->out, "caps-keep net_bind_service\n");
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else
-			report(t, "dropped", l, "function: sbx keeps no capability but net_bind_service");
+			fj_report(t, "dropped", l, "function: sbx keeps no capability but net_bind_service");
 		return;
 	}
 	if (strcmp(word, "nogroups") == 0) {
-		report(t, "approximated", l, "supplementary groups cannot be dropped without privilege; the minimal root shows little group-readable");
+		fj_report(t, "approximated", l, "supplementary groups cannot be dropped without privilege; the minimal root shows little group-readable");
 		return;
 	}
 	if (strcmp(word, "netfilter") == 0) {
-		report(t, "dropped", l, "no loss: dormant in firejail itself without a bridge");
+		fj_report(t, "dropped", l, "no loss: dormant in firejail itself without a bridge");
 		return;
 	}
 	if (strcmp(word, "apparmor") == 0 && !*arg) {
 		fprintf(t->out, "apparmor firejail-default optional\n");
-		report(t, "translated", l, "stacked where AppArmor is on and root loaded firejail-default");
+		fj_report(t, "translated", l, "stacked where AppArmor is on and root loaded firejail-default");
 		return;
 	}
 	if (strcmp(word, "apparmor-replace") == 0) {
 		/* It only changes how the `apparmor` line confines: stacking keeps both profiles in force. */
-		report(t, "approximated", l, "sbx stacks firejail-default on the program's own AppArmor profile "
+		fj_report(t, "approximated", l, "sbx stacks firejail-default on the program's own AppArmor profile "
 					     "instead of replacing it, which is stricter");
 		return;
 	}
 	if (strcmp(word, "apparmor") == 0) {
-		report(t, "dropped", l, "sbx can only stack an AppArmor profile");
-		lost(t, word);
+		fj_report(t, "dropped", l, "sbx can only stack an AppArmor profile");
+		fj_lost(t, word);
 		return;
 	}
 	if (strcmp(word, "machine-id") == 0) {
 		fprintf(t->out, "machine-id random\n");
-		report(t, "translated", l, NULL);
+		fj_report(t, "translated", l, NULL);
 		return;
 	}
 	if (strcmp(word, "private-bin") == 0 || strcmp(word, "private-etc") == 0) {
-		private_list(t, l, arg, strcmp(word, "private-bin") == 0);
+		fj_private_list(t, l, arg, strcmp(word, "private-bin") == 0);
 		return;
 	}
 	if (strcmp(word, "noexec") == 0) {
 		_cleanup_free_ char *norm = *arg ? fj_normalise(arg) : NULL;
 		if (norm && fj_noexec_visible(norm)) {
 			fprintf(t->out, "noexec %s\n", norm);
-			report(t, "translated", l, NULL);
+			fj_report(t, "translated", l, NULL);
 		} else {
-			report(t, "sbx-default", l, "not visible: sbx mounts nothing at or below it");
+			fj_report(t, "sbx-default", l, "not visible: sbx mounts nothing at or below it");
 		}
 		return;
 	}
 	if (strcmp(word, "x11") == 0) {
 		if (strcmp(arg, "none") == 0)
-			report(t, "sbx-default", l, "no display unless granted");
+			fj_report(t, "sbx-default", l, "no display unless granted");
 		else
-			report(t, "approximated", l, "an untrusted X cookie of its own ('socket x11') where a desktop entry runs it");
+			fj_report(t, "approximated", l, "an untrusted X cookie of its own ('socket x11') where a desktop entry runs it");
 		return;
 	}
 	if (strcmp(word, "join-or-start") == 0 || strcmp(word, "name") == 0 || strcmp(word, "dns") == 0 ||
 	    strcmp(word, "hosts-file") == 0 || strcmp(word, "timeout") == 0 || strcmp(word, "nice") == 0 ||
 	    strcmp(word, "cpu") == 0 || strcmp(word, "tab") == 0) {
-		report(t, "dropped", l, "no loss: an instance or scheduling setting sbx does not have");
+		fj_report(t, "dropped", l, "no loss: an instance or scheduling setting sbx does not have");
 		return;
 	}
 	if (strncmp(word, "rlimit-", 7) == 0) {
-		report(t, "dropped", l, "set 'rlimit' by hand (sbx's names differ)");
-		lost(t, word);
+		fj_report(t, "dropped", l, "set 'rlimit' by hand (sbx's names differ)");
+		fj_lost(t, word);
 		return;
 	}
 
@@ -520,178 +246,24 @@ static void translate_line(struct translator *t, const struct fj_line *l)
 	    strcmp(word, "mkdir") == 0 || strcmp(word, "mkfile") == 0 || strcmp(word, "private-opt") == 0 ||
 	    strcmp(word, "private-srv") == 0 || strcmp(word, "tmpfs") == 0 || strcmp(word, "bind") == 0) {
 		if (!*arg) {
-			report(t, "dropped", l, "no path");
+			fj_report(t, "dropped", l, "no path");
 			return;
 		}
 		enum path_class pc = fj_classify(arg);
 		_cleanup_free_ char *norm = fj_normalise(arg);
 		if (is_black) {
-			if (pc == PC_USR || pc == PC_ETC || pc == PC_OPT || pc == PC_OTHER || pc == PC_BAD) {
-				if (norm && noblacklisted(t, norm)) {
-					t->masks_exempt++;
-					t->res->defaults++;
-					return;
-				}
-				for (size_t i = 0; !norm && i < t->n_noblacklist; i++)
-					if (strcmp(t->noblacklist[i], arg) == 0) {
-						t->masks_exempt++;
-						t->res->defaults++;
-						return;
-					}
-				if (pc == PC_OTHER && strncmp(arg, "/boot", 5) != 0 && strncmp(arg, "/snap", 5) != 0 &&
-				    strncmp(arg, "/vmlinuz", 8) != 0 && strncmp(arg, "/initrd", 7) != 0 &&
-				    strncmp(arg, "/lost+found", 11) != 0 && strncmp(arg, "/root", 5) != 0 &&
-				    strncmp(arg, "/selinux", 8) != 0) {
-					t->hidden++;
-					t->res->defaults++;
-					return;
-				}
-				if (pc == PC_OTHER) {
-					t->hidden++;
-					t->res->defaults++;
-					return;
-				}
-				if (norm && pc != PC_BAD) {
-					add_mask(t, norm);
-					t->masks++;
-					t->res->translated++;
-					return;
-				}
-				int unnamable = 0;
-				int found = pc == PC_BAD ? -1 : expand_blacklist(t, arg, &unnamable);
-				if (found >= 0 && unnamable) {
-					t->res->dropped++;
-					report(t, "dropped", l, "%d file%s whose name holds * ? or [ cannot be named in a profile and stay%s visible",
-					       unnamable, unnamable == 1 ? "" : "s", unnamable == 1 ? "s" : "");
-					lost(t, "blacklist(/usr,/etc)");
-				}
-				if (found >= 0) {
-					t->mask_globs++;
-					if (strpbrk(arg, "*?["))
-						report(t, "approximated", l, "masked by name: %d path%s on this host (a file made later is not hidden)",
-						       found, found == 1 ? "" : "s");
-					else
-						report(t, "translated", l, "mask of each ${PATH} directory's (%d on this host)", found);
-					return;
-				}
-				t->res->dropped++;
-				if (!t->first_mask)
-					t->first_mask = xasprintf("%s:%u: %s", l->file, l->lineno, arg);
-				report(t, "dropped", l, "a pattern sbx cannot mask");
-				lost(t, "blacklist(/usr,/etc)");
-				return;
-			}
-			if (pc == PC_HOME && norm)
-				*ARRAY_PUSH(t->home_black, t->n_home_black) = xstrdup(norm);
-			if (pc == PC_PROC || pc == PC_SYS)
-				t->proc_sys++;
-			else
-				t->hidden++;
-			t->res->defaults++;
+			fj_blacklist(t, l, arg, pc, norm);
 			return;
 		}
 		if (strcmp(word, "noblacklist") == 0) {
-			const char *base = strrchr(l->file, '/') ? strrchr(l->file, '/') + 1 : l->file;
-			bool own = strncmp(base, "disable-", 8) != 0 && !strstr(base, "-common") && strncmp(base, "allow-", 6) != 0;
-			size_t k = t->n_noblacklist;
-			*ARRAY_PUSH(t->nobl_own, k) = own;
-			*ARRAY_PUSH(t->noblacklist, t->n_noblacklist) = norm ? xstrdup(norm) : xstrdup(arg);
-			t->res->defaults++;
+			fj_noblacklist(t, l, arg, norm);
 			return;
 		}
-		if (strcmp(word, "nowhitelist") == 0) {
-			ssize_t g = norm ? find_grant(t, norm) : -1;
-			if (g >= 0) {
-				free(t->grants[g].path);
-				t->grants[g].path = xstrdup("");
-			}
-			report(t, "translated", l, "not granted");
-			return;
-		}
-		if (strcmp(word, "tmpfs") == 0 || strcmp(word, "bind") == 0) {
-			report(t, "dropped", l, "needs root in firejail; grant by hand");
-			return;
-		}
-		if (strcmp(word, "private-opt") == 0 || strcmp(word, "private-srv") == 0) {
-			_cleanup_free_ char *copy = xstrdup(arg);
-			char *save = NULL;
-			for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-				_cleanup_free_ char *p = xasprintf("/%s/%s", word + 8, w);
-				_cleanup_free_ char *n = fj_normalise(p);
-				if (n && !strchr(w, '/'))
-					emit_path_line(t, "ro-bind-try", n);
-			}
-			report(t, "translated", l, "ro-bind-try of each");
-			return;
-		}
-		if (strcmp(word, "read-only") == 0 || strcmp(word, "read-write") == 0) {
-			ssize_t g = norm ? find_grant(t, norm) : -1;
-			if (g >= 0) {
-				t->grants[g].rw = strcmp(word, "read-write") == 0;
-				report(t, "translated", l, "the grant is %s", t->grants[g].rw ? "read-write" : "read-only");
-			} else if (strcmp(word, "read-only") == 0) {
-				t->ro_ungranted++;
-				t->res->defaults++;
-			} else
-				report(t, "sbx-default", l, "stricter: not granted read-write");
-			return;
-		}
-		/* whitelist, mkdir, mkfile */
-		bool is_mk = word[0] == 'm';
-		if (pc == PC_HOME) {
-			if (strcmp(word, "whitelist") == 0)
-				t->home_whitelist = true;
-			if (!norm || strncmp(norm, "/home", 5) == 0) {
-				report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
-				return;
-			}
-			if (whole_home(norm)) {
-				report(t, "dropped", l, "sbx never grants the whole home");
-				return;
-			}
-			if (t->private_cache && under_cache(norm)) {
-				report(t, "sbx-default", l, "private-cache: ~/.cache stays out");
-				return;
-			}
-			add_grant(t, norm, true, strcmp(word, "mkfile") == 0, is_mk ? "mkdir/mkfile" : "whitelist");
-			report(t, "translated", l, "%s", is_mk ? "granted read-write (sbx does not create it)" : "granted (if it exists)");
-			return;
-		}
-		if (is_mk) {
-			report(t, "dropped", l, "outside the home: not created");
-			return;
-		}
-		if (pc == PC_RUNUSER) {
-			report(t, "sbx-default", l, "stricter: no socket of the session; grant by hand (socket x11, ...)");
-			return;
-		}
-		if (pc == PC_USR || pc == PC_ETC) {
-			t->usr_whitelist++;
-			t->res->defaults++;
-			return;
-		}
-		/* /run and what points there (/var/run, /var/lock), and sbx's own private /var/tmp */
-		if (pc == PC_RUN || (norm && (strncmp(norm, "/var/run", 8) == 0 || strncmp(norm, "/var/lock", 9) == 0 ||
-					      strncmp(norm, "/var/tmp", 8) == 0))) {
-			report(t, "sbx-default", l, "stricter: /run is private (sockets are granted by name), /var/tmp is private");
-			return;
-		}
-		if (pc == PC_TMP || pc == PC_PROC || pc == PC_SYS || pc == PC_DEV) {
-			report(t, "sbx-default", l, "stricter: not granted (private /tmp, own /proc, no /sys, minimal /dev)");
-			return;
-		}
-		if (!norm) {
-			report(t, "dropped", l, "a glob or a path sbx cannot name: grant it by hand");
-			return;
-		}
-		if (emit_path_line(t, "ro-bind-try", norm))
-			report(t, "approximated", l, "granted read-only");
-		else
-			report(t, "dropped", l, "not a path sbx can write");
+		fj_grant_directive(t, l, word, arg, pc, norm);
 		return;
 	}
-	report(t, "dropped", l, "unknown to this importer");
-	lost(t, "unknown");
+	fj_report(t, "dropped", l, "unknown to this importer");
+	fj_lost(t, "unknown");
 }
 
 /* Whether a desktop entry in /usr/share/applications runs PROGRAM (its Exec's first word, by base
@@ -780,57 +352,8 @@ int fj_import(const char *path, const struct fj_source *src, struct fj_result *r
 		fprintf(t.out, "net none\n");
 	else
 		fprintf(t.out, "include network\n");
-	/* Blacklist-mode home (firejail shows all of it but the blacklists): sbx grants what the
-	 * profile un-hides or creates, and the working directory instead of the rest. */
-	if (!t.home_whitelist && !t.private_home) {
-		fprintf(t.out, "# firejail showed the whole home minus its blacklists; sbx grants the working\n"
-			       "# directory and what the profile un-hides instead:\n");
-		fprintf(t.out, "bind-try ${CWD}\n");
-		fprintf(t.rep, "%-12s home: firejail's view is the whole home minus blacklists; sbx grants ${CWD} and %s\n",
-			"approximated", "the noblacklist paths of the home");
-		res->approximated++;
-		for (size_t i = 0; i < t.n_noblacklist; i++) {
-			const char *p = t.noblacklist[i];
-			_cleanup_free_ char *clean = fj_normalise(p);  /* NULL for what was kept raw, for globs */
-			if (!t.nobl_own[i] || !clean || strcmp(clean, p) != 0 || strncmp(p, "${HOME}/", 8) != 0 ||
-			    (t.private_cache && under_cache(p)))
-				continue;
-			/* read-only: the study could not tell ro from rw, and a writable rc file persists */
-			add_grant(&t, p, false, false, "inferred from noblacklist");
-		}
-	}
-	for (size_t i = 0; i < t.n_grants; i++) {
-		const struct grant *g = &t.grants[i];
-		if (!g->path[0])
-			continue;
-		if (strcmp(g->why, "inferred from noblacklist") == 0)
-			fprintf(t.out, "# inferred from noblacklist (read-only; make it bind-try if the app writes there)\n");
-		if (!emit_path_line(&t, g->file && g->rw ? "bind-create" : g->rw ? "bind-try" : "ro-bind-try", g->path))
-			fprintf(t.rep, "%-12s %s: a path sbx profiles cannot spell unquoted\n", "dropped", g->path);
-	}
-	/* A blacklist of the home inside what sbx grants is masked there. */
-	for (size_t i = 0; i < t.n_home_black; i++) {
-		bool inside = false;
-		for (size_t k = 0; k < t.n_grants && !inside; k++)
-			inside = t.grants[k].path[0] && path_within(t.home_black[i], t.grants[k].path);
-		if (inside && !noblacklisted(&t, t.home_black[i])) {
-			add_mask(&t, t.home_black[i]);
-			t.home_masks++;
-		}
-	}
-	if (t.n_mask_paths)
-		fprintf(t.out, "# firejail's blacklists: an empty read-only file or directory over each\n");
-	for (size_t i = 0; i < t.n_mask_paths; i++)
-		if (!emit_path_line(&t, "mask", t.mask_paths[i]))
-			fprintf(t.rep, "%-12s mask %s: a path sbx profiles cannot spell unquoted\n", "dropped", t.mask_paths[i]);
-	fprintf(t.rep, "%-12s %u blacklists under /usr, /etc and /opt: mask; %u patterns masked by name on this host; "
-		       "%u blacklists inside a grant of the home: mask; %u more are un-hidden by noblacklist\n",
-		"translated", t.masks, t.mask_globs, t.home_masks, t.masks_exempt);
-	if (t.first_mask)
-		fprintf(t.rep, "%-12s blacklists sbx cannot mask (first: %s)\n", "dropped", t.first_mask);
-	fprintf(t.rep, "%-12s %u blacklists of the home, /run, /tmp, /var and other system paths: not in sbx's view; "
-		       "%u of /proc and /sys: own /proc, no /sys\n",
-		"sbx-default", t.hidden, t.proc_sys);
+	fj_write_grants(&t);
+	fj_write_masks(&t);
 	fprintf(t.rep, "%-12s %u read-only lines of paths sbx does not grant; %u whitelists of /usr and /etc: visible read-only\n",
 		"sbx-default", t.ro_ungranted, t.usr_whitelist);
 	fclose(t.out);

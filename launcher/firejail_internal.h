@@ -1,10 +1,12 @@
 /* What the parts of the firejail importer share: the resolved lines of a profile's include chain
- * (firejail_resolve.c), which the translation (firejail_import.c) maps onto sbx lines. */
+ * (firejail_resolve.c), which the translation (firejail_import.c and the files it hands directives
+ * to) maps onto sbx lines. */
 #ifndef SBX_FIREJAIL_INTERNAL_H
 #define SBX_FIREJAIL_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "firejail_import.h"
 
@@ -47,5 +49,61 @@ char *fj_normalise(const char *path);
 enum path_class fj_classify(const char *raw);
 /* Whether sbx's `noexec PATH` applies to this (normalised) path: a place every sandbox mounts. */
 bool fj_noexec_visible(const char *path);
+
+/* ---- translation: one profile's sbx lines and report, built line by line ---- */
+
+struct translator {
+	FILE *out, *rep;
+	char *out_buf, *rep_buf;
+	size_t out_len, rep_len;
+	struct fj_result *res;
+	/* home grants collected first, written once */
+	struct grant {
+		char *path;  /* sbx path, e.g. ${HOME}/.config/x; "" once nowhitelist removed it */
+		bool rw, file;
+		const char *why;
+	} *grants;
+	size_t n_grants;
+	char **noblacklist;  /* normalised patterns, in order of appearance */
+	size_t n_noblacklist;
+	bool home_whitelist, private_home, private_cache, net_none, net_seen, protocol_inet, protocol_seen;
+	bool no_display;  /* x11 none, or /tmp/.X11-unix blacklisted */
+	unsigned masks, masks_exempt, hidden, proc_sys, ro_ungranted, usr_whitelist;
+	bool *nobl_own;  /* per noblacklist: written in the app's own file, not a shared disable-/-common include */
+	char *first_mask;
+	char *lost_kinds;
+	/* mask lines: blacklists of /usr, /etc, /opt (globs expanded on this host), and blacklists of
+	 * the home checked against the grants at the end */
+	char **mask_paths;
+	size_t n_mask_paths;
+	unsigned mask_globs, home_masks;
+	char **home_black;
+	size_t n_home_black;
+};
+
+/* firejail_import.c: how every directive's translation writes. */
+/* Counts a restrictive directive sbx cannot keep, and names its kind once in the summary. */
+void fj_lost(struct translator *t, const char *kind);
+/* One report line: OUTCOME file:line: directive: what. */
+void fj_report(struct translator *t, const char *outcome, const struct fj_line *l, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A path line for the sbx profile; false, and nothing written, for a path that would need quoting. */
+bool fj_emit_path_line(struct translator *t, const char *directive, const char *path);
+
+/* firejail_lists.c: seccomp / seccomp.drop, and private-bin / private-etc. */
+void fj_seccomp_list(struct translator *t, const struct fj_line *l, const char *list, bool firejail_default);
+void fj_private_list(struct translator *t, const struct fj_line *l, const char *arg, bool bin);
+
+/* firejail_masks.c: blacklist and noblacklist (ARG as written, NORM fj_normalise()'s form or NULL),
+ * and the mask lines once every grant is known. */
+void fj_blacklist(struct translator *t, const struct fj_line *l, const char *arg, enum path_class pc, const char *norm);
+void fj_noblacklist(struct translator *t, const struct fj_line *l, const char *arg, const char *norm);
+void fj_write_masks(struct translator *t);
+
+/* firejail_grants.c: the other path directives (whitelist, mkdir, read-only, ...), and the grant
+ * lines once the whole profile is read. */
+void fj_grant_directive(struct translator *t, const struct fj_line *l, const char *word, const char *arg,
+			enum path_class pc, const char *norm);
+void fj_write_grants(struct translator *t);
 
 #endif

@@ -1,4 +1,4 @@
-/* Unit tests for the desktop-file parser and rewriter (desktop.c): Exec quoting per the Desktop
+/* Unit tests for the desktop-file parser and rewriter (desktop_entry.c): Exec quoting per the Desktop
  * Entry Specification, what makes a file unusable, and that a managed copy's Exec parses back to
  * sbx followed by the original arguments, field codes included. */
 #include <setjmp.h>

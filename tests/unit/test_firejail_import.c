@@ -1,4 +1,4 @@
-/* Unit tests of the firejail importer (launcher/firejail_import.c): the include chain as firejail
+/* Unit tests of the firejail importer (launcher/firejail_*.c): the include chain as firejail
  * resolves it (conditionals, the first-wins ignore list, whitelist-ro, missing *.local), errors
  * with file:line, and that what it writes is an sbx profile the sbx parser accepts. */
 #include <setjmp.h>
