@@ -52,6 +52,27 @@ static void *listener_thread(void *unused)
 	return (void *)(intptr_t)(r < 0 ? -errno : r);
 }
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* The common case without the thread (whose creation, filter and join cost more than the rest of
+ * the planning's probes together): sbx under no seccomp filter at all has no listener that could
+ * make the kernel answer EBUSY, and no outer sandbox that refuses seccomp. The kernel checks a
+ * filter's flags before it reads the program, so EFAULT for a NULL program means it knows
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19), which came after SECCOMP_ADDFD_FLAG_SEND
+ * (5.14) and the listener (5.0). Anything else (a filter on sbx, an older kernel) takes the full
+ * probe. Were the inference ever wrong, init's SECCOMP_IOCTL_NOTIF_ADDFD would fail and the
+ * sandboxed memfd_create with it: closed, never open. */
+static enum memfd_guard_state probe_without_thread(void)
+{
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0)
+		return MEMFD_GUARD_UNPLANNED;
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			 SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, NULL);
+	return r < 0 && errno == EFAULT ? MEMFD_GUARD_ON : MEMFD_GUARD_UNPLANNED;
+}
+
 static enum memfd_guard_state probe(const char **why)
 {
 	int fd = (int)syscall(SYS_memfd_create, "sbx-probe", MFD_CLOEXEC | MFD_NOEXEC_SEAL);
@@ -61,6 +82,9 @@ static enum memfd_guard_state probe(const char **why)
 		return MEMFD_GUARD_UNAVAILABLE;
 	}
 	close(fd);
+	enum memfd_guard_state quick = probe_without_thread();
+	if (quick == MEMFD_GUARD_ON)
+		return quick;
 	pthread_t thread;
 	void *ret = NULL;
 	if (pthread_create(&thread, NULL, listener_thread, NULL) != 0 || pthread_join(thread, &ret) != 0) {
