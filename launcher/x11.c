@@ -218,7 +218,10 @@ static int make_cookie(const struct x11_grant *g, struct x11_session *s, const c
 	if (r < 0)
 		return r;
 	r = generate(c, s, XSecurityClientUntrusted);
-	xcb_disconnect(c);
+	if (r == 0)
+		s->conn = c;  /* x11_release revokes the cookie over it */
+	else
+		xcb_disconnect(c);
 	if (r == -EPROTO)
 		return sbx_fail(err, 0, "socket x11: the X server of DISPLAY=%s refused an untrusted cookie "
 				"(SecurityGenerateAuthorization)", display);
@@ -336,11 +339,17 @@ void x11_release(struct x11_session *g)
 {
 	if (g->xauth)
 		explicit_bzero(g->xauth, g->xauth_len);
-	if (!g->auth_id)
+	xcb_connection_t *c = g->conn;
+	g->conn = NULL;
+	if (!g->auth_id) {
+		if (c)
+			xcb_disconnect(c);
 		return;
+	}
 	uint32_t id = g->auth_id;
 	g->auth_id = 0;
-	xcb_connection_t *c = connect_quietly();
+	if (!c)
+		c = connect_quietly();
 	const xcb_query_extension_reply_t *ext = xcb_connection_has_error(c) ? NULL
 										   : xcb_get_extension_data(c, &security_ext);
 	xcb_void_cookie_t done = { 0 };

@@ -40,6 +40,9 @@ struct x11_session {
 	size_t xauth_len;
 	char *xauth_path;           /* where it is inside */
 	unsigned auth_id;           /* SECURITY authorization to revoke at exit; 0: none */
+	/* The connection that made it, held until then: a server resets when its last client leaves
+	 * (Xvfb, xvfb-run, xinit without -noreset) and forgets every cookie it made. */
+	struct xcb_connection_t *conn;
 	unsigned abstract_addrlen;  /* connect() of this address length gets ECONNREFUSED; 0: none */
 	char *refused;              /* --explain: why a run would be refused here, or NULL */
 };

@@ -189,6 +189,23 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	[[ $output == *XTEST* ]]
 }
 
+@test "socket x11 on a server that resets when its last client leaves (xvfb-run, xinit): the cookie holds for the run" {
+	# sbx's connection that made the cookie stays open until the cookie is revoked: were it the
+	# server's only client and closed, the server would reset and the sandbox's cookie be gone.
+	mkdir "$WORK/resets" && chown "$TEST_UID:$TEST_GID" "$WORK/resets"
+	XVFB_RESETS=1 start_xvfb "$WORK/resets"
+	XVFB2_PID=$XVFB_PID XVFB2_DISPLAY=$XVFB_DISPLAY
+	as_user xauth -q -f "$WORK/resets/xa" add ":$XVFB_DISPLAY" . "$XVFB_COOKIE"
+	run as_user env DISPLAY=":$XVFB_DISPLAY" XAUTHORITY="$WORK/resets/xa" "$SBX" -q --socket x11 -- \
+		sh -c 'xdpyinfo | head -1; ls /proc/self/fd'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "name of display:    :$XVFB_DISPLAY" ]
+	[[ $output != *"could not revoke"* ]]
+	# And COMMAND holds no descriptor of that connection: 0 1 2 and ls's own.
+	[ "$(echo "$output" | tail -n +2 | tr '\n' ' ')" = "0 1 2 3 " ]
+}
+
 @test "socket x11: bad input is one line and exit 125, and nothing starts" {
 	run as_user "$SBX" -q --socket x11 -- touch "$WORK/started"
 	[ "$status" -eq 125 ]

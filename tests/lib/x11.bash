@@ -4,13 +4,16 @@
 # in /tmp/.X11-unix).
 
 # start_xvfb DIR [XVFB-ARGS...]: an Xvfb whose server cookie file is DIR/serverauth (DIR writable
-# by the test user); sets XVFB_PID, XVFB_DISPLAY (the number) and XVFB_COOKIE (hex).
+# by the test user); sets XVFB_PID, XVFB_DISPLAY (the number) and XVFB_COOKIE (hex). The server
+# keeps its state when its last client leaves (-noreset), unless XVFB_RESETS=1: then it resets, as
+# under xvfb-run or xinit, and forgets the cookies it made.
 start_xvfb() {
-	local dir=$1 cookie
+	local dir=$1 cookie noreset=-noreset
 	shift
+	[ "${XVFB_RESETS:-}" != 1 ] || noreset=
 	cookie=$(mcookie)
 	as_user xauth -q -f "$dir/serverauth" add :0 . "$cookie"
-	_as_user_exec Xvfb -displayfd 3 -auth "$dir/serverauth" -nolisten tcp -noreset \
+	_as_user_exec Xvfb -displayfd 3 -auth "$dir/serverauth" -nolisten tcp $noreset \
 		-screen 0 800x600x24 "$@" </dev/null >"$dir/xvfb.log" 2>&1 3>"$dir/displayfd" &
 	XVFB_PID=$!
 	wait_until 10 test -s "$dir/displayfd" || { cat "$dir/xvfb.log" >&2; return 1; }
