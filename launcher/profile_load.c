@@ -158,33 +158,39 @@ int d_include_try(struct parser *ps, struct line *ln) { return do_include(ps, ln
 
 /* ---- names: a profile's other names ------------------------------------------------------- */
 
-/* A profile file's text for a `names` scan: the bounds and, as root, the ownership rules of
- * read_profile; NULL when it does not qualify. */
-static char *read_for_scan(const char *path)
+/* A profile file's text for a `names` scan, read into *buf (grown as needed, reused across the
+ * directory: a launch with no profile of its own scans every profile, so this stays at four
+ * syscalls per file). The bounds and, as root, the ownership rules of read_profile apply; NULL
+ * when the file does not qualify. */
+static const char *read_for_scan(int dir_fd, const char *name, bool root, char **buf, size_t *cap)
 {
-	bool root = getuid() == 0;
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (root ? O_NOFOLLOW : 0));
+	_cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (root ? O_NOFOLLOW : 0));
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PROFILE_MAX_FILE)
 		return NULL;
 	if (root && (st.st_uid != 0 || (st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0)))
 		return NULL;
-	char *buf = xmalloc(PROFILE_MAX_FILE + 2);
+	size_t size = (size_t)st.st_size;
+	if (*cap < size + 1) {
+		*cap = size + 1 > 4096 ? size + 1 : 4096;
+		free(*buf);
+		*buf = xmalloc(*cap);
+	}
+	/* st_size bytes: a regular file's size is known, so no read is spent only to meet its end;
+	 * text appended meanwhile is a race the real load (which reads to the end) settles. */
 	size_t used = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf + used, PROFILE_MAX_FILE + 1 - used);
+	while (used < size) {
+		ssize_t n = read(fd, *buf + used, size - used);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || used + (size_t)n > PROFILE_MAX_FILE) {
-			free(buf);
+		if (n < 0)
 			return NULL;
-		}
 		if (n == 0)
 			break;
 		used += (size_t)n;
 	}
-	buf[used] = '\0';
-	return buf;
+	(*buf)[used] = '\0';
+	return *buf;
 }
 
 /* True when a `names` line of the text lists `name`. Names are plain words (valid_name), so a
@@ -225,6 +231,9 @@ char *claimant(char *const dirs[3], int i, const char *name, const char *skip, c
 	DIR *d = opendir(dirs[i]);
 	if (!d)
 		return NULL;
+	bool root = getuid() == 0;
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 0;
 	char *found = NULL;
 	struct dirent *e;
 	for (unsigned n = 0; n < 4096 && (e = readdir(d)); n++) {
@@ -233,6 +242,9 @@ char *claimant(char *const dirs[3], int i, const char *name, const char *skip, c
 			continue;
 		_cleanup_free_ char *base = xstrndup(e->d_name, len - 8);
 		if (!valid_name(base))
+			continue;
+		const char *text = read_for_scan(dirfd(d), e->d_name, root, &buf, &cap);
+		if (!text || !text_claims(text, name))
 			continue;
 		_cleanup_free_ char *path = xasprintf("%s/%s", dirs[i], e->d_name);
 		if (skip && strcmp(path, skip) == 0)
@@ -243,8 +255,7 @@ char *claimant(char *const dirs[3], int i, const char *name, const char *skip, c
 			struct stat st;
 			shadowed = earlier && stat(earlier, &st) == 0 && S_ISREG(st.st_mode);
 		}
-		_cleanup_free_ char *text = shadowed ? NULL : read_for_scan(path);
-		if (!text || !text_claims(text, name))
+		if (shadowed)
 			continue;
 		if (found) {
 			*second = TAKE_PTR(path);
