@@ -29,31 +29,26 @@ int init_exit_code(int status)
 	return 125;
 }
 
+static char *args_start, *args_end;
+
+void init_remember_arguments(int argc, char **argv)
+{
+	/* The kernel lays the arguments out back to back from argv[0]: the area /proc/PID/cmdline
+	 * shows. Taken here, so that pid 1 need not read /proc/self/stat for it. */
+	if (argc < 1)
+		return;
+	args_start = argv[0];
+	args_end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+}
+
 void init_hide_arguments(void)
 {
-	/* arg_start and arg_end are fields 48 and 49 of /proc/self/stat, counted after the command
-	 * name, which is in parentheses and may itself hold spaces. */
-	char buf[1024];
-	FILE *f = fopen("/proc/self/stat", "re");
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	unsigned long start = 0, end = 0;
-	for (int field = 2; p && field < 49; field++) {
-		p = strchr(p + 1, ' ');
-		if (p && field + 1 == 48)
-			start = strtoul(p + 1, NULL, 10);
-		if (p && field + 1 == 49)
-			end = strtoul(p + 1, NULL, 10);
-	}
 	static const char name[] = "sbx-init";
-	if (!start || end <= start)
+	if (!args_start || args_end <= args_start)
 		return;
-	memset((void *)start, 0, end - start);
-	if (end - start >= sizeof(name))
-		memcpy((void *)start, name, sizeof(name));
+	memset(args_start, 0, (size_t)(args_end - args_start));
+	if ((size_t)(args_end - args_start) >= sizeof(name))
+		memcpy(args_start, name, sizeof(name));
 }
 
 /* One signal from the signalfd: SIGCONT, a forwarded one, or SIGCHLD (then reaps). */

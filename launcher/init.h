@@ -12,6 +12,9 @@ void init_forwarded_signals(sigset_t *set);
 /* Turns a wait status into sbx's exit code: the exit status, or 128+N for signal N. */
 int init_exit_code(int status);
 
+/* main's first step: where sbx's arguments lie, before anything replaces an argv pointer. */
+void init_remember_arguments(int argc, char **argv);
+
 /* Overwrites this process's argument area with "sbx-init": /proc/1/cmdline is readable by COMMAND
  * and would show sbx's whole command line, host paths and all. */
 void init_hide_arguments(void);

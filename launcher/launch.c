@@ -228,6 +228,14 @@ static int child_setup(struct sandbox_plan *pl, struct sandbox_env *env, int syn
 	return r;
 }
 
+/* sbx's go: it has written the maps (root's runs) and readied the terminal. */
+static void wait_for_go(int sync_fd)
+{
+	char go;
+	if (read(sync_fd, &go, 1) != 1)
+		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
+}
+
 _Noreturn static void child_main(struct sandbox_plan *pl, struct sandbox_env *env, const struct sbx_tty *tty,
 				 int sync_fd)
 {
@@ -235,15 +243,19 @@ _Noreturn static void child_main(struct sandbox_plan *pl, struct sandbox_env *en
 	/* sbx's death, even by SIGKILL, takes pid 1 and so the whole pid namespace with it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(SBX_EXIT_FAILURE);
-	char go;
-	if (read(sync_fd, &go, 1) != 1)
-		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
+	/* A user's run maps itself and sets up while sbx readies the terminal; root's waits for the
+	 * maps sbx writes. Either way COMMAND starts only once sbx said go. */
+	bool self_mapped = userns_maps_itself(pl->id);
+	if (!self_mapped)
+		wait_for_go(sync_fd);
 	init_hide_arguments();
 
 	int listener = -1;
-	if (tty_attach(tty, &err) < 0 ||
+	if ((self_mapped && userns_map_self(pl->id, &err) < 0) || tty_attach(tty, &err) < 0 ||
 	    child_setup(pl, env, sync_fd, tty->stop_peer, &listener, &err) < 0)
 		setup_failed(sync_fd, &err);
+	if (self_mapped)
+		wait_for_go(sync_fd);
 	/* sync_fd stays open (close-on-exec) for COMMAND's process to report a failure before its exec;
 	 * pid 1 never writes to it again. */
 	/* COMMAND must not be able to open /proc/1/mem or take init's descriptors; exec makes it
@@ -285,6 +297,10 @@ static bool take_setup_error(int sock, struct sbx_error *err)
 {
 	struct sync_error m;
 	ssize_t n = recv(sock, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+	/* pid 1 failed before it read the go byte: closing with it unread makes the socket report
+	 * ECONNRESET once, ahead of the messages that are still there. */
+	if (n < 0 && errno == ECONNRESET)
+		n = recv(sock, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
 	if (n != (ssize_t)sizeof(m) || m.magic != SYNC_ERROR_MAGIC)
 		return false;
 	if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
@@ -455,10 +471,11 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		child_main(pl, &env, &tty, sync[0]);
 	}
 	close(sync[0]);
-	r = userns_write_maps(child, id, err);
+	r = userns_maps_itself(id) ? 0 : userns_write_maps(child, id, err);
 	if (r == 0)
 		r = tty_start(&tty, err);
-	if (r == 0 && write(sync[1], "x", 1) != 1)
+	/* A pid 1 that maps itself may have failed already: then the wait below collects its error. */
+	if (r == 0 && send(sync[1], "x", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
 		r = sbx_fail(err, errno, "cannot start the sandbox");
 	if (r < 0) {
 		send_signal(pidfd, SIGKILL);

@@ -11,6 +11,7 @@
 #include "desktop.h"
 #include "env.h"
 #include "explain.h"
+#include "init.h"
 #include "launch.h"
 #include "launched.h"
 #include "learn.h"
@@ -249,6 +250,7 @@ static int check_app(const struct policy *p, struct sbx_error *err)
 
 int main(int argc, char **argv)
 {
+	init_remember_arguments(argc, argv);
 	/* A parent that ignores SIGCHLD (Erlang does) would make children vanish unwaited. */
 	signal(SIGCHLD, SIG_DFL);
 	/* Started through a link `sbx wrap` made: every argument is the program's (wrap.c). */

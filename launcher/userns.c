@@ -124,6 +124,16 @@ static int write_maps(const char *proc_dir, const struct identity *id, bool grou
 	return 0;
 }
 
+bool userns_maps_itself(const struct identity *id)
+{
+	return id->outer_uid != 0;
+}
+
+int userns_map_self(const struct identity *id, struct sbx_error *err)
+{
+	return write_maps("/proc/self", id, false, err);
+}
+
 int userns_write_maps(pid_t pid, const struct identity *id, struct sbx_error *err)
 {
 	char dir[32];

@@ -36,9 +36,17 @@ void identity_free(struct identity *id);
  * unknown accounts and uid or gid 0. ${HOME} stays root's (an empty tmpfs inside). */
 int identity_set_user(struct identity *id, const char *name, const char *origin, struct sbx_error *err);
 
+/* True when the child writes its own maps (userns_map_self): a user's own run maps one uid and
+ * one gid, which the kernel lets the namespace's first process write itself, so the child need
+ * not wait for sbx. Root's runs map more and need the parent (userns_write_maps). */
+bool userns_maps_itself(const struct identity *id);
+
 /* Parent side: writes the 1:1 uid/gid maps of the child `pid`, and setgroups=deny unless the
  * account's groups are mapped too (root runs with a user). */
 int userns_write_maps(pid_t pid, const struct identity *id, struct sbx_error *err);
+
+/* Child side, first thing when userns_maps_itself: its own 1:1 maps, setgroups=deny. */
+int userns_map_self(const struct identity *id, struct sbx_error *err);
 
 /* Child side, first thing after the maps exist: becomes id->uid/gid inside while keeping the
  * capabilities of the new namespace (needed when root started sbx), and drops supplementary groups
