@@ -104,6 +104,9 @@ int hostpath_open(const char *path, const struct file_id *anchors, size_t n_anch
 		return -errno;
 	_cleanup_free_ char *rest = xstrdup(path);
 	unsigned links = 0;
+	struct file_id here = { 0 };  /* cur's; known from the fstat that followed its open */
+	if (file_id_of(cur, &here) < 0)
+		return -errno;
 	for (;;) {
 		const char *p = rest;
 		while (*p == '/')
@@ -112,9 +115,6 @@ int hostpath_open(const char *path, const struct file_id *anchors, size_t n_anch
 			*fd = TAKE_FD(cur);
 			return 0;
 		}
-		struct file_id here = { 0 };
-		if (file_id_of(cur, &here) < 0)
-			return -errno;
 		for (size_t i = 0; i < n_anchors; i++) {
 			if (!file_id_eq(&here, &anchors[i]))
 				continue;
@@ -144,6 +144,7 @@ int hostpath_open(const char *path, const struct file_id *anchors, size_t n_anch
 		if (!S_ISLNK(st.st_mode)) {
 			close(cur);
 			cur = next;
+			here = (struct file_id){ .dev = st.st_dev, .ino = st.st_ino };
 			char *shorter = xstrdup(after);
 			free(rest);
 			rest = shorter;
@@ -160,7 +161,7 @@ int hostpath_open(const char *path, const struct file_id *anchors, size_t n_anch
 		if (target[0] == '/') {
 			close(cur);
 			cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (cur < 0)
+			if (cur < 0 || file_id_of(cur, &here) < 0)
 				return -errno;
 		}
 		char *longer = xasprintf("%s%s", target, after);

@@ -38,7 +38,12 @@ static int open_beneath(int dirfd, const char *path, int flags)
  * one. */
 static int make_dirs(int rootfd, const char *rel, struct sbx_error *err, const char *dst)
 {
-	int fd = (int)fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	/* Mostly there already (/dev for each device node, the home's parents): one lookup. Else, or
+	 * with a symlink in the way, the walk below makes what is missing or names the problem. */
+	int fd = open_beneath(rootfd, rel, O_PATH | O_DIRECTORY);
+	if (fd >= 0)
+		return fd;
+	fd = (int)fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return sbx_fail(err, errno, "dup");
 	_cleanup_free_ char *copy = xstrdup(rel);
