@@ -8,12 +8,10 @@
 
 #define LOADED_PROFILES "/sys/kernel/security/apparmor/profiles"
 
-/* Why AppArmor cannot confine here, from aa_is_enabled()'s errno, or NULL when it can. */
-static const char *disabled_reason(void)
+/* Why AppArmor cannot confine here, from aa_is_enabled()'s errno e. */
+static const char *disabled_reason(int e)
 {
-	if (aa_is_enabled())
-		return NULL;
-	switch (errno) {
+	switch (e) {
 	case ENOSYS: return "AppArmor is not built into or not enabled in this kernel";
 	case ECANCELED: return "AppArmor is built in but disabled (apparmor=0 or another LSM chosen at boot)";
 	case ENOENT: return "securityfs is not mounted at /sys/kernel/security";
@@ -21,6 +19,14 @@ static const char *disabled_reason(void)
 	case EACCES: return "AppArmor's state cannot be read here (a confined or containerised sbx)";
 	default: return "AppArmor is not available";
 	}
+}
+
+/* The host's side of AppArmor, into the plan's host capabilities: whether it confines here and,
+ * if not, why (from aa_is_enabled()'s errno). */
+static void probe_host(struct host_caps *host)
+{
+	host->apparmor = aa_is_enabled();
+	host->apparmor_why = host->apparmor ? NULL : disabled_reason(errno);
 }
 
 /* Asks the kernel to stack NAME at the next exec in a throwaway child, which exits without one:
@@ -67,7 +73,8 @@ int apparmor_plan(struct sandbox_plan *pl, struct sbx_error *err)
 	const struct policy *p = pl->policy;
 	if (!p->apparmor_profile)
 		return 0;
-	const char *reason = disabled_reason();
+	probe_host(&pl->host);
+	const char *reason = pl->host.apparmor_why;
 	int loaded = reason ? 0 : profile_loaded(p->apparmor_profile);
 	if (reason)
 		pl->apparmor_missing = xstrdup(reason);

@@ -39,6 +39,9 @@ struct host_caps {
 	char lsm_loads_why[240];
 	bool bpf_lsm;          /* and lsm_cgroup programs attach for this caller: file rules can be enforced */
 	char bpf_lsm_why[240];
+	/* Probed only when the policy names an AppArmor profile (apparmor_plan): */
+	bool apparmor;             /* AppArmor confines processes here */
+	const char *apparmor_why;  /* why not, when it does not (a static string) */
 };
 
 /* A BPF-LSM file rule's file, as the kernel identifies it (policy's lsm_rules[i]). */
