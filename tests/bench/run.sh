@@ -84,10 +84,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$work/bin"
-cp "$SBX" "$BENCH_BIN/sbx-shared" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$BENCH_BIN/ptyrun" \
-	"$work/bin/"
-chmod -R a+rX "$work/bin"
+mkdir -p "$work/bin" "$work/shared"
+cp "$SBX" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$BENCH_BIN/ptyrun" "$work/bin/"
+# Named sbx: started under any other name, sbx runs the program of that name (sbx wrap).
+cp "$BENCH_BIN/sbx-shared" "$work/shared/sbx"
+chmod -R a+rX "$work/bin" "$work/shared"
 
 if [[ $(id -u) -eq 0 ]]; then
 	if [[ -n ${BENCH_USER:-} ]]; then
@@ -317,7 +318,7 @@ chmod -R a+rX "$tree"
 in_sbx() {  # in_sbx ARGS...: the real sbx, through the shim (see filter_shim.c for its variables)
 	as_user env LD_PRELOAD="$work/bin/filter_shim.so" SBX_BENCH_LAYOUT="${shim_layout:-sbx}" \
 		SBX_BENCH_SKIP_LOAD="${shim_skip:-0}" SBX_BENCH_SHIM_INFO="${shim_info:-0}" \
-		"$work/bin/sbx-shared" --quiet --ro-bind "$work/bin:/bench/bin" --ro-bind "$tree:/bench/tree" -- "$@"
+		"$work/shared/sbx" --quiet --ro-bind "$work/bin:/bench/bin" --ro-bind "$tree:/bench/tree" -- "$@"
 }
 
 # The programs sbx loads for /bin/true, as sbx lays them out and as a linear list, one file per
