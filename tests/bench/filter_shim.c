@@ -1,8 +1,10 @@
-/* filter_shim.so: LD_PRELOADed into the real build/sbx by `make bench`. It wraps libseccomp's
- * seccomp_load so that the benchmark can (a) run the real sandbox with no filter, everything else
- * (namespaces, view, Landlock, pid 1) unchanged, and (b) get the exact programs sbx loads, in
- * sbx's layout and as a linear list, for benchrun to load itself. sbx strips LD_* from the
- * command's environment, so the command never sees the shim.
+/* filter_shim.so: LD_PRELOADed into the real sbx (built against the shared libseccomp) by `make
+ * bench`. sbx compiles its filters in its plan with libseccomp's seccomp_export_bpf and its pid 1
+ * loads them with syscall(SYS_seccomp, ...); the shim wraps both, so that the benchmark can (a)
+ * run the real sandbox with no filter, everything else (namespaces, view, Landlock, pid 1)
+ * unchanged, and (b) get the exact programs sbx loads, in sbx's layout and as a linear list, for
+ * benchrun to load itself. sbx strips LD_* from the command's environment, so the command never
+ * sees the shim.
  *
  *   SBX_BENCH_LAYOUT=sbx|linear|tree  lay the rules out as sbx chose (default), as a linear list
  *                                     (SCMP_FLTATR_CTL_OPTIMIZE=1) or as a binary tree (=2)
@@ -14,12 +16,15 @@
  * it loads the filter. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <linux/seccomp.h>
+#include <stdarg.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static uint32_t layout;  /* 0: as sbx chose; else the SCMP_FLTATR_CTL_OPTIMIZE value */
@@ -37,15 +42,13 @@ __attribute__((constructor)) static void shim_init(void)
 	info = i && *i == '1';
 }
 
-/* Prints the program as libseccomp would load it, in hex. */
-static void print_bpf(const scmp_filter_ctx ctx)
+typedef int (*export_fn)(const scmp_filter_ctx, int);
+
+/* Prints the program as libseccomp compiles it, in hex. */
+static void print_bpf(export_fn real_export, const scmp_filter_ctx ctx)
 {
-	/* MFD_NOEXEC_SEAL: this runs in sbx's pid 1, where a plain memfd_create would wait for pid 1
-	 * itself (the memfd guard). 0x0008U: MFD_NOEXEC_SEAL, newer than some headers. */
-	int fd = memfd_create("sbx-bench-bpf", MFD_CLOEXEC | 0x0008U);
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("sbx-bench-bpf", MFD_CLOEXEC);
-	if (fd < 0 || seccomp_export_bpf(ctx, fd) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+	int fd = memfd_create("sbx-bench-bpf", MFD_CLOEXEC);
+	if (fd < 0 || real_export(ctx, fd) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
 		fprintf(stderr, "shim: cannot export the filter\n");
 		if (fd >= 0)
 			close(fd);
@@ -61,11 +64,11 @@ static void print_bpf(const scmp_filter_ctx ctx)
 	close(fd);
 }
 
-int seccomp_load(const scmp_filter_ctx ctx)
+/* sbx compiles each layer once, in load order: the layout is swapped here. */
+int seccomp_export_bpf(const scmp_filter_ctx ctx, int fd)
 {
-	int (*real_load)(const scmp_filter_ctx) =
-		(int (*)(const scmp_filter_ctx))dlsym(RTLD_NEXT, "seccomp_load");
-	if (!real_load)
+	export_fn real_export = (export_fn)dlsym(RTLD_NEXT, "seccomp_export_bpf");
+	if (!real_export)
 		return -ENOSYS;
 	layer++;
 	uint32_t sbx_layout = 0;
@@ -74,18 +77,25 @@ int seccomp_load(const scmp_filter_ctx ctx)
 		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, layout);
 	if (info) {
 		fprintf(stderr, "shim layer %d sbx_layout %s\n", layer, sbx_layout == 2 ? "tree" : "linear");
-		print_bpf(ctx);
+		print_bpf(real_export, ctx);
 	}
-	return skip_load ? 0 : real_load(ctx);
+	return real_export(ctx, fd);
 }
 
-/* Without a loaded filter there is no listener: pid 1 gets a descriptor that never becomes
- * readable, so its loop stays as it is. */
-int seccomp_notify_fd(const scmp_filter_ctx ctx)
+/* pid 1 loads each program with syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog).
+ * Skipped, it "succeeds": with the listener flag, pid 1 gets a descriptor that never becomes
+ * readable, so its loop stays as it is. Everything else (libseccomp's and sbx's probes, which pass
+ * no program) goes through. */
+long syscall(long number, ...)
 {
-	if (skip_load)
-		return eventfd(0, EFD_CLOEXEC);
-	int (*real_fd)(const scmp_filter_ctx) =
-		(int (*)(const scmp_filter_ctx))dlsym(RTLD_NEXT, "seccomp_notify_fd");
-	return real_fd ? real_fd(ctx) : -ENOSYS;
+	va_list ap;
+	va_start(ap, number);
+	long a[6];
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (skip_load && number == SYS_seccomp && a[0] == SECCOMP_SET_MODE_FILTER && a[2] != 0)
+		return (a[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) ? eventfd(0, EFD_CLOEXEC) : 0;
+	long (*real_syscall)(long, ...) = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

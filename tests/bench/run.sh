@@ -345,7 +345,7 @@ bpf_list() {  # bpf_list LAYOUT: its programs as seen inside the sandbox, in loa
 sbx_bpf=$(bpf_list sbx)
 lin_bpf=$(bpf_list linear)
 [[ -n $sbx_bpf && -n $lin_bpf ]] ||
-	die "the shim did not see sbx load a filter (is sbx still using libseccomp's seccomp_load?)"
+	die "the shim did not see sbx load a filter (does sbx still compile with seccomp_export_bpf and load with syscall(SYS_seccomp)?)"
 
 # One sandbox per measurement kind and round, started without a filter; inside, benchrun's
 # children load the variants and take turns (see benchrun.c).
