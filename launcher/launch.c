@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -39,12 +38,13 @@
 
 extern char **environ;
 
-/* The sync socket carries, in order: one byte from sbx that starts the sandbox; from pid 1, the
- * roots of the places whose writes are discarded (discarded.c); and, when the setup fails in pid 1
- * or in COMMAND's process before exec, that error, whole, as the last message (crun's
- * send_error_to_sync_socket). sbx reports it once, in text and in --json, so a setup failure is
- * told apart from COMMAND exiting 125. A discard message starts with a step index, far below the
- * magic. */
+/* The sync socket carries, from sbx: the sandbox's network namespace (net.h) and one byte that
+ * starts the sandbox (root's pid 1 waits for that byte first; a user's takes the namespace after
+ * its mounts and the byte last). From pid 1, in order: the roots of the places whose writes are
+ * discarded (discarded.c); and, when the setup fails in pid 1 or in COMMAND's process before
+ * exec, that error, whole, as the last message (crun's send_error_to_sync_socket). sbx reports it
+ * once, in text and in --json, so a setup failure is told apart from COMMAND exiting 125. A
+ * discard message starts with a step index, far below the magic. */
 #define SYNC_ERROR_MAGIC 0x45584253u /* "SBXE" */
 struct sync_error {
 	uint32_t magic;
@@ -141,38 +141,17 @@ static int command_main(void *arg)
 	exec_command(s->policy, s->env, s->sync_fd);
 }
 
-/* Starts COMMAND's process as posix_spawn does: sharing pid 1's memory until its exec (CLONE_VM,
- * with pid 1 suspended meanwhile by CLONE_VFORK) instead of copying pid 1's page tables for a
- * process that replaces them at once. pid 1 is single-threaded and handles no signal, so nothing
- * else runs in that memory meanwhile. Under AddressSanitizer, whose bookkeeping does not expect a
- * second stack in the same memory, a plain fork. */
+/* Starts COMMAND's process as posix_spawn does: sharing pid 1's memory until its exec (vfork_call)
+ * instead of copying pid 1's page tables for a process that replaces them at once. pid 1 is
+ * single-threaded and handles no signal, so nothing else runs in that memory meanwhile. */
 static pid_t start_command(struct command_start *s)
 {
-#if defined(__SANITIZE_ADDRESS__)
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(command_main(s));
-	return pid;
-#else
 	/* The child's stack holds execvp's buffers: one path (PATH's length plus the name) and, for a
-	 * script, argv again. Only the pages touched are ever made; the lowest page is a guard, so
-	 * that a miscount ends in a SIGSEGV of the child, never in pid 1's memory. */
+	 * script, argv again. */
 	const char *path = env_get(s->env, "PATH");
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t size = 256 * 1024 + (path ? strlen(path) : 0) + strlen(s->policy->argv[0]) +
 		      (s->policy->argc + 2) * sizeof(char *);
-	size = (size + page - 1) / page * page;
-	char *stack = mmap(NULL, size + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		return -1;
-	pid_t pid = -1;
-	if (mprotect(stack + page, size, PROT_READ | PROT_WRITE) == 0)
-		pid = clone(command_main, stack + page + size, CLONE_VM | CLONE_VFORK | SIGCHLD, s);
-	int e = errno;
-	munmap(stack, size + page);  /* COMMAND exec'd or exited: the stack is pid 1's alone again */
-	errno = e;
-	return pid;
-#endif
+	return vfork_call(command_main, s, size, 0);
 }
 
 /* Everything the sandbox's pid 1 does before it forks COMMAND, in the fixed order. */
@@ -197,8 +176,9 @@ static int child_setup(struct sandbox_plan *pl, struct sandbox_env *env, int syn
 	/* Before Landlock, seccomp and COMMAND: the private home and /tmp, for the report at exit. */
 	if (r == 0)
 		r = discard_send(sync_fd, plan, err);
+	/* Made by sbx meanwhile (net.h); before anything else depends on the namespace. */
 	if (r == 0 && p->net == NET_NONE)
-		r = net_setup_loopback(err);
+		r = net_join(sync_fd, err);
 	const char *hostname = p->hostname ? p->hostname : "sbx";
 	if (r == 0 && sethostname(hostname, strlen(hostname)) < 0)
 		r = sbx_fail(err, errno, "cannot set the hostname");
@@ -393,6 +373,27 @@ static void report(const struct policy *p, const struct identity *id, const stru
 	}
 }
 
+/* Readies the terminal and sends the go byte. A pid 1 that maps itself may have failed already:
+ * then the wait collects its error. */
+static int start_sandbox(int sock, struct sbx_tty *tty, struct sbx_error *err)
+{
+	int r = tty_start(tty, err);
+	if (r == 0 && send(sock, "x", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
+		r = sbx_fail(err, errno, "cannot start the sandbox");
+	return r;
+}
+
+static int hand_over_network(int sock, int pidfd, struct sbx_error *err)
+{
+	int netns;
+	int r = net_create(pidfd, &netns, err);
+	if (r == 0) {
+		r = net_send(sock, netns, err);
+		close(netns);
+	}
+	return r;
+}
+
 /* Makes the sandbox, waits for it and reports how it ended; -errno when sbx could not make it. */
 static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 {
@@ -453,7 +454,7 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 	int pidfd = -1;
 	struct clone_args args = {
 		.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
-			 CLONE_NEWCGROUP | CLONE_PIDFD | (p->net == NET_NONE ? CLONE_NEWNET : 0) |
+			 CLONE_NEWCGROUP | CLONE_PIDFD |
 			 (cg->dirfd >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (unsigned long long)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
@@ -471,12 +472,17 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		child_main(pl, &env, &tty, sync[0]);
 	}
 	close(sync[0]);
-	r = userns_maps_itself(id) ? 0 : userns_write_maps(child, id, err);
-	if (r == 0)
-		r = tty_start(&tty, err);
-	/* A pid 1 that maps itself may have failed already: then the wait below collects its error. */
-	if (r == 0 && send(sync[1], "x", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
-		r = sbx_fail(err, errno, "cannot start the sandbox");
+	/* Root's pid 1 waits for the maps sbx writes and the go byte before anything else; a user's
+	 * maps itself, sets up its mounts and only then takes the network namespace sbx makes
+	 * meanwhile, and the go byte last. */
+	bool go_first = !userns_maps_itself(id);
+	r = go_first ? userns_write_maps(child, id, err) : 0;
+	if (r == 0 && go_first)
+		r = start_sandbox(sync[1], &tty, err);
+	if (r == 0 && p->net == NET_NONE)
+		r = hand_over_network(sync[1], pidfd, err);
+	if (r == 0 && !go_first)
+		r = start_sandbox(sync[1], &tty, err);
 	if (r < 0) {
 		send_signal(pidfd, SIGKILL);
 		waitpid(child, NULL, 0);

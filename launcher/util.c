@@ -1,10 +1,14 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 
 int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
 {
@@ -355,4 +359,30 @@ void buf_add(struct buf *b, const char *s, size_t n)
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
+}
+
+pid_t vfork_call(int (*fn)(void *), void *arg, size_t stack_size, int flags)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	(void)stack_size;
+	/* A raw clone with no new stack: the child runs on its copy of this one, as after fork. */
+	pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | CLONE_VFORK | SIGCHLD), NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+#else
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t size = (stack_size + page - 1) / page * page;
+	/* Only the pages the child touches are ever made. */
+	char *stack = mmap(NULL, size + page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	pid_t pid = -1;
+	if (mprotect(stack + page, size, PROT_READ | PROT_WRITE) == 0)
+		pid = clone(fn, stack + page + size, flags | CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+	int e = errno;
+	munmap(stack, size + page);  /* the child exec'd or exited: the stack is ours alone again */
+	errno = e;
+	return pid;
+#endif
 }

@@ -108,6 +108,14 @@ int read_file(const char *path, char **out, size_t *len);
  * cgroup.c includes systemd_scope.h, so it lives below both.) */
 int own_cgroup_path(char **out);
 
+/* Runs fn(arg) in a child that shares this process's memory (and, with CLONE_FILES in `flags`, its
+ * descriptors) while this process is suspended, until the child execs or exits: vfork without a
+ * copy of the page tables. The child runs on a stack of `stack_size` bytes with a guard page below,
+ * so that a miscount ends in its SIGSEGV, never in this process's memory. Under AddressSanitizer,
+ * whose bookkeeping does not expect a second stack in the same memory, the child gets a copy of the
+ * memory instead. The child's pid (exit signal SIGCHLD), or -1 with errno. */
+pid_t vfork_call(int (*fn)(void *), void *arg, size_t stack_size, int flags);
+
 /* Prints s as a JSON string literal (quoted, escaped). */
 void json_string(FILE *out, const char *s);
 

@@ -122,3 +122,27 @@ check_parent_failure_json() {
 	needs_root
 	check_parent_failure_json root
 }
+
+# sbx makes the sandbox's network namespace in a short-lived child that joins the sandbox's user
+# namespace while pid 1 sets up its mounts (net.h). When the kernel refuses it, here because an
+# enclosing user namespace allows no more network namespaces (the limit counts in every ancestor),
+# that is one clear error, exit 125, and COMMAND never runs.
+@test "setup-errors[user]: no network namespace to be had is one error naming it, and nothing runs" {
+	local marker
+	user_tmpdir marker sbx-setup-errors
+	run --separate-stderr as_user unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_net_namespaces &&
+		exec unshare -U --map-user="$1" --map-group="$2" "$3" --quiet --bind "$4" -- touch "$4/ran"' \
+		sh "$TEST_UID" "$TEST_GID" "$SBX" "$marker"
+	echo "status: $status"$'\n'"stderr: $stderr"
+	[ "$status" -eq 125 ]
+	[ "$(head -n 1 <<<"$stderr")" = "sbx: cannot create the sandbox's network namespace: No space left on device" ]
+	grep -q 'user.max_net_namespaces' <<<"$stderr"
+	[ ! -e "$marker/ran" ]
+	# The same enclosure with the host's network: nothing to make, so it runs.
+	run --separate-stderr as_user unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_net_namespaces &&
+		exec unshare -U --map-user="$1" --map-group="$2" "$3" --quiet --net host --bind "$4" -- touch "$4/ran"' \
+		sh "$TEST_UID" "$TEST_GID" "$SBX" "$marker"
+	echo "status: $status"$'\n'"stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[ -e "$marker/ran" ]
+}
