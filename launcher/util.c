@@ -125,6 +125,14 @@ void *xmalloc(size_t n)
 	return p;
 }
 
+void *xrealloc(void *p, size_t n)
+{
+	void *grown = realloc(p, n ? n : 1);
+	if (!grown)
+		oom();
+	return grown;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);

@@ -75,6 +75,7 @@ void *array_push(void *arrayp, size_t *count, size_t elem);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 

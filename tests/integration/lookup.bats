@@ -101,6 +101,29 @@ assert d["symlink"] is None and d["path"].endswith("/python3.profile"), d' "$py"
 	[[ $output == *"'names' belongs in a profile"* ]]
 }
 
+# The scan for a claim reads each profile whole up to the size limit of a profile (1 MiB): a claim
+# after 40 KiB of comments counts; a file over the limit, a directory or a FIFO named *.profile
+# claims nothing and does not stop the scan (nor hang it).
+@test "a names claim deep in a long profile is found; oversized files, directories and FIFOs are passed over" {
+	local dir=$work/profiles
+	mkdir "$dir"
+	{ for i in $(seq 1 800); do echo "# comment line $i of a long profile, to push the claim past 40 KiB"; done
+	  printf 'names deepclaim\nhostname deep\n'; } >"$dir/long.profile"
+	[ "$(stat -c %s "$dir/long.profile")" -gt 40960 ]
+	{ head -c $((1024 * 1024 + 10)) /dev/zero | tr '\0' '#'; printf '\nnames bigclaim\n'; } >"$dir/big.profile"
+	mkdir "$dir/adir.profile"
+	mkfifo "$dir/fifo.profile"
+	cp "$SBX_PROFILES_DIR/default.profile" "$dir/"
+	chmod -R a+rX "$dir"
+	run as_user env SBX_PROFILES_DIR="$dir" timeout 10 "$SBX" profile which deepclaim
+	echo "$output"
+	[ "$output" = "deepclaim: $dir/long.profile (via 'names' in $dir/long.profile)" ]
+	run as_user env SBX_PROFILES_DIR="$dir" timeout 10 "$SBX" profile which bigclaim
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == "bigclaim: $dir/default.profile"* ]]
+}
+
 @test "python3.N and zcat run under their profiles, not the default" {
 	local py
 	py=$(python_versioned)
