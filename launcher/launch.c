@@ -387,6 +387,8 @@ static int hand_over_network(int sock, int pidfd, struct sbx_error *err)
 {
 	int netns;
 	int r = net_create(pidfd, &netns, err);
+	if (r == -ESRCH)
+		return 0;  /* pid 1 failed already: the wait collects its error, as for the go byte */
 	if (r == 0) {
 		r = net_send(sock, netns, err);
 		close(netns);
