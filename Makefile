@@ -67,7 +67,27 @@ $(BUILD)/obj/%.o: launcher/%.c $(BUILD)/flags
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 -include $(OBJS:.o=.d)
 
-$(BUILD)/sbx: $(OBJS)
+# Layer 1 of the seccomp filter compiled at build time for the keys most runs have
+# (launcher/seccomp_precompiled.h): the generator links the launcher's objects and the same static
+# libseccomp as build/sbx and writes build/gen/seccomp_table.c. Only with the static libseccomp,
+# where the table and the compiler it stands for are the same code in one binary: with
+# STATIC_LIBS=0 an update of the shared libseccomp must reach layer 1, so sbx compiles it at each
+# start, as it does for any key the table lacks. SECCOMP_PRECOMPILE=0 also leaves it out (a cross
+# build, which cannot run the generator).
+SECCOMP_PRECOMPILE ?= $(STATIC_LIBS)
+SECCOMP_TABLE_OBJ := $(if $(filter 1,$(SECCOMP_PRECOMPILE)),$(BUILD)/obj/seccomp_table.o)
+
+$(BUILD)/seccomp-precompile: launcher/gen/seccomp_precompile.c $(BUILD)/libsbx.a
+	$(CC) $(ALL_CFLAGS) -iquote launcher $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libsbx.a $(SBX_LIBS)
+
+$(BUILD)/gen/seccomp_table.c: $(BUILD)/seccomp-precompile
+	@mkdir -p $(dir $@)
+	ASAN_OPTIONS=detect_leaks=0 $< >$@.new && mv $@.new $@
+
+$(BUILD)/obj/seccomp_table.o: $(BUILD)/gen/seccomp_table.c $(BUILD)/flags
+	$(CC) $(ALL_CFLAGS) -iquote launcher -c -o $@ $<
+
+$(BUILD)/sbx: $(OBJS) $(SECCOMP_TABLE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL) -o $@ $^ $(SBX_LIBS)
 
 $(BUILD)/libsbx.a: $(LIB_OBJS)
@@ -127,9 +147,9 @@ uninstall:
 # x* helpers of util.c (xstrndup ...), not from strndup or calloc, or it reports a leak. Our own
 # headers are checked too; the padding check is off: struct policy exists once per run, and its
 # fields stay grouped by meaning rather than by size.
-LINT_CFLAGS = $(filter-out -fstack-clash-protection,$(ALL_CFLAGS))
+LINT_CFLAGS = $(filter-out -fstack-clash-protection,$(ALL_CFLAGS)) -iquote launcher
 TIDY_CHECKS := -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-optin.performance.Padding
-LINT_TIDY := $(SRCS:launcher/%.c=lint-tidy/%)
+LINT_TIDY := $(SRCS:launcher/%.c=lint-tidy/%) lint-tidy/gen/seccomp_precompile
 .PHONY: lint-cppcheck $(LINT_TIDY)
 
 lint: $(LINT_TIDY) lint-cppcheck

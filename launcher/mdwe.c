@@ -56,11 +56,8 @@ static const struct {
 	{ "shmat", 2, SHM_EXEC, SHM_EXEC, false },
 };
 
-int mdwe_seccomp_rules(const struct policy *p, scmp_filter_ctx ctx, bool compat, size_t *added,
-		       struct sbx_error *err)
+int mdwe_seccomp_rules(scmp_filter_ctx ctx, bool compat, size_t *added, struct sbx_error *err)
 {
-	if (mdwe_mode(p) != MDWE_SECCOMP)
-		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
 		if (rules[i].compat_only && !compat)
 			continue;

@@ -23,10 +23,10 @@ enum mdwe_mode mdwe_mode(const struct policy *p);
 /* In the sandbox's pid 1, after no_new_privs and before seccomp: the prctl, when that is the way. */
 int mdwe_apply(const struct policy *p, struct sbx_error *err);
 
-/* Adds the fallback's rules to a seccomp context of the always-on layer when that is the way;
- * compat: the context holds the 32-bit ABIs (mmap2, ipc). *added counts the syscalls given rules. */
-int mdwe_seccomp_rules(const struct policy *p, scmp_filter_ctx ctx, bool compat, size_t *added,
-		       struct sbx_error *err);
+/* Adds the fallback's rules to a seccomp context of the always-on layer (when mdwe_mode says
+ * MDWE_SECCOMP); compat: the context holds the 32-bit ABIs (mmap2, ipc). *added counts the
+ * syscalls given rules. */
+int mdwe_seccomp_rules(scmp_filter_ctx ctx, bool compat, size_t *added, struct sbx_error *err);
 
 void mdwe_explain(const struct policy *p, FILE *out);
 /* One JSON value: null, or an object saying how it is enforced. */

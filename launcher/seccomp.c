@@ -52,7 +52,8 @@
  * libseccomp error is returned (the launcher then exits without running COMMAND).
  *
  * Files: this one builds the contexts and the profile's layer, and loads or exports them;
- * seccomp_always_on.c holds layer 1's table and builder; seccomp_explain.c prints both. */
+ * seccomp_always_on.c holds layer 1's table and builder; seccomp_precompiled.c the layer 1
+ * programs compiled when sbx was built (seccomp_precompiled.h); seccomp_explain.c prints both. */
 #include "seccomp.h"
 
 #include <errno.h>
@@ -69,6 +70,7 @@
 #include "plan.h"
 #include "seccomp_rules.h"
 #include "seccomp_internal.h"
+#include "seccomp_precompiled.h"
 #include "syscall_groups.h"
 
 /* Allowlist default: ENOSYS, because libc and runtimes treat it as "kernel too old" and fall back
@@ -494,28 +496,28 @@ static int build_profile(const struct sandbox_plan *pl, enum abi_set set, scmp_f
 	return 0;
 }
 
-typedef int (*layer_builder)(const struct sandbox_plan *, enum abi_set, scmp_filter_ctx *, size_t *,
-			     struct sbx_error *);
+/* A layer's builder for one ABI set; arg is the always-on key or the plan. */
+typedef int (*layer_builder)(const void *arg, enum abi_set, scmp_filter_ctx *, size_t *, struct sbx_error *);
 
 /* One layer: the native context, merged with the compat one under multiarch, then optimised. */
-static int build_layer(const struct sandbox_plan *pl, layer_builder build, scmp_filter_ctx *out,
+static int build_layer(layer_builder build, const void *arg, bool compat, scmp_filter_ctx *out,
 		       struct sbx_error *err)
 {
 	_cleanup_seccomp_ scmp_filter_ctx native = NULL;
 	size_t n_native = 0, n_compat = 0;
 	*out = NULL;
-	int r = build(pl, ABI_NATIVE, &native, &n_native, err);
+	int r = build(arg, ABI_NATIVE, &native, &n_native, err);
 	if (r < 0 || !native)
 		return r;
-	if (has_compat_set(pl->policy)) {
-		scmp_filter_ctx compat = NULL;
-		r = build(pl, ABI_COMPAT, &compat, &n_compat, err);
+	if (compat) {
+		scmp_filter_ctx compat_ctx = NULL;
+		r = build(arg, ABI_COMPAT, &compat_ctx, &n_compat, err);
 		if (r < 0)
 			return r;
-		if (compat) {
-			r = seccomp_merge(native, compat);  /* consumes compat on success */
+		if (compat_ctx) {
+			r = seccomp_merge(native, compat_ctx);  /* consumes compat_ctx on success */
 			if (r < 0) {
-				seccomp_release(compat);
+				seccomp_release(compat_ctx);
 				return sbx_fail(err, -r, "seccomp: cannot merge the multiarch filters");
 			}
 		}
@@ -527,12 +529,35 @@ static int build_layer(const struct sandbox_plan *pl, layer_builder build, scmp_
 	return 0;
 }
 
+static int always_on_builder(const void *key, enum abi_set set, scmp_filter_ctx *out, size_t *n,
+			     struct sbx_error *err)
+{
+	return build_always_on(key, set, out, n, err);
+}
+
+static int profile_builder(const void *pl, enum abi_set set, scmp_filter_ctx *out, size_t *n, struct sbx_error *err)
+{
+	return build_profile(pl, set, out, n, err);
+}
+
+int build_always_on_layer(const struct always_on_key *k, scmp_filter_ctx *out, struct sbx_error *err)
+{
+	return build_layer(always_on_builder, k, k->compat, out, err);
+}
+
+static int build_profile_layer(const struct sandbox_plan *pl, scmp_filter_ctx *out, struct sbx_error *err)
+{
+	return build_layer(profile_builder, pl, has_compat_set(pl->policy), out, err);
+}
+
 static int build_layers(const struct sandbox_plan *pl, scmp_filter_ctx layers[2], struct sbx_error *err)
 {
 	layers[0] = layers[1] = NULL;
-	int r = build_layer(pl, build_always_on, &layers[0], err);
+	struct always_on_key key;
+	always_on_key_of(pl, &key);
+	int r = build_always_on_layer(&key, &layers[0], err);
 	if (r == 0)
-		r = build_layer(pl, build_profile, &layers[1], err);
+		r = build_profile_layer(pl, &layers[1], err);
 	if (r < 0)
 		seccomp_releasep(&layers[0]);
 	return r;
@@ -555,7 +580,7 @@ size_t kept_denied_count(const struct policy *p)
 /* ---- public API ------------------------------------------------------------------------------ */
 
 /* A layer as the kernel takes it. libseccomp 2.5 compiles only into an fd: a memfd, read back. */
-static int compile(scmp_filter_ctx ctx, struct sock_fprog *out, struct sbx_error *err)
+int seccomp_compile(scmp_filter_ctx ctx, struct sock_fprog *out, struct sbx_error *err)
 {
 	_cleanup_close_ int fd = memfd_create("sbx-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
@@ -591,13 +616,22 @@ void seccomp_programs_free(struct sock_fprog programs[2])
 int seccomp_validate(struct sandbox_plan *pl, struct sbx_error *err)
 {
 	seccomp_programs_free(pl->seccomp);
-	scmp_filter_ctx layers[2];
-	int r = build_layers(pl, layers, err);
-	for (size_t i = 0; r == 0 && i < 2; i++)
-		if (layers[i])
-			r = compile(layers[i], &pl->seccomp[i], err);
-	for (size_t i = 0; i < 2; i++)
-		seccomp_releasep(&layers[i]);
+	struct always_on_key key;
+	always_on_key_of(pl, &key);
+	int r = 0;
+	/* Layer 1 as compiled when sbx was built, when its key is one of those (most runs): libseccomp
+	 * spends ~2,000 allocations on it otherwise. */
+	if (!seccomp_precompiled_copy(&key, &pl->seccomp[0])) {
+		_cleanup_seccomp_ scmp_filter_ctx always_on = NULL;
+		r = build_always_on_layer(&key, &always_on, err);
+		if (r == 0)
+			r = seccomp_compile(always_on, &pl->seccomp[0], err);
+	}
+	_cleanup_seccomp_ scmp_filter_ctx profile = NULL;
+	if (r == 0)
+		r = build_profile_layer(pl, &profile, err);
+	if (r == 0 && profile)
+		r = seccomp_compile(profile, &pl->seccomp[1], err);
 	if (r < 0)
 		seccomp_programs_free(pl->seccomp);
 	return r;

@@ -130,10 +130,27 @@ static int add_cond(scmp_filter_ctx ctx, uint32_t action, const char *name, stru
 	return r < 0 ? sbx_fail(err, -r, "seccomp: cannot add the argument rule for %s", name) : 0;
 }
 
-int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
-		    struct sbx_error *err)
+void always_on_key_of(const struct sandbox_plan *pl, struct always_on_key *k)
 {
 	const struct policy *p = pl->policy;
+	memset(k, 0, sizeof(*k));
+	k->relax = p->relax;
+	k->compat = has_compat_set(p);
+	k->memfd_notify = pl->memfd_guard == MEMFD_GUARD_ON;
+	k->mdwe_seccomp = mdwe_mode(p) == MDWE_SECCOMP;
+	k->x11 = (int)x11_abstract_refusal(pl);
+	k->x11_addrlen = k->x11 != X11_ABSTRACT_NONE ? (uint32_t)pl->x11.abstract_addrlen : 0;
+}
+
+bool always_on_key_equal(const struct always_on_key *a, const struct always_on_key *b)
+{
+	return a->relax == b->relax && a->compat == b->compat && a->memfd_notify == b->memfd_notify &&
+	       a->mdwe_seccomp == b->mdwe_seccomp && a->x11 == b->x11 && a->x11_addrlen == b->x11_addrlen;
+}
+
+int build_always_on(const struct always_on_key *k, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
+		    struct sbx_error *err)
+{
 	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
 	int r = new_context(SCMP_ACT_ALLOW, set, &ctx, err);
 	if (r < 0)
@@ -142,7 +159,7 @@ int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter
 	struct add_ctx a = { .ctx = ctx, .native_only = set == ABI_NATIVE, .err = err };
 	for (size_t i = 0; i < ARRAY_SIZE(always_on_denied); i++) {
 		const struct always_on *e = &always_on_denied[i];
-		if (e->lifted_by & p->relax)
+		if (e->lifted_by & k->relax)
 			continue;
 		a.action = SCMP_ACT_ERRNO((uint16_t)e->errno_value);
 		a.what = e->why;
@@ -153,7 +170,7 @@ int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter
 	}
 
 	/* Namespaces: any CLONE_NEW* bit makes clone/unshare fail, one masked rule per bit. */
-	if (!(p->relax & RELAX_USERNS)) {
+	if (!(k->relax & RELAX_USERNS)) {
 		for (size_t i = 0; i < ARRAY_SIZE(ns_flags); i++) {
 			unsigned long f = ns_flags[i].flag;
 			if (f != CLONE_NEWTIME) {
@@ -182,7 +199,7 @@ int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter
 
 	/* personality: only PER_LINUX (0), which is what every personality() call that does not
 	 * change anything passes; ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC etc. are > 0. */
-	if (!(p->relax & RELAX_DEVEL)) {
+	if (!(k->relax & RELAX_DEVEL)) {
 		r = add_cond(ctx, SCMP_ACT_ERRNO(EPERM), "personality", SCMP_A0(SCMP_CMP_GT, PER_LINUX), err);
 		if (r < 0)
 			return r;
@@ -190,12 +207,12 @@ int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter
 
 	/* Executable memfds, and running any descriptor (fexecve): see the top of the file. With the
 	 * guard, a memfd_create with neither MFD_EXEC nor MFD_NOEXEC_SEAL goes to pid 1. */
-	if (!(p->relax & (RELAX_JIT | RELAX_DEVEL))) {
+	if (!(k->relax & (RELAX_JIT | RELAX_DEVEL))) {
 		/* MFD_EXEC without MFD_NOEXEC_SEAL: both together are EINVAL from the kernel, which
 		 * Chromium's probe with every flag bit set expects (it aborts on EACCES). */
 		r = add_cond(ctx, SCMP_ACT_ERRNO(EACCES), "memfd_create",
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, MFD_EXEC), err);
-		if (r == 0 && pl->memfd_guard == MEMFD_GUARD_ON)
+		if (r == 0 && k->memfd_notify)
 			r = add_cond(ctx, SCMP_ACT_NOTIFY, "memfd_create",
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_EXEC | MFD_NOEXEC_SEAL, 0), err);
 		if (r == 0)
@@ -224,21 +241,22 @@ int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter
 
 	/* socket x11 with the host's network (x11.h): libxcb falls back to the path socket only on
 	 * ECONNREFUSED, and Landlock says EPERM. Only this exact length names the abstract socket. */
-	enum x11_abstract_refusal x11 = x11_abstract_refusal(pl);
-	if (x11 != X11_ABSTRACT_NONE) {
-		r = add_cond(ctx, x11 == X11_ABSTRACT_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(ECONNREFUSED), "connect",
-			     SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)pl->x11.abstract_addrlen), err);
+	if (k->x11 != X11_ABSTRACT_NONE) {
+		r = add_cond(ctx, k->x11 == X11_ABSTRACT_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(ECONNREFUSED), "connect",
+			     SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)k->x11_addrlen), err);
 		if (r < 0)
 			return r;
 	}
 
 	/* memory-deny-write-execute where the kernel has no prctl for it (mdwe.h). */
-	r = mdwe_seccomp_rules(p, ctx, set == ABI_COMPAT, &a.added, err);
-	if (r < 0)
-		return r;
+	if (k->mdwe_seccomp) {
+		r = mdwe_seccomp_rules(ctx, set == ABI_COMPAT, &a.added, err);
+		if (r < 0)
+			return r;
+	}
 
-	*n_syscalls = a.added + 7 + !!pl->x11.abstract_addrlen;  /* + clone, unshare, ioctl, personality,
-								 * memfd_create, execveat, socket, connect */
+	*n_syscalls = a.added + 7 + (k->x11 != X11_ABSTRACT_NONE);  /* + clone, unshare, ioctl, personality,
+								    * memfd_create, execveat, socket, connect */
 	*out = TAKE_PTR(ctx);
 	return 0;
 }

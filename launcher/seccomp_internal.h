@@ -37,10 +37,28 @@ extern const size_t n_always_on_denied;
  * lifted non-NULL, also reports an entry that a relaxation has lifted. */
 const struct always_on *always_on_entry(const struct policy *p, const char *syscall, bool *lifted);
 
-/* Layer 1 for one ABI set. */
+/* Everything layer 1 depends on. build_always_on reads nothing else, so that the program sbx
+ * compiled for a key when it was built (seccomp_precompiled.h) is the one it would compile now. */
+struct always_on_key {
+	unsigned relax;     /* enum relax bits */
+	bool compat;        /* has_compat_set: the i386/x32 rules are merged in */
+	bool memfd_notify;  /* the memfd guard's notification (memfd_guard.h) */
+	bool mdwe_seccomp;  /* memory-deny-write-execute's seccomp fallback (mdwe.h) */
+	int x11;            /* enum x11_abstract_refusal */
+	uint32_t x11_addrlen;
+};
 struct sandbox_plan;
-int build_always_on(const struct sandbox_plan *pl, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
+void always_on_key_of(const struct sandbox_plan *pl, struct always_on_key *k);
+bool always_on_key_equal(const struct always_on_key *a, const struct always_on_key *b);
+
+/* Layer 1 for one ABI set. */
+int build_always_on(const struct always_on_key *k, enum abi_set set, scmp_filter_ctx *out, size_t *n_syscalls,
 		    struct sbx_error *err);
+/* Layer 1 whole: its native context, merged with the compat one when k->compat, optimised. */
+int build_always_on_layer(const struct always_on_key *k, scmp_filter_ctx *out, struct sbx_error *err);
+/* A layer as the kernel takes it (heap instructions). */
+struct sock_fprog;
+int seccomp_compile(scmp_filter_ctx ctx, struct sock_fprog *out, struct sbx_error *err);
 
 /* seccomp.c's helpers. */
 const char *origin_or(const char *origin);

@@ -7,7 +7,11 @@ HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsbx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -iquote launcher $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libsbx.a $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -iquote launcher $(LDFLAGS_ALL) -o $@ $< $(TEST_OBJS) $(BUILD)/libsbx.a $(LIBS) -lcmocka
+
+# The precompiled seccomp table's test links the table build/sbx carries.
+$(BUILD)/tests/test_seccomp_precompiled: TEST_OBJS = $(BUILD)/obj/seccomp_table.o
+$(BUILD)/tests/test_seccomp_precompiled: $(BUILD)/obj/seccomp_table.o
 
 # Probe programs run inside the sandbox; static so they do not depend on what the view contains.
 $(BUILD)/helpers/%: tests/helpers/%.c
