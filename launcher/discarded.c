@@ -39,23 +39,8 @@ int discard_send(int sock, struct mount_plan *plan, struct sbx_error *err)
 		fds[n++] = s->discard_fd;
 	}
 	int r = 0;
-	if (n > 0) {
-		union {
-			char buf[CMSG_SPACE(sizeof(fds))];
-			struct cmsghdr align;
-		} control;
-		memset(&control, 0, sizeof(control));
-		struct iovec iov = { .iov_base = msg, .iov_len = n * sizeof(msg[0]) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-				     .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-		if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-			r = sbx_fail(err, errno, "cannot hand the sandbox's private home and /tmp to sbx");
-	}
+	if (n > 0 && send_fds(sock, msg, n * sizeof(msg[0]), fds, n) < 0)
+		r = sbx_fail(err, errno, "cannot hand the sandbox's private home and /tmp to sbx");
 	for (size_t i = 0; i < plan->n; i++) {
 		if (plan->steps[i].discard_fd >= 0) {
 			close(plan->steps[i].discard_fd);

@@ -85,22 +85,9 @@ int net_create(int pidfd, int *netns, struct sbx_error *err)
 
 int net_send(int sock, int netns, struct sbx_error *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	memset(&control, 0, sizeof(control));
 	char tag = NET_MSG;
-	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			     .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &netns, sizeof(int));
 	/* pid 1 may have failed already: then sbx collects its error, as for the go byte. */
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET)
+	if (send_fds(sock, &tag, 1, &netns, 1) < 0 && errno != EPIPE && errno != ECONNRESET)
 		return sbx_fail(err, errno, "cannot hand the network namespace to the sandbox");
 	return 0;
 }

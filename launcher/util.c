@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
@@ -393,4 +394,27 @@ pid_t vfork_call(int (*fn)(void *), void *arg, size_t stack_size, int flags)
 	errno = e;
 	return pid;
 #endif
+}
+
+ssize_t send_fds(int sock, const void *data, size_t len, const int *fds, size_t n)
+{
+	enum { MAX_FDS = 16 };
+	if (n > MAX_FDS) {
+		errno = EINVAL;
+		return -1;
+	}
+	union {
+		char buf[CMSG_SPACE(MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL);
 }

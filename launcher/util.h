@@ -117,6 +117,10 @@ int own_cgroup_path(char **out);
  * memory instead. The child's pid (exit signal SIGCHLD), or -1 with errno. */
 pid_t vfork_call(int (*fn)(void *), void *arg, size_t stack_size, int flags);
 
+/* Sends len bytes of data with n descriptors (SCM_RIGHTS, at most 16) over a Unix socket, with
+ * MSG_NOSIGNAL: sendmsg's result (-1 with errno on failure). */
+ssize_t send_fds(int sock, const void *data, size_t len, const int *fds, size_t n);
+
 /* Prints s as a JSON string literal (quoted, escaped). */
 void json_string(FILE *out, const char *s);
 
