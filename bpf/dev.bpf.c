@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Device policy for one sandbox cgroup: opening a device node (and mknod) is allowed only for the
  * nodes listed by the loader; everything else fails with EPERM. */
+/* Only UAPI context structs, whose layout the kernel keeps stable and whose loads the verifier
+ * rewrites itself: no CO-RE relocations, so libbpf need not parse the kernel's 5 MB BTF at load. */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 

@@ -3,6 +3,9 @@
  * to (connect4/6, sendmsg4/6), which local ports it may bind (bind4/6), and which sockets it may
  * create at all (sock_create: only TCP and UDP, since raw, ICMP, SCTP and MPTCP sockets do not pass
  * through the address hooks). Return 1 allows, 0 fails the call with EPERM. */
+/* Only UAPI context structs, whose layout the kernel keeps stable and whose loads the verifier
+ * rewrites itself: no CO-RE relocations, so libbpf need not parse the kernel's 5 MB BTF at load. */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>

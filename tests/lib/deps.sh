@@ -16,7 +16,7 @@ libreoffice-writer libreoffice-gtk3 inkscape gimp vlc transmission-gtk thunderbi
 nodejs ruby p7zip-full lynx xmlstarlet libimage-exiftool-perl qpdf optipng jpegoptim gifsicle flac sox
 ghostscript graphviz shellcheck file diffutils patch openssl cmake bc yt-dlp firejail firejail-profiles dnsmasq-base
 postgresql
-zsh fish debhelper devscripts equivs lintian fakeroot $*"
+strace zsh fish debhelper devscripts equivs lintian fakeroot $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
