@@ -208,11 +208,12 @@ static int child_setup(struct sandbox_plan *pl, struct sandbox_env *env, int syn
 	return r;
 }
 
-/* sbx's go: it has written the maps (root's runs) and readied the terminal. */
-static void wait_for_go(int sync_fd)
+/* One byte from sbx: the maps are written (root's runs), or go: the terminal is ready, the eBPF
+ * programs are attached and the network namespace handed over. */
+static void wait_for_sbx(int sync_fd)
 {
-	char go;
-	if (read(sync_fd, &go, 1) != 1)
+	char byte;
+	if (read(sync_fd, &byte, 1) != 1)
 		_exit(SBX_EXIT_FAILURE);  /* the parent failed (and said why) or died */
 }
 
@@ -223,19 +224,19 @@ _Noreturn static void child_main(struct sandbox_plan *pl, struct sandbox_env *en
 	/* sbx's death, even by SIGKILL, takes pid 1 and so the whole pid namespace with it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(SBX_EXIT_FAILURE);
-	/* A user's run maps itself and sets up while sbx readies the terminal; root's waits for the
-	 * maps sbx writes. Either way COMMAND starts only once sbx said go. */
+	/* A user's run maps itself; root's waits for the maps sbx writes. Either way pid 1 sets up
+	 * while sbx readies the terminal and attaches the eBPF programs, and COMMAND starts only once
+	 * sbx said go. */
 	bool self_mapped = userns_maps_itself(pl->id);
 	if (!self_mapped)
-		wait_for_go(sync_fd);
+		wait_for_sbx(sync_fd);
 	init_hide_arguments();
 
 	int listener = -1;
 	if ((self_mapped && userns_map_self(pl->id, &err) < 0) || tty_attach(tty, &err) < 0 ||
 	    child_setup(pl, env, sync_fd, tty->stop_peer, &listener, &err) < 0)
 		setup_failed(sync_fd, &err);
-	if (self_mapped)
-		wait_for_go(sync_fd);
+	wait_for_sbx(sync_fd);
 	/* sync_fd stays open (close-on-exec) for COMMAND's process to report a failure before its exec;
 	 * pid 1 never writes to it again. */
 	/* COMMAND must not be able to open /proc/1/mem or take init's descriptors; exec makes it
@@ -407,22 +408,16 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		return sbx_fail(err, errno, "cannot drop supplementary groups");
 
 	struct sandbox_cgroup *cg = &pl->cgroup;  /* made by cgroup_plan; emptied and removed here */
-
-	/* Attached before the sandbox exists, so its rules hold from the first instruction. */
-	struct bpf_state *bpf = NULL;
-	int r = bpf_policy_attach(pl, cg->dirfd, &bpf, err);
-	if (r < 0)
-		return r;
+	struct bpf_state *bpf = NULL;  /* attached while pid 1 sets up, before the go */
 
 	/* Opened before the sandbox exists, so that nothing it does can redirect it. */
 	struct discarded discarded = { 0 };
 	_cleanup_close_ int keep_fd = -1;
+	int r = 0;
 	if (p->keep_discarded) {
 		r = discard_keep_open(p->keep_discarded, id->cwd ? id->cwd : "/", plan, &discarded, &keep_fd, err);
-		if (r < 0) {
-			bpf_policy_detach(bpf);
+		if (r < 0)
 			return r;
-		}
 	}
 
 	struct sandbox_env env = { 0 };
@@ -474,16 +469,20 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		child_main(pl, &env, &tty, sync[0]);
 	}
 	close(sync[0]);
-	/* Root's pid 1 waits for the maps sbx writes and the go byte before anything else; a user's
-	 * maps itself, sets up its mounts and only then takes the network namespace sbx makes
-	 * meanwhile, and the go byte last. */
-	bool go_first = !userns_maps_itself(id);
-	r = go_first ? userns_write_maps(child, id, err) : 0;
-	if (r == 0 && go_first)
-		r = start_sandbox(sync[1], &tty, err);
+	/* Root's pid 1 waits for the maps sbx writes (one byte says they are there); a user's maps
+	 * itself. Then pid 1 sets up its mounts while sbx attaches the eBPF programs to the sandbox's
+	 * cgroup and makes the network namespace, which pid 1 takes after its mounts; the go byte
+	 * comes last, so COMMAND runs under the programs from its first instruction. */
+	if (!userns_maps_itself(id)) {
+		r = userns_write_maps(child, id, err);
+		if (r == 0 && send(sync[1], "m", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
+			r = sbx_fail(err, errno, "cannot start the sandbox");
+	}
+	if (r == 0)
+		r = bpf_policy_attach(pl, cg->dirfd, &bpf, err);
 	if (r == 0 && p->net == NET_NONE)
 		r = hand_over_network(sync[1], pidfd, err);
-	if (r == 0 && !go_first)
+	if (r == 0)
 		r = start_sandbox(sync[1], &tty, err);
 	if (r < 0) {
 		send_signal(pidfd, SIGKILL);
