@@ -1,8 +1,9 @@
 /* Launching: creates the namespaces, runs each layer's parent- and child-side step in the fixed
- * order, and waits for the sandbox while forwarding signals. The parent: cgroup -> eBPF programs ->
- * terminal -> clone -> id maps. The child (the sandbox's pid 1, init.c): user namespace -> mounts ->
- * loopback and hostname -> nested user namespaces locked -> AppArmor -> Landlock -> capabilities
- * dropped -> seccomp. COMMAND's process: rlimits -> exec. */
+ * order, and waits for the sandbox while forwarding signals. The parent: cgroup -> terminal ->
+ * clone -> id maps (root) -> eBPF programs and network namespace (while pid 1 sets up) -> go. The
+ * child (the sandbox's pid 1, init.c): user namespace -> mounts -> network namespace and hostname
+ * -> nested user namespaces locked -> AppArmor -> Landlock -> capabilities dropped -> seccomp ->
+ * waits for go. COMMAND's process: rlimits -> exec. */
 #ifndef SBX_LAUNCH_H
 #define SBX_LAUNCH_H
 
