@@ -374,14 +374,20 @@ static void report(const struct policy *p, const struct identity *id, const stru
 	}
 }
 
-/* Readies the terminal and sends the go byte. A pid 1 that maps itself may have failed already:
- * then the wait collects its error. */
+/* One byte to pid 1 (wait_for_sbx). pid 1 may have failed already: then the wait collects its
+ * error. */
+static int send_to_sandbox(int sock, char byte, struct sbx_error *err)
+{
+	if (send(sock, &byte, 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
+		return sbx_fail(err, errno, "cannot start the sandbox");
+	return 0;
+}
+
+/* Readies the terminal and sends the go byte. */
 static int start_sandbox(int sock, struct sbx_tty *tty, struct sbx_error *err)
 {
 	int r = tty_start(tty, err);
-	if (r == 0 && send(sock, "x", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
-		r = sbx_fail(err, errno, "cannot start the sandbox");
-	return r;
+	return r == 0 ? send_to_sandbox(sock, 'x', err) : r;
 }
 
 static int hand_over_network(int sock, int pidfd, struct sbx_error *err)
@@ -475,8 +481,8 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 	 * comes last, so COMMAND runs under the programs from its first instruction. */
 	if (!userns_maps_itself(id)) {
 		r = userns_write_maps(child, id, err);
-		if (r == 0 && send(sync[1], "m", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
-			r = sbx_fail(err, errno, "cannot start the sandbox");
+		if (r == 0)
+			r = send_to_sandbox(sync[1], 'm', err);
 	}
 	if (r == 0)
 		r = bpf_policy_attach(pl, cg->dirfd, &bpf, err);

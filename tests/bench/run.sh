@@ -228,6 +228,35 @@ if [[ $(cat "$out/slower") == 1 || ${BENCH_PROFILE:-0} == 1 ]]; then
 	fi
 fi
 
+# --- 1a. startup as root (servers: ExecStart=sbx ...) ------------------------------------------
+# Root's sbx also makes the sandbox's cgroup and attaches its eBPF device program, and runs the
+# command as nobody; bwrap with the same flags as above, as root. Only when run as root.
+if [[ $(id -u) -eq 0 ]]; then
+	say ""
+	say "== startup as root: sbx -- /bin/true (cgroup, eBPF device program) against bwrap, as root =="
+	bwrap_root=${bwrap_true//\/run\/user\/$uid//run/user/0}
+	bwrap_root=${bwrap_root//--tmpfs $home /--tmpfs /root }
+	as_root() { (cd "$work" && SBX_PROFILES_DIR="$work/profiles" "$@"); }
+	# shellcheck disable=SC2086
+	if ! as_root $sbx_true 2>/dev/null || ! as_root $bwrap_root; then
+		die "this does not run as root: $sbx_true / $bwrap_root"
+	fi
+	# Two rounds in alternating order, as above.
+	as_root hyperfine -N --style none --warmup 10 --runs "$((half / 2))" --export-json "$out/r1.json" \
+		"$sbx_true" "$bwrap_root" >/dev/null 2>"$out/hyperfine.err" || { cat "$out/hyperfine.err" >&2; die "hyperfine failed"; }
+	as_root hyperfine -N --style none --warmup 10 --runs "$((half / 2))" --export-json "$out/r2.json" \
+		"$bwrap_root" "$sbx_true" >/dev/null 2>"$out/hyperfine.err" || { cat "$out/hyperfine.err" >&2; die "hyperfine failed"; }
+	python3 - "$out" "$sbx_true" <<'PY'
+import json, statistics, sys
+sbx, bwrap = [], []
+for f in ["r1", "r2"]:
+    for r in json.load(open(f"{sys.argv[1]}/{f}.json"))["results"]:
+        (sbx if r["command"] == sys.argv[2] else bwrap).extend(r["times"])
+s, b = statistics.median(sbx) * 1e3, statistics.median(bwrap) * 1e3
+print(f"  sbx {s:.2f} ms, bwrap {b:.2f} ms ({len(sbx)} runs each): sbx / bwrap = {s / b:.2f}")
+PY
+fi
+
 # --- 1b. profile lookup and parse -------------------------------------------------------------
 # `sbx -- /bin/true` finding true.profile in the user's directory (XDG_CONFIG_HOME), with five
 # includes and a .local file (61 lines in all), against the same sandbox from an empty profile
