@@ -179,7 +179,8 @@ names=(host sbx bwrap)
 for name in "${names[@]}"; do
 	var=${name}_true
 	# shellcheck disable=SC2086
-	as_user "$work/bin/benchrun" rss "$RSS_RUNS" ${!var} >"$out/rss.$name"
+	as_user "$work/bin/benchrun" rss "$RSS_RUNS" ${!var} >"$out/rss.$name" 2>"$out/rss.$name.err" ||
+		{ cat "$out/rss.$name.err" >&2; die "peak RSS of $name failed"; }
 done
 
 python3 - "$out" "$host_true" "$sbx_true" "$bwrap_true" "$firejail_true" <<'PY'
