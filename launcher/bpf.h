@@ -58,9 +58,9 @@ int bpf_plan(struct sandbox_plan *pl, struct sbx_error *err);
 struct bpf_state;
 
 /* Parent side, after pid 1 entered cgroup_fd and while it sets up its mounts; pid 1 starts
- * COMMAND only after sbx's go, so the rules hold from COMMAND's first instruction. Loads and attaches (BPF links) the network programs when p has
- * rules, the device program, and the BPF-LSM file rule programs when p has file rules and they
- * load here, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network rules: *out = NULL and
+ * COMMAND only after sbx's go, so the rules hold from COMMAND's first instruction. Loads and
+ * attaches (BPF links) the network programs when p has rules, the device program, and the BPF-LSM
+ * file rule programs when p has file rules and they load here, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network rules: *out = NULL and
  * 0. Network or file rules with the privilege but no cgroup: an error (a warning when optional). */
 int bpf_policy_attach(const struct sandbox_plan *pl, int cgroup_fd, struct bpf_state **out,
 		      struct sbx_error *err);
