@@ -7,6 +7,7 @@
 # kernel at load. `make vmlinux-h VMLINUX_SRC=...` regenerates it. An architecture without a
 # committed header takes its types from this machine's kernel (VMLINUX_BTF).
 BPF_CLANG ?= clang
+BPF_STRIP ?= llvm-strip
 BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(patsubst ppc64le,powerpc,$(shell uname -m))))
@@ -23,11 +24,14 @@ $(BUILD)/bpf/vmlinux/vmlinux.h:
 	@test -r $(VMLINUX_BTF) || { echo "bpf.mk: no bpf/vmlinux/$(BPF_ARCH)/vmlinux.h, and $(VMLINUX_BTF) is missing: the kernel needs CONFIG_DEBUG_INFO_BTF (or set VMLINUX_BTF=)" >&2; exit 1; }
 	BPFTOOL=$(BPFTOOL) sh bpf/gen-vmlinux-h.sh $(VMLINUX_BTF) $@
 
-# Each program depends on what it includes (-MMD: $(BUILD)/bpf/NAME.bpf.d).
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H)
+# Each program depends on what it includes (-MMD: $(BUILD)/bpf/NAME.bpf.d). -g makes the BTF that
+# libbpf and the skeleton need; the DWARF beside it (~700 KiB for a program that includes
+# vmlinux.h's types) is stripped, since the skeleton embeds the whole object in sbx.
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) bpf/bpf.mk
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) -O2 -g -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 		-I$(dir $(VMLINUX_H)) -Ibpf -MMD -MP -c $< -o $@
+	$(BPF_STRIP) -g $@
 -include $(BPF_OBJS:.o=.d)
 # Kept, so that a rebuild knows which program changed.
 .SECONDARY: $(BPF_OBJS)
