@@ -305,6 +305,28 @@ static int plan_bind_service(const struct sandbox_plan *pl, struct sbx_error *er
 			  p->bind_service_origin, pl->host.cgroup_bpf_why);
 }
 
+int bpf_plan_cgroup(const struct sandbox_plan *pl, struct sbx_error *err)
+{
+	const struct policy *p = pl->policy;
+	if (!pl->host.cgroup_bpf || pl->cgroup.dirfd >= 0 || pl->explain)
+		return 0;
+	if (p->n_lsm_rules > 0 && pl->host.bpf_lsm) {
+		if (p->lsm_rules_requirement != REQ_OPTIONAL)
+			return sbx_fail(err, 0, "file rule %s %s (BPF-LSM) needs the sandbox's own cgroup, and "
+					"there is none", lsm_rule_kind_name(p->lsm_rules[0].kind), p->lsm_rules[0].path);
+		if (!p->quiet)
+			sbx_warn("the sandbox has no cgroup, so its %zu file rule(s) are not enforced",
+				 p->n_lsm_rules);
+	}
+	if (p->n_net_rules == 0)
+		return 0;
+	if (p->net_rules_requirement != REQ_OPTIONAL)
+		return sbx_fail(err, 0, "eBPF network rules need the sandbox's own cgroup, and there is none");
+	if (!p->quiet)
+		sbx_warn("the sandbox has no cgroup, so its %zu network rule(s) are not enforced", p->n_net_rules);
+	return 0;
+}
+
 void bpf_probe_host(struct host_caps *host, bool lsm)
 {
 	host->cgroup_bpf = bpf_probe_cgroup(host->cgroup_bpf_why, sizeof(host->cgroup_bpf_why)) == 0;
@@ -563,29 +585,12 @@ int bpf_policy_attach(const struct sandbox_plan *pl, int cgroup_fd, struct bpf_s
 {
 	const struct policy *p = pl->policy;
 	*out = NULL;
-	if (!pl->host.cgroup_bpf)
-		return 0;  /* bpf_plan already moved what it could to Landlock, or refused */
+	/* Without eBPF, bpf_plan moved what it could to Landlock or refused; without a cgroup,
+	 * bpf_plan_cgroup refused or warned. */
+	if (!pl->host.cgroup_bpf || cgroup_fd < 0)
+		return 0;
 	/* Whether the BPF-LSM programs will run: rules given and the kernel loads them here. */
 	bool lsm = p->n_lsm_rules > 0 && pl->host.bpf_lsm;
-	if (cgroup_fd < 0 && lsm) {
-		if (p->lsm_rules_requirement != REQ_OPTIONAL)
-			return sbx_fail(err, 0, "file rule %s %s (BPF-LSM) needs the sandbox's own cgroup, and "
-					"there is none", lsm_rule_kind_name(p->lsm_rules[0].kind), p->lsm_rules[0].path);
-		if (!p->quiet)
-			sbx_warn("the sandbox has no cgroup, so its %zu file rule(s) are not enforced",
-				 p->n_lsm_rules);
-	}
-	if (cgroup_fd < 0) {
-		if (p->n_net_rules == 0)
-			return 0;
-		if (p->net_rules_requirement == REQ_OPTIONAL) {
-			if (!p->quiet)
-				sbx_warn("the sandbox has no cgroup, so its %zu network rule(s) are not enforced",
-					 p->n_net_rules);
-			return 0;
-		}
-		return sbx_fail(err, 0, "eBPF network rules need the sandbox's own cgroup, and there is none");
-	}
 #if SBX_HAVE_SKELETONS
 	libbpf_set_print(silent_print);
 	struct bpf_state *s = xcalloc(1, sizeof(*s));

@@ -55,13 +55,17 @@ void bpf_probe_host(struct host_caps *host, bool lsm);
  * p->lsm_rules_requirement is REQ_OPTIONAL (a warning). Refusals go through plan_refusal. */
 int bpf_plan(struct sandbox_plan *pl, struct sbx_error *err);
 
+/* After cgroup_plan: network or file rules that have the privilege but no cgroup to attach to are
+ * an error, or a warning when optional, before anything is started. Not under --explain. */
+int bpf_plan_cgroup(const struct sandbox_plan *pl, struct sbx_error *err);
+
 struct bpf_state;
 
 /* Parent side, after pid 1 entered cgroup_fd and while it sets up its mounts; pid 1 starts
  * COMMAND only after sbx's go, so the rules hold from COMMAND's first instruction. Loads and
  * attaches (BPF links) the network programs when p has rules, the device program, and the BPF-LSM
- * file rule programs when p has file rules and they load here, to cgroup_fd. Unprivileged or cgroup_fd < 0 without network rules: *out = NULL and
- * 0. Network or file rules with the privilege but no cgroup: an error (a warning when optional). */
+ * file rule programs when p has file rules and they load here, to cgroup_fd. Unprivileged or
+ * without a cgroup (cgroup_fd < 0; bpf_plan_cgroup decided): *out = NULL and 0. */
 int bpf_policy_attach(const struct sandbox_plan *pl, int cgroup_fd, struct bpf_state **out,
 		      struct sbx_error *err);
 /* After the sandbox ended (before cgroup_teardown): destroys the links, detaching the programs.

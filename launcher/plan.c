@@ -83,6 +83,8 @@ int plan_build(struct sandbox_plan *pl, char *const *protect, struct sbx_error *
 	 * move sbx itself into a leaf of its own, which must be empty again when the sandbox ends. */
 	if (r == 0)
 		r = cgroup_plan(pl, err);
+	if (r == 0)
+		r = bpf_plan_cgroup(pl, err);
 	return r;
 }
 
