@@ -193,12 +193,34 @@ for name, t, proto in (("udplite", socket.SOCK_DGRAM, 136), ("tcp", socket.SOCK_
 	needs_root
 	# libbpf parses /sys/kernel/btf/vmlinux (5 MB, ~60 ms) only for programs with CO-RE
 	# relocations; the cgroup programs read only UAPI context structs and must not need it.
-	as_root strace -f -qq -e trace=openat,bpf -o "$dir/trace" "$SBX" --net host --connect 127.0.0.1:9 -- /bin/true
+	# One file per process (-ff), so that no call is split by another process's.
+	as_root strace -ff -qq -e trace=openat,bpf -o "$dir/trace" "$SBX" --net host --connect 127.0.0.1:9 -- /bin/true
+	cat "$dir"/trace.* >"$dir/all"
 	# the programs did load (a control: without them there would be nothing to relocate) ...
-	grep -q 'BPF_PROG_LOAD.*BPF_PROG_TYPE_CGROUP_DEVICE.*= [0-9]' "$dir/trace"
-	grep -q 'BPF_PROG_LOAD.*BPF_PROG_TYPE_CGROUP_SOCK_ADDR.*prog_name="sbx_connect4".*= [0-9]' "$dir/trace"
+	grep -q 'BPF_PROG_LOAD.*BPF_PROG_TYPE_CGROUP_DEVICE.*= [0-9]' "$dir/all"
+	grep -q 'BPF_PROG_LOAD.*BPF_PROG_TYPE_CGROUP_SOCK_ADDR.*prog_name="sbx_connect4".*= [0-9]' "$dir/all"
 	# ... and the kernel's BTF was never opened
-	[ "$(grep -c 'btf/vmlinux' "$dir/trace")" = 0 ]
+	[ "$(grep -c 'btf/vmlinux' "$dir/all")" = 0 ]
+}
+
+@test "root: network rules with no cgroup to attach to are refused before anything runs; optional ones warn" {
+	needs_root
+	# In a mount namespace of the test's own, every cgroup2 mount is detached: sbx can make no
+	# cgroup for its programs.
+	nocg() {
+		unshare -m --propagation private sh -c \
+			'for m in $(findmnt -n -t cgroup2 -o TARGET); do umount -l "$m"; done; exec "$@"' sh "$@"
+	}
+	run nocg "$SBX" -q --net host --connect 127.0.0.1:9 -- echo command-ran
+	echo "$output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"eBPF network rules need the sandbox's own cgroup, and there is none"* ]]
+	[[ "$output" != *command-ran* ]]
+	run nocg "$SBX" --net host --connect 127.0.0.1:9 --net-rules optional -- echo command-ran
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"the sandbox has no cgroup, so its 1 network rule(s) are not enforced"* ]]
+	[[ "$output" == *command-ran* ]]
 }
 
 @test "root: a device node that is not granted cannot be opened although the mount shows it" {
