@@ -308,21 +308,22 @@ static int plan_bind_service(const struct sandbox_plan *pl, struct sbx_error *er
 int bpf_plan_cgroup(const struct sandbox_plan *pl, struct sbx_error *err)
 {
 	const struct policy *p = pl->policy;
-	if (!pl->host.cgroup_bpf || pl->cgroup.dirfd >= 0 || pl->explain)
+	if (!pl->host.cgroup_bpf || pl->cgroup.dirfd >= 0)
 		return 0;
+	bool warn = !p->quiet && !pl->explain;
 	if (p->n_lsm_rules > 0 && pl->host.bpf_lsm) {
 		if (p->lsm_rules_requirement != REQ_OPTIONAL)
-			return sbx_fail(err, 0, "file rule %s %s (BPF-LSM) needs the sandbox's own cgroup, and "
-					"there is none", lsm_rule_kind_name(p->lsm_rules[0].kind), p->lsm_rules[0].path);
-		if (!p->quiet)
+			return sbx_refuse(err, "file rule %s %s (BPF-LSM) needs the sandbox's own cgroup, and "
+					  "there is none", lsm_rule_kind_name(p->lsm_rules[0].kind), p->lsm_rules[0].path);
+		if (warn)
 			sbx_warn("the sandbox has no cgroup, so its %zu file rule(s) are not enforced",
 				 p->n_lsm_rules);
 	}
 	if (p->n_net_rules == 0)
 		return 0;
 	if (p->net_rules_requirement != REQ_OPTIONAL)
-		return sbx_fail(err, 0, "eBPF network rules need the sandbox's own cgroup, and there is none");
-	if (!p->quiet)
+		return sbx_refuse(err, "eBPF network rules need the sandbox's own cgroup, and there is none");
+	if (warn)
 		sbx_warn("the sandbox has no cgroup, so its %zu network rule(s) are not enforced", p->n_net_rules);
 	return 0;
 }

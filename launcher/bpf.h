@@ -56,7 +56,7 @@ void bpf_probe_host(struct host_caps *host, bool lsm);
 int bpf_plan(struct sandbox_plan *pl, struct sbx_error *err);
 
 /* After cgroup_plan: network or file rules that have the privilege but no cgroup to attach to are
- * an error, or a warning when optional, before anything is started. Not under --explain. */
+ * a refusal (plan_refusal), or a warning when optional, before anything is started. */
 int bpf_plan_cgroup(const struct sandbox_plan *pl, struct sbx_error *err);
 
 struct bpf_state;

@@ -84,7 +84,7 @@ int plan_build(struct sandbox_plan *pl, char *const *protect, struct sbx_error *
 	if (r == 0)
 		r = cgroup_plan(pl, err);
 	if (r == 0)
-		r = bpf_plan_cgroup(pl, err);
+		r = plan_refusal(pl, bpf_plan_cgroup(pl, err), err);
 	return r;
 }
 

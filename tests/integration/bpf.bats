@@ -205,7 +205,7 @@ for name, t, proto in (("udplite", socket.SOCK_DGRAM, 136), ("tcp", socket.SOCK_
 	[ "$(grep -c 'btf/vmlinux' "$dir/all")" = 0 ]
 }
 
-@test "root: network rules with no cgroup to attach to are refused before anything runs; optional ones warn" {
+@test "root: network rules with no cgroup to attach to are refused before anything runs (and by --explain); optional ones warn" {
 	needs_root
 	# In a mount namespace of the test's own, every cgroup2 mount is detached: sbx can make no
 	# cgroup for its programs.
@@ -218,6 +218,10 @@ for name, t, proto in (("udplite", socket.SOCK_DGRAM, 136), ("tcp", socket.SOCK_
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"eBPF network rules need the sandbox's own cgroup, and there is none"* ]]
 	[[ "$output" != *command-ran* ]]
+	run nocg "$SBX" -q --net host --connect 127.0.0.1:9 --explain -- echo command-ran
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"REFUSED here, sbx would not run: eBPF network rules need the sandbox's own cgroup"* ]]
 	run nocg "$SBX" --net host --connect 127.0.0.1:9 --net-rules optional -- echo command-ran
 	echo "$output"
 	[ "$status" -eq 0 ]
