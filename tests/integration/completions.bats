@@ -185,25 +185,25 @@ has() { grep -qxF -- "$1" <<<"$output"; }
 }
 
 # zsh_tab LINE: types LINE and TAB into an interactive zsh with the installed _sbx on $fpath,
-# then prints the line as completed.
+# then prints the line as completed. Each step waits for zsh's own output (its prompt, READY)
+# through pty_keys.py, so typing never races zsh's start or compinit, and a step that never comes
+# fails after 60 s with what zsh wrote.
 zsh_tab() {
 	# The installed _sbx, sourcing the bash file of this copy instead of /usr/share's.
-	local zdir=$COMP_DIR/zsh
+	local zdir=$COMP_DIR/zsh out
 	mkdir -p "$zdir"
 	sed "s#/usr/share/bash-completion/completions/sbx#$(BASH_FILE)#" \
 		"$COMP_DIR/usr/share/zsh/site-functions/_sbx" >"$zdir/_sbx"
 	chmod -R a+rX "$zdir"
-	# shellcheck disable=SC2016
-	as_root timeout 180 zsh -f -c '
-		zmodload zsh/zpty
-		zpty z "env PS1=%% TERM=dumb zsh -f -i"
-		zpty -w z "fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D; echo RE\"\"ADY"
-		zpty -r z out "*READY*"
-		zpty -w -n z "$2"$'"'"'\t'"'"'
-		zpty -w z $'"'"'\x01'"'"'"print -r -- RESULT: "
-		zpty -r z out "*"$'"'"'\n'"'"'"RESULT: *"$'"'"'\n'"'"'
-		print -r -- "$out" | tr -d "\r" | sed -n "s/^RESULT: //p"
-		zpty -d z' _ "$zdir" "$1"
+	# The prompt is written as <%%P> so that it shows as <%P> only when zsh prints it, never in the
+	# echo of a typed line; RE''ADY likewise.
+	out=$(as_root /usr/bin/python3 "$BATS_TEST_DIRNAME/../lib/pty_keys.py" \
+		'<%P>' "fpath=($zdir \$fpath); autoload -Uz compinit; compinit -u -D; echo RE''ADY\\r" \
+		'READY' '' \
+		'<%P>' "$1\\t\\x01print -r -- RESULT: \\r" \
+		'<%P>' 'exit\r' \
+		-- env 'PS1=<%%P>' TERM=dumb zsh -f -i) || { printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out" | tr -d '\r' | sed -n 's/^RESULT: //p'
 }
 
 @test "completions: zsh completes through its _sbx (bashcompinit): a value and a profile name" {
