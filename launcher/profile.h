@@ -50,6 +50,11 @@ char *profile_quote_word(const char *word);
  * directory it came from in *tier (0 user, 1 admin, 2 distro), 0 when the default applies, -errno
  * when the lookup fails. */
 int profile_find(const struct profile_env *env, const char *command, char **name, int *tier);
+/* DIR/.names-index: the names index of the profile directory DIR, which answers which
+ * of its profiles claims a name (`names`) while nothing in DIR changed since it was written. */
+char *names_index_path(const char *dir);
+/* Writes DIR's names index (*n_files: the profiles it covers); 0 or -errno. */
+int names_index_write(const char *dir, size_t *n_files, struct sbx_error *err);
 
 /* The profile directories in search order (user, admin, distro), heap strings, for the mount
  * module to protect from writes inside the sandbox. SBX_PROFILES_DIR replaces the distro dir. */

@@ -2,6 +2,8 @@
 #include "profile_internal.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "firejail_import.h"
 #include "plan.h"
@@ -200,12 +202,44 @@ static int which_main(const char *command, bool json, const struct profile_env *
 	dirs_free(dirs);
 	return code;
 }
+/* sbx profile index [DIR...]: writes the names index of each DIR (by default, of each search
+ * directory the caller owns), so that lookups need not read every profile (profile_names.c). */
+static int index_main(int n, char **dirs_given, const struct profile_env *env)
+{
+	char *dirs[3] = { NULL };
+	profile_search_dirs(env, dirs);
+	int code = 0, tried = 0;
+	for (int i = 0; i < (n ? n : 3); i++) {
+		const char *dir = n ? dirs_given[i] : dirs[i];
+		struct stat st;
+		if (!dir || (!n && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid())))
+			continue;
+		tried++;
+		struct sbx_error err = { 0 };
+		size_t files = 0;
+		if (names_index_write(dir, &files, &err) < 0) {
+			sbx_report(&err);
+			code = 1;
+			continue;
+		}
+		_cleanup_free_ char *path = names_index_path(dir);
+		printf("%s: %zu profiles\n", path, files);
+	}
+	dirs_free(dirs);
+	if (!tried) {
+		fprintf(stderr, "sbx: no profile directory of yours to index; name one: sbx profile index DIR\n");
+		return 1;
+	}
+	return code;
+}
+
 static void profile_usage(FILE *out)
 {
 	fputs("usage: sbx profile check [--json] FILE...\n"
 	      "       sbx profile show [--json] APP|PATH\n"
 	      "       sbx profile which [--json] COMMAND\n"
 	      "       sbx profile dirs\n"
+	      "       sbx profile index [DIR...]\n"
 	      "       sbx profile directives\n"
 	      "       sbx profile import-firejail [--firejail-dir DIR] [-o FILE|DIR] [--report FILE] [--summary] PROFILE...\n",
 	      out);
@@ -251,6 +285,8 @@ int profile_main(int argc, char **argv, const struct profile_env *env)
 		dirs_free(dirs);
 		return 0;
 	}
+	if (strcmp(sub, "index") == 0)
+		return index_main(n, rest, env);
 	if (strcmp(sub, "directives") == 0 && n == 0) {
 		/* The table: NAME, the option (or '-' for profile-only), the profile line's usage. */
 		struct directive_spelling d;

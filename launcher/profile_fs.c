@@ -137,7 +137,7 @@ int d_names(struct parser *ps, struct line *ln)
 		_cleanup_free_ char *other = NULL;
 		if (stat(own, &st) == 0 && S_ISREG(st.st_mode))
 			r = FAIL_TOK(ps, ln, t, "has a profile of its own in this directory (%s), which wins", own);
-		else if ((other = claimant(one, 0, t->text, ln->file, &second)))
+		else if ((other = claimant(one, 0, t->text, ln->file, &second, false)))
 			r = FAIL_TOK(ps, ln, t, "also claimed by %s; a name belongs to one profile per directory", other);
 		free(second);
 		if (r < 0 && !first)

@@ -199,8 +199,12 @@ struct choice {
 };
 
 /* The profile in dirs[i] whose `names` claims `name` (heap path), or NULL; a second claimant is
- * returned in *second. `skip` (a path) is left out. */
-char *claimant(char *const dirs[3], int i, const char *name, const char *skip, char **second);
+ * returned in *second. Only a directory's effective profiles count: a file shadowed by a profile
+ * of the same name in an earlier directory (the user's copy) claims nothing. `skip` (a path) is
+ * left out. With use_index, a fresh names index of the directory answers instead of its files
+ * (profile_names.c). */
+char *claimant(char *const dirs[3], int i, const char *name, const char *skip, char **second, bool use_index);
+
 /* The profile for COMMAND, or REQUESTED (a name, or a path with a '/'); 0 or -errno. */
 int choose_profile(char *const dirs[3], const char *command, const char *requested, struct choice *c,
 		   struct sbx_error *err);

@@ -3,7 +3,6 @@
  * directories; the entry points profile_load and profile_apply_options. */
 #include "profile_internal.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
@@ -156,120 +155,6 @@ static int do_include(struct parser *ps, struct line *ln, bool optional)
 int d_include(struct parser *ps, struct line *ln) { return do_include(ps, ln, false); }
 int d_include_try(struct parser *ps, struct line *ln) { return do_include(ps, ln, true); }
 
-/* ---- names: a profile's other names ------------------------------------------------------- */
-
-/* A profile file's text for a `names` scan, read into *buf (grown as needed, reused across the
- * directory: a launch with no profile of its own scans every profile). A user's scan is three
- * syscalls per file: a read that stops short of the buffer's end met the end of the file, so no
- * fstat is spent on the size; a directory or FIFO fails its read or gives nothing. Root's also
- * checks the ownership rules of read_profile. At most PROFILE_MAX_FILE bytes; NULL when the file
- * does not qualify. */
-static const char *read_for_scan(int dir_fd, const char *name, bool root, char **buf, size_t *cap)
-{
-	_cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (root ? O_NOFOLLOW : 0));
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (root && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & S_IWOTH) ||
-		     ((st.st_mode & S_IWGRP) && st.st_gid != 0)))
-		return NULL;
-	if (*cap == 0) {
-		*cap = 16384;
-		*buf = xmalloc(*cap);
-	}
-	size_t used = 0;
-	for (;;) {
-		ssize_t n = read(fd, *buf + used, *cap - 1 - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return NULL;
-		used += (size_t)n;
-		if (used > PROFILE_MAX_FILE)
-			return NULL;
-		if (used < *cap - 1)
-			break;  /* short: the end of the file */
-		*cap *= 2;
-		*buf = xrealloc(*buf, *cap);
-	}
-	(*buf)[used] = '\0';
-	return *buf;
-}
-
-/* True when a `names` line of the text lists `name`. Names are plain words (valid_name), so a
- * split on blanks is exact; the parser rejects anything else when the profile is loaded. */
-static bool text_claims(const char *text, const char *name)
-{
-	size_t len = strlen(name);
-	for (const char *s = text; *s;) {
-		const char *eol = strchr(s, '\n');
-		const char *end = eol ? eol : s + strlen(s);
-		while (s < end && is_blank(*s))
-			s++;
-		if (end - s > 5 && strncmp(s, "names", 5) == 0 && is_blank(s[5])) {
-			for (s += 5; s < end && *s != '#';) {
-				while (s < end && (is_blank(*s) || *s == '\r'))
-					s++;
-				const char *w = s;
-				while (s < end && !is_blank(*s) && *s != '\r')
-					s++;
-				if (w < s && *w == '#')
-					break;
-				if ((size_t)(s - w) == len && strncmp(w, name, len) == 0)
-					return true;
-			}
-		}
-		s = eol ? eol + 1 : end;
-	}
-	return false;
-}
-
-/* The profile in dirs[i] whose `names` claims `name` (heap path), or NULL; a second claimant is
- * returned in *second. Only a directory's effective profiles count: a file shadowed by a profile
- * of the same name in an earlier directory (the user's copy) claims nothing. `skip` (a path) is
- * left out. */
-char *claimant(char *const dirs[3], int i, const char *name, const char *skip, char **second)
-{
-	*second = NULL;
-	DIR *d = opendir(dirs[i]);
-	if (!d)
-		return NULL;
-	bool root = getuid() == 0;
-	_cleanup_free_ char *buf = NULL;
-	size_t cap = 0;
-	char *found = NULL;
-	struct dirent *e;
-	for (unsigned n = 0; n < 4096 && (e = readdir(d)); n++) {
-		size_t len = strlen(e->d_name);
-		if (len <= 8 || !ends_with(e->d_name, ".profile") || strcmp(e->d_name, "default.profile") == 0)
-			continue;
-		_cleanup_free_ char *base = xstrndup(e->d_name, len - 8);
-		if (!valid_name(base))
-			continue;
-		const char *text = read_for_scan(dirfd(d), e->d_name, root, &buf, &cap);
-		if (!text || !text_claims(text, name))
-			continue;
-		_cleanup_free_ char *path = xasprintf("%s/%s", dirs[i], e->d_name);
-		if (skip && strcmp(path, skip) == 0)
-			continue;
-		bool shadowed = false;
-		for (int j = 0; j < i && !shadowed; j++) {
-			_cleanup_free_ char *earlier = dirs[j] ? xasprintf("%s/%s", dirs[j], e->d_name) : NULL;
-			struct stat st;
-			shadowed = earlier && stat(earlier, &st) == 0 && S_ISREG(st.st_mode);
-		}
-		if (shadowed)
-			continue;
-		if (found) {
-			*second = TAKE_PTR(path);
-			break;
-		}
-		found = TAKE_PTR(path);
-	}
-	closedir(d);
-	return found;
-}
-
 /* ---- entry points ------------------------------------------------------------------------- */
 
 void print_errors(const struct parser *ps, FILE *out)
@@ -381,7 +266,7 @@ static int find_for_name(char *const dirs[3], const char *name, struct choice *c
 			return 1;
 		}
 		_cleanup_free_ char *second = NULL;
-		char *claim = claimant(dirs, i, name, NULL, &second);
+		char *claim = claimant(dirs, i, name, NULL, &second, true);
 		if (second) {
 			sbx_fail(err, 0, "'%s' is claimed by two profiles ('names'): %s and %s", name, claim, second);
 			sbx_hint(err, "remove it from one of them (sbx profile check reports this)");

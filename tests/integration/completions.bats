@@ -149,7 +149,7 @@ has() { grep -qxF -- "$1" <<<"$output"; }
 		done
 	done
 	run comp_bash root "$SBX" profile ''
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "check directives dirs show which " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "check directives dirs index show which " ]
 }
 
 @test "completions: every placeholder in the usage lines has a kind the completion knows" {
@@ -177,7 +177,7 @@ has() { grep -qxF -- "$1" <<<"$output"; }
 	run fc "$SBX --net "
 	[ "$(sort <<<"$output" | tr '\n' ' ')" = "host none " ]
 	run fc "$SBX profile "
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "check directives dirs show which " ]
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "check directives dirs index show which " ]
 	run fc "$SBX profile show cur"
 	[ "$output" = curl ]
 	run fc "$SBX desktop enable --sy"

@@ -103,7 +103,7 @@ assert d["symlink"] is None and d["path"].endswith("/python3.profile"), d' "$py"
 
 # The scan for a claim reads each profile whole up to the size limit of a profile (1 MiB): a claim
 # after 40 KiB of comments counts; a file over the limit, a directory or a FIFO named *.profile
-# claims nothing and does not stop the scan (nor hang it).
+# claims nothing and does not stop the scan (nor hang it), nor the names index.
 @test "a names claim deep in a long profile is found; oversized files, directories and FIFOs are passed over" {
 	local dir=$work/profiles
 	mkdir "$dir"
@@ -122,6 +122,73 @@ assert d["symlink"] is None and d["path"].endswith("/python3.profile"), d' "$py"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == "bigclaim: $dir/default.profile"* ]]
+	# The names index passes over the same files, and gives the same answers.
+	run as_root timeout 10 "$SBX" profile index "$dir"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$dir/.names-index: 2 profiles" ]
+	run as_user env SBX_PROFILES_DIR="$dir" "$SBX" profile which deepclaim
+	[ "$output" = "deepclaim: $dir/long.profile (via 'names' in $dir/long.profile)" ]
+	run as_user env SBX_PROFILES_DIR="$dir" "$SBX" profile which bigclaim
+	[[ $output == "bigclaim: $dir/default.profile"* ]]
+}
+
+# `sbx profile index DIR`, which the Debian package's trigger runs for the shipped profiles: with a
+# fresh index a lookup reads one file instead of every profile; any change in the directory sends
+# it back to the profiles (tests/unit/test_profile.c: edits, new files, who may write the index).
+@test "profile index: a lookup reads the index instead of every profile, until the directory changes" {
+	local dir=$work/profiles trace=$work/trace
+	mkdir "$dir" "$trace"
+	chown "$TEST_UID" "$trace"
+	cp "$SBX_PROFILES_DIR"/*.profile "$SBX_PROFILES_DIR"/*.inc "$dir/"
+	chmod -R a+rX "$dir"
+	# LeakSanitizer (the ASan build) cannot run under ptrace.
+	which_zcat() {
+		as_user env ASAN_OPTIONS=detect_leaks=0 SBX_PROFILES_DIR="$dir" strace -e trace=openat -o "$trace/$1" \
+			"$SBX" profile which zcat
+	}
+	# Profiles opened by name: the scan opens each, relative to the directory.
+	profiles_read() { grep -cE 'openat\([^)]*\.profile"' "$trace/$1" || true; }
+	run which_zcat before
+	[ "$output" = "zcat: $dir/gzip.profile (via 'names' in $dir/gzip.profile)" ]
+	[ "$(profiles_read before)" -gt 20 ]
+
+	run as_root "$SBX" profile index "$dir"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$dir/.names-index: $(find "$dir" -name '*.profile' ! -name default.profile | wc -l) profiles" ]
+	run which_zcat indexed
+	[ "$output" = "zcat: $dir/gzip.profile (via 'names' in $dir/gzip.profile)" ]
+	grep -q 'names-index' "$trace/indexed"
+	[ "$(profiles_read indexed)" -eq 0 ]
+	run as_user env SBX_PROFILES_DIR="$dir" "$SBX" --quiet -- /bin/true
+	[ "$status" -eq 0 ]
+
+	# An edit in place leaves the directory as it was; the profile's change time gives it away.
+	printf '# edited\n' >>"$dir/gzip.profile"
+	run which_zcat edited
+	[ "$output" = "zcat: $dir/gzip.profile (via 'names' in $dir/gzip.profile)" ]
+	[ "$(profiles_read edited)" -gt 20 ]
+
+	run as_root "$SBX" profile index "$work/missing"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sbx: cannot open the profile directory $work/missing: No such file or directory" ]
+
+	# Without DIR: each search directory the caller owns (the user's own, here), else an error.
+	local own=$TEST_HOME/.config/sbx/profiles
+	if [ ! -d "$own" ]; then
+		run sbx_user profile index
+		[ "$status" -eq 1 ]
+		[ "$output" = "sbx: no profile directory of yours to index; name one: sbx profile index DIR" ]
+	fi
+	user_profile mine.profile 'names mytool'
+	cleanup_path "$own/.names-index"
+	run sbx_user profile index
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$own/.names-index: $(find "$own" -name '*.profile' ! -name default.profile | wc -l) profiles" ]
+	run sbx_user profile which mytool
+	[ "$output" = "mytool: $own/mine.profile (via 'names' in $own/mine.profile)" ]
 }
 
 @test "python3.N and zcat run under their profiles, not the default" {

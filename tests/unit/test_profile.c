@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bpf.h"
 #include "profile.h"
@@ -737,6 +738,101 @@ static void test_lookup_and_overrides(void **state)
 	tree_remove(&t);
 }
 
+/* Appends `words` to the line of the names index of dir that describes `file`: a claim the
+ * profile itself does not make, which only an index that is trusted can answer. */
+static void index_add_claim(const char *dir, const char *file, const char *words)
+{
+	char *path = names_index_path(dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char text[8192];
+	size_t len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	char prefix[128];
+	snprintf(prefix, sizeof(prefix), "\nfile %s ", file);
+	char *at = strstr(text, prefix);
+	assert_non_null(at);
+	char *eol = strchr(at + 1, '\n');
+	assert_non_null(eol);
+	f = fopen(path, "w");  /* in place: owner and mode stay */
+	assert_non_null(f);
+	fprintf(f, "%.*s %s%s", (int)(eol - text), text, words, eol);
+	fclose(f);
+	free(path);
+}
+
+/* The profile `command` finds ("default" when none), as `sbx profile which` decides. */
+static char *found_profile(const struct profile_env *env, const char *command)
+{
+	char *name = NULL;
+	int tier = -1;
+	int r = profile_find(env, command, &name, &tier);
+	assert_true(r >= 0);
+	return r == 1 ? name : strdup("default");
+}
+
+static void expect_profile(const struct profile_env *env, const char *command, const char *want)
+{
+	char *got = found_profile(env, command);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_names_index(void **state)
+{
+	struct tree t;
+	tree_make(&t);
+	struct profile_env env = test_env;
+	env.config_home = t.config;
+	write_text(t.distro, "default.profile", "net none\n");
+	write_text(t.distro, "a.profile", "# an alias\nnames alias  other-alias # comment\n");
+	write_text(t.distro, "b.profile", "hostname b\n");
+	struct sbx_error err = { 0 };
+	size_t n = 0;
+	assert_int_equal(names_index_write(t.distro, &n, &err), 0);
+	assert_int_equal(n, 2);
+	expect_profile(&env, "alias", "a");
+	expect_profile(&env, "other-alias", "a");
+
+	/* A fresh index answers for the files: a claim written into it counts... */
+	index_add_claim(t.distro, "b.profile", "forged");
+	expect_profile(&env, "forged", "b");
+	/* ...while only its writer or root can change it. */
+	char *path = names_index_path(t.distro);
+	assert_int_equal(chmod(path, 0666), 0);
+	expect_profile(&env, "forged", "default");
+	assert_int_equal(chmod(path, 0644), 0);
+	if (getuid() == 0) {
+		assert_int_equal(chown(path, 12345, (gid_t)-1), 0);
+		expect_profile(&env, "forged", "default");
+		assert_int_equal(chown(path, 0, (gid_t)-1), 0);
+	}
+	expect_profile(&env, "forged", "b");
+
+	/* Any change in the directory sends the lookup back to the files: a profile edited in place
+	 * (same inode, new change time), then a new one. */
+	write_text(t.distro, "a.profile", "names renamed\n");
+	expect_profile(&env, "alias", "default");
+	expect_profile(&env, "renamed", "a");
+	expect_profile(&env, "forged", "default");
+	assert_int_equal(names_index_write(t.distro, &n, &err), 0);
+	index_add_claim(t.distro, "b.profile", "forged");
+	expect_profile(&env, "forged", "b");
+	write_text(t.distro, "c.profile", "names newname\n");
+	expect_profile(&env, "newname", "c");
+	expect_profile(&env, "forged", "default");
+
+	/* An index covers regular files only: a link's target could change behind it. */
+	char link[256];
+	snprintf(link, sizeof(link), "%s/d.profile", t.distro);
+	assert_int_equal(symlink("b.profile", link), 0);
+	assert_int_equal(names_index_write(t.distro, &n, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "d.profile is a symbolic link"));
+	free(path);
+	tree_remove(&t);
+}
+
 static void test_includes(void **state)
 {
 	struct tree t;
@@ -1004,6 +1100,7 @@ int main(void)
 		cmocka_unit_test(test_include_cannot_relax_or_override),
 		cmocka_unit_test(test_socket_x11),
 		cmocka_unit_test(test_lookup_and_overrides),
+		cmocka_unit_test(test_names_index),
 		cmocka_unit_test(test_grant_args_trailing_slash),
 		cmocka_unit_test(test_includes),
 		cmocka_unit_test(test_file_rules),
