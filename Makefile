@@ -112,6 +112,9 @@ install: $(BUILD)/sbx install-completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(BUILD)/sbx $(DESTDIR)$(BINDIR)/sbx
 	for f in profiles/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/sbx/profiles/; done; true
+	# Installed in place (no DESTDIR): the names index of the profiles, as the Debian package's
+	# trigger writes it, so that a lookup reads one file instead of every profile.
+	[ -n "$(DESTDIR)" ] || $(BINDIR)/sbx profile index $(DATADIR)/sbx/profiles >/dev/null
 	for f in man/*.1; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for f in man/*.5; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man5/; done; true
 	# Lets sbx (and nothing else) create user namespaces where AppArmor restricts them, naming the
