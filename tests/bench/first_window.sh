@@ -45,6 +45,8 @@ mkdir -p "$work/bin"
 cp "$SBX" "$BENCH_BIN/firstmap" "$work/bin/"
 cp -R "$here/../../profiles" "$work/profiles"
 chmod -R a+rX "$work/bin" "$work/profiles"
+# The names index an installed sbx has (the package's trigger writes it).
+"$work/bin/sbx" profile index "$work/profiles" >/dev/null || die "sbx profile index $work/profiles failed"
 
 if [[ $(id -u) -eq 0 ]]; then
 	if [[ -n ${BENCH_USER:-} ]]; then

@@ -89,9 +89,11 @@ cp "$SBX" "$BENCH_BIN/benchrun" "$BENCH_BIN/filter_shim.so" "$BENCH_BIN/ptyrun" 
 # Named sbx: started under any other name, sbx runs the program of that name (sbx wrap).
 cp "$BENCH_BIN/sbx-shared" "$work/shared/sbx"
 # The shipped profiles, as an installed sbx has them: default.profile for /bin/true, after the
-# search for a profile that claims it ('names').
+# search for a profile that claims it ('names'), which reads their names index, as the package's
+# trigger (or make install) writes it.
 cp -R "$here/../../profiles" "$work/profiles"
 chmod -R a+rX "$work/bin" "$work/shared" "$work/profiles"
+"$work/bin/sbx" profile index "$work/profiles" >/dev/null || die "sbx profile index $work/profiles failed"
 
 if [[ $(id -u) -eq 0 ]]; then
 	if [[ -n ${BENCH_USER:-} ]]; then
