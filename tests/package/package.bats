@@ -104,6 +104,12 @@ dummy_deb() {
 	run /usr/bin/sbx profile which curl
 	echo "$output"
 	grep -q '/usr/share/sbx/profiles/curl.profile' <<<"$output"
+	# The postinst wrote the names index of the shipped profiles, which the lookup then reads.
+	[ "$(stat -c '%U %a' /usr/share/sbx/profiles/.names-index)" = "root 644" ]
+	run strace -e trace=openat -o "$WORK/which.trace" /usr/bin/sbx profile which zcat
+	[ "$output" = "zcat: /usr/share/sbx/profiles/gzip.profile (via 'names' in /usr/share/sbx/profiles/gzip.profile)" ]
+	grep -q '/usr/share/sbx/profiles/.names-index' "$WORK/which.trace"
+	[ "$(grep -cE 'openat\([^)]*\.profile"' "$WORK/which.trace" || true)" -eq 0 ]
 	run bash debian/tests/smoke
 	echo "$output"
 	[ "$status" -eq 0 ]
