@@ -414,6 +414,19 @@ static uint32_t profile_default_action(const struct policy *p)
 	return p->syscall_allowlist ? SCMP_ACT_ERRNO(ALLOWLIST_DEFAULT_ERRNO) : SCMP_ACT_ALLOW;
 }
 
+/* In a denylist, an unconditional errno rule that layer 1 answers alike changes nothing: both
+ * filters would return the same errno. Leaving it out spares most shipped profiles (hardened.inc)
+ * a second filter: its build at each start, its load, and a second program on every call. In an
+ * allowlist the rule is still needed: without it, layer 2's default (ENOSYS) would win. */
+static bool always_on_answers_alike(const struct policy *p, const char *name, uint32_t action)
+{
+	if (p->syscall_allowlist)
+		return false;
+	bool lifted;
+	const struct always_on *a = always_on_entry(p, name, &lifted);
+	return a && !lifted && action == action_of(SC_ERRNO, a->errno_value);
+}
+
 static int add_profile_decision(const struct policy *p, scmp_filter_ctx ctx, enum abi_set set,
 				const struct decision *d, size_t *added, struct sbx_error *err)
 {
@@ -432,6 +445,8 @@ static int add_profile_decision(const struct policy *p, scmp_filter_ctx ctx, enu
 						"the unconditional '%s' at %s (libseccomp would drop the "
 						"argument rule)", origin_or(d->conds[i]->origin), d->name,
 						action_name(d->uncond->action), origin_or(d->uncond->origin));
+		if (always_on_answers_alike(p, d->name, uncond_act))
+			return 0;
 		int r = seccomp_rule_add(ctx, uncond_act, nr, 0);
 		if (r < 0)
 			return sbx_fail(err, -r, "%s: cannot add the rule for %s", origin_or(d->uncond->origin),

@@ -131,6 +131,8 @@ void seccomp_explain(const struct sandbox_plan *pl, FILE *out)
 		p->syscall_allowlist ? "ENOSYS (plus @sbx-launch, which the launcher needs)" : "allow");
 	for (size_t i = 0; i < p->n_syscalls; i++)
 		print_rule_text(&p->syscalls[i], out);
+	if (!p->syscall_allowlist && seccomp_layer_count(pl) == 1)
+		fputs("    (none of these changes an answer of the always-on filter: no second filter)\n", out);
 	size_t kept = kept_denied_count(p);
 	if (kept)
 		fprintf(out, "    (%zu syscalls allowed through groups stay denied by the always-on "

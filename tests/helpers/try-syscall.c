@@ -182,6 +182,12 @@ struct probe {
 	P("process_vm_writev", process_vm_writev, "EFAULT",                                        \
 	  syscall(SYS_process_vm_writev, getpid(), BAD, 1, BAD, 1, 0))                             \
 	P("kcmp", kcmp, "ESRCH", syscall(SYS_kcmp, -1, -1, 0, 0, 0))                               \
+	P("pidfd_getfd", pidfd_getfd, "EBADF", syscall(SYS_pidfd_getfd, -1, 0, 0))                 \
+	/* a port range past the bitmap and a level above 3: EINVAL before the capability check */ \
+	P("ioperm", ioperm, "EINVAL (ENOSYS without CONFIG_X86_IOPL_IOPERM)",                      \
+	  syscall(SYS_ioperm, 0x10000UL, 1, 0))                                                     \
+	P("iopl", iopl, "EINVAL (ENOSYS without CONFIG_X86_IOPL_IOPERM)", syscall(SYS_iopl, 4))    \
+	P("lookup_dcookie", lookup_dcookie, "ENOSYS (Linux >= 6.8)", syscall(SYS_lookup_dcookie, 0, BAD, 0)) \
 	P("kexec_load", kexec_load, "EPERM", syscall(SYS_kexec_load, 0, 0, NULL, 0xffff0000UL))    \
 	P("kexec_file_load", kexec_file_load, "EPERM", syscall(SYS_kexec_file_load, -1, -1, 0, NULL, 0)) \
 	P("init_module", init_module, "EPERM", syscall(SYS_init_module, BAD, 0, BAD))              \

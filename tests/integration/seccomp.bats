@@ -66,7 +66,8 @@ ALWAYS_ON=(
 	open_tree=ENOSYS open_tree_attr=ENOSYS move_mount=ENOSYS fsopen=ENOSYS fsconfig=ENOSYS
 	fsmount=ENOSYS fspick=ENOSYS mount_setattr=ENOSYS
 	add_key=EPERM keyctl=EPERM request_key=EPERM bpf=EPERM perf_event_open=EPERM ptrace=EPERM
-	process_vm_readv=EPERM process_vm_writev=EPERM kcmp=EPERM kexec_load=EPERM
+	process_vm_readv=EPERM process_vm_writev=EPERM kcmp=EPERM pidfd_getfd=EPERM ioperm=EPERM iopl=EPERM
+	lookup_dcookie=EPERM kexec_load=EPERM
 	kexec_file_load=EPERM init_module=EPERM finit_module=EPERM delete_module=EPERM syslog=EPERM
 	acct=EPERM quotactl=EPERM userfaultfd=EPERM io_uring_setup=EPERM io_uring_enter=EPERM
 	io_uring_register=EPERM open_by_handle_at=EPERM name_to_handle_at=EPERM
@@ -86,7 +87,8 @@ STILL_ALLOWED=(
 )
 # Calls the kernel refuses by itself without (init-namespace) capabilities, so that without a
 # filter they may already answer EPERM; the unit tests check these rules in the exported BPF.
-CAP_GATED="pivot_root kexec_load kexec_file_load init_module finit_module delete_module syslog acct swapon swapoff reboot"
+# (lookup_dcookie: before Linux 6.8, which removed it, it checked CAP_SYS_ADMIN first.)
+CAP_GATED="lookup_dcookie pivot_root kexec_load kexec_file_load init_module finit_module delete_module syslog acct swapon swapoff reboot"
 
 always_on() {
 	local mode=$1
@@ -148,6 +150,46 @@ status_fields() {
 	status_fields root
 }
 
+# Profile rules that the always-on filter answers alike (hardened.inc's EPERM groups) add no second
+# filter; once a relaxation lifts the always-on rule, the profile's rule is a filter of its own.
+filters_of() {
+	run sbx_probe "$@" -- awk '/^Seccomp_filters:/ { print $2 }' /proc/self/status
+	[ "$status" -eq 0 ]
+	echo "$(("$output" - $(awk '/^Seccomp_filters:/ { print $2 }' /proc/self/status)))"
+}
+
+hardened_layers() {
+	local mode=$1
+	printf 'include hardened\n' >"$tmp/hardened.profile"
+	[ "$(filters_of "$mode" --profile "$tmp/hardened.profile")" = 1 ]
+	[ "$(filters_of "$mode" --profile "$tmp/hardened.profile" --allow devel)" = 2 ]
+	# A rule with another errno stays a filter of its own, and its errno is the one seen.
+	printf 'syscalls errno EACCES ptrace\n' >"$tmp/eacces.profile"
+	[ "$(filters_of "$mode" --profile "$tmp/eacces.profile")" = 2 ]
+
+	run sbx_probe "$mode" --profile "$tmp/hardened.profile" -- /helpers/try-syscall ptrace pidfd_getfd \
+		perf_event_open iopl ioperm modify_ldt reboot
+	[ "$status" -eq 0 ]
+	assert_probes ptrace=EPERM pidfd_getfd=EPERM perf_event_open=EPERM iopl=EPERM ioperm=EPERM \
+		modify_ldt=EPERM reboot=EPERM
+	# With devel, the always-on filter lets ptrace through and the profile's rule denies it.
+	run sbx_probe "$mode" --profile "$tmp/hardened.profile" --allow devel -- /helpers/try-syscall \
+		ptrace pidfd_getfd kcmp
+	[ "$status" -eq 0 ]
+	assert_probes ptrace=EPERM pidfd_getfd=EPERM kcmp=ESRCH
+	run sbx_probe "$mode" --profile "$tmp/eacces.profile" -- /helpers/try-syscall ptrace
+	[ "$status" -eq 0 ]
+	assert_probes ptrace=EACCES
+}
+
+@test "seccomp: hardened.inc's rules ride on the always-on filter; lifted by devel, they are a second filter (user)" {
+	hardened_layers user
+}
+
+@test "seccomp: hardened.inc's rules ride on the always-on filter; lifted by devel, they are a second filter (root)" {
+	hardened_layers root
+}
+
 relaxations() {
 	local mode=$1
 	run sbx_probe "$mode" -- /helpers/try-syscall all
@@ -157,8 +199,8 @@ relaxations() {
 	run sbx_probe "$mode" --allow devel -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]
 	[ "$(changed_probes "$base" "$output")" = "$(sorted kcmp perf_event_open personality-aslr \
-		personality-query process_vm_readv process_vm_writev ptrace)" ]
-	assert_probes ptrace=ESRCH perf_event_open=EFAULT personality-aslr=OK kcmp=ESRCH
+		personality-query pidfd_getfd process_vm_readv process_vm_writev ptrace)" ]
+	assert_probes ptrace=ESRCH perf_event_open=EFAULT personality-aslr=OK kcmp=ESRCH pidfd_getfd=EBADF
 
 	run sbx_probe "$mode" --allow userns -- /helpers/try-syscall all
 	[ "$status" -eq 0 ]

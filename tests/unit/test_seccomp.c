@@ -660,13 +660,72 @@ static void test_bpf_profile_allowlist(void **state)
 	policy_free(&p);
 }
 
+/* hardened.inc's EPERM groups: layer 1 answers every call of theirs alike, so no second filter;
+ * once a relaxation lifts layer 1's rule, or the errno differs, the profile's rule is a filter. */
+static void test_profile_rules_covered_by_always_on(void **state)
+{
+	(void)state;
+	static const char *const hardened[] = { "@cpu-emulation", "@debug", "@raw-io", "@reboot" };
+	struct policy p;
+	policy_init(&p);
+	for (size_t i = 0; i < ARRAY_SIZE(hardened); i++)
+		add_rule(&p, hardened[i], SC_ERRNO, EPERM, "hardened.inc:3");
+	struct stack s;
+	stack_load(&p, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(seccomp_layer_count(plan_of(&p)), 1);
+	static const int denied[] = { SYS_ptrace, SYS_pidfd_getfd, SYS_perf_event_open, SYS_iopl, SYS_ioperm,
+				      SYS_lookup_dcookie, SYS_modify_ldt, SYS_reboot, SYS_kexec_load };
+	for (size_t i = 0; i < ARRAY_SIZE(denied); i++)
+		assert_int_equal(decide(&s, X86_64, denied[i], 0, 0), ERRNO_RET(EPERM));
+	stack_free(&s);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	seccomp_explain(plan_of(&p), f);
+	fclose(f);
+	assert_non_null(strstr(buf, "one filter (always-on protections)"));
+	assert_non_null(strstr(buf, "no second filter"));
+	assert_non_null(strstr(buf, "[hardened.inc:3]"));
+	free(buf);
+
+	/* devel lifts layer 1's ptrace family: the profile's rules deny it in a filter of their own. */
+	p.relax = RELAX_DEVEL;
+	stack_load(&p, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(decide(&s, X86_64, SYS_ptrace, 0, 0), ERRNO_RET(EPERM));
+	assert_int_equal(decide(&s, X86_64, SYS_pidfd_getfd, 0, 0), ERRNO_RET(EPERM));
+	assert_int_equal(decide(&s, X86_64, SYS_kcmp, 0, 0), SECCOMP_RET_ALLOW);
+	stack_free(&s);
+	policy_free(&p);
+
+	/* Another errno: the profile's filter, loaded last, answers. */
+	policy_init(&p);
+	add_rule(&p, "ptrace", SC_ERRNO, EACCES, "f:1");
+	stack_load(&p, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(decide(&s, X86_64, SYS_ptrace, 0, 0), ERRNO_RET(EACCES));
+	stack_free(&s);
+	policy_free(&p);
+
+	/* In an allowlist the rule must stay: without it, the allowlist's ENOSYS would answer. */
+	policy_init(&p);
+	p.syscall_allowlist = true;
+	add_rule(&p, "ptrace", SC_ERRNO, EPERM, "f:1");
+	stack_load(&p, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(decide(&s, X86_64, SYS_ptrace, 0, 0), ERRNO_RET(EPERM));
+	stack_free(&s);
+	policy_free(&p);
+}
+
 static void test_explain(void **state)
 {
 	(void)state;
 	struct policy p;
 	policy_init(&p);
 	p.relax = RELAX_USERNS;
-	add_rule(&p, "@debug", SC_ERRNO, EPERM, "f:1");
+	add_rule(&p, "@debug", SC_ERRNO, EACCES, "f:1");  /* another errno than layer 1's: a filter */
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -705,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_bpf_relaxations),
 		cmocka_unit_test(test_bpf_profile_denylist),
 		cmocka_unit_test(test_bpf_profile_allowlist),
+		cmocka_unit_test(test_profile_rules_covered_by_always_on),
 		cmocka_unit_test(test_explain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
