@@ -79,6 +79,9 @@ chown "$user" "$out"
 
 # The X server, as the user, with its cookie in a file of this run (XAUTHORITY).
 cookie=$(mcookie)
+# Made empty first: xauth says "file does not exist" on stderr even with -q.
+install -m 600 -o "$user" /dev/null "$out/serverauth"
+install -m 600 -o "$user" /dev/null "$out/xauthority"
 as_user xauth -q -f "$out/serverauth" add :0 . "$cookie"
 as_user Xvfb -displayfd 3 -auth "$out/serverauth" -nolisten tcp -noreset -screen 0 1024x768x24 \
 	</dev/null >"$out/xvfb.log" 2>&1 3>"$out/displayfd" &
