@@ -14,16 +14,6 @@
 #include "hostpath.h"
 #include "workdir.h"
 
-/* More than the places sbx discards (home, /tmp, /var/tmp). */
-#define DISCARD_MAX_ROOTS 8
-
-/* What pid 1 sends for each place, with its root fd alongside (SCM_RIGHTS, in the same order). */
-struct discard_msg {
-	uint32_t step;  /* index into the plan, which parent and child share */
-	uint32_t pad;
-	uint64_t first_ino;
-};
-
 /* ---- child side ---- */
 
 int discard_send(int sock, struct mount_plan *plan, struct sbx_error *err)
@@ -38,8 +28,16 @@ int discard_send(int sock, struct mount_plan *plan, struct sbx_error *err)
 		msg[n] = (struct discard_msg){ .step = (uint32_t)i, .first_ino = s->discard_first_ino };
 		fds[n++] = s->discard_fd;
 	}
+	/* Always one message, without fds when there is no place: sbx waits for it (discard_receive). */
+	ssize_t sent;
+	if (n > 0) {
+		sent = send_fds(sock, msg, n * sizeof(msg[0]), fds, n);
+	} else {
+		msg[0] = (struct discard_msg){ .step = UINT32_MAX };
+		sent = send(sock, msg, sizeof(msg[0]), MSG_NOSIGNAL);
+	}
 	int r = 0;
-	if (n > 0 && send_fds(sock, msg, n * sizeof(msg[0]), fds, n) < 0)
+	if (sent < 0)
 		r = sbx_fail(err, errno, "cannot hand the sandbox's private home and /tmp to sbx");
 	for (size_t i = 0; i < plan->n; i++) {
 		if (plan->steps[i].discard_fd >= 0) {
@@ -174,37 +172,46 @@ void discard_sort(struct discarded *d)
 		qsort(d->files, d->n, sizeof(d->files[0]), by_size_then_path);
 }
 
-void discard_collect(int sock, const struct mount_plan *plan, struct discarded *d)
+bool discard_receive(int sock, struct discard_roots *roots)
 {
-	struct discard_msg msg[DISCARD_MAX_ROOTS];
+	if (roots->received)
+		return true;
 	union {
 		char buf[CMSG_SPACE(DISCARD_MAX_ROOTS * sizeof(int))];
 		struct cmsghdr align;
 	} control;
 	memset(&control, 0, sizeof(control));
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+	struct iovec iov = { .iov_base = roots->msg, .iov_len = sizeof(roots->msg) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
 			     .msg_controllen = sizeof(control.buf) };
 	ssize_t got = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (got <= 0)
-		return;
-	int fds[DISCARD_MAX_ROOTS];
-	size_t n_fds = 0;
+		return false;
+	roots->received = true;
+	roots->n_msg = (size_t)got / sizeof(roots->msg[0]);
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || n_fds)
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || roots->n_fds)
 			continue;
-		n_fds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		if (n_fds > DISCARD_MAX_ROOTS)
-			n_fds = DISCARD_MAX_ROOTS;
-		memcpy(fds, CMSG_DATA(c), n_fds * sizeof(int));
+		roots->n_fds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (roots->n_fds > DISCARD_MAX_ROOTS)
+			roots->n_fds = DISCARD_MAX_ROOTS;
+		memcpy(roots->fds, CMSG_DATA(c), roots->n_fds * sizeof(int));
 	}
-	size_t n = (size_t)got / sizeof(msg[0]);
-	for (size_t i = 0; i < n_fds; i++) {
-		if (i < n && msg[i].step < plan->n && plan->steps[msg[i].step].discards)
-			discard_walk(d, fds[i], plan->steps[msg[i].step].dst, msg[i].first_ino);
+	return true;
+}
+
+void discard_collect(int sock, const struct mount_plan *plan, struct discard_roots *roots, struct discarded *d)
+{
+	if (!discard_receive(sock, roots))
+		return;
+	for (size_t i = 0; i < roots->n_fds; i++) {
+		const struct discard_msg *m = &roots->msg[i];
+		if (i < roots->n_msg && m->step < plan->n && plan->steps[m->step].discards)
+			discard_walk(d, roots->fds[i], plan->steps[m->step].dst, m->first_ino);
 		else
-			close(fds[i]);
+			close(roots->fds[i]);
 	}
+	roots->n_fds = 0;
 	discard_sort(d);
 }
 

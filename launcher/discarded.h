@@ -15,6 +15,7 @@
 #define SBX_DISCARDED_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -57,13 +58,39 @@ struct discarded {
 	size_t n_kept;
 };
 
+/* More than the places sbx discards (home, /tmp, /var/tmp). */
+#define DISCARD_MAX_ROOTS 8
+
+/* What pid 1 sends for each place, with its root fd alongside (SCM_RIGHTS, in the same order). */
+struct discard_msg {
+	uint32_t step;  /* index into the plan, which parent and child share */
+	uint32_t pad;
+	uint64_t first_ino;
+};
+
+/* The message as sbx received it, and the fds it holds until the walk. */
+struct discard_roots {
+	bool received;
+	struct discard_msg msg[DISCARD_MAX_ROOTS];
+	size_t n_msg;
+	int fds[DISCARD_MAX_ROOTS];
+	size_t n_fds;
+};
+
 /* Child side (pid 1, after the mounts, before Landlock and seccomp): sends the roots of the places
- * mount_plan_apply kept (mount_step.discard_fd) over sock, and closes them. 0 or -errno. */
+ * mount_plan_apply kept (mount_step.discard_fd) over sock, and closes them; always one message,
+ * without fds when there is no place. 0 or -errno. */
 int discard_send(int sock, struct mount_plan *plan, struct sbx_error *err);
 
-/* Parent side, after the sandbox has ended: receives what discard_send sent (nothing is waited
- * for: a sandbox that failed before sending leaves d empty) and walks each place. */
-void discard_collect(int sock, const struct mount_plan *plan, struct discarded *d);
+/* Parent side: takes discard_send's message off sock if it is there (never waits), and holds its
+ * fds in roots. sbx takes it as soon as pid 1 has sent it: an fd in flight counts against the
+ * user's RLIMIT_NOFILE until it is received, and beyond that every SCM_RIGHTS send of that user
+ * fails with ETOOMANYREFS, the user's other programs' too. true once received. */
+bool discard_receive(int sock, struct discard_roots *roots);
+
+/* Parent side, after the sandbox has ended: receives the message if that has not happened yet (a
+ * sandbox that failed before sending leaves d empty) and walks each place. */
+void discard_collect(int sock, const struct mount_plan *plan, struct discard_roots *roots, struct discarded *d);
 
 /* Walks the directory tree open as rootfd (the place root_path in the sandbox; d takes the fd over)
  * and records each regular file whose inode number is above first_ino, within the bounds above. */

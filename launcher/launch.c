@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <malloc.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -273,18 +274,23 @@ static int clone_error(int e, struct sbx_error *err)
 	return -e;
 }
 
+/* Whether the next message on the sync socket is pid 1's setup error (left there). */
+static bool next_is_setup_error(int sock)
+{
+	struct sync_error m;
+	ssize_t n = recv(sock, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+	/* pid 1 failed before it read what sbx sent: closing with it unread makes the socket report
+	 * ECONNRESET once, ahead of the messages that are still there. */
+	if (n < 0 && errno == ECONNRESET)
+		n = recv(sock, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+	return n == (ssize_t)sizeof(m) && m.magic == SYNC_ERROR_MAGIC;
+}
+
 /* Takes the setup error from the sync socket when it is the next message there. */
 static bool take_setup_error(int sock, struct sbx_error *err)
 {
 	struct sync_error m;
-	ssize_t n = recv(sock, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
-	/* pid 1 failed before it read the go byte: closing with it unread makes the socket report
-	 * ECONNRESET once, ahead of the messages that are still there. */
-	if (n < 0 && errno == ECONNRESET)
-		n = recv(sock, &m, sizeof(m), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
-	if (n != (ssize_t)sizeof(m) || m.magic != SYNC_ERROR_MAGIC)
-		return false;
-	if (recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
+	if (!next_is_setup_error(sock) || recv(sock, &m, sizeof(m), MSG_DONTWAIT) != (ssize_t)sizeof(m))
 		return false;
 	*err = m.err;
 	err->msg[sizeof(err->msg) - 1] = err->hint[sizeof(err->hint) - 1] = '\0';
@@ -403,6 +409,26 @@ static int hand_over_network(int sock, int pidfd, struct sbx_error *err)
 	return r;
 }
 
+/* pid 1 sends the fds of its private home and /tmp once its mounts are done, and needs the go byte
+ * only later: sbx takes them in between rather than at the end (discard_receive says why). A setup
+ * error stays for the report. Meanwhile signals go on to pid 1 as wait_sandbox passes them; with
+ * --timeout, a pid 1 still in its setup at the deadline leaves them to the end. */
+static void take_discard_roots(int sock, int pidfd, const struct policy *p, const sigset_t *forwarded,
+			       struct discard_roots *roots)
+{
+	_cleanup_close_ int sigfd = signalfd(-1, forwarded, SFD_CLOEXEC | SFD_NONBLOCK);
+	struct pollfd ready[2] = { { .fd = sock, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
+	int timeout = p->timeout_ms && p->timeout_ms < INT_MAX ? (int)p->timeout_ms : -1;
+	while (poll(ready, sigfd >= 0 ? 2 : 1, timeout) > 0 && !ready[0].revents) {
+		struct signalfd_siginfo si;
+		if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGCHLD &&
+		    si.ssi_signo != SIGWINCH)
+			send_signal(pidfd, (int)si.ssi_signo);
+	}
+	if (ready[0].revents && !next_is_setup_error(sock))
+		discard_receive(sock, roots);
+}
+
 /* Makes the sandbox, waits for it and reports how it ended; -errno when sbx could not make it. */
 static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 {
@@ -488,6 +514,9 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		r = bpf_policy_attach(pl, cg->dirfd, &bpf, err);
 	if (r == 0 && p->net == NET_NONE)
 		r = hand_over_network(sync[1], pidfd, err);
+	struct discard_roots roots = { 0 };
+	if (r == 0)
+		take_discard_roots(sync[1], pidfd, p, &blocked, &roots);
 	if (r == 0)
 		r = start_sandbox(sync[1], &tty, err);
 	if (r < 0) {
@@ -503,7 +532,7 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		struct sbx_error setup_err;
 		bool failed = take_setup_error(sync[1], &setup_err);
 		if (!failed) {
-			discard_collect(sync[1], plan, &discarded);
+			discard_collect(sync[1], plan, &roots, &discarded);
 			failed = take_setup_error(sync[1], &setup_err);
 		}
 		if (failed)

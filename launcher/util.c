@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
 {
@@ -416,5 +418,28 @@ ssize_t send_fds(int sock, const void *data, size_t len, const int *fds, size_t 
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(n * sizeof(int));
 	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL);
+	/* ETOOMANYREFS: the user's fds in flight, over all their sockets, passed this process's soft
+	 * RLIMIT_NOFILE. When thousands of sandboxes start at once that is a passing state, which their
+	 * receivers drain: send under the hard limit (put back after, as pid 1's passes to COMMAND),
+	 * then try again for up to ten seconds. */
+	struct rlimit saved, raised;
+	bool restore = false;
+	ssize_t sent;
+	for (int tries = 0;; tries++) {
+		sent = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (sent >= 0 || errno != ETOOMANYREFS || tries == 10000)
+			break;
+		if (!restore && getrlimit(RLIMIT_NOFILE, &saved) == 0 && saved.rlim_cur < saved.rlim_max) {
+			raised = (struct rlimit){ .rlim_cur = saved.rlim_max, .rlim_max = saved.rlim_max };
+			restore = setrlimit(RLIMIT_NOFILE, &raised) == 0;
+			if (restore)
+				continue;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 1000 * 1000 }, NULL);
+	}
+	int e = errno;
+	if (restore)
+		setrlimit(RLIMIT_NOFILE, &saved);
+	errno = e;
+	return sent;
 }

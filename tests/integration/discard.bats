@@ -193,3 +193,37 @@ check_bounded() {
 }
 @test "discard[user]: 10,000 files: the walk stops at its bound and says 'and more'" { check_bounded user; }
 @test "discard[root]: 10,000 files: the walk stops at its bound and says 'and more'" { needs_root; check_bounded root; }
+
+# pid 1 hands sbx its private home's and /tmp's fds at setup (SCM_RIGHTS). Left in flight until
+# the sandbox ended, they counted against the user's RLIMIT_NOFILE (1024) in the kernel's per-user
+# tally of fds in flight: from about 340 idle sandboxes on, every SCM_RIGHTS send of that user
+# failed with ETOOMANYREFS, their other programs' too, and new sandboxes failed to start.
+send_fd_as_user() {
+	as_user /usr/bin/python3 -c 'import socket
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+socket.send_fds(a, [b"x"], [0])
+print("sent")'
+}
+
+@test "discard[user]: 400 idle sandboxes leave no fd in flight: the user's own fd passing still works" {
+	run send_fd_as_user
+	[ "$output" = sent ]
+	local marker="/bin/sleep 86395" n dir
+	user_tmpdir dir sbx-inflight
+	chown "$TEST_UID" "$dir"
+	as_user sh -c 'i=0; while [ $i -lt 400 ]; do "$1" --quiet -- '"$marker"' 2>>"$2" & i=$((i+1)); done; wait' \
+		sh "$SBX" "$dir/errors" &
+	_SBX_CLEANUP_PIDS+=("$!")
+	for _ in $(seq 600); do
+		n=$(pgrep -u "$TEST_UID" -fxc "$marker" || true)
+		[ "$n" -ge 400 ] && break
+		sleep 0.1
+	done
+	echo "running: $n; errors: $(head -3 "$dir/errors")"
+	[ "$n" -eq 400 ]
+	run send_fd_as_user
+	pkill -KILL -u "$TEST_UID" -fx "$marker" || true
+	echo "$output"
+	[ "$output" = sent ]
+	[ ! -s "$dir/errors" ]
+}
