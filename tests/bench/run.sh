@@ -586,28 +586,29 @@ end_sleepers() {
 	pkill -KILL -u "$uid" -fx "$sleeper" 2>/dev/null || true
 }
 scale_run() {  # scale_run NAME LAUNCHER: one line "NAME started ms pss_kib kernel_kib errors"
-	local name=$1 launcher=$2 before start n=0 end pss kernel
+	local name=$1 launcher=$2 before start n=0 end pss kernel errors
 	sync
 	sleep 1
 	before=$(kernel_kib)
-	: >"$out/scale.err"
-	chown "$user" "$out/scale.err"
+	errors=$out/scale-$name.err
+	: >"$errors"
+	chown "$user" "$errors"
 	start=$(date +%s%N)
 	# shellcheck disable=SC2086
 	as_user sh -c 'i=0; while [ $i -lt "$1" ]; do '"$launcher $sleeper"' 2>>"$2" & i=$((i+1)); done; wait' \
-		sh "$SCALE" "$out/scale.err" &
+		sh "$SCALE" "$errors" &
 	local launcher_pid=$!
 	for _ in $(seq 3000); do
 		n=$(count_sleepers)
 		((n >= SCALE)) && break
-		[[ -s $out/scale.err ]] && break
+		[[ -s $errors ]] && break
 		sleep 0.05
 	done
 	end=$(date +%s%N)
 	sleep 2
 	pss=$(pss_kib "$name" sleep)
 	kernel=$(($(kernel_kib) - before))
-	echo "$name $n $(((end - start) / 1000000)) $pss $kernel $(wc -l <"$out/scale.err")"
+	echo "$name $n $(((end - start) / 1000000)) $pss $kernel $(wc -l <"$errors")"
 	end_sleepers "$name"
 	wait "$launcher_pid" 2>/dev/null || true
 }
@@ -615,7 +616,11 @@ scale_run() {  # scale_run NAME LAUNCHER: one line "NAME started ms pss_kib kern
 	scale_run sbx "$sbx --quiet --"
 	scale_run bwrap "${bwrap_true% /bin/true}"
 } >"$out/scale"
-[[ -s $out/scale.err ]] && { say "  errors of the last run:"; head -n 5 "$out/scale.err" | sed 's/^/    /'; }
+for name in sbx bwrap; do
+	[[ -s $out/scale-$name.err ]] || continue
+	say "  errors of $name:"
+	sort "$out/scale-$name.err" | uniq -c | sort -rn | head -n 5 | sed 's/^/    /'
+done
 python3 - "$out/scale" "$SCALE" <<'PY'
 import sys
 rows = {l.split()[0]: [int(x) for x in l.split()[1:]] for l in open(sys.argv[1])}
