@@ -34,14 +34,15 @@
 #include "outcome.h"
 #include "seccomp.h"
 #include "tty.h"
+#include "x11.h"
 
 #define TIMEOUT_GRACE_MS 5000
 
 extern char **environ;
 
-/* The sync socket carries, from sbx: the sandbox's network namespace (net.h) and one byte that
- * starts the sandbox (root's pid 1 waits for that byte first; a user's takes the namespace after
- * its mounts and the byte last). From pid 1, in order: the roots of the places whose writes are
+/* The sync socket carries, from sbx: the sandbox's network namespace (net.h), its X cookie (x11.h)
+ * and one byte that starts the sandbox (root's pid 1 waits for that byte first; a user's takes the
+ * namespace and the cookie after its mounts and the byte last). From pid 1, in order: the roots of the places whose writes are
  * discarded (discarded.c); and, when the setup fails in pid 1 or in COMMAND's process before
  * exec, that error, whole, as the last message (crun's send_error_to_sync_socket). sbx reports it
  * once, in text and in --json, so a setup failure is told apart from COMMAND exiting 125. A
@@ -177,9 +178,11 @@ static int child_setup(struct sandbox_plan *pl, struct sandbox_env *env, int syn
 	/* Before Landlock, seccomp and COMMAND: the private home and /tmp, for the report at exit. */
 	if (r == 0)
 		r = discard_send(sync_fd, plan, err);
-	/* Made by sbx meanwhile (net.h); before anything else depends on the namespace. */
+	/* Made by sbx meanwhile (net.h, and the X cookie: x11.h); before anything else depends on them. */
 	if (r == 0 && p->net == NET_NONE)
 		r = net_join(sync_fd, err);
+	if (r == 0 && pl->x11.late)
+		r = x11_take_cookie(sync_fd, pl, err);
 	const char *hostname = p->hostname ? p->hostname : "sbx";
 	if (r == 0 && sethostname(hostname, strlen(hostname)) < 0)
 		r = sbx_fail(err, errno, "cannot set the hostname");
@@ -503,8 +506,8 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 	close(sync[0]);
 	/* Root's pid 1 waits for the maps sbx writes (one byte says they are there); a user's maps
 	 * itself. Then pid 1 sets up its mounts while sbx attaches the eBPF programs to the sandbox's
-	 * cgroup and makes the network namespace, which pid 1 takes after its mounts; the go byte
-	 * comes last, so COMMAND runs under the programs from its first instruction. */
+	 * cgroup and makes the network namespace and the X cookie, which pid 1 takes after its mounts;
+	 * the go byte comes last, so COMMAND runs under the programs from its first instruction. */
 	if (!userns_maps_itself(id)) {
 		r = userns_write_maps(child, id, err);
 		if (r == 0)
@@ -514,6 +517,8 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		r = bpf_policy_attach(pl, cg->dirfd, &bpf, err);
 	if (r == 0 && p->net == NET_NONE)
 		r = hand_over_network(sync[1], pidfd, err);
+	if (r == 0 && pl->x11.late)
+		r = x11_send_cookie(sync[1], pl, err);
 	struct discard_roots roots = { 0 };
 	if (r == 0)
 		take_discard_roots(sync[1], pidfd, p, &blocked, &roots);

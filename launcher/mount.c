@@ -389,6 +389,19 @@ static int apply_mask(int rootfd, struct mount_step *s, const struct identity *i
 	return r;
 }
 
+static int write_all(int fd, const unsigned char *data, size_t len, const char *dst, struct sbx_error *err)
+{
+	for (size_t done = 0; data && done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return sbx_fail(err, n < 0 ? errno : EIO, "cannot write %s", dst);
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 /* STEP_FILE over: the data in a read-only file bound over the file the view shows at dst (made in
  * the new root and unlinked again, as apply_mask does); nothing there: skipped. */
 static int apply_file_over(int rootfd, struct mount_step *s, struct sbx_error *err)
@@ -406,16 +419,7 @@ static int apply_file_over(int rootfd, struct mount_step *s, struct sbx_error *e
 		openat(rootfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (file < 0)
 		return sbx_fail(err, errno, "cannot make the file for %s", s->dst);
-	int r = 0;
-	for (size_t done = 0; r == 0 && done < s->data_len;) {
-		ssize_t n = write(file, s->data + done, s->data_len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			r = sbx_fail(err, n < 0 ? errno : EIO, "cannot write the file for %s", s->dst);
-		else
-			done += (size_t)n;
-	}
+	int r = write_all(file, s->data, s->data_len, s->dst, err);
 	_cleanup_close_ int tree = r < 0 ? -1 : open_tree(rootfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (r == 0 && tree < 0)
 		r = sbx_fail(err, errno, "cannot clone the file for %s", s->dst);
@@ -429,13 +433,13 @@ static int apply_file_over(int rootfd, struct mount_step *s, struct sbx_error *e
 	return r;
 }
 
-/* Written before the command exists, so it is never counted as discarded, and owned by the
- * command's uid so that it can read it (root runs: nobody). */
-static int apply_file(int rootfd, const struct mount_step *s, const struct identity *id,
-		      struct sbx_error *err)
+/* Made before the command exists, so it is never counted as discarded (a late file's data, written
+ * after the mounts, does not change that), and owned by the command's uid so that it can read it
+ * (root runs: nobody). */
+static int apply_file(int rootfd, struct mount_step *s, const struct identity *id, struct sbx_error *err)
 {
 	if (s->over)
-		return apply_file_over(rootfd, (struct mount_step *)s, err);
+		return apply_file_over(rootfd, s, err);
 	_cleanup_free_ char *parent = xstrdup(s->dst + 1);
 	char *slash = strrchr(parent, '/');
 	if (!slash)
@@ -449,15 +453,26 @@ static int apply_file(int rootfd, const struct mount_step *s, const struct ident
 		return sbx_fail(err, errno, "cannot create %s", s->dst);
 	if (fchown(fd, id->uid, id->gid) < 0)
 		return sbx_fail(err, errno, "cannot hand %s to uid %u", s->dst, (unsigned)id->uid);
-	for (size_t done = 0; s->data && done < s->data_len;) {
-		ssize_t n = write(fd, s->data + done, s->data_len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return sbx_fail(err, n < 0 ? errno : EIO, "cannot write %s", s->dst);
-		done += (size_t)n;
+	if (s->late) {
+		s->late_fd = TAKE_FD(fd);
+		return 0;
 	}
-	return 0;
+	return write_all(fd, s->data, s->data_len, s->dst, err);
+}
+
+int mount_fill_late(struct mount_plan *plan, const unsigned char *data, size_t len, struct sbx_error *err)
+{
+	int r = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		struct mount_step *s = &plan->steps[i];
+		if (s->late_fd < 0)
+			continue;
+		if (r == 0)
+			r = write_all(s->late_fd, data, len, s->dst, err);
+		close(s->late_fd);
+		s->late_fd = -1;
+	}
+	return r;
 }
 
 static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan *plan,

@@ -70,6 +70,10 @@ struct mount_step {
 	 * (skipped when there is none) instead of a new file of the command's. */
 	bool shallow;
 	bool over;
+	/* STEP_FILE: its data comes from sbx after the mounts (the X cookie, made meanwhile: x11.h);
+	 * late_fd keeps the new, empty file open for it until mount_fill_late. */
+	bool late;
+	int late_fd;
 };
 
 /* An existing directory above a protected one, and the path from it down to that one. */
@@ -127,6 +131,10 @@ void mount_plan_set_console(struct mount_plan *plan, const char *pty_path);
  * and pivots into it. Fills `view` with what Landlock should allow. 0 or -errno. */
 int mount_plan_apply(struct mount_plan *plan, const struct identity *id, struct view *view,
 		     struct sbx_error *err);
+
+/* Child side, after mount_plan_apply: writes data into the late file (mount_step.late) and closes
+ * it. 0 or -errno. */
+int mount_fill_late(struct mount_plan *plan, const unsigned char *data, size_t len, struct sbx_error *err);
 
 /* mount_explain.c: the plan for --explain and --json. */
 void mount_plan_explain(const struct mount_plan *plan, FILE *out);

@@ -35,6 +35,7 @@ static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind,
 	s->tree_fd = -1;
 	s->discard_fd = -1;
 	s->state_fd = -1;
+	s->late_fd = -1;
 	return s;
 }
 
@@ -423,6 +424,7 @@ int mount_plan_build(const struct sandbox_plan *pl, char *const *protect, struct
 
 	if (p->x11.mode != X11_NONE && pl->x11.xauth_path) {
 		s = plan_add(plan, STEP_FILE, NULL, pl->x11.xauth_path, "private");
+		s->late = pl->x11.late;
 		s->data = pl->x11.xauth;
 		s->data_len = pl->x11.xauth_len;
 		s->origin = p->x11.origin;

@@ -61,7 +61,7 @@ int plan_build(struct sandbox_plan *pl, char *const *protect, struct sbx_error *
 	/* Starts the bus proxies (plan_free ends them); sets the bus address before x11 looks. */
 	if (r == 0)
 		r = dbus_plan(pl, err);
-	/* Last of the checks that can refuse: the cookie it makes is revoked by plan_free. */
+	/* Last of the checks that can refuse; the cookie sbx makes at launch is revoked by plan_free. */
 	if (r == 0)
 		r = x11_plan(pl, err);
 	if (r == 0)

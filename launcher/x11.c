@@ -206,13 +206,10 @@ static void copy_cookie(struct x11_session *g, bool quiet)
 	XauDisposeAuth(a);
 }
 
+/* The untrusted cookie, or with `optional` on a server without SECURITY a copy of the caller's. */
 static int make_cookie(const struct x11_grant *g, struct x11_session *s, const char *display, bool quiet,
 		       struct sbx_error *err)
 {
-	if (g->mode == X11_TRUSTED) {
-		copy_cookie(s, quiet);
-		return 0;
-	}
 	xcb_connection_t *c = NULL;
 	int r = connect_caller(display, &c, err);
 	if (r < 0)
@@ -298,7 +295,53 @@ static int plan_display(struct sandbox_plan *pl, struct sbx_error *err)
 	}
 	if (pl->explain)
 		return 0;
-	return make_cookie(g, s, display, p->quiet, err);
+	if (g->mode == X11_TRUSTED) {
+		copy_cookie(s, p->quiet);
+		return 0;
+	}
+	s->late = true;
+	return 0;
+}
+
+/* The sync socket's message: this byte and the Xauthority file's bytes. */
+#define COOKIE_MSG 'c'
+#define COOKIE_MAX 4096
+
+int x11_send_cookie(int sock, struct sandbox_plan *pl, struct sbx_error *err)
+{
+	const struct policy *p = pl->policy;
+	struct x11_session *s = &pl->x11;
+	int r = make_cookie(&p->x11, s, getenv("DISPLAY"), p->quiet, err);
+	/* The optional fallback's note about your cookie, when it has one: planning's notes are out. */
+	sbx_notes_flush(r == 0);
+	if (r < 0)
+		return r;
+	if (s->xauth_len > COOKIE_MAX)
+		return sbx_fail(err, 0, "socket x11: your cookie for display :%u is longer than %d bytes", s->display,
+				COOKIE_MAX);
+	unsigned char msg[1 + COOKIE_MAX];
+	msg[0] = COOKIE_MSG;
+	memcpy(msg + 1, s->xauth, s->xauth_len);
+	ssize_t n = send(sock, msg, 1 + s->xauth_len, MSG_NOSIGNAL);
+	int e = errno;
+	explicit_bzero(msg, sizeof(msg));
+	/* pid 1 may have failed already: then sbx collects its error, as for the go byte. */
+	if (n < 0 && e != EPIPE && e != ECONNRESET)
+		return sbx_fail(err, e, "socket x11: cannot hand the X cookie to the sandbox");
+	return 0;
+}
+
+int x11_take_cookie(int sock, struct sandbox_plan *pl, struct sbx_error *err)
+{
+	unsigned char msg[1 + COOKIE_MAX];
+	ssize_t n = recv(sock, msg, sizeof(msg), 0);
+	if (n == 0)
+		_exit(SBX_EXIT_FAILURE);  /* sbx could not make it (and said why) or died */
+	int r = n > 0 && msg[0] == COOKIE_MSG
+			? mount_fill_late(&pl->view, msg + 1, (size_t)n - 1, err)
+			: sbx_fail(err, n < 0 ? errno : EPROTO, "socket x11: did not receive the sandbox's X cookie");
+	explicit_bzero(msg, sizeof(msg));
+	return r;
 }
 
 enum x11_abstract_refusal x11_abstract_refusal(const struct sandbox_plan *pl)

@@ -14,7 +14,9 @@
  * The cookie: sbx, as the caller, asks the server's SECURITY extension for an untrusted
  * authorization (no XTEST, no reading other windows' pixels), writes it as a
  * FamilyWild entry (the sandbox's hostname does not matter) to a private Xauthority in the
- * sandbox's runtime directory, and revokes it when the sandbox ends. x11-trusted copies the
+ * sandbox's runtime directory, and revokes it when the sandbox ends. It asks while the sandbox's
+ * pid 1 builds the mounts (the server's round trips cost as much as a third of them), and pid 1
+ * writes the file, made empty among its mounts, once the cookie comes; no command runs before. x11-trusted copies the
  * caller's own cookie instead. The caller's Xauthority is never bound inside. A session bus
  * address that leads nowhere keeps GLib and libdbus from autolaunching a bus on the display. */
 #ifndef SBX_X11_H
@@ -36,9 +38,10 @@ struct sandbox_plan;
 struct x11_session {
 	unsigned display;           /* N of DISPLAY=:N */
 	bool trusted_fallback;      /* optional, and the server has no SECURITY extension */
-	unsigned char *xauth;       /* the Xauthority file's bytes (NULL under --explain) */
+	unsigned char *xauth;       /* the Xauthority file's bytes (NULL under --explain, and until late's is made) */
 	size_t xauth_len;
 	char *xauth_path;           /* where it is inside */
+	bool late;                  /* the untrusted cookie is made at launch: x11_send_cookie */
 	unsigned auth_id;           /* SECURITY authorization to revoke at exit; 0: none */
 	/* The connection that made it, held until then: a server resets when its last client leaves
 	 * (Xvfb, xvfb-run, xinit without -noreset) and forgets every cookie it made. */
@@ -48,8 +51,17 @@ struct x11_session {
 };
 
 /* Reads DISPLAY, checks the socket, adds its bind and the environment to the plan, and (unless
- * explain) makes the cookie. 0 or -errno with err filled; nothing is started on failure. */
+ * explain) copies the trusted cookie or marks the untrusted one late. 0 or -errno with err filled;
+ * nothing is started on failure. */
 int x11_plan(struct sandbox_plan *pl, struct sbx_error *err);
+
+/* sbx, while pid 1 builds its mounts: makes the late cookie (its refusals are x11_plan's, told
+ * as the sandbox's setup errors: no command has run) and sends it over the sync socket. 0 or
+ * -errno. */
+int x11_send_cookie(int sock, struct sandbox_plan *pl, struct sbx_error *err);
+
+/* pid 1, after its mounts: receives the late cookie and writes it into the Xauthority file. */
+int x11_take_cookie(int sock, struct sandbox_plan *pl, struct sbx_error *err);
 
 /* How the abstract name is refused (0 when it is not): by init through the notifier, or by the
  * filter alone (every address of that length). */

@@ -189,6 +189,33 @@ assert "no XTEST" in x["implies"], x' "$XD"
 	[[ $output == *XTEST* ]]
 }
 
+@test "socket x11: the cookie is made while the sandbox sets up; the file holds it, is not counted as discarded, and a refusal then leaves nothing running" {
+	# Made during the mounts, written once sbx has the cookie: the command's own, 0600, and not
+	# among the files the command wrote (the discard report lists those).
+	run --separate-stderr sbx_x --json --socket x11 -- sh -c 'stat -c "%a %U" "$XAUTHORITY"; xauth -f "$XAUTHORITY" list | wc -l; xdpyinfo | head -1'
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "600 $TEST_USER" ]
+	[ "${lines[1]}" = 1 ]
+	[ "${lines[2]}" = "name of display:    :$XD" ]
+	grep -q '^sbx-status: {.*"discarded":\[\],' <<<"$stderr"
+	# A server without SECURITY refuses once the sandbox exists: sbx ends it before any command,
+	# says it in one line, and --json calls it the setup's failure. No process of the user is left.
+	mkdir "$WORK/plain" && chown "$TEST_UID:$TEST_GID" "$WORK/plain"
+	start_xvfb "$WORK/plain" -extension SECURITY
+	XVFB2_PID=$XVFB_PID XVFB2_DISPLAY=$XVFB_DISPLAY
+	as_user xauth -q -f "$WORK/plain/xa" add ":$XVFB_DISPLAY" . "$XVFB_COOKIE"
+	before=$(pgrep -U "$TEST_UID" | sort)
+	run --separate-stderr as_user env DISPLAY=":$XVFB_DISPLAY" XAUTHORITY="$WORK/plain/xa" "$SBX" -q --json \
+		--socket x11 -- touch "$WORK/started"
+	echo "$stderr"
+	[ "$status" -eq 125 ]
+	[ "$(head -1 <<<"$stderr")" = "sbx: socket x11: the X server of DISPLAY=:$XVFB_DISPLAY has no SECURITY extension, so sbx cannot give the sandbox an untrusted cookie" ]
+	grep -q '^sbx-status: {.*"stage":"setup"' <<<"$stderr"
+	[ ! -e "$WORK/started" ]
+	[ "$(pgrep -U "$TEST_UID" | sort)" = "$before" ]
+}
+
 @test "socket x11 on a server that resets when its last client leaves (xvfb-run, xinit): the cookie holds for the run" {
 	# sbx's connection that made the cookie stays open until the cookie is revoked: were it the
 	# server's only client and closed, the server would reset and the sandbox's cookie be gone.
