@@ -3,17 +3,19 @@
 # and firefox-esr, each started bare, through sbx (the shipped profile: socket x11 with its
 # untrusted cookie, desktop.inc) and through firejail (its profile for the app; its default one
 # for xterm, for which it ships none), as an unprivileged user with a session bus, on
-# an Xvfb with cookies that this script starts, same run, in alternating order. firstmap.c takes
+# an Xvfb with cookies that this script starts, same run, alternating, each round in the next
+# order (what runs after firejail's heavy exit is not always the same variant). firstmap.c takes
 # the time from the fork to the X server's MapNotify of the window. Prints medians and ratios;
 # never asserts on a timing.
 #
 # Needs SBX (build/sbx) and BENCH_BIN (build/bench, with firstmap). Run as root, it runs as a
 # temporary user it creates and removes (or BENCH_USER); otherwise as the caller. Tunables:
-# WINDOW_RUNS (20 per variant for xterm and mousepad), BROWSER_RUNS (7 for firefox-esr).
+# WINDOW_RUNS (40 per variant for xterm and mousepad: a run varies by 10-20 %, and 20 runs moved
+# xterm's median ratio by 0.05 between two benches), BROWSER_RUNS (7 for firefox-esr).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${SBX:?SBX must point to build/sbx}" "${BENCH_BIN:?BENCH_BIN must point to build/bench}"
-WINDOW_RUNS=${WINDOW_RUNS:-20}
+WINDOW_RUNS=${WINDOW_RUNS:-40}
 BROWSER_RUNS=${BROWSER_RUNS:-7}
 TEMP_USER="sbx-bench-gui"
 TEMP_USER_GECOS="sbx make bench-gui (temporary)"
@@ -105,7 +107,7 @@ export DBUS_SESSION_BUS_ADDRESS="unix:path=$out/bus"
 # bench APP RUNS ARGS...: APP bare, through sbx's shipped profile and through firejail's profile
 # for it (its default one when it ships none), RUNS times each, alternating; prints the table.
 bench() {
-	local app=$1 runs=$2 v i
+	local app=$1 runs=$2 v i order
 	shift 2
 	# shellcheck disable=SC2034  # used through the nameref below
 	local bare=("$app" "$@") sbx=("$work/bin/sbx" -q "$app" "$@") fj=(firejail --quiet "$app" "$@")
@@ -120,7 +122,8 @@ bench() {
 	echo
 	echo "== first window: $app, fork to MapNotify on an Xvfb, $runs runs each, alternating =="
 	for ((i = 0; i < runs; i++)); do
-		for v in bare sbx fj; do
+		case $((i % 3)) in 0) order="bare sbx fj" ;; 1) order="sbx fj bare" ;; *) order="fj bare sbx" ;; esac
+		for v in $order; do
 			declare -n cmd=$v
 			as_user env DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$fm" "${cmd[@]}" \
 				>>"$out/$v.ms" 2>/dev/null || echo "bench-gui: a run of $app ($v) failed" >&2
