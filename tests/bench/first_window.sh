@@ -2,7 +2,8 @@
 # `make bench` (and `make bench-gui` alone): time to the first visible window of xterm, mousepad
 # and firefox-esr, each started bare, through sbx (the shipped profile: socket x11 with its
 # untrusted cookie, desktop.inc) and through firejail (its profile for the app; its default one
-# for xterm, for which it ships none), as an unprivileged user with a session bus, on
+# for xterm, for which it ships none), xterm also through bwrap with the display alone, as an
+# unprivileged user with a session bus, on
 # an Xvfb with cookies that this script starts, same run, alternating, each round in the next
 # order (what runs after firejail's heavy exit is not always the same variant). firstmap.c takes
 # the time from the fork to the X server's MapNotify of the window. Prints medians and ratios;
@@ -21,8 +22,8 @@ TEMP_USER="sbx-bench-gui"
 TEMP_USER_GECOS="sbx make bench-gui (temporary)"
 die() { printf 'bench-gui: %s\n' "$*" >&2; exit 1; }
 
-for t in Xvfb xauth mcookie dbus-daemon xterm mousepad firefox-esr firejail; do
-	command -v "$t" >/dev/null || die "missing $t (make deps; apt-get install -y xvfb xauth xterm firejail)"
+for t in Xvfb xauth mcookie dbus-daemon xterm mousepad firefox-esr firejail bwrap; do
+	command -v "$t" >/dev/null || die "missing $t (make deps; apt-get install -y xvfb xauth xterm firejail bubblewrap)"
 done
 
 work=$(mktemp -d /tmp/sbx-bench-gui.XXXXXX)
@@ -106,15 +107,27 @@ export DBUS_SESSION_BUS_ADDRESS="unix:path=$out/bus"
 
 # bench APP RUNS ARGS...: APP bare, through sbx's shipped profile and through firejail's profile
 # for it (its default one when it ships none), RUNS times each, alternating; prints the table.
+# xterm also runs in the least sandbox that shows it a display, bwrap's, for scale: what any
+# sandbox's namespaces and mounts cost an app that maps its window in 40 ms (no Landlock, no
+# seccomp filter, your own cookie).
 bench() {
-	local app=$1 runs=$2 v i order
+	local app=$1 runs=$2 v i k order
 	shift 2
 	# shellcheck disable=SC2034  # used through the nameref below
-	local bare=("$app" "$@") sbx=("$work/bin/sbx" -q "$app" "$@") fj=(firejail --quiet "$app" "$@")
-	rm -f "$out"/{bare,sbx,fj}.ms
+	local bare=("$app" "$@") sbx=("$work/bin/sbx" -q "$app" "$@") fj=(firejail --quiet "$app" "$@") bw=()
+	local variants=(bare sbx fj)
+	if [[ $app == xterm ]]; then
+		# shellcheck disable=SC2034  # used through the nameref below
+		bw=(bwrap --unshare-all --die-with-parent --new-session --ro-bind /usr /usr --ro-bind /etc /etc
+			--symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib --symlink usr/lib64 /lib64
+			--proc /proc --dev /dev --tmpfs /tmp --ro-bind "/tmp/.X11-unix/X$display" "/tmp/.X11-unix/X$display"
+			--ro-bind "$out/xauthority" "$out/xauthority" --tmpfs "$home" "$app" "$@")
+		variants+=(bw)
+	fi
+	rm -f "$out"/{bare,sbx,fj,bw}.ms
 	# One run each first, unmeasured: it fails early, and makes the profile directories a real
 	# user has (~/.mozilla, ~/.config/Mousepad), which the sbx profiles then bind.
-	for v in bare sbx fj; do
+	for v in "${variants[@]}"; do
 		declare -n cmd=$v
 		as_user env DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$fm" "${cmd[@]}" >/dev/null 2>"$out/first.log" ||
 			die "no $app window through: ${cmd[*]}: $(tail -5 "$out/first.log")"
@@ -122,8 +135,9 @@ bench() {
 	echo
 	echo "== first window: $app, fork to MapNotify on an Xvfb, $runs runs each, alternating =="
 	for ((i = 0; i < runs; i++)); do
-		case $((i % 3)) in 0) order="bare sbx fj" ;; 1) order="sbx fj bare" ;; *) order="fj bare sbx" ;; esac
-		for v in $order; do
+		order=()
+		for ((k = 0; k < ${#variants[@]}; k++)); do order+=("${variants[(i + k) % ${#variants[@]}]}"); done
+		for v in "${order[@]}"; do
 			declare -n cmd=$v
 			as_user env DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$fm" "${cmd[@]}" \
 				>>"$out/$v.ms" 2>/dev/null || echo "bench-gui: a run of $app ($v) failed" >&2
@@ -132,16 +146,22 @@ bench() {
 	python3 - "$out" "$app" <<'PY'
 import statistics, sys
 out, app = sys.argv[1], sys.argv[2]
-labels = {"bare": f"{app} (no sandbox)", "sbx": f"sbx {app} (shipped profile)", "fj": f"firejail {app}"}
+labels = {"bare": f"{app} (no sandbox)", "sbx": f"sbx {app} (shipped profile)", "fj": f"firejail {app}",
+          "bw": f"bwrap {app} (display only)"}
 med = {}
 print(f"  {'command':<36} {'runs':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
 for k, label in labels.items():
-    v = sorted(float(x) for x in open(f"{out}/{k}.ms"))
+    try:
+        v = sorted(float(x) for x in open(f"{out}/{k}.ms"))
+    except FileNotFoundError:
+        continue
     med[k] = statistics.median(v)
     print(f"  {label:<36} {len(v):>5} {med[k]:>10.1f} {v[0]:>8.1f} {v[-1]:>8.1f}")
 print()
 print(f"  sbx / bare     = {med['sbx'] / med['bare']:.2f}  (goal <= 1.10)")
 print(f"  sbx / firejail = {med['sbx'] / med['fj']:.2f}  (goal < 1)")
+if "bw" in med:
+    print(f"  bwrap / bare   = {med['bw'] / med['bare']:.2f}  sbx / bwrap = {med['sbx'] / med['bw']:.2f}")
 PY
 }
 
