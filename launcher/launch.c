@@ -42,11 +42,12 @@ extern char **environ;
 
 /* The sync socket carries, from sbx: the sandbox's network namespace (net.h), its X cookie (x11.h)
  * and one byte that starts the sandbox (root's pid 1 waits for that byte first; a user's takes the
- * namespace and the cookie after its mounts and the byte last). From pid 1, in order: the roots of the places whose writes are
- * discarded (discarded.c); and, when the setup fails in pid 1 or in COMMAND's process before
- * exec, that error, whole, as the last message (crun's send_error_to_sync_socket). sbx reports it
- * once, in text and in --json, so a setup failure is told apart from COMMAND exiting 125. A
- * discard message starts with a step index, far below the magic. */
+ * namespace and the cookie after its mounts and the byte last). From pid 1, in order: the roots of
+ * the places whose writes are discarded (discarded.c); and, when the setup fails in pid 1 or in
+ * COMMAND's process before exec, that error, whole, as the last message (crun's
+ * send_error_to_sync_socket). sbx reports it once, in text and in --json, so a setup failure is
+ * told apart from COMMAND exiting 125. A discard message starts with a step index, far below the
+ * magic. */
 #define SYNC_ERROR_MAGIC 0x45584253u /* "SBXE" */
 struct sync_error {
 	uint32_t magic;
