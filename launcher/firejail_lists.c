@@ -67,8 +67,11 @@ void fj_private_list(struct translator *t, const struct fj_line *l, const char *
 	char *save = NULL;
 	for (char *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
 		_cleanup_free_ char *abs = xasprintf("/%s", w[0] == '/' ? w + 1 : w);
-		bool ok = plain_word(w) && path_is_clean_absolute(abs) &&
-			  (bin ? (w[0] == '/' || !strchr(w, '/')) : w[0] != '/' && !strpbrk(w, "*?["));
+		/* What sbx's private-bin / private-etc take (profile_fs.c): a program's name, a path in a
+		 * bin directory, or a name in /etc. */
+		bool ok = plain_word(w) && path_is_clean_absolute(abs) && w[strlen(w) - 1] != '/' &&
+			  (bin ? (w[0] == '/' ? !strpbrk(w, "*?[") && privdirs_in_bin_dir(w) : !strchr(w, '/'))
+			       : w[0] != '/' && !strpbrk(w, "*?["));
 		if (!ok || w[0] == '@') {
 			char *next = xasprintf("%s%s%s", skipped, *skipped ? " " : "", w);
 			free(skipped);
@@ -77,7 +80,7 @@ void fj_private_list(struct translator *t, const struct fj_line *l, const char *
 		}
 		_cleanup_free_ char *etc_path = bin ? NULL : xasprintf("/etc/%s", w);
 		struct stat st;
-		bool named_bin = w[0] == '/' ? lstat(w, &st) == 0 && privdirs_in_bin_dir(w) : privdirs_program_exists(w);
+		bool named_bin = w[0] == '/' ? lstat(w, &st) == 0 : privdirs_program_exists(w);
 		bool here = bin ? strpbrk(w, "*?[") || named_bin : lstat(etc_path, &st) == 0;
 		char **list = here ? &present : &missing;
 		char *next = xasprintf("%s%s%s", *list, **list ? " " : "", w);
