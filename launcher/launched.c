@@ -4,6 +4,7 @@
 #include "launched.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -140,7 +141,7 @@ static void add_piece(struct elem *e, enum piece_kind kind, const char *text, si
 	p->text = kind == PIECE_TEXT ? xstrndup(text, len) : NULL;
 }
 
-#define MAX_WILDCARDS 4  /* codes inside one word; more would make matching it slow */
+#define MAX_WILDCARDS 4  /* codes inside one word; GLib's own templates have one */
 
 /* One template word as GLib expands it: %% a '%', the deprecated codes nothing, %c %k the name or
  * the file's location (any text, one word: a desktop file always has both), the first file code of the word the file (a code alone may
@@ -184,27 +185,50 @@ static int compile_word(const char *w, struct elem *out)
 	return 1;
 }
 
-/* Whether arg from byte `at` on matches pieces[i..]; the file piece's span goes to *fs, *fl. */
-static bool pieces_match(const struct piece *pc, size_t n, size_t i, const char *arg, size_t at, size_t *fs,
-			 size_t *fl)
+/* Whether arg matches the pieces; the file piece's span goes to *fs, *fl. Each code takes the
+ * longest text after which the rest still matches. Worked out from the last piece back, one pass
+ * over the argument per piece: `rest` says from which bytes the pieces after this one match, and
+ * a code's choice is the last such byte (trying every split instead took the argument's length
+ * to the power of the codes: a fuzzed template ran for minutes). */
+static bool pieces_match(const struct piece *pc, size_t n, const char *arg, size_t *fs, size_t *fl)
 {
-	if (i == n)
-		return arg[at] == '\0';
-	if (pc[i].kind == PIECE_TEXT) {
-		size_t len = strlen(pc[i].text);
-		return strncmp(arg + at, pc[i].text, len) == 0 && pieces_match(pc, n, i + 1, arg, at + len, fs, fl);
-	}
-	for (size_t end = strlen(arg);; end--) {
-		if (pieces_match(pc, n, i + 1, arg, end, fs, fl)) {
-			if (pc[i].kind == PIECE_FILE) {
-				*fs = at;
-				*fl = end - at;
-			}
-			return true;
+	size_t len = strlen(arg);
+	bool *here = xcalloc(len + 1, sizeof(bool)), *rest = xcalloc(len + 1, sizeof(bool));
+	size_t *end = xcalloc(n + 1, sizeof(size_t));
+	here[len] = true;  /* after the last piece: only the argument's end */
+	for (size_t i = n; i-- > 0;) {
+		bool *swap = rest;
+		rest = here;
+		here = swap;
+		if (pc[i].kind == PIECE_TEXT) {
+			size_t tl = strlen(pc[i].text);
+			for (size_t at = 0; at <= len; at++)
+				here[at] = at + tl <= len && rest[at + tl] && memcmp(arg + at, pc[i].text, tl) == 0;
+			continue;
 		}
-		if (end == at)
-			return false;
+		end[i] = SIZE_MAX;
+		for (size_t e = len + 1; e-- > 0 && end[i] == SIZE_MAX;)
+			if (rest[e])
+				end[i] = e;
+		for (size_t at = 0; at <= len; at++)
+			here[at] = end[i] != SIZE_MAX && end[i] >= at;
 	}
+	bool match = here[0];
+	for (size_t i = 0, at = 0; match && i < n; i++) {
+		if (pc[i].kind == PIECE_TEXT) {
+			at += strlen(pc[i].text);
+			continue;
+		}
+		if (pc[i].kind == PIECE_FILE) {
+			*fs = at;
+			*fl = end[i] - at;
+		}
+		at = end[i];
+	}
+	free(here);
+	free(rest);
+	free(end);
+	return match;
 }
 
 static bool match_from(struct matcher *m, size_t i, size_t j)
@@ -219,7 +243,7 @@ static bool match_from(struct matcher *m, size_t i, size_t j)
 	switch (e->kind) {
 	case ELEM_WORD: {
 		size_t fs = 0, fl = 0;
-		if (left && pieces_match(e->pieces, e->n_pieces, 0, m->args[j], 0, &fs, &fl) && match_from(m, i + 1, j + 1)) {
+		if (left && pieces_match(e->pieces, e->n_pieces, m->args[j], &fs, &fl) && match_from(m, i + 1, j + 1)) {
 			m->at_field[j] = fl > 0;
 			m->start[j] = fs;
 			m->len[j] = fl;

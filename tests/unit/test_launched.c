@@ -103,6 +103,31 @@ static void test_match_field_codes(void **state)
 	EXPECT_HANDED("app --x", "app --x /a /b", "NO MATCH");
 	/* More codes in one word than are worth matching: refused. */
 	EXPECT_HANDED("app %c%c%c%c%c", "app x", "NO MATCH");
+	/* Each code takes the longest text after which the rest still matches. */
+	EXPECT_HANDED("app --a=%c:%f:%c", "app --a=x:y:/p:q:r", "q");
+	EXPECT_HANDED("app --a=%f:%c", "app --a=/p:q:r", "/p:q");
+}
+
+/* Four codes in one word against a long argument that almost matches: trying every split took
+ * minutes (fuzz_launched); one pass per code answers at once. */
+static void test_match_long_argument(void **state)
+{
+	(void)state;
+	char *tmpl[] = { "app", "e%i%f%i%fe" };
+	size_t n = 64 * 1024;
+	char *arg = xmalloc(n + 1);
+	memset(arg, 'e', n);
+	arg[n - 1] = 'x';
+	arg[n] = '\0';
+	char *args[] = { "app", arg };
+	bool at[2];
+	size_t fs[2], fl[2];
+	assert_false(launched_match(tmpl, 2, args, 2, at, fs, fl));
+	arg[n - 1] = 'e';
+	assert_true(launched_match(tmpl, 2, args, 2, at, fs, fl));
+	/* The code before the file's takes all it can, up to the last "e": no file is left. */
+	assert_false(at[1]);
+	free(arg);
 }
 
 static void expect_uri(const char *uri, const char *want_path, bool want_why)
@@ -246,6 +271,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_field_codes),
+		cmocka_unit_test(test_match_long_argument),
 		cmocka_unit_test(test_uris),
 		cmocka_unit_test_setup_teardown(test_check_file, setup, teardown),
 	};
