@@ -36,7 +36,7 @@ $(BENCH_DIR)/firstmap: tests/bench/firstmap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_WARN) -o $@ $< -lxcb
 
-bench-gui: $(BUILD)/sbx $(BENCH_DIR)/firstmap
+bench-gui: $(BUILD)/sbx $(BENCH_DIR)/firstmap $(BENCH_DIR)/benchrun
 	@SBX=$(abspath $(BUILD)/sbx) BENCH_BIN=$(abspath $(BENCH_DIR)) bash tests/bench/first_window.sh
 
 # Overlays: start-up, tar -c through an overlay vs a bind, commit vs cp -a (also part of `make bench`).

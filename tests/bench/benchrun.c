@@ -13,6 +13,8 @@
  *                                            per variant, variants taking turns
  *   benchrun rss REPS CMD...                 peak RSS of CMD's process tree (wait4 ru_maxrss:
  *                                            its largest single process)
+ *   benchrun stamp CMD [ARG...]              "benchrun-exec NS" (CLOCK_MONOTONIC) on stderr, then
+ *                                            exec CMD: where an app's start begins (firstmap -e)
  *   benchrun memfd N BURSTS                  ns per memfd_create + close, as this process is
  *                                            (run in a real sbx: the memfd guard's round trip
  *                                            through pid 1), made without flags and with
@@ -357,6 +359,16 @@ static int memfd_main(long n, long bursts)
 	return 0;
 }
 
+/* Says on stderr when it replaces itself with CMD, for firstmap -e: the moment the app's exec
+ * starts, as the clock of every namespace has it. */
+static int stamp_main(char **cmd)
+{
+	fprintf(stderr, "benchrun-exec %llu\n", (unsigned long long)now_ns());
+	execvp(cmd[0], cmd);
+	fprintf(stderr, "benchrun: %s: %s\n", cmd[0], strerror(errno));
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -368,7 +380,9 @@ int main(int argc, char **argv)
 		return rss_main(atol(argv[2]), argv + 3);
 	if (argc == 4 && strcmp(argv[1], "memfd") == 0)
 		return memfd_main(atol(argv[2]), atol(argv[3]));
+	if (argc >= 3 && strcmp(argv[1], "stamp") == 0)
+		return stamp_main(argv + 2);
 	fputs("usage: benchrun loop N BURSTS VARIANT... | job REPS VARIANT... -- CMD [ARG...] |"
-	      " rss REPS CMD [ARG...] | memfd N BURSTS\n", stderr);
+	      " rss REPS CMD [ARG...] | memfd N BURSTS | stamp CMD [ARG...]\n", stderr);
 	return 2;
 }

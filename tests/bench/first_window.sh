@@ -6,13 +6,14 @@
 # unprivileged user with a session bus, on
 # an Xvfb with cookies that this script starts, same run, alternating, each round in the next
 # order (what runs after firejail's heavy exit is not always the same variant). firstmap.c takes
-# the time from the fork to the X server's MapNotify of the window. Prints medians and ratios;
-# never asserts on a timing.
+# the time from the fork to the X server's MapNotify of the window. For xterm it then splits that
+# time at the app's exec (benchrun stamp): the sandbox's start before, the app's own after. Prints
+# medians and ratios; never asserts on a timing.
 #
-# Needs SBX (build/sbx) and BENCH_BIN (build/bench, with firstmap). Run as root, it runs as a
-# temporary user it creates and removes (or BENCH_USER); otherwise as the caller. Tunables:
-# WINDOW_RUNS (40 per variant for xterm and mousepad: a run varies by 10-20 %, and 20 runs moved
-# xterm's median ratio by 0.05 between two benches), BROWSER_RUNS (7 for firefox-esr).
+# Needs SBX (build/sbx) and BENCH_BIN (build/bench, with firstmap and benchrun). Run as root, it
+# runs as a temporary user it creates and removes (or BENCH_USER); otherwise as the caller.
+# Tunables: WINDOW_RUNS (40 per variant for xterm and mousepad: a run varies by 10-20 %, and 20
+# runs moved xterm's median ratio by 0.05 between two benches), BROWSER_RUNS (7 for firefox-esr).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${SBX:?SBX must point to build/sbx}" "${BENCH_BIN:?BENCH_BIN must point to build/bench}"
@@ -45,7 +46,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$work/bin"
-cp "$SBX" "$BENCH_BIN/firstmap" "$work/bin/"
+cp "$SBX" "$BENCH_BIN/firstmap" "$BENCH_BIN/benchrun" "$work/bin/"
 cp -R "$here/../../profiles" "$work/profiles"
 chmod -R a+rX "$work/bin" "$work/profiles"
 # The names index an installed sbx has (the package's trigger writes it).
@@ -165,6 +166,42 @@ if "bw" in med:
 PY
 }
 
+# split APP RUNS: where the difference goes. APP bare and through sbx, each started by `benchrun
+# stamp`, which notes the moment of APP's exec: the time before it is the sandbox's start, the time
+# after it APP's own (the sandbox's filters and Landlock at work), same run, alternating.
+split() {
+	local app=$1 runs=$2 i v
+	# shellcheck disable=SC2034  # used through the nameref below
+	local bare=("$work/bin/benchrun" stamp "$app") \
+		sbx=("$work/bin/sbx" -q --ro-bind "$work/bin" --profile "$app" -- "$work/bin/benchrun" stamp "$app")
+	rm -f "$out"/split.{bare,sbx}
+	echo
+	echo "== where it goes: $app's start to its exec, and its exec to MapNotify, $runs runs each =="
+	for ((i = 0; i < runs; i++)); do
+		for v in $( ((i % 2)) && echo sbx bare || echo bare sbx); do
+			declare -n cmd=$v
+			as_user env DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$fm" -e "${cmd[@]}" \
+				>>"$out/split.$v" 2>/dev/null || echo "bench-gui: a split run of $app ($v) failed" >&2
+		done
+	done
+	python3 - "$out" "$app" <<'PY'
+import statistics, sys
+out, app = sys.argv[1], sys.argv[2]
+med = {}
+print(f"  {'command':<36} {'runs':>5} {'start ms':>9} {'app ms':>8} {'total ms':>9}")
+for k, label in (("bare", f"{app} (no sandbox)"), ("sbx", f"sbx {app} (shipped profile)")):
+    rows = [tuple(map(float, line.split())) for line in open(f"{out}/split.{k}")]
+    start = statistics.median(r[1] for r in rows)
+    own = statistics.median(r[0] - r[1] for r in rows)
+    med[k] = (start, own)
+    print(f"  {label:<36} {len(rows):>5} {start:>9.2f} {own:>8.1f} {statistics.median(r[0] for r in rows):>9.1f}")
+print()
+print(f"  sbx's start costs {med['sbx'][0] - med['bare'][0]:+.2f} ms; {app} inside takes "
+      f"{med['sbx'][1] - med['bare'][1]:+.1f} ms to its window (medians; both start through benchrun stamp)")
+PY
+}
+
 bench xterm "$WINDOW_RUNS"
+split xterm "$WINDOW_RUNS"
 bench mousepad "$WINDOW_RUNS"
 bench firefox-esr "$BROWSER_RUNS" --new-instance about:blank
