@@ -72,12 +72,49 @@ struct walker {
 
 static void add_file(struct walker *w, size_t len, const char *name, const struct stat *st)
 {
-	struct discarded_file *f = ARRAY_PUSH(w->d->files, w->d->n);
-	f->path = xasprintf("%.*s/%s", (int)len, w->path, name);
+	_cleanup_free_ char *path = xasprintf("%.*s/%s", (int)len, w->path, name);
+	discard_add(w->d, w->place, path, st);
+}
+
+void discard_add(struct discarded *d, size_t place, const char *path, const struct stat *st)
+{
+	struct discarded_file *f = ARRAY_PUSH(d->files, d->n);
+	f->path = xstrdup(path);
 	f->size = (unsigned long long)st->st_size;
 	f->ino = st->st_ino;
 	f->mode = st->st_mode;
-	f->place = w->place;
+	f->place = place;
+}
+
+bool discard_forget(struct discarded *d, const char *path)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (strcmp(d->files[i].path, path) != 0)
+			continue;
+		free(d->files[i].path);
+		free(d->files[i].not_kept);
+		memmove(&d->files[i], &d->files[i + 1], (d->n - i - 1) * sizeof(d->files[0]));
+		d->n--;
+		return true;
+	}
+	return false;
+}
+
+int discard_open(const struct discarded *d, const char *path, int flags, size_t *place)
+{
+	/* The innermost place: a home below /tmp is a tmpfs of its own. */
+	size_t best = SIZE_MAX, best_len = 0;
+	for (size_t i = 0; i < d->n_places; i++) {
+		size_t len = strlen(d->places[i].path);
+		if (path_within(path, d->places[i].path) && path[len] == '/' && (best == SIZE_MAX || len > best_len)) {
+			best = i;
+			best_len = len;
+		}
+	}
+	if (best == SIZE_MAX)
+		return -ESRCH;
+	*place = best;
+	return open_below(d->places[best].fd, path + best_len + 1, flags, 0);
 }
 
 /* Walks the directory open as fd (taken over), whose sandbox path is w->path[0..len). */
@@ -359,7 +396,7 @@ void discard_size_format(unsigned long long bytes, char *buf, size_t size)
 
 /* A sandbox path as the user knows it ("~/new.txt"), with control characters shown as '?': the
  * names come from the sandbox and must not drive the terminal. */
-static char *display_path(const char *path, const struct identity *id)
+char *discard_display_path(const char *path, const struct identity *id)
 {
 	char *s = id->home && strcmp(id->home, "/") != 0 && path_within(path, id->home)
 			  ? xasprintf("~%s", path + strlen(id->home))
@@ -400,13 +437,13 @@ static void report_file(const struct discarded *d, const struct discarded_file *
 {
 	char size[32];
 	discard_size_format(f->size, size, sizeof(size));
-	_cleanup_free_ char *shown = display_path(f->path, id);
+	_cleanup_free_ char *shown = discard_display_path(f->path, id);
 	fprintf(out, "  %s  %s", shown, size);
 	if (d->kept_dir && f->not_kept) {
 		fprintf(out, "  (not kept: %s)", f->not_kept);
 	} else if (!d->kept_dir) {
 		_cleanup_free_ char *grant = grant_for(d, f, id);
-		_cleanup_free_ char *grant_shown = grant ? display_path(grant, id) : NULL;
+		_cleanup_free_ char *grant_shown = grant ? discard_display_path(grant, id) : NULL;
 		if (grant_shown)
 			fprintf(out, "  (--bind %s keeps it)", grant_shown);
 	}

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "mount.h"
@@ -98,6 +99,17 @@ void discard_walk(struct discarded *d, int rootfd, const char *root_path, unsign
 
 /* Sorts d->files: largest first, then by path. */
 void discard_sort(struct discarded *d);
+
+/* The file at path (in the sandbox) of one of the places walked, opened below its root as the walk
+ * opens: never following a symlink or crossing a mount. Its index in *place; an fd or -errno
+ * (-ESRCH: in no place walked). */
+int discard_open(const struct discarded *d, const char *path, int flags, size_t *place);
+/* Adds a file of place (found by other means than the walk: writeback.h) to d->files, unsorted. */
+void discard_add(struct discarded *d, size_t place, const char *path, const struct stat *st);
+/* Takes the file at path off d->files; whether it was there. */
+bool discard_forget(struct discarded *d, const char *path);
+/* A sandbox path as the user knows it ("~/new.txt"), control characters shown as '?'. */
+char *discard_display_path(const char *path, const struct identity *id);
 
 /* --keep-discarded DIR, before the sandbox exists: creates DIR (0700) if missing and opens it, so
  * that nothing the sandbox does can redirect it later. Relative to cwd; resolved like a grant: no

@@ -34,6 +34,7 @@
 #include "outcome.h"
 #include "seccomp.h"
 #include "tty.h"
+#include "writeback.h"
 #include "x11.h"
 
 #define TIMEOUT_GRACE_MS 5000
@@ -539,6 +540,7 @@ static int create_and_wait(struct sandbox_plan *pl, struct sbx_error *err)
 		bool failed = take_setup_error(sync[1], &setup_err);
 		if (!failed) {
 			discard_collect(sync[1], plan, &roots, &discarded);
+			writeback_finish(plan, &discarded, id, p->quiet, stderr);
 			failed = take_setup_error(sync[1], &setup_err);
 		}
 		if (failed)

@@ -6,6 +6,7 @@
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -460,6 +461,37 @@ static int apply_file(int rootfd, struct mount_step *s, const struct identity *i
 	return write_all(fd, s->data, s->data_len, s->dst, err);
 }
 
+/* writeback.h: a copy of the host file that sbx opened (copy_fd), in the private place at dst, the
+ * command's, with the host file's permissions and times. Made before the view is complete, so it
+ * counts as discarded only once the sandbox replaces it. */
+static int apply_copy(int rootfd, struct mount_step *s, const struct identity *id, struct sbx_error *err)
+{
+	_cleanup_close_ int in = TAKE_FD(s->copy_fd);
+	struct stat st;
+	if (in < 0 || fstat(in, &st) < 0)
+		return sbx_fail(err, in < 0 ? EBADF : errno, "cannot copy %s", s->src);
+	_cleanup_free_ char *parent = xstrdup(s->dst + 1);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return sbx_fail(err, EINVAL, "cannot copy %s to %s", s->src, s->dst);
+	*slash = '\0';
+	_cleanup_close_ int pfd = open_beneath(rootfd, parent, O_PATH | O_DIRECTORY);
+	if (pfd < 0)
+		return sbx_fail(err, -pfd, "cannot copy %s to %s", s->src, s->dst);
+	_cleanup_close_ int out = openat(pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0)
+		return sbx_fail(err, errno, "cannot copy %s to %s", s->src, s->dst);
+	for (off_t off = 0; off < st.st_size;) {
+		ssize_t n = sendfile(out, in, &off, (size_t)(st.st_size - off));
+		if (n <= 0)
+			return sbx_fail(err, n < 0 ? errno : EIO, "cannot copy %s to %s", s->src, s->dst);
+	}
+	const struct timespec times[2] = { st.st_atim, st.st_mtim };
+	if (fchown(out, id->uid, id->gid) < 0 || fchmod(out, st.st_mode & 0777) < 0 || futimens(out, times) < 0)
+		return sbx_fail(err, errno, "cannot hand %s to uid %u", s->dst, (unsigned)id->uid);
+	return 0;
+}
+
 int mount_fill_late(struct mount_plan *plan, const unsigned char *data, size_t len, struct sbx_error *err)
 {
 	int r = 0;
@@ -513,6 +545,8 @@ static int apply_step(int rootfd, struct mount_step *s, const struct mount_plan 
 		return apply_protect(rootfd, s, id, err);
 	case STEP_FILE:
 		return apply_file(rootfd, s, id, err);
+	case STEP_COPY:
+		return apply_copy(rootfd, s, id, err);
 	case STEP_MASK:
 		return apply_mask(rootfd, s, id, err);
 	case STEP_PROC: {

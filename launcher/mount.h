@@ -4,6 +4,7 @@
 #define SBX_MOUNT_H
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "hostpath.h"
@@ -21,6 +22,7 @@ enum step_kind {
 	STEP_FILE,     /* a new 0600 file of the command's with data (the X cookie), in a private tmpfs */
 	STEP_OVERLAY,  /* overlayfs: src is the lower (host path), upper and work in state_sub (overlay.h) */
 	STEP_MASK,     /* an empty read-only directory or file over dst (mask.h); src: the host path hidden */
+	STEP_COPY,     /* a private copy of the host file src at dst, in a discarding tmpfs (writeback.h) */
 };
 
 struct mount_step {
@@ -74,6 +76,8 @@ struct mount_step {
 	 * late_fd keeps the new, empty file open for it until mount_fill_late. */
 	bool late;
 	int late_fd;
+	/* STEP_COPY: the host file, open for reading by sbx before the sandbox existed (writeback.h). */
+	int copy_fd;
 };
 
 /* An existing directory above a protected one, and the path from it down to that one. */
@@ -82,9 +86,19 @@ struct protected_place {
 	char *rest;
 };
 
+/* A STEP_COPY's host side, opened before the sandbox exists (writeback_open). */
+struct writeback_file {
+	size_t step;
+	int dirfd;   /* the host file's directory (O_PATH) */
+	char *name;  /* the host file's name in it */
+	struct stat st;  /* what it was: a later change on the host means it is not overwritten */
+};
+
 struct mount_plan {
 	struct mount_step *steps;
 	size_t n;
+	struct writeback_file *writebacks;
+	size_t n_writebacks;
 	/* Profile directories the sandbox must never write (see mount_plan_build), by identity. */
 	struct file_id *protected_dirs;
 	size_t n_protected_dirs;

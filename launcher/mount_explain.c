@@ -33,6 +33,7 @@ static const char *step_name(const struct mount_step *s)
 	case STEP_FILE: return "file";
 	case STEP_OVERLAY: return "overlay";
 	case STEP_MASK: return "mask";
+	case STEP_COPY: return "copy";
 	}
 	return "?";
 }
@@ -51,6 +52,8 @@ void mount_plan_explain(const struct mount_plan *plan, FILE *out)
 		if (s->kind == STEP_BIND || s->kind == STEP_SYMLINK)
 			fprintf(out, " %s %s", s->kind == STEP_SYMLINK ? "->" : "<-",
 				s->src ? s->src : "(the sandbox's own pseudo-terminal)");
+		if (s->kind == STEP_COPY)
+			fprintf(out, " <- %s, a private copy, written back when the sandbox ends", s->src);
 		if (s->kind == STEP_TMPFS)
 			fprintf(out, " mode %04o%s", (unsigned)s->mode, s->owned ? ", owned by the user" : "");
 		if (s->kind == STEP_TMPFS &&

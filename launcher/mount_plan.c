@@ -20,6 +20,7 @@
 #include "overlay.h"
 #include "privdirs.h"
 #include "tty.h"
+#include "writeback.h"
 
 /* ---- planning (pure data) ---- */
 
@@ -36,6 +37,7 @@ static struct mount_step *plan_add(struct mount_plan *plan, enum step_kind kind,
 	s->discard_fd = -1;
 	s->state_fd = -1;
 	s->late_fd = -1;
+	s->copy_fd = -1;
 	return s;
 }
 
@@ -392,7 +394,15 @@ int mount_plan_build(const struct sandbox_plan *pl, char *const *protect, struct
 			return sbx_fail(err, errno, "bind source %s", m->src);
 		if (m->kind == MOUNT_TMPFS) {
 			plan_tmpfs(plan, m->dst, 0755, true, "grant");
+		} else if (m->edit_alone && writeback_fits(plan, m->src)) {
+			plan_add(plan, STEP_COPY, m->src, m->dst, "grant");
+			if (!p->quiet)
+				sbx_note("%s: %s is edited in a private copy, written back when the sandbox ends (its "
+				 "directory stays out: %s)", m->origin, m->src, m->edit_alone);
 		} else {
+			if (m->edit_alone && !p->quiet)
+				sbx_note("%s: granted %s alone (saving by rename will fail), not its directory: %s",
+					 m->origin, m->src, m->edit_alone);
 			s = plan_add(plan, STEP_BIND, m->src, m->dst, "grant");
 			s->read_only = m->kind == MOUNT_RO_BIND;
 			s->device = m->kind == MOUNT_DEV_BIND;
@@ -459,10 +469,17 @@ void mount_plan_free(struct mount_plan *plan)
 			close(plan->steps[i].discard_fd);
 		if (plan->steps[i].state_fd >= 0)
 			close(plan->steps[i].state_fd);
+		if (plan->steps[i].copy_fd >= 0)
+			close(plan->steps[i].copy_fd);
 		free(plan->steps[i].state_sub);
 		free(plan->steps[i].upper);
 	}
 	free(plan->steps);
+	for (size_t i = 0; i < plan->n_writebacks; i++) {
+		close(plan->writebacks[i].dirfd);
+		free(plan->writebacks[i].name);
+	}
+	free(plan->writebacks);
 	for (size_t i = 0; i < plan->n_places; i++)
 		free(plan->places[i].rest);
 	free(plan->places);

@@ -9,6 +9,7 @@
 #include "landlock.h"
 #include "memfd_guard.h"
 #include "seccomp.h"
+#include "writeback.h"
 
 void plan_init(struct sandbox_plan *pl, const struct policy *p, const struct identity *id, bool explain)
 {
@@ -20,7 +21,9 @@ void plan_init(struct sandbox_plan *pl, const struct policy *p, const struct ide
 	pl->memfd_guard = MEMFD_GUARD_UNPLANNED;
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_entry *m = &p->mounts[i];
-		plan_add_mount(pl, m->kind, m->src, m->dst, m->optional, m->origin)->create = m->create;
+		struct mount_entry *copy = plan_add_mount(pl, m->kind, m->src, m->dst, m->optional, m->origin);
+		copy->create = m->create;
+		copy->edit_alone = m->edit_alone ? xstrdup(m->edit_alone) : NULL;
 	}
 	for (size_t i = 0; i < p->n_env; i++)
 		plan_add_env(pl, p->env[i].kind, p->env[i].name, p->env[i].value, p->env[i].origin);
@@ -79,6 +82,8 @@ int plan_build(struct sandbox_plan *pl, char *const *protect, struct sbx_error *
 		r = mount_plan_build(pl, protect, &pl->view, err);
 	if (r == 0 && !pl->explain)
 		r = mount_plan_open_state(&pl->view, pl->id, pl->policy->app, err);
+	if (r == 0 && !pl->explain)
+		r = writeback_open(&pl->view, err);
 	/* After every planner that starts a process (the bus proxies): the systemd and delegated ways
 	 * move sbx itself into a leaf of its own, which must be empty again when the sandbox ends. */
 	if (r == 0)

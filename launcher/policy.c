@@ -113,6 +113,7 @@ void mount_list_free(struct mount_entry *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].src);
 		free(v[i].dst);
+		free(v[i].edit_alone);
 		free(v[i].origin);
 	}
 	free(v);

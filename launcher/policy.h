@@ -27,6 +27,9 @@ struct mount_entry {
 	char *dst;      /* absolute path inside the sandbox */
 	bool optional;  /* a missing source is skipped (and reported by --explain) instead of an error */
 	bool create;    /* bind-create: a missing file is created empty (0600) when its directory exists */
+	/* grant-args edit, a file whose directory stays out: why (the plan then edits it in a private
+	 * copy where it lies in the private home or /tmp, writeback.h). NULL otherwise. */
+	char *edit_alone;
 	origin_t origin;
 };
 

@@ -163,23 +163,21 @@ static bool already_granted(const struct policy *p, const char *path, enum mount
 
 /* grant-args edit: an existing file's directory instead of the file, read-write, because editors
  * save by writing a new copy beside the file and renaming it over the old one, which a file mount
- * refuses (EBUSY). Only a directory the file grant itself could have had; otherwise NULL and the
- * file alone, with a note. */
-static char *edit_dir(struct parser *ps, struct line *ln, const char *word, const char *file)
+ * refuses (EBUSY). Only a directory the file grant itself could have had; otherwise NULL, and *why
+ * says why not (the plan then edits the file in a private copy, or grants it alone: writeback.h). */
+static char *edit_dir(struct parser *ps, const char *file, char **why)
 {
 	_cleanup_free_ char *dir = xstrdup(file);
 	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return NULL;
-	*slash = '\0';
-	_cleanup_free_ char *why = refusal(ps, "the directory", dir);
-	if (!why && path_is_sensitive(ps->home, ps->config_home, dir))
-		why = xstrdup("a start-up, autostart, key or profile directory");
-	if (why) {
-		note(ps, ln, "granted %s alone (saving by rename will fail), not its directory: %s", word, why);
+	if (!slash || slash == dir) {
+		*why = xstrdup("it is in /");
 		return NULL;
 	}
-	return TAKE_PTR(dir);
+	*slash = '\0';
+	*why = refusal(ps, "the directory", dir);
+	if (!*why && path_is_sensitive(ps->home, ps->config_home, dir))
+		*why = xstrdup("a start-up, autostart, key or profile directory");
+	return *why ? NULL : TAKE_PTR(dir);
 }
 
 /* One command-line word: an existing path is granted; a path with a '/' that does not exist yet
@@ -225,15 +223,16 @@ static void grant_arg(struct parser *ps, struct line *ln, const char *cwd, const
 		rw = false;
 	}
 	enum mount_kind kind = rw ? MOUNT_BIND : MOUNT_RO_BIND;
+	_cleanup_free_ char *alone = NULL;
 	if (rw && edit && exists && S_ISREG(st.st_mode) && !already_granted(ps->p, target, kind)) {
-		char *dir = edit_dir(ps, ln, word, target);
+		char *dir = edit_dir(ps, target, &alone);
 		if (dir) {
 			free(target);
 			target = dir;
 		}
 	}
 	if (!already_granted(ps->p, target, kind))
-		policy_add_mount(ps->p, kind, target, target, true, ln->origin);
+		policy_add_mount(ps->p, kind, target, target, true, ln->origin)->edit_alone = TAKE_PTR(alone);
 }
 
 /* grant-args [ro|rw|edit]: the paths named on the command line (tar xzf ../data.tgz), resolved

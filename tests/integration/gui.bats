@@ -99,15 +99,15 @@ teardown() {
 	[ ! -e "/proc/$pid/root/usr/bin/xterm" ]  # private-bin holds
 }
 
-@test "grant-args edit: a file directly in the home is granted alone, with a note; --explain shows the directory grant" {
+@test "grant-args edit: a file directly in the home is edited in a private copy; --explain shows it and the directory grant" {
 	make_user_file "$TEST_HOME/sbx-gui-home.txt" "in the home"
 	run x_user "$SBX" --explain mousepad "$TEST_HOME/sbx-gui-home.txt" "$DOCS/sbx-gui-notes.txt"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == *"granted $TEST_HOME/sbx-gui-home.txt alone (saving by rename will fail), not its directory: "*"home"* ]]
-	# The other file's directory, read-write; the home file alone.
+	[[ $output == *"$TEST_HOME/sbx-gui-home.txt is edited in a private copy, written back when the sandbox ends (its directory stays out: "*"home"* ]]
+	# The other file's directory, read-write; the home file as a copy.
 	echo "$output" | grep -E "^  bind +$DOCS +<- $DOCS .*mousepad.profile"
-	echo "$output" | grep -E "^  bind +$TEST_HOME/sbx-gui-home.txt +<- "
+	echo "$output" | grep -E "^  copy +$TEST_HOME/sbx-gui-home.txt +<- "
 	! echo "$output" | grep -E "^  bind +$TEST_HOME +<-"
 	# A file in ~/.config: its directory holds autostart and systemd units, which run on the host.
 	[ -d "$TEST_HOME/.config" ] || { as_user mkdir "$TEST_HOME/.config"; cleanup_path "$TEST_HOME/.config"; }
@@ -116,6 +116,31 @@ teardown() {
 	echo "$output" | grep "sbx-gui-edit"
 	[[ $output == *"granted $TEST_HOME/.config/sbx-gui-edit.conf alone (saving by rename will fail), not its directory: "* ]]
 	! echo "$output" | grep -E "^  bind +$TEST_HOME/.config +<-"
+}
+
+title_saved() { local t; t=$(x_user xdotool getwindowname "$WID") && echo "title: $t" && [[ $t != \** ]]; }
+sbx_gone() { [ ! -e "/proc/$SBX_PID" ] || grep -q '^[0-9]* (.*) Z' "/proc/$SBX_PID/stat"; }
+
+# The same save (GIO's rename) of a file directly in the home, whose directory never goes in: the
+# sandbox's private copy takes it, and sbx writes it back when mousepad has quit.
+@test "mousepad: saves an edit of a file directly in the home; sbx writes it back when the app quits" {
+	make_user_file "$TEST_HOME/sbx-gui-home.txt" "line 1 in the home"
+	gui_start 30 'sbx-gui-home\.txt' mousepad "$TEST_HOME/sbx-gui-home.txt"
+	wait_until 30 drawn mousepad 16
+	x_user xdotool windowfocus --sync "$WID"
+	x_user xdotool key --clearmodifiers ctrl+End
+	x_user xdotool type --delay 10 'saved-in-the-copy'
+	x_user xdotool key --clearmodifiers ctrl+s
+	# Saved inside (the title loses its "*"); the host file has not changed yet.
+	wait_until 20 title_saved
+	! grep -q 'saved-in-the-copy' "$TEST_HOME/sbx-gui-home.txt"
+	x_user xdotool key --clearmodifiers ctrl+q
+	wait_until 30 sbx_gone
+	cat "$BATS_TEST_TMPDIR/app.log"
+	grep -q 'saved-in-the-copy' "$TEST_HOME/sbx-gui-home.txt"
+	head -1 "$TEST_HOME/sbx-gui-home.txt" | grep -qx 'line 1 in the home'
+	[ "$(stat -c %u "$TEST_HOME/sbx-gui-home.txt")" = "$TEST_UID" ]
+	grep -q "sbx-gui-home.txt: the sandbox's changes are written back" "$BATS_TEST_TMPDIR/app.log"
 }
 
 @test "gedit: shows the file named on its command line" {
