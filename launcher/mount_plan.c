@@ -397,8 +397,8 @@ int mount_plan_build(const struct sandbox_plan *pl, char *const *protect, struct
 		} else if (m->edit_alone && writeback_fits(plan, m->src)) {
 			plan_add(plan, STEP_COPY, m->src, m->dst, "grant");
 			if (!p->quiet)
-				sbx_note("%s: %s is edited in a private copy, written back when the sandbox ends (its "
-				 "directory stays out: %s)", m->origin, m->src, m->edit_alone);
+				sbx_note("%s: %s is edited in a private copy, written back when the sandbox ends "
+					 "(its directory stays out: %s)", m->origin, m->src, m->edit_alone);
 		} else {
 			if (m->edit_alone && !p->quiet)
 				sbx_note("%s: granted %s alone (saving by rename will fail), not its directory: %s",

@@ -72,8 +72,9 @@ static int replace(const struct writeback_file *w, int fd, off_t size)
 	unsigned char rnd[6];
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -EIO;
-	_cleanup_free_ char *tmp = xasprintf(".%s.sbx-%02x%02x%02x%02x%02x%02x", w->name, rnd[0], rnd[1], rnd[2],
-					     rnd[3], rnd[4], rnd[5]);
+	/* At most NAME_MAX bytes, however long the file's own name. */
+	_cleanup_free_ char *tmp = xasprintf(".%.200s.sbx-%02x%02x%02x%02x%02x%02x", w->name, rnd[0], rnd[1],
+					     rnd[2], rnd[3], rnd[4], rnd[5]);
 	_cleanup_close_ int out = openat(w->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return -errno;
