@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "filecopy.h"
 #include "hostpath.h"
 #include "workdir.h"
 
@@ -311,28 +312,6 @@ static int make_parents(int keep_fd, char *rel, const char **name)
 	return fd;
 }
 
-static int copy_data(int from, int to)
-{
-	static char buf[1 << 16];
-	for (;;) {
-		ssize_t n = read(from, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		for (ssize_t done = 0; done < n;) {
-			ssize_t w = write(to, buf + done, (size_t)(n - done));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				return -errno;
-			done += w;
-		}
-	}
-}
-
 /* Copies one file; NULL when done, else why not. */
 static char *keep_one(const struct discarded *d, const struct discarded_file *f, int keep_fd)
 {
@@ -356,7 +335,7 @@ static char *keep_one(const struct discarded *d, const struct discarded_file *f,
 		return xstrdup("a file of that name is already there");
 	if (out < 0)
 		return xasprintf("cannot create it: %s", strerror(-out));
-	int r = copy_data(src, out);
+	int r = file_copy_data(src, out, NULL);
 	if (r == 0 && fchmod(out, (st.st_mode & 0777) | S_IRUSR | S_IWUSR) < 0)
 		r = -errno;
 	if (r < 0) {

@@ -6,10 +6,10 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "filecopy.h"
 #include "netrules.h"
 #include "profile.h"
 #include "syscall_groups.h"
@@ -407,43 +407,27 @@ void learn_output_close(struct learn_output *o)
 	*o = (struct learn_output){ .dirfd = -1 };
 }
 
-/* Writes len bytes of text to a new file next to FILE and renames it over FILE. */
+/* Writes len bytes of text to a new file next to FILE and renames it over FILE (replacing whatever
+ * is at FILE now, a symlink included, without following it). */
 int learn_output_commit(const struct learn_output *o, const char *text, size_t len, const char *path,
 			 struct sbx_error *err)
 {
-	char tmp[64];
-	int fd = -1;
-	for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
-		unsigned long long rnd = 0;
-		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			rnd ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)attempt;
-		snprintf(tmp, sizeof(tmp), ".sbx-learn-%016llx.tmp", rnd);
-		fd = openat(o->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd < 0 && errno != EEXIST)
-			return sbx_fail(err, errno, "learn: cannot create a file next to %s", path);
-	}
+	char *tmp;
+	int fd = file_replace_begin(o->dirfd, o->name, 0666, &tmp);
 	if (fd < 0)
-		return sbx_fail(err, EEXIST, "learn: cannot create a file next to %s", path);
+		return sbx_fail(err, -fd, "learn: cannot create a file next to %s", path);
 	int r = 0;
 	for (size_t done = 0; r == 0 && done < len;) {
 		ssize_t n = write(fd, text + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			r = sbx_fail(err, n < 0 ? errno : EIO, "learn: writing %s", path);
+			r = n < 0 ? -errno : -EIO;
 		else
 			done += (size_t)n;
 	}
-	if (r == 0 && fsync(fd) < 0)
-		r = sbx_fail(err, errno, "learn: writing %s", path);
-	if (close(fd) < 0 && r == 0)
-		r = sbx_fail(err, errno, "learn: writing %s", path);
-	/* rename replaces whatever is at FILE now, a symlink included, without following it. */
-	if (r == 0 && renameat(o->dirfd, tmp, o->dirfd, o->name) < 0)
-		r = sbx_fail(err, errno, "learn: cannot put the fragment in place at %s", path);
-	if (r < 0)
-		unlinkat(o->dirfd, tmp, 0);
-	return r;
+	r = file_replace_commit(o->dirfd, fd, &tmp, o->name, r);
+	return r < 0 ? sbx_fail(err, -r, "learn: cannot put the fragment in place at %s", path) : 0;
 }
 
 void learned_run_free(struct learned_run *run)

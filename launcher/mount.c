@@ -6,7 +6,6 @@
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include "appstate.h"
 #include "cli.h"
 #include "devnodes.h"
+#include "filecopy.h"
 #include "hostpath.h"
 #include "mask.h"
 #include "noexec.h"
@@ -481,11 +481,9 @@ static int apply_copy(int rootfd, struct mount_step *s, const struct identity *i
 	_cleanup_close_ int out = openat(pfd, slash + 1, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return sbx_fail(err, errno, "cannot copy %s to %s", s->src, s->dst);
-	for (off_t off = 0; off < st.st_size;) {
-		ssize_t n = sendfile(out, in, &off, (size_t)(st.st_size - off));
-		if (n <= 0)
-			return sbx_fail(err, n < 0 ? errno : EIO, "cannot copy %s to %s", s->src, s->dst);
-	}
+	int r = file_copy_data(in, out, NULL);
+	if (r < 0)
+		return sbx_fail(err, -r, "cannot copy %s to %s", s->src, s->dst);
 	const struct timespec times[2] = { st.st_atim, st.st_mtim };
 	if (fchown(out, id->uid, id->gid) < 0 || fchmod(out, st.st_mode & 0777) < 0 || futimens(out, times) < 0)
 		return sbx_fail(err, errno, "cannot hand %s to uid %u", s->dst, (unsigned)id->uid);

@@ -35,10 +35,6 @@
 int overlay_commit_one(const struct identity *id, const char *app, const char *esc, const char *lower,
 		       bool dry_run);
 
-/* The bytes of the open file src into the empty file dst: a reflink (FICLONE; *cloned) where the
- * filesystem has them, else copy_file_range or read/write. 0 or -errno. */
-int overlay_copy_data(int src, int dst, bool *cloned);
-
 /* The journal format, for the fuzz target and the unit tests: parses text (len bytes) into ops.
  * Returns the number of operations, or -1 for text that commit did not write. */
 struct commit_journal {

@@ -2,14 +2,14 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "filecopy.h"
 
 /* Host renames waiting for one syncfs: the data of many files is synced at once, and each file is
  * renamed into place only after its data is on disk. */
@@ -51,37 +51,6 @@ static int cached_upper_parent(struct dir_cache *dc, int root, const char *rel, 
 		dc->fd = fd;
 	}
 	return fd;
-}
-
-int overlay_copy_data(int src, int dst, bool *cloned)
-{
-	*cloned = ioctl(dst, FICLONE, src) == 0;
-	if (*cloned)
-		return 0;
-	for (;;) {
-		ssize_t n = copy_file_range(src, NULL, dst, NULL, 1 << 30, 0);
-		if (n == 0)
-			return 0;
-		if (n < 0)
-			break;
-	}
-	/* Another filesystem (or a kernel without it): bytes through a buffer, from the start. */
-	if (lseek(src, 0, SEEK_SET) < 0 || lseek(dst, 0, SEEK_SET) < 0 || ftruncate(dst, 0) < 0)
-		return -errno;
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(src, buf, sizeof(buf));
-		if (n == 0)
-			return 0;
-		if (n < 0)
-			return -errno;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(dst, buf + off, (size_t)(n - off));
-			if (w < 0)
-				return -errno;
-			off += w;
-		}
-	}
 }
 
 /* W: the upper entry at rel made again as a temporary file next to the host's, renamed into place at
@@ -131,7 +100,7 @@ static int exec_write(struct exec *x, const char *rel, size_t index)
 			return -errno;
 		commit_step(x);
 		bool cloned;
-		int r = overlay_copy_data(src, dst, &cloned);
+		int r = file_copy_data(src, dst, &cloned);
 		if (r < 0)
 			return r;
 		if ((x->root && fchown(dst, st.st_uid, st.st_gid) < 0) || fchmod(dst, commit_host_mode(st.st_mode, false)) < 0 ||

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "appstate.h"
+#include "filecopy.h"
 #include "overlay_commit.h"
 #include "policy.h"
 
@@ -102,7 +103,7 @@ static void copy_entry(struct copy *c, int sdir, int ddir, const char *name, con
 		if (dst < 0)
 			return failed(c, errno, rel);
 		bool cloned = false;
-		int r = overlay_copy_data(src, dst, &cloned);
+		int r = file_copy_data(src, dst, &cloned);
 		if (r < 0)
 			return failed(c, -r, rel);
 		*(cloned ? &c->cloned : &c->copied) += 1;

@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/sendfile.h>
 #include <unistd.h>
+
+#include "filecopy.h"
 
 bool writeback_fits(const struct mount_plan *plan, const char *path)
 {
@@ -67,34 +67,20 @@ static bool same_bytes(int a, int b)
 
 /* The sandbox's version (fd) into a new file beside the host file, synced, then renamed over it
  * with the host file's owner and permissions. 0 or -errno. */
-static int replace(const struct writeback_file *w, int fd, off_t size)
+static int replace(const struct writeback_file *w, int fd)
 {
-	unsigned char rnd[6];
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return -EIO;
-	/* At most NAME_MAX bytes, however long the file's own name. */
-	_cleanup_free_ char *tmp = xasprintf(".%.200s.sbx-%02x%02x%02x%02x%02x%02x", w->name, rnd[0], rnd[1],
-					     rnd[2], rnd[3], rnd[4], rnd[5]);
-	_cleanup_close_ int out = openat(w->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	char *tmp;
+	int out = file_replace_begin(w->dirfd, w->name, 0600, &tmp);
 	if (out < 0)
-		return -errno;
-	int r = 0;
-	for (off_t off = 0; r == 0 && off < size;) {
-		ssize_t n = sendfile(out, fd, &off, (size_t)(size - off));
-		if (n <= 0)
-			r = n < 0 ? -errno : -EIO;
-	}
+		return out;
+	int r = file_copy_data(fd, out, NULL);
 	/* The host file's owner (root editing another account's file in /tmp) and permissions. */
 	if (r == 0 && (w->st.st_uid != geteuid() || w->st.st_gid != getegid()) &&
 	    fchown(out, w->st.st_uid, w->st.st_gid) < 0)
 		r = -errno;
-	if (r == 0 && (fchmod(out, w->st.st_mode & 0777) < 0 || fsync(out) < 0))
+	if (r == 0 && fchmod(out, w->st.st_mode & 0777) < 0)
 		r = -errno;
-	if (r == 0 && renameat(w->dirfd, tmp, w->dirfd, w->name) < 0)
-		r = -errno;
-	if (r < 0)
-		unlinkat(w->dirfd, tmp, 0);
-	return r;
+	return file_replace_commit(w->dirfd, out, &tmp, w->name, r);
 }
 
 /* One file: NULL when written back or unchanged (*written says which), else why not. */
@@ -124,7 +110,7 @@ static char *finish_one(const struct writeback_file *w, const struct mount_step 
 		discard_add(d, place, s->dst, &in);  /* changed in place: the walk did not count it */
 	if (!host_same)
 		return xstrdup("the host file changed while the sandbox ran; it is not overwritten");
-	int r = replace(w, fd, in.st_size);
+	int r = replace(w, fd);
 	if (r < 0)
 		return xasprintf("cannot replace the host file: %s", strerror(-r));
 	discard_forget(d, s->dst);
