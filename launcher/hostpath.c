@@ -71,9 +71,28 @@ bool fd_is_below(int fd, const struct file_id *dir)
 	return false;
 }
 
+/* realpath(path) in two syscalls: the kernel's name of the file opened (glibc's realpath calls
+ * readlink once per component, ~170 calls for desktop.inc's optional grants, 0.3 ms per start).
+ * realpath itself where /proc is not there or the file went away meanwhile. */
+static char *resolved_path(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char link[32], buf[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, buf, sizeof(buf));
+	if (n <= 0 || (size_t)n >= sizeof(buf) || buf[0] != '/')
+		return realpath(path, NULL);
+	buf[n] = '\0';
+	if (ends_with(buf, " (deleted)"))
+		return realpath(path, NULL);
+	return xstrdup(buf);
+}
+
 char *canonical_path(const char *path)
 {
-	char *real = realpath(path, NULL);
+	char *real = resolved_path(path);
 	if (real)
 		return real;
 	const char *slash = strrchr(path, '/');
