@@ -87,18 +87,28 @@ void discard_add(struct discarded *d, size_t place, const char *path, const stru
 	f->place = place;
 }
 
-bool discard_forget(struct discarded *d, const char *path)
+static size_t find_file(const struct discarded *d, const char *path)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		if (strcmp(d->files[i].path, path) != 0)
-			continue;
-		free(d->files[i].path);
-		free(d->files[i].not_kept);
-		memmove(&d->files[i], &d->files[i + 1], (d->n - i - 1) * sizeof(d->files[0]));
-		d->n--;
-		return true;
-	}
-	return false;
+	size_t i = 0;
+	while (i < d->n && strcmp(d->files[i].path, path) != 0)
+		i++;
+	return i;
+}
+
+bool discard_listed(const struct discarded *d, const char *path)
+{
+	return find_file(d, path) < d->n;
+}
+
+void discard_forget(struct discarded *d, const char *path)
+{
+	size_t i = find_file(d, path);
+	if (i == d->n)
+		return;
+	free(d->files[i].path);
+	free(d->files[i].not_kept);
+	memmove(&d->files[i], &d->files[i + 1], (d->n - i - 1) * sizeof(d->files[0]));
+	d->n--;
 }
 
 int discard_open(const struct discarded *d, const char *path, int flags, size_t *place)

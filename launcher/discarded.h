@@ -106,8 +106,9 @@ void discard_sort(struct discarded *d);
 int discard_open(const struct discarded *d, const char *path, int flags, size_t *place);
 /* Adds a file of place (found by other means than the walk: writeback.h) to d->files, unsorted. */
 void discard_add(struct discarded *d, size_t place, const char *path, const struct stat *st);
-/* Takes the file at path off d->files; whether it was there. */
-bool discard_forget(struct discarded *d, const char *path);
+/* Whether the file at path is on d->files; discard_forget takes it off. */
+bool discard_listed(const struct discarded *d, const char *path);
+void discard_forget(struct discarded *d, const char *path);
 /* A sandbox path as the user knows it ("~/new.txt"), control characters shown as '?'. */
 char *discard_display_path(const char *path, const struct identity *id);
 

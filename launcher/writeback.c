@@ -106,16 +106,18 @@ static char *finish_one(const struct writeback_file *w, const struct mount_step 
 		discard_forget(d, s->dst);  /* saved again unchanged */
 		return NULL;
 	}
-	if (!discard_forget(d, s->dst))
-		discard_add(d, place, s->dst, &in);  /* changed in place: the walk did not count it */
-	if (!host_same)
-		return xstrdup("the host file changed while the sandbox ran; it is not overwritten");
-	int r = replace(w, fd);
-	if (r < 0)
-		return xasprintf("cannot replace the host file: %s", strerror(-r));
-	discard_forget(d, s->dst);
-	*written = true;
-	return NULL;
+	int r = host_same ? replace(w, fd) : 0;
+	if (host_same && r == 0) {
+		discard_forget(d, s->dst);
+		*written = true;
+		return NULL;
+	}
+	/* Not written back: the sandbox's version is listed as discarded (--keep-discarded keeps it),
+	 * also when it was changed in place, which the walk does not count. */
+	if (!discard_listed(d, s->dst))
+		discard_add(d, place, s->dst, &in);
+	return host_same ? xasprintf("cannot replace the host file: %s", strerror(-r))
+			 : xstrdup("the host file changed while the sandbox ran; it is not overwritten");
 }
 
 void writeback_finish(struct mount_plan *plan, struct discarded *d, const struct identity *id, bool quiet,

@@ -91,15 +91,17 @@ check_in_place_and_tmp() {
 @test "writeback[user]: a copy changed in place, and a file in /tmp, are written back" { check_in_place_and_tmp user; }
 @test "writeback[root]: a copy changed in place, and a file in /tmp, are written back" { needs_root; check_in_place_and_tmp root; }
 
+# check_host_changed WHO SAVE: SAVE is how the sandbox saves its copy (in place, or by rename: then
+# the walk lists the new file itself).
 check_host_changed() {
-	local who=$1 f out pid
+	local who=$1 save=$2 f out pid
 	f=$(home_of "$who")/sbx-wb-$$.txt
 	host_file "$who" "$f" original
 	out=$(mktemp /tmp/sbx-wb-out.XXXXXX)
 	cleanup_path "$out"
 	# Another program saves the host file while the sandbox edits its copy.
 	spawn_sbx pid "$out" "$who" --quiet --grant-args edit -- \
-		sh -c 'echo started; sleep 2; printf "sandbox\n" > "$1"' sh "$f"
+		sh -c "echo started; sleep 2; $save" sh "$f"
 	wait_until 30 grep -q started "$out"
 	printf 'host\n' >"$f"
 	wait "$pid" || true
@@ -109,8 +111,12 @@ check_host_changed() {
 	# The sandbox's version is reported as discarded, where --keep-discarded would keep it.
 	grep -qxF "  ~/sbx-wb-$$.txt  8 B" "$out"
 }
-@test "writeback[user]: a host file that changed meanwhile is not overwritten; the copy is reported discarded" { check_host_changed user; }
-@test "writeback[root]: a host file that changed meanwhile is not overwritten; the copy is reported discarded" { needs_root; check_host_changed root; }
+in_place='printf "sandbox\n" > "$1"'
+by_rename='printf "sandbox\n" > "$1.new" && mv "$1.new" "$1"'
+@test "writeback[user]: a host file that changed meanwhile is not overwritten; the copy is reported discarded" { check_host_changed user "$in_place"; }
+@test "writeback[root]: a host file that changed meanwhile is not overwritten; the copy is reported discarded" { needs_root; check_host_changed root "$in_place"; }
+@test "writeback[user]: a host file that changed meanwhile is not overwritten; a copy saved by rename is reported discarded" { check_host_changed user "$by_rename"; }
+@test "writeback[root]: a host file that changed meanwhile is not overwritten; a copy saved by rename is reported discarded" { needs_root; check_host_changed root "$by_rename"; }
 
 check_no_symlink() {
 	local who=$1 f
